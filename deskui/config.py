@@ -1,0 +1,264 @@
+"""Settings: one object built from data/defaults.toml, a user file, the environment and CLI options.
+
+Every number from the office manuals (DOMAIN.md) lives in the TOML defaults, never as a literal in code.
+Loading is cheap (tomllib + dataclasses) because it runs before the first frame is painted.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEFAULTS_FILE = DATA_DIR / "defaults.toml"
+DEFAULT_DB_PATH = DATA_DIR / "deskui.db"
+LANGUAGES = ("zh-CN", "en")
+
+
+class ConfigError(ValueError):
+    """A configuration file or value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A configured option with a stable key and labels in both languages (department, category, …)."""
+
+    key: str
+    zh: str
+    en: str
+    ticket: bool = False
+    count: int = 0
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh-CN" else self.en
+
+
+@dataclass(frozen=True)
+class ShiftDef:
+    """One shift of the duty day; `cover` shifts overlap another (midday cover) and are not logging shifts."""
+
+    key: str
+    start: time
+    end: time
+    summer_start: time | None = None
+    summer_end: time | None = None
+    cover: bool = False
+
+    def times(self, summer: bool) -> tuple[time, time]:
+        if summer:
+            return (self.summer_start or self.start, self.summer_end or self.end)
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Shifts:
+    shifts: tuple[ShiftDef, ...]
+    summer_start: tuple[int, int]
+    summer_end: tuple[int, int]
+    handover_early_minutes: int
+
+    def is_summer(self, day: date) -> bool:
+        md = (day.month, day.day)
+        if self.summer_start <= self.summer_end:
+            return self.summer_start <= md <= self.summer_end
+        return md >= self.summer_start or md <= self.summer_end
+
+
+@dataclass(frozen=True)
+class Security:
+    pin_max_attempts: int
+    pin_lockout_minutes: int
+    idle_lock_minutes: float
+    pin_min_length: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one desk; immutable so it can be shared across threads."""
+
+    site_code: str
+    site_name: str
+    time_zone: str
+    language: str
+    database_url: str
+    security: Security
+    shifts: Shifts
+    targets: dict[str, float]
+    retention: dict[str, int]
+    departments: tuple[Choice, ...]
+    categories: tuple[Choice, ...]
+    channels: tuple[Choice, ...]
+    equipment: tuple[Choice, ...]
+    source_files: tuple[str, ...] = field(default=())
+
+    def with_overrides(self, *, database_url: str | None = None, language: str | None = None) -> Settings:
+        changes: dict[str, Any] = {}
+        if database_url:
+            changes["database_url"] = database_url
+        if language:
+            changes["language"] = normalize_language(language)
+        return replace(self, **changes)
+
+    def target(self, name: str) -> float:
+        try:
+            return self.targets[name]
+        except KeyError:
+            raise ConfigError(f"missing target setting: targets.{name}") from None
+
+
+def normalize_language(value: str) -> str:
+    v = value.strip().lower().replace("_", "-")
+    if v.startswith("zh"):
+        return "zh-CN"
+    if v.startswith("en"):
+        return "en"
+    raise ConfigError(f"unknown language {value!r}; use zh-CN or en")
+
+
+def language_from_locale() -> str:
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "zh-CN" if value.lower().startswith("zh") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "zh-CN" if loc.lower().startswith("zh") else "en"
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _hhmm(value: str, where: str) -> time:
+    try:
+        hh, mm = str(value).split(":")
+        return time(int(hh), int(mm))
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: expected HH:MM, got {value!r}") from None
+
+
+def _mmdd(value: str, where: str) -> tuple[int, int]:
+    try:
+        mm, dd = str(value).split("-")
+        date(2024, int(mm), int(dd))
+        return (int(mm), int(dd))
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: expected MM-DD, got {value!r}") from None
+
+
+def _choices(raw: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
+    out = []
+    for i, item in enumerate(raw):
+        try:
+            out.append(
+                Choice(
+                    key=str(item["key"]),
+                    zh=str(item.get("zh", item["key"])),
+                    en=str(item.get("en", item["key"])),
+                    ticket=bool(item.get("ticket", False)),
+                    count=int(item.get("count", 0)),
+                )
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ConfigError(f"{where}[{i}]: {exc}") from None
+    keys = [c.key for c in out]
+    if len(set(keys)) != len(keys):
+        raise ConfigError(f"{where}: duplicate key")
+    return tuple(out)
+
+
+def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
+    try:
+        site = raw["site"]
+        sec = raw["security"]
+        sh = raw["shifts"]
+        shifts = tuple(
+            ShiftDef(
+                key=str(s["key"]),
+                start=_hhmm(s["start"], f"shifts.{s['key']}.start"),
+                end=_hhmm(s["end"], f"shifts.{s['key']}.end"),
+                summer_start=_hhmm(s["summer_start"], "summer_start") if "summer_start" in s else None,
+                summer_end=_hhmm(s["summer_end"], "summer_end") if "summer_end" in s else None,
+                cover=bool(s.get("cover", False)),
+            )
+            for s in sh["shift"]
+        )
+        language = str(site.get("language") or "")
+        settings = Settings(
+            site_code=str(site["code"]),
+            site_name=str(site["name"]),
+            time_zone=str(site.get("time_zone", "Asia/Shanghai")),
+            language=normalize_language(language) if language else language_from_locale(),
+            database_url=str(raw.get("database", {}).get("url", "")),
+            security=Security(
+                pin_max_attempts=int(sec["pin_max_attempts"]),
+                pin_lockout_minutes=int(sec["pin_lockout_minutes"]),
+                idle_lock_minutes=float(sec["idle_lock_minutes"]),
+                pin_min_length=int(sec.get("pin_min_length", 4)),
+            ),
+            shifts=Shifts(
+                shifts=shifts,
+                summer_start=_mmdd(sh["summer_start"], "shifts.summer_start"),
+                summer_end=_mmdd(sh["summer_end"], "shifts.summer_end"),
+                handover_early_minutes=int(sh.get("handover_early_minutes", 15)),
+            ),
+            targets={k: float(v) for k, v in raw["targets"].items()},
+            retention={k: int(v) for k, v in raw.get("retention", {}).items()},
+            departments=_choices(raw["departments"], "departments"),
+            categories=_choices(raw["categories"], "categories"),
+            channels=_choices(raw["channels"], "channels"),
+            equipment=_choices(raw.get("equipment", []), "equipment"),
+            source_files=sources,
+        )
+    except KeyError as exc:
+        raise ConfigError(f"missing configuration key: {exc.args[0]}") from None
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"bad configuration value: {exc}") from None
+    if not [s for s in settings.shifts.shifts if not s.cover]:
+        raise ConfigError("shifts: at least one shift that is not a cover shift is needed")
+    return settings
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    *,
+    database_url: str | None = None,
+    language: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Defaults, then DESKUI_CONFIG (or `config_file`), then DESKUI_DB / DESKUI_LANG, then explicit arguments."""
+    env = os.environ if environ is None else environ
+    raw = _read_toml(DEFAULTS_FILE)
+    sources = [str(DEFAULTS_FILE)]
+    user_file = config_file or env.get("DESKUI_CONFIG")
+    if user_file:
+        raw = _merge(raw, _read_toml(Path(user_file)))
+        sources.append(str(user_file))
+    settings = _build(raw, tuple(sources))
+    return settings.with_overrides(
+        database_url=database_url or env.get("DESKUI_DB") or None,
+        language=language or env.get("DESKUI_LANG") or None,
+    )

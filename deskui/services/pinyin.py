@@ -1,0 +1,16 @@
+"""Pinyin spellings of names so "zs" and "zhangsan" find 张三. pypinyin is loaded on first use only."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=4096)
+def spellings(name: str) -> tuple[str, str]:
+    """(full pinyin, initials), lower case, no spaces or tones; non-Chinese characters kept as they are."""
+    from pypinyin import Style, lazy_pinyin
+
+    full = lazy_pinyin(name, style=Style.NORMAL, errors="default")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
+    clean = lambda parts: "".join(p for p in parts if not p.isspace()).lower()  # noqa: E731
+    return clean(full), clean(initials)
