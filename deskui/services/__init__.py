@@ -1,61 +1,22 @@
-"""Domain services: the rules and the transactions. Nothing here imports Textual (a test checks)."""
+"""Domain services: the rules and the transactions. Nothing here imports Textual (a test checks).
+
+This package's own import is free: `Services` and `open_services` load SQLAlchemy only when first touched, so
+light modules such as `services.shifts` and `services.places` can be used before the first frame is painted.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+if TYPE_CHECKING:
+    from deskui.services.container import Services, ensure_site, open_services
 
-from deskui.clock import Clock
-from deskui.config import Settings
-from deskui.db import Database, open_database
-from deskui.models import Site
-from deskui.services.directory import DirectoryService
-from deskui.services.operators import OperatorService
+__all__ = ["Services", "ensure_site", "open_services"]
 
 
-def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
-    """The id of the configured site, created on first use."""
-    with db.read() as s:
-        site = s.exec(select(Site).where(Site.code == settings.site_code)).first()
-        if site is not None:
-            assert site.id is not None
-            return site.id
-    with db.write() as s:
-        site = s.exec(select(Site).where(Site.code == settings.site_code)).first()
-        if site is None:
-            site = Site(code=settings.site_code, name=settings.site_name, created_at=clock.now())
-            s.add(site)
-            s.flush()
-        assert site.id is not None
-        return site.id
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        from deskui.services import container
 
-
-@dataclass
-class Services:
-    """Every service of one desk, sharing one database, settings, clock and site."""
-
-    db: Database
-    settings: Settings
-    clock: Clock
-    site_id: int
-    directory: DirectoryService
-    operators: OperatorService
-
-    def close(self) -> None:
-        self.db.dispose()
-
-
-def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bool = True) -> Services:
-    clock = clock or Clock()
-    db = open_database(settings.database_url or None, migrate=migrate)
-    site_id = ensure_site(db, settings, clock)
-    args = (db, settings, clock, site_id)
-    return Services(
-        db=db,
-        settings=settings,
-        clock=clock,
-        site_id=site_id,
-        directory=DirectoryService(*args),
-        operators=OperatorService(*args),
-    )
+        return getattr(container, name)
+    raise AttributeError(f"module 'deskui.services' has no attribute {name!r}")
