@@ -58,7 +58,7 @@ def _strip_zeros(part: str) -> str:
 def parse_unit(text: str) -> UnitRef | None:
     """A home or shop address in any common spelling, or None when it is not one (a public place, a name)."""
     s = fold(text)
-    s = re.sub(r"[零一二两三四五六七八九十]+(?=(号楼|栋|幢|座|单元))", _cn_number, s)
+    s = re.sub(r"[零一二两三四五六七八九十]+(?=(号楼|栋|幢|座|号|楼|单元|门洞))", _cn_number, s)
     s = _ROOM_SUFFIX.sub("", s)
     s = _BUILDING_WORDS.sub("-", s)
     s = _ENTRANCE_WORDS.sub("-", s)
