@@ -193,9 +193,8 @@ def _alembic_config(db: Database):  # type: ignore[no-untyped-def]
 
 
 def code_head() -> str:
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -213,9 +212,8 @@ def schema_version(db: Database) -> str | None:
 
 
 def known_revisions() -> set[str]:
-    from alembic.script import ScriptDirectory
-
     from alembic.config import Config
+    from alembic.script import ScriptDirectory
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

@@ -41,3 +41,8 @@ def t(msgid: str, /, **params: object) -> str:
     """Translate `msgid` into the current language and fill `{name}` placeholders."""
     text = catalog(_language).get(msgid, msgid)
     return text.format(**params) if params else text
+
+
+def N_(msgid: str, /) -> str:
+    """Mark a message id for translation where it is defined (tables, constants); `t()` translates it later."""
+    return msgid

@@ -19,7 +19,14 @@ from deskui.services.places import UnitRef, fold, normalize_phone, parse_unit, p
 
 UNIT_KINDS = ("residence", "shop", "public")
 RESIDENT_ROLES = ("owner", "tenant", "other")
-KIND_ALIASES = {"住宅": "residence", "住户": "residence", "商铺": "shop", "商户": "shop", "公共区域": "public", "公共": "public"}
+KIND_ALIASES = {
+    "住宅": "residence",
+    "住户": "residence",
+    "商铺": "shop",
+    "商户": "shop",
+    "公共区域": "public",
+    "公共": "public",
+}
 ROLE_ALIASES = {"业主": "owner", "租户": "tenant", "住户": "tenant", "使用人": "tenant", "其他": "other"}
 PHONE_SUFFIX_MIN = 4
 
@@ -92,7 +99,9 @@ def check_unit(text: str, kind: str = "residence") -> NewUnit:
     return NewUnit(ref.key, ref.label("zh-CN") if kind == "residence" else text, kind, ref)
 
 
-def check_resident(name: str, unit: str, phones: str | Sequence[str], role: str = "owner", notes: str = "") -> NewResident:
+def check_resident(
+    name: str, unit: str, phones: str | Sequence[str], role: str = "owner", notes: str = ""
+) -> NewResident:
     name = " ".join(name.split())
     if not name:
         raise ValidationError(t("A name is required"), field="name")
@@ -369,7 +378,9 @@ class DirectoryService:
 
         with self.db.read() as s:
             return {
-                "buildings": s.exec(select(func.count()).select_from(Building).where(Building.site_id == self.site_id)).one(),
+                "buildings": s.exec(
+                    select(func.count()).select_from(Building).where(Building.site_id == self.site_id)
+                ).one(),
                 "units": s.exec(select(func.count()).select_from(Unit).where(Unit.site_id == self.site_id)).one(),
                 "residents": s.exec(
                     select(func.count()).select_from(Resident).where(Resident.site_id == self.site_id)

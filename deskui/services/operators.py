@@ -13,7 +13,7 @@ from sqlmodel import select
 from deskui.clock import Clock
 from deskui.config import Settings
 from deskui.db import Database
-from deskui.i18n import t
+from deskui.i18n import N_, t
 from deskui.models import Operator
 from deskui.services.errors import (
     Conflict,
@@ -33,10 +33,10 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
-    Role.RECEPTIONIST: "Receptionist",
-    Role.MAINTENANCE: "Night maintenance",
-    Role.SUPERVISOR: "Supervisor",
-    Role.MANAGER: "Manager",
+    Role.RECEPTIONIST: N_("Receptionist"),
+    Role.MAINTENANCE: N_("Night maintenance"),
+    Role.SUPERVISOR: N_("Supervisor"),
+    Role.MANAGER: N_("Manager"),
 }
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.MANAGER})
 
@@ -84,9 +84,7 @@ class OperatorService:
         if not pin.isdigit() or not pin.isascii():
             raise ValidationError(t("A PIN is digits only"), field="pin")
         if not self.settings.security.pin_min_length <= len(pin) <= 12:
-            raise ValidationError(
-                t("A PIN has {n} to 12 digits", n=self.settings.security.pin_min_length), field="pin"
-            )
+            raise ValidationError(t("A PIN has {n} to 12 digits", n=self.settings.security.pin_min_length), field="pin")
         return pin
 
     def _check_name(self, name: str) -> str:

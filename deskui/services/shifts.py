@@ -53,5 +53,3 @@ def shift_at(settings: Settings, moment: datetime) -> ShiftSlot:
 
 def local_time(settings: Settings, moment: datetime) -> datetime:
     return moment.astimezone(ZoneInfo(settings.time_zone))
-
-

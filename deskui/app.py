@@ -1,0 +1,198 @@
+"""The Textual application and `make_app`, the one factory shared by the CLI and every test.
+
+Start-up paints the sign-in screen first and opens the database (SQLAlchemy, migrations) in a thread afterwards,
+so the first frame does not wait on the heaviest imports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, ClassVar
+from weakref import WeakSet
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.events import Event, Key, MouseDown
+from textual.screen import Screen
+
+from deskui.clock import Clock
+from deskui.config import Settings, load_settings
+from deskui.i18n import set_language, t
+from deskui.messages import ServicesFailed, ServicesOpened
+from deskui.screens.base import DeskScreen
+from deskui.screens.calls import CallsScreen
+from deskui.screens.directory import DirectoryScreen
+from deskui.screens.handover import HandoverScreen
+from deskui.screens.help import HelpScreen
+from deskui.screens.home import HomeScreen
+from deskui.screens.signin import SignInScreen
+from deskui.screens.tickets import TicketsScreen
+
+if TYPE_CHECKING:
+    from deskui.services import Services
+    from deskui.services.operators import OperatorInfo
+
+SECTIONS: tuple[tuple[str, str, str], ...] = (
+    # (mode, key, message id)
+    ("home", "f2", "Home"),
+    ("calls", "f3", "Calls"),
+    ("tickets", "f4", "Tickets"),
+    ("handover", "f5", "Handover"),
+    ("directory", "f6", "Directory"),
+)
+
+
+class DeskApp(App[None]):
+    CSS_PATH = "styles/app.tcss"
+    TITLE = "deskui"
+    MODES: ClassVar[dict[str, type[Screen[None]]]] = {  # type: ignore[assignment]
+        "home": HomeScreen,
+        "calls": CallsScreen,
+        "tickets": TicketsScreen,
+        "handover": HandoverScreen,
+        "directory": DirectoryScreen,
+    }
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1", "help", "Help", id="help"),
+        # Shown in the header's tab bar rather than the footer, which keeps its room for the screen's own keys.
+        *(Binding(key, f"section('{mode}')", label, id=f"section-{mode}", show=False) for mode, key, label in SECTIONS),
+        Binding("f9", "toggle_language", "中文/English", id="language"),
+        Binding("ctrl+l", "lock", "Lock", id="lock"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
+    ]
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, services: Services | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock or Clock()
+        self.services: Services | None = services
+        self._owns_services = services is None
+        self.open_error: str | None = None
+        self.operator: OperatorInfo | None = None
+        self.last_input = self.clock.now()
+        self.desk_screens: WeakSet[DeskScreen] = WeakSet()
+        set_language(settings.language)
+
+    # --- start-up ---------------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(SignInScreen())
+        if self.services is None:
+            self.open_services()
+        self.set_interval(self.idle_check_seconds, self.check_idle_lock)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="database")
+    def open_services(self) -> None:
+        from deskui.db import DatabaseUnavailable
+        from deskui.services import open_services
+
+        try:
+            services = open_services(self.settings, self.clock)
+        except DatabaseUnavailable as exc:
+            self.call_from_thread(self._services_failed, str(exc))
+            return
+        self.call_from_thread(self._services_opened, services)
+
+    def _services_opened(self, services: Services) -> None:
+        self.services = services
+        self.screen.post_message(ServicesOpened(services))
+
+    def _services_failed(self, reason: str) -> None:
+        self.open_error = reason
+        self.screen.post_message(ServicesFailed(reason))
+
+    def on_unmount(self) -> None:
+        if self.services is not None and self._owns_services:
+            self.services.close()
+
+    # --- operators and the idle lock -----------------------------------------------------------------------
+
+    @property
+    def idle_check_seconds(self) -> float:
+        return 5.0
+
+    async def signed_in(self, operator: OperatorInfo, *, from_lock: bool) -> None:
+        self.operator = operator
+        self.last_input = self.clock.now()
+        if from_lock:
+            self.pop_screen()
+        else:
+            await self.switch_mode("home")
+        self.refresh_bindings()
+
+    async def on_event(self, event: Event) -> None:
+        if isinstance(event, Key | MouseDown):
+            self.last_input = self.clock.now()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock when nobody has typed for the configured minutes; the screen underneath stays as it was."""
+        if self.operator is None or isinstance(self.screen, SignInScreen):
+            return
+        idle = (self.clock.now() - self.last_input).total_seconds()
+        if idle >= self.settings.security.idle_lock_minutes * 60:
+            self.action_lock()
+
+    def action_lock(self) -> None:
+        if self.operator is not None and not isinstance(self.screen, SignInScreen):
+            self.push_screen(SignInScreen(lock=True))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Sections, help and the lock only make sense once someone has signed in."""
+        signed_out = self.operator is None or isinstance(self.screen, SignInScreen)
+        return not (signed_out and action in ("section", "lock", "help"))
+
+    # --- sections, help, language -----------------------------------------------------------------------------
+
+    async def action_section(self, mode: str) -> None:
+        await self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_toggle_language(self) -> None:
+        await self.set_language("en" if self.settings.language == "zh-CN" else "zh-CN")
+
+    async def set_language(self, language: str) -> None:
+        from dataclasses import replace
+
+        self.settings = replace(self.settings, language=language)
+        set_language(language)
+        for screen in list(self.desk_screens):
+            await screen.language_changed()
+        if isinstance(self.screen, SignInScreen | HelpScreen):
+            await self.screen.recompose()
+            if isinstance(self.screen, SignInScreen) and self.services is not None:
+                self.screen.run_worker(self.screen.load_operators(), exclusive=True)
+        self.screen.refresh_bindings()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists every key of the current screen and the app, translated."""
+        seen: set[str] = set()
+        for _key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():
+            if not enabled or not binding.description or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            key = self.get_key_display(binding)
+            yield SystemCommand(
+                t(binding.description),
+                f"{key} · {t(binding.description)}",
+                self._runner(binding.action, node),
+            )
+        yield SystemCommand(t("Theme"), t("Change the colour theme"), self.action_change_theme)
+
+    def _runner(self, action: str, node: DOMNode):  # type: ignore[no-untyped-def]
+        async def run() -> None:
+            await self.run_action(action, node)
+
+        return run
+
+
+def make_app(
+    settings: Settings | None = None, *, clock: Clock | None = None, services: Services | None = None
+) -> DeskApp:
+    """The app with these settings; tests pass a FrozenClock and, to skip the opening worker, open Services."""
+    return DeskApp(settings or load_settings(), clock=clock, services=services)

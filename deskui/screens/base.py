@@ -1,0 +1,42 @@
+"""What every section screen shares: the header, the footer, and following a language switch."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual.screen import Screen
+
+from deskui.widgets.footer import DeskFooter
+from deskui.widgets.header import DeskHeader
+
+if TYPE_CHECKING:
+    from textual.app import ComposeResult
+
+    from deskui.app import DeskApp
+    from deskui.services import Services
+
+
+class DeskScreen(Screen[None]):
+    SECTION: ClassVar[str] = ""
+    """Message id of the section name shown in the header."""
+
+    @property
+    def desk(self) -> DeskApp:
+        return cast("DeskApp", self.app)
+
+    @property
+    def services(self) -> Services:
+        """Screens are only reachable after sign-in, so services are open."""
+        services = self.desk.services
+        assert services is not None
+        return services
+
+    def compose_header(self) -> ComposeResult:
+        yield DeskHeader(self.SECTION)
+
+    def compose_footer(self) -> ComposeResult:
+        yield DeskFooter()
+
+    async def language_changed(self) -> None:
+        """Re-render in the new language. Screens holding typed input override this to keep it."""
+        await self.recompose()

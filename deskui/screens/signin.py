@@ -1,0 +1,131 @@
+"""Sign-in and the idle lock: pick an operator, type the PIN.
+
+The same screen serves both: at start it leads to the home screen; pushed by the idle lock over whatever was on
+screen, it dismisses itself and leaves that screen exactly as it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskui.i18n import t
+from deskui.messages import ServicesFailed, ServicesOpened
+from deskui.services.errors import DeskError
+from deskui.widgets.footer import DeskFooter
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.services.operators import OperatorInfo
+
+
+class SignInScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Previous operator", show=False),
+        Binding("down", "move(1)", "Next operator", show=False),
+        # Not a priority binding: Enter must reach the PIN input after the digits typed before it, or a fast
+        # typist's Enter overtakes the PIN still queued for the input.
+        Binding("enter", "sign_in", "Sign in"),
+    ]
+
+    def __init__(self, *, lock: bool = False) -> None:
+        super().__init__(classes="-lock" if lock else "")
+        self.lock = lock
+        self.operators: list[OperatorInfo] = []
+
+    @property
+    def desk(self) -> DeskApp:
+        return cast("DeskApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        with Center(), Vertical(id="signin-box"):
+            yield Static(Text.assemble(("deskui", "bold"), "  ", self.desk.settings.site_name), id="signin-site")
+            yield Label(t("Screen locked") if self.lock else t("Sign in"), id="signin-title")
+            yield Label(t("Operator"), classes="field-label")
+            yield OptionList(id="signin-operators")
+            yield Label(t("PIN"), classes="field-label")
+            yield Input(password=True, id="signin-pin", max_length=12, restrict=r"[0-9]*")
+            yield Label("", id="signin-message")
+        yield DeskFooter()
+
+    def on_mount(self) -> None:
+        self.query_one("#signin-pin", Input).focus()
+        if self.desk.services is not None:
+            self.run_worker(self.load_operators(), exclusive=True)
+        elif self.desk.open_error:
+            self.show_message(self.desk.open_error)
+        else:
+            self.show_message(t("Opening the database…"), error=False)
+
+    def on_services_opened(self, _message: ServicesOpened) -> None:
+        self.run_worker(self.load_operators(), exclusive=True)
+
+    def on_services_failed(self, message: ServicesFailed) -> None:
+        self.show_message(message.reason)
+
+    async def load_operators(self) -> None:
+        services = self.desk.services
+        assert services is not None
+        self.operators = await asyncio.to_thread(services.operators.list)
+        options = self.query_one("#signin-operators", OptionList)
+        options.clear_options()
+        options.add_options(
+            Option(Text.assemble((op.name, "bold"), "  ", (op.role_label, "dim")), id=str(op.id))
+            for op in self.operators
+        )
+        if not self.operators:
+            self.show_message(t("No operators yet: add one with `deskui operators add NAME --role supervisor`"))
+            return
+        current = self.desk.operator
+        index = next((i for i, op in enumerate(self.operators) if current and op.id == current.id), 0)
+        options.highlighted = index
+        self.show_message("", error=False)
+
+    def show_message(self, text: str, *, error: bool = True) -> None:
+        label = self.query_one("#signin-message", Label)
+        label.update(Text(text))
+        label.set_class(error, "-error")
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one("#signin-operators", OptionList)
+        if options.option_count:
+            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+
+    @on(OptionList.OptionSelected)
+    def _operator_chosen(self) -> None:
+        self.query_one("#signin-pin", Input).focus()
+
+    @on(Input.Submitted, "#signin-pin")
+    async def _pin_submitted(self) -> None:
+        await self.action_sign_in()
+
+    async def action_sign_in(self) -> None:
+        options = self.query_one("#signin-operators", OptionList)
+        pin_input = self.query_one("#signin-pin", Input)
+        if self.desk.services is None or options.highlighted is None or not self.operators:
+            return
+        if self.focused is options:
+            pin_input.focus()
+            return
+        operator = self.operators[options.highlighted]
+        pin = pin_input.value
+        if not pin:
+            self.show_message(t("Type the PIN"))
+            return
+        try:
+            signed_in = await asyncio.to_thread(self.desk.services.operators.authenticate, operator.id, pin)
+        except DeskError as exc:
+            pin_input.value = ""
+            self.show_message(exc.message)
+            return
+        pin_input.value = ""
+        await self.desk.signed_in(signed_in, from_lock=self.lock)

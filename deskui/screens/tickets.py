@@ -1,0 +1,11 @@
+"""The Tickets section (placeholder until its issue lands)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from deskui.screens.placeholder import PlaceholderScreen
+
+
+class TicketsScreen(PlaceholderScreen):
+    SECTION: ClassVar[str] = "Tickets"

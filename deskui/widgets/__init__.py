@@ -1,0 +1,1 @@
+"""Reusable widgets; like screens, they talk to services and never to the database."""
