@@ -79,6 +79,24 @@ class Security:
 
 
 @dataclass(frozen=True)
+class CallSettings:
+    """The call log's limits ([calls] in defaults.toml); the defaults here only cover an old user file."""
+
+    future_tolerance_seconds: int = 60
+    duplicate_days: int = 7
+    history_limit: int = 10
+    page_size: int = 50
+    max_content_chars: int = 10_000
+    max_line_chars: int = 200
+    max_draft_bytes: int = 262_144
+    phone_required_channels: tuple[str, ...] = ("phone",)
+    readback_phone_digits: int = 3
+    search_max_chars: int = 4
+    search_rarity_cap: int = 20_000
+    import_reindex_rows: int = 20_000
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about one desk; immutable so it can be shared across threads."""
 
@@ -96,6 +114,7 @@ class Settings:
     channels: tuple[Choice, ...]
     equipment: tuple[Choice, ...]
     source_files: tuple[str, ...] = field(default=())
+    calls: CallSettings = field(default_factory=CallSettings)
 
     def with_overrides(self, *, database_url: str | None = None, language: str | None = None) -> Settings:
         changes: dict[str, Any] = {}
@@ -188,6 +207,22 @@ def _choices(raw: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
     return tuple(out)
 
 
+def _call_settings(raw: dict[str, Any]) -> CallSettings:
+    known = CallSettings.__dataclass_fields__
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"calls: unknown setting {unknown[0]}")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "phone_required_channels":
+            values[key] = tuple(str(v) for v in value)
+        else:
+            values[key] = int(value)
+            if values[key] < 0:
+                raise ConfigError(f"calls.{key}: must not be negative")
+    return CallSettings(**values)
+
+
 def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
     try:
         site = raw["site"]
@@ -230,6 +265,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
             channels=_choices(raw["channels"], "channels"),
             equipment=_choices(raw.get("equipment", []), "equipment"),
             source_files=sources,
+            calls=_call_settings(raw.get("calls", {})),
         )
     except KeyError as exc:
         raise ConfigError(f"missing configuration key: {exc.args[0]}") from None
