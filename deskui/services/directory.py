@@ -369,7 +369,9 @@ class DirectoryService:
     def unit_residents(self, unit_id: int) -> list[ResidentInfo]:
         with self.db.read() as s:
             ids = s.exec(
-                select(Resident.id).where(Resident.unit_id == unit_id).order_by(col(Resident.role), col(Resident.id))
+                select(Resident.id)
+                .where(Resident.site_id == self.site_id, Resident.unit_id == unit_id)
+                .order_by(col(Resident.role), col(Resident.id))
             ).all()
             return self._residents(s, [i for i in ids if i is not None])
 
