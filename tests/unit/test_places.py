@@ -124,9 +124,7 @@ SPELLINGS = (
 
 @given(b=buildings, e=entrances, r=rooms, spelling=st.sampled_from(SPELLINGS), full_width=st.booleans())
 @example(b=3, e=2, r="1201", spelling="{b}号楼{e}单元{r}室", full_width=True)
-def test_any_unit_in_any_spelling_parses_back(
-    b: int, e: int, r: str, spelling: str, full_width: bool
-) -> None:
+def test_any_unit_in_any_spelling_parses_back(b: int, e: int, r: str, spelling: str, full_width: bool) -> None:
     text = spelling.format(b=b, e=e, r=r)
     if full_width:
         text = text.translate(FULL_WIDTH)
@@ -214,9 +212,7 @@ def test_any_mainland_mobile_round_trips(mobile: str) -> None:
     assert phone_digits(normalize_phone(mobile.translate(FULL_WIDTH))) == mobile
 
 
-@given(
-    st.text(alphabet=st.characters(categories=["Lu", "Ll", "Lo"]), min_size=1, max_size=3), st.integers(0, 11)
-)
+@given(st.text(alphabet=st.characters(categories=["Lu", "Ll", "Lo"]), min_size=1, max_size=3), st.integers(0, 11))
 def test_letters_anywhere_are_refused(letters: str, at: int) -> None:
     assume(unicodedata.normalize("NFKC", letters).lower() not in EXTENSION_MARKERS)
     mobile = "13800138000"
