@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -185,5 +186,5 @@ class OperatorService:
         raise failure
 
     def _locked_message(self, until: datetime, now: datetime) -> str:
-        minutes = max(1, int((until - now).total_seconds() // 60) + 1)
+        minutes = max(1, math.ceil((until - now).total_seconds() / 60))
         return t("Locked after too many wrong PINs; try again in {n} min", n=minutes)
