@@ -186,6 +186,16 @@ def _mmdd(value: str, where: str) -> tuple[int, int]:
         raise ConfigError(f"{where}: expected MM-DD, got {value!r}") from None
 
 
+def _zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(f"site.time_zone: unknown time zone {value!r}; use an IANA name like Asia/Shanghai") from None
+    return value
+
+
 def _choices(raw: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
     out = []
     for i, item in enumerate(raw):
@@ -243,7 +253,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
         settings = Settings(
             site_code=str(site["code"]),
             site_name=str(site["name"]),
-            time_zone=str(site.get("time_zone", "Asia/Shanghai")),
+            time_zone=_zone(str(site.get("time_zone", "Asia/Shanghai"))),
             language=normalize_language(language) if language else language_from_locale(),
             database_url=str(raw.get("database", {}).get("url", "")),
             security=Security(
