@@ -177,6 +177,11 @@ def _hhmm(value: str, where: str) -> time:
         raise ConfigError(f"{where}: expected HH:MM, got {value!r}") from None
 
 
+def _shift_time(shift: dict[str, Any], name: str) -> time | None:
+    """An optional time of one [[shifts.shift]]; errors name the shift, not the MM-DD [shifts].summer_start."""
+    return _hhmm(shift[name], f"shifts.{shift['key']}.{name}") if name in shift else None
+
+
 def _mmdd(value: str, where: str) -> tuple[int, int]:
     try:
         mm, dd = str(value).split("-")
@@ -243,8 +248,8 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
                 key=str(s["key"]),
                 start=_hhmm(s["start"], f"shifts.{s['key']}.start"),
                 end=_hhmm(s["end"], f"shifts.{s['key']}.end"),
-                summer_start=_hhmm(s["summer_start"], "summer_start") if "summer_start" in s else None,
-                summer_end=_hhmm(s["summer_end"], "summer_end") if "summer_end" in s else None,
+                summer_start=_shift_time(s, "summer_start"),
+                summer_end=_shift_time(s, "summer_end"),
                 cover=bool(s.get("cover", False)),
             )
             for s in sh["shift"]
