@@ -9,6 +9,7 @@ from __future__ import annotations
 import locale
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
@@ -140,9 +141,10 @@ def normalize_language(value: str) -> str:
     raise ConfigError(f"unknown language {value!r}; use zh-CN or en")
 
 
-def language_from_locale() -> str:
+def language_from_locale(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
+        value = env.get(var, "")
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
             return "zh-CN" if value.lower().startswith("zh") else "en"
     loc = locale.getlocale()[0] or ""
@@ -238,7 +240,7 @@ def _call_settings(raw: dict[str, Any]) -> CallSettings:
     return CallSettings(**values)
 
 
-def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
+def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, str]) -> Settings:
     try:
         site = raw["site"]
         sec = raw["security"]
@@ -259,7 +261,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...]) -> Settings:
             site_code=str(site["code"]),
             site_name=str(site["name"]),
             time_zone=_zone(str(site.get("time_zone", "Asia/Shanghai"))),
-            language=normalize_language(language) if language else language_from_locale(),
+            language=normalize_language(language) if language else language_from_locale(environ),
             database_url=str(raw.get("database", {}).get("url", "")),
             security=Security(
                 pin_max_attempts=int(sec["pin_max_attempts"]),
@@ -308,7 +310,7 @@ def load_settings(
     if user_file:
         raw = _merge(raw, _read_toml(Path(user_file)))
         sources.append(str(user_file))
-    settings = _build(raw, tuple(sources))
+    settings = _build(raw, tuple(sources), env)
     return settings.with_overrides(
         database_url=database_url or env.get("DESKUI_DB") or None,
         language=language or env.get("DESKUI_LANG") or None,
