@@ -72,9 +72,7 @@ def detect_encoding(path: Path, name: str) -> str:
         line = 1
         with path.open("rb") as fh:
             if fh.read(2) in _UTF16_BOMS:
-                raise CsvImportFailed(
-                    name, t("the file is saved as UTF-16; save it as CSV (UTF-8) or CSV (GBK)")
-                )
+                raise CsvImportFailed(name, t("the file is saved as UTF-16; save it as CSV (UTF-8) or CSV (GBK)"))
             fh.seek(0)
             while chunk := fh.read(_CHUNK):
                 nul = chunk.find(b"\0")
@@ -194,9 +192,7 @@ def read_csv(
                     values[col] = value
                 yield line_no, values
     except csv.Error as exc:
-        raise CsvImportFailed(
-            name, t("not a valid CSV file: {why}", why=str(exc)), line=reader.line_num
-        ) from None
+        raise CsvImportFailed(name, t("not a valid CSV file: {why}", why=str(exc)), line=reader.line_num) from None
     except UnicodeDecodeError:  # the file changed between the check and the read
         raise CsvImportFailed(name, t("not a CSV file: the text is neither UTF-8 nor GBK")) from None
     except OSError as exc:

@@ -1,0 +1,101 @@
+"""`deskui init`, `deskui demo` and `deskui doctor`: set a desk up and check that it is set up right."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from deskui.cli import fail, out, state
+from deskui.i18n import t
+
+
+def init(ctx: typer.Context) -> None:
+    """Create the database or upgrade its schema to this version of deskui."""
+    from deskui.db import code_head, mask_url, open_database, schema_version
+
+    st = state(ctx)
+    # Peek at the version first (without migrating) so the message can say what changed.
+    probe = open_database(st.settings.database_url or None, migrate=False)
+    try:
+        before = schema_version(probe)
+    finally:
+        probe.dispose()
+    services = st.services()
+    after = schema_version(services.db)
+    out.print(t("Database: {url}", url=mask_url(services.db.url)), markup=False)
+    if before is None:
+        message = t("Schema created at version {version}", version=after)
+    elif before != after:
+        message = t("Schema upgraded from {old} to {new}", old=before, new=after)
+    else:
+        message = t("Schema version {version} is up to date", version=after)
+    out.print(message + " " + t("(code head {head})", head=code_head()), markup=False)
+
+
+def demo(
+    ctx: typer.Context,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+) -> None:
+    """Load a demo property and one operator per role; running it again changes nothing."""
+    from deskui.services.demo import DEMO_OPERATORS, load_demo
+    from deskui.services.operators import ROLE_LABELS, Role
+
+    summary = load_demo(state(ctx).services())
+    if quiet:
+        return
+    counts = summary.counts
+    out.print(
+        t(
+            "Demo property: {buildings} buildings, {units} units, {residents} residents",
+            buildings=counts["buildings"],
+            units=counts["units"],
+            residents=counts["residents"],
+        ),
+        markup=False,
+    )
+    if not (summary.units_added or summary.residents_added or summary.operators_added):
+        out.print(t("It was already loaded; nothing was added."), markup=False)
+    table = Table(t("Name"), t("Role"), t("PIN"), title=t("Demo operators (change the PINs before real use)"))
+    for op in DEMO_OPERATORS:
+        table.add_row(Text(op.name), Text(t(ROLE_LABELS[Role(op.role)])), Text(op.pin))
+    out.print(table)
+
+
+def doctor(ctx: typer.Context) -> None:
+    """Check SQLite, PRAGMAs, schema version, file permissions and configuration; exit 1 if any check fails."""
+    from deskui.services.doctor import diagnose, failed
+
+    rows = diagnose(state(ctx).settings)
+    table = Table()
+    table.add_column(t("Check"))
+    table.add_column(t("Value"), overflow="fold")  # paths: wrapped, never cut with an ellipsis
+    table.add_column(t("Status"), no_wrap=True)
+    table.add_column(t("Note"), overflow="fold")
+    for row in rows:
+        if row.ok is None:
+            status = Text(t("warning"), style="yellow")
+        elif row.ok:
+            status = Text(t("ok"), style="green")
+        else:
+            status = Text(t("FAILED"), style="bold red")
+        table.add_row(Text(row.check), Text(row.value), status, Text(row.note))
+    out.print(table)
+    bad = failed(rows)
+    if bad:
+        fail(
+            t(
+                "{n} of {total} checks failed: {checks}",
+                n=len(bad),
+                total=len(rows),
+                checks=", ".join(r.check for r in bad),
+            )
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init")(init)
+    app.command("demo")(demo)
+    app.command("doctor")(doctor)
