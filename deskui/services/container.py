@@ -10,6 +10,7 @@ from deskui.clock import Clock
 from deskui.config import Settings
 from deskui.db import Database, open_database
 from deskui.models import Site
+from deskui.services.calls import CallService
 from deskui.services.directory import DirectoryService
 from deskui.services.operators import OperatorService
 
@@ -41,6 +42,7 @@ class Services:
     site_id: int
     directory: DirectoryService
     operators: OperatorService
+    calls: CallService
 
     def close(self) -> None:
         self.db.dispose()
@@ -51,11 +53,13 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     db = open_database(settings.database_url or None, migrate=migrate)
     site_id = ensure_site(db, settings, clock)
     args = (db, settings, clock, site_id)
+    directory = DirectoryService(*args)
     return Services(
         db=db,
         settings=settings,
         clock=clock,
         site_id=site_id,
-        directory=DirectoryService(*args),
+        directory=directory,
         operators=OperatorService(*args),
+        calls=CallService(*args, directory=directory),
     )
