@@ -6,6 +6,7 @@ The engine always comes from `open_database`, never at import time, so the UI ca
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import stat
 from collections.abc import Iterator
@@ -52,8 +53,9 @@ def resolve_url(value: str | os.PathLike[str] | None) -> str:
 def mask_url(url: str) -> str:
     try:
         return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
+    except (ArgumentError, ValueError):
+        # Unparsable (a typo in the port, …): still never show what looks like a password.
+        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -168,7 +170,7 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
             conn.exec_driver_sql("SELECT 1")
     except DatabaseUnavailable:
         raise
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseUnavailable(f"bad database URL {mask_url(resolved)}: {exc}") from None
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(f"cannot use {mask_url(resolved)}: driver {exc.name} is not installed") from None
