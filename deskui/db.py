@@ -174,6 +174,8 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         raise DatabaseUnavailable(f"bad database URL {mask_url(resolved)}: {exc}") from None
     except ModuleNotFoundError as exc:
         raise DatabaseUnavailable(f"cannot use {mask_url(resolved)}: driver {exc.name} is not installed") from None
+    except OSError as exc:  # a directory where the file should be, no permission, …
+        raise DatabaseUnavailable(f"cannot open database {mask_url(resolved)}: {exc.strerror or exc}") from None
     except (OperationalError, DatabaseError) as exc:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot open database {mask_url(resolved)}: {reason}") from None

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, column, delete, func, insert, select, text
+from sqlalchemy import Integer, bindparam, column, delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -217,6 +217,7 @@ OpenMatterSource = Callable[[Session, int, str, str, datetime, frozenset[int]], 
 # Field names inside messages, in both languages here rather than in the catalog: short words like "Phone" are
 # message ids of other screens too, and a catalog id may be defined only once.
 _FIELD_LABELS = {
+    "id": ("#", "编号"),
     "content": ("Content", "内容"),
     "caller": ("Caller", "来电人"),
     "unit": ("Unit", "房号/地点"),
@@ -225,12 +226,18 @@ _FIELD_LABELS = {
     "time": ("Time", "时间"),
     "category": ("category", "类别"),
     "channel": ("channel", "方式"),
+    "Category": ("Category", "类别"),
+    "Channel": ("Channel", "方式"),
 }
 
 
-def _label(name: str) -> str:
+def field_label(name: str, language: str | None = None) -> str:
+    """A call field's name for messages and column headers, in `language` (default: the current one)."""
     en, zh = _FIELD_LABELS.get(name, (name, name))
-    return zh if _lang() == "zh-CN" else en
+    return zh if (language or _lang()) == "zh-CN" else en
+
+
+_label = field_label
 
 
 def check_text(value: str, name: str, *, max_chars: int, multiline: bool = False) -> str:
@@ -407,7 +414,8 @@ class CallService:
                 check_text(value, "time", max_chars=self.limits.max_line_chars)
             moment = parse_time(value, now, self.tz, rollback_hours=self.limits.time_of_day_rollback_hours)
         check_not_future(moment, now, self.limits.future_tolerance_seconds)
-        return moment
+        # A call log is kept to the second; microseconds from "now" would only make exports noisy.
+        return moment.replace(microsecond=0)
 
     def check(self, data: CallInput, *, strict: bool = True) -> CheckedCall:
         """Every rule of the form, in the order of its fields; raises the first ValidationError.
@@ -706,34 +714,57 @@ class CallService:
         before_id: int | None = None,
         limit: int | None = None,
         current_only: bool = True,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        unit: str | None = None,
     ) -> list[CallInfo]:
         """Calls whose caller, unit, phone or content contains `term` (any length, NFKC- and case-folded), newest
-        first, one page (pass the last id as `before_id` for the next). A blank term lists the latest calls."""
+        first, one page (pass the last id as `before_id` for the next). A blank term lists the latest calls.
+
+        The result is exactly what a plain substring scan of those fields would give; fast because only calls
+        holding every character of the term are checked (see services.search).
+        """
         term = (term or "")[: self.limits.max_content_chars].strip()
         if not term:
-            return self.list(before_id=before_id, limit=limit, current_only=current_only)
+            return self.list(
+                before_id=before_id, limit=limit, current_only=current_only, since=since, until=until, unit=unit
+            )
         folded = idx.fold_term(term)
         if folded is None:
             return []
+        params: dict[str, Any] = {"site": self.site_id, "term": folded, "limit": self._page(limit)}
+        extra: list[str] = []
+        binds = []
+        if since is not None:
+            extra.append("c.called_at >= :since")
+            params["since"] = _aware(since, self.tz)
+            binds.append(bindparam("since", type_=_CALL.c.called_at.type))
+        if until is not None:
+            extra.append("c.called_at < :until")
+            params["until"] = _aware(until, self.tz)
+            binds.append(bindparam("until", type_=_CALL.c.called_at.type))
+        if unit:
+            extra.append("c.unit_key = :unit_key")
+            params["unit_key"] = unit_key(unit.strip())
+        if before_id is not None:
+            params["before"] = before_id
         with self.db.read() as s:
             chars = sorted(idx.index_chars(folded))
             counts = self._counts(s, chars)
             if any(counts[c] == 0 for c in chars):
                 return []
             chosen = idx.order_by_rarity(chars, counts, self.limits.search_max_chars)
+            params.update({f"c{i}": ch for i, ch in enumerate(chosen)})
             sql = idx.candidate_sql(
                 self.db.backend,
                 _SEARCH_SELECT,
                 len(chosen),
                 before=before_id is not None,
                 current_only=current_only,
+                extra_where=" AND ".join(extra),
             )
-            params: dict[str, Any] = {"site": self.site_id, "term": folded, "limit": self._page(limit)}
-            params.update({f"c{i}": ch for i, ch in enumerate(chosen)})
-            if before_id is not None:
-                params["before"] = before_id
-            rows = s.execute(text(sql).columns(*_SEARCH_TYPES), params).all()
-            return [_info(r) for r in rows]
+            stmt = text(sql).bindparams(*binds).columns(*_SEARCH_TYPES)
+            return [_info(r) for r in s.execute(stmt, params)]
 
     def _counts(self, s: Session, chars: Sequence[str]) -> dict[str, int]:
         """How common each character is (capped), cached: only the join order depends on it, never the result."""
@@ -1072,6 +1103,7 @@ __all__ = [
     "OpenMatter",
     "check_text",
     "choose",
+    "field_label",
     "search_fields",
     "unit_key",
 ]

@@ -1,0 +1,252 @@
+"""`deskui calls add|list|show` and `deskui import calls FILE.csv`: the call and visit log from the command line.
+
+`calls add` prints only the new id on stdout so scripts can capture it; `calls list --format csv|json` writes
+plain data to stdout (no Rich wrapping), the table is for people.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+
+from deskui.cli import err, fail, out, state
+from deskui.i18n import t
+
+if TYPE_CHECKING:
+    from deskui.services import Services
+    from deskui.services.calls import CallInfo
+
+group = typer.Typer(help="The call and visit log (来电来访登记).", no_args_is_help=True)
+LIST_FORMATS = ("table", "csv", "json")
+_DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def parse_bound(services: Services, value: str | None, *, end: bool, option: str) -> datetime | None:
+    """--since/--until: ISO 8601 (naive = site time) or any time the form accepts; a bare date is a whole day."""
+    if not value:
+        return None
+    from deskui.services.errors import ValidationError
+    from deskui.services.timeparse import parse_time
+
+    tz = ZoneInfo(services.settings.time_zone)
+    text = value.strip()
+    if _DATE_ONLY.match(text):
+        try:
+            day = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            fail(t("{option}: not a date: {value}", option=option, value=value))
+        moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=tz)
+        return moment
+    try:
+        return parse_time(text, services.clock.now(), tz, rollback_hours=24)
+    except ValidationError as exc:
+        fail(f"{option}: {exc.message}")
+
+
+def _operator(services: Services, name: str | None):  # type: ignore[no-untyped-def]
+    return services.operators.by_name(name.strip()) if name and name.strip() else None
+
+
+@group.command("add")
+def add(
+    ctx: typer.Context,
+    caller: Annotated[str, typer.Option("--caller", help="Caller's name (may be empty: --caller '').")],
+    unit: Annotated[str, typer.Option("--unit", help="Unit in any spelling (3-2-1201, 3栋2单元1201) or a place.")],
+    phone: Annotated[str, typer.Option("--phone", help="Mainland mobile or landline with area code / extension.")],
+    category: Annotated[str, typer.Option("--category", help="repair, complaint, inquiry, help, … or 报修, 投诉, …")],
+    content: Annotated[str, typer.Option("--content", help="What the caller said.")],
+    time_: Annotated[
+        str | None, typer.Option("--time", help="When: ISO 8601, 14:05, -10m, 'yesterday 23:40'; default now.")
+    ] = None,
+    channel: Annotated[str, typer.Option("--channel", help="phone, walk_in, letter, fax, online.")] = "phone",
+    operator: Annotated[str | None, typer.Option("--operator", help="Who took it (an operator's name).")] = None,
+    visit_time: Annotated[str, typer.Option("--visit-time", help="Repairs: when a visit suits the caller.")] = "",
+    urgent: Annotated[bool, typer.Option("--urgent", help="Mark the call urgent.")] = False,
+) -> None:
+    """Log a call or visit; prints the new call's id."""
+    from deskui.services.calls import CallInput
+
+    services = state(ctx).services()
+    info = services.calls.record(
+        CallInput(
+            content=content,
+            category=category,
+            channel=channel,
+            time=time_,
+            caller=caller,
+            unit=unit,
+            phone=phone,
+            visit_time=visit_time,
+            urgent=urgent,
+        ),
+        operator=_operator(services, operator),
+    )
+    sys.stdout.write(f"{info.id}\n")
+
+
+def _collect(
+    services: Services,
+    *,
+    since: datetime | None,
+    until: datetime | None,
+    unit: str | None,
+    search: str | None,
+    limit: int,
+    all_versions: bool,
+) -> list[CallInfo]:
+    """Up to `limit` calls, newest first, fetched page by page (keyset) through the service."""
+    calls = services.calls
+    page = 10 * services.settings.calls.page_size
+    found: list[CallInfo] = []
+    before: int | None = None
+    while len(found) < limit:
+        want = min(page, limit - len(found))
+        if search and search.strip():
+            batch = calls.search(
+                search,
+                before_id=before,
+                limit=want,
+                current_only=not all_versions,
+                since=since,
+                until=until,
+                unit=unit,
+            )
+        else:
+            batch = calls.list(
+                since=since, until=until, unit=unit, before_id=before, limit=want, current_only=not all_versions
+            )
+        found += batch
+        if len(batch) < want:
+            break
+        before = batch[-1].id
+    return found
+
+
+@group.command("list")
+def list_(
+    ctx: typer.Context,
+    since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601; a date = that day).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Before this time (a date includes that day).")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
+    search: Annotated[str | None, typer.Option("--search", help="Text in caller, unit, phone or content.")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls (newest first).")] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Also list versions replaced by a correction.")
+    ] = False,
+) -> None:
+    """List calls, newest first: the current version of each unless --all-versions."""
+    from deskui.services import exports
+
+    fmt = fmt.strip().lower()
+    if fmt not in LIST_FORMATS:
+        fail(t("Unknown list format {fmt!r}; use table, csv or json", fmt=fmt))
+    services = state(ctx).services()
+    found = _collect(
+        services,
+        since=parse_bound(services, since, end=False, option="--since"),
+        until=parse_bound(services, until, end=True, option="--until"),
+        unit=unit,
+        search=search,
+        limit=limit,
+        all_versions=all_versions,
+    )
+    if fmt == "csv":
+        exports.write_csv(found, sys.stdout, services.settings)
+    elif fmt == "json":
+        exports.write_json(found, sys.stdout, services.settings)
+    else:
+        _table(services, found)
+
+
+def _table(services: Services, calls: list[CallInfo]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskui.services.shifts import local_time
+
+    labels = {c.key: c.label(services.settings.language) for c in services.settings.categories}
+    channels = {c.key: c.label(services.settings.language) for c in services.settings.channels}
+    from deskui.services.calls import field_label
+
+    names = ("id", "time", "Channel", "caller", "unit", "phone", "Category", "content")
+    table = Table(*(field_label(n) for n in names))
+    for c in calls:
+        mark = "!" if c.urgent else ""
+        table.add_row(
+            Text(f"{c.id}{mark}"),
+            Text(local_time(services.settings, c.time).strftime("%Y-%m-%d %H:%M")),
+            Text(channels.get(c.channel, c.channel)),
+            Text(c.caller),
+            Text(c.unit),
+            Text(c.phone),
+            Text(labels.get(c.category, c.category)),
+            Text(" ".join(c.content.split())),
+        )
+    out.print(table)
+
+
+@group.command("show")
+def show(
+    ctx: typer.Context,
+    call_id: Annotated[int, typer.Argument(help="The call's id.")],
+    versions: Annotated[bool, typer.Option("--versions", help="Every version, the original first.")] = False,
+) -> None:
+    """Read a call back as one sentence (the current version, or every version)."""
+    services = state(ctx).services()
+    calls = services.calls.versions(call_id) if versions else [services.calls.current(call_id)]
+    for c in calls:
+        out.print(f"#{c.id}  {services.calls.read_back(c)}", markup=False, highlight=False)
+
+
+def import_calls(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV with the header time,channel,caller,unit,phone,category,content.")],
+    operator: Annotated[str | None, typer.Option("--operator", help="Record these calls as taken by…")] = None,
+) -> None:
+    """Add past calls; category and channel as keys (repair) or Chinese labels (报修); naive times are site time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from deskui.services.calls_import import import_calls as run_import
+
+    services = state(ctx).services()
+    op = _operator(services, operator)
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        tasks = {
+            "check": progress.add_task(t("Checking rows"), total=None),
+            "save": progress.add_task(t("Saving calls"), total=None, visible=False),
+        }
+
+        def advance(phase: str, n: int) -> None:
+            if phase == "save":
+                check_task = progress.tasks[tasks["check"]]
+                progress.update(tasks["save"], visible=True, total=check_task.completed)
+            progress.advance(tasks[phase], n)
+
+        n = run_import(services.calls, file, operator=op, progress=advance)
+    out.print(t("Imported {n} calls", n=n), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="calls")
+    # `import calls` belongs in the shared `import` group (deskui/commands/imports.py).
+    try:
+        from deskui.commands.imports import group as import_group
+    except ImportError:  # pragma: no cover - the import group is always there in a full checkout
+        import_group = typer.Typer(help="Load data from CSV files.", no_args_is_help=True)
+        app.add_typer(import_group, name="import")
+    import_group.command("calls")(import_calls)

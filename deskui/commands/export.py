@@ -1,0 +1,44 @@
+"""`deskui export calls --format csv|json|xlsx`: the call log for spreadsheets and other programs, streamed."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deskui.cli import err, state
+from deskui.commands.calls import parse_bound
+from deskui.i18n import t
+
+group = typer.Typer(help="Write data out as CSV, JSON or XLSX.", no_args_is_help=True)
+
+
+@group.command("calls")
+def calls(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601; a date = that day).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Before this time (a date includes that day).")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout for csv/json).")] = None,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Also versions replaced by a correction.")
+    ] = False,
+) -> None:
+    """Export calls oldest first; text cells that a spreadsheet would run as formulas are neutralised."""
+    from deskui.services import exports
+
+    services = state(ctx).services()
+    rows = services.calls.iter_all(
+        since=parse_bound(services, since, end=False, option="--since"),
+        until=parse_bound(services, until, end=True, option="--until"),
+        current_only=not all_versions,
+    )
+    n = exports.export(rows, fmt, services.settings, output=output, stdout=sys.stdout)
+    if output is not None:
+        err.print(t("Exported {n} calls to {file}", n=n, file=str(output)), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="export")
