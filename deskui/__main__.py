@@ -1,12 +1,49 @@
-"""`deskui` and `python -m deskui`: the CLI, which opens the app when no command is given."""
+"""`deskui` and `python -m deskui`: the CLI, which opens the app when no command is given.
+
+Opening the app is the common case and must be fast, so a command line made only of the app's own options
+(--db, --lang, --config) goes straight to the app without building the Typer CLI.
+"""
 
 from __future__ import annotations
 
+import sys
+
+APP_OPTIONS = ("--db", "--lang", "--config")
+
+
+def app_options(argv: list[str]) -> dict[str, str] | None:
+    """The options when `argv` only opens the app; None when it names a command or anything else."""
+    options: dict[str, str] = {}
+    args = iter(argv)
+    for arg in args:
+        name, sep, value = arg.partition("=")
+        if name not in APP_OPTIONS:
+            return None
+        if not sep:
+            value = next(args, "")
+            if not value:
+                return None
+        options[name.lstrip("-")] = value
+    return options
+
 
 def main() -> None:
-    from deskui.cli import run
+    options = app_options(sys.argv[1:])
+    if options is None:
+        from deskui.cli import run
 
-    run()
+        run()
+        return
+    from deskui.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(options.get("config"), database_url=options.get("db"), language=options.get("lang"))
+    except ConfigError as exc:
+        print(f"deskui: {exc}", file=sys.stderr)
+        sys.exit(1)
+    from deskui.app import make_app
+
+    make_app(settings).run()
 
 
 if __name__ == "__main__":

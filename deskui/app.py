@@ -6,7 +6,8 @@ so the first frame does not wait on the heaviest imports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import importlib
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakSet
 
@@ -21,16 +22,11 @@ from deskui.clock import Clock
 from deskui.config import Settings, load_settings
 from deskui.i18n import set_language, t
 from deskui.messages import ServicesFailed, ServicesOpened
-from deskui.screens.base import DeskScreen
-from deskui.screens.calls import CallsScreen
-from deskui.screens.directory import DirectoryScreen
-from deskui.screens.handover import HandoverScreen
 from deskui.screens.help import HelpScreen
-from deskui.screens.home import HomeScreen
 from deskui.screens.signin import SignInScreen
-from deskui.screens.tickets import TicketsScreen
 
 if TYPE_CHECKING:
+    from deskui.screens.base import DeskScreen
     from deskui.services import Services
     from deskui.services.operators import OperatorInfo
 
@@ -44,15 +40,24 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def _screen(module: str, name: str) -> Screen[None]:
+    screen_type = getattr(importlib.import_module(f"deskui.screens.{module}"), name)
+    return screen_type()
+
+
 class DeskApp(App[None]):
     CSS_PATH = "styles/app.tcss"
     TITLE = "deskui"
-    MODES: ClassVar[dict[str, type[Screen[None]]]] = {  # type: ignore[assignment]
-        "home": HomeScreen,
-        "calls": CallsScreen,
-        "tickets": TicketsScreen,
-        "handover": HandoverScreen,
-        "directory": DirectoryScreen,
+    # The app opens in sign-in mode: its screen is the first frame, with no screen switch before it.
+    DEFAULT_MODE: ClassVar[str] = "signin"
+    # Section screens are imported when first opened, keeping their widgets (DataTable…) off the start-up path.
+    MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
+        "signin": SignInScreen,
+        "home": lambda: _screen("home", "HomeScreen"),
+        "calls": lambda: _screen("calls", "CallsScreen"),
+        "tickets": lambda: _screen("tickets", "TicketsScreen"),
+        "handover": lambda: _screen("handover", "HandoverScreen"),
+        "directory": lambda: _screen("directory", "DirectoryScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1", "help", "Help", id="help"),
@@ -78,15 +83,16 @@ class DeskApp(App[None]):
     # --- start-up ---------------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(SignInScreen())
         if self.services is None:
-            self.open_services()
+            # After the first frame: the worker's imports (SQLAlchemy, Alembic) hold the import lock, and the
+            # sign-in screen's own lazy widget imports would otherwise queue behind them.
+            self.call_after_refresh(self.open_services)
         self.set_interval(self.idle_check_seconds, self.check_idle_lock)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_services(self) -> None:
-        from deskui.db import DatabaseUnavailable
         from deskui.services import open_services
+        from deskui.services.errors import DatabaseUnavailable
 
         try:
             services = open_services(self.settings, self.clock)

@@ -1,5 +1,7 @@
 """Engines, sessions and schema migrations.
 
+`DatabaseUnavailable` lives in services.errors (re-exported here) so the CLI can catch it without loading SQLAlchemy.
+
 The engine always comes from `open_database`, never at import time, so the UI can paint before SQLAlchemy loads.
 """
 
@@ -20,6 +22,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlmodel import Session
 
 from deskui.config import DEFAULT_DB_PATH
+from deskui.services.errors import DatabaseUnavailable
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -34,10 +37,6 @@ SQLITE_PRAGMAS = (
     ("recursive_triggers", "ON"),
     ("synchronous", "FULL"),
 )
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be opened or used; the message is safe to show (passwords masked)."""
 
 
 def resolve_url(value: str | os.PathLike[str] | None) -> str:

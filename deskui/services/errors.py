@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be opened or used; the message is safe to show (passwords masked)."""
+
+
 class DeskError(Exception):
     """Base: a rule said no. Nothing was written."""
 
