@@ -164,6 +164,10 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     resolved = resolve_url(url)
     try:
         engine = make_engine(resolved)
+        path = sqlite_path(resolved)
+        if migrate and path is not None:
+            # Before the engine's first connection switches the file to WAL: an unknown schema stays untouched.
+            _refuse_unknown_schema(_sqlite_schema_version(path), resolved)
         db = Database(resolved, engine)
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
@@ -179,7 +183,11 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot open database {mask_url(resolved)}: {reason}") from None
     if migrate:
-        upgrade(db)
+        try:
+            upgrade(db)
+        except BaseException:
+            db.dispose()
+            raise
     return db
 
 
@@ -223,16 +231,38 @@ def known_revisions() -> set[str]:
     return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
 
 
+def _refuse_unknown_schema(current: str | None, url: str) -> None:
+    if current is not None and current not in known_revisions():
+        raise DatabaseUnavailable(
+            f"the database {mask_url(url)} has schema {current}, newer than this deskui knows "
+            f"(head {code_head()}); upgrade deskui before opening it"
+        )
+
+
+def _sqlite_schema_version(path: Path) -> str | None:
+    """The revision recorded in a SQLite file, read through a read-only connection (nothing written)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            found = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+            if not found.fetchone():
+                return None
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise DatabaseUnavailable(f"cannot read the schema version of {path}: {exc}") from None
+    return row[0] if row else None
+
+
 def upgrade(db: Database) -> str:
     """Bring the schema to this code's head; a schema this code does not know is refused, never touched."""
     from alembic import command
 
     current = schema_version(db)
-    if current is not None and current not in known_revisions():
-        raise DatabaseUnavailable(
-            f"the database {mask_url(db.url)} has schema {current}, newer than this deskui knows "
-            f"(head {code_head()}); upgrade deskui before opening it"
-        )
+    _refuse_unknown_schema(current, db.url)
     head = code_head()
     if current != head:
         command.upgrade(_alembic_config(db), "head")
