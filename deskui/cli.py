@@ -95,18 +95,36 @@ def _register_commands() -> None:
         importlib.import_module(f"deskui.commands.{mod.name}").register(app)
 
 
-def run(argv: list[str] | None = None) -> None:
-    from deskui.db import DatabaseUnavailable
-    from deskui.services.errors import DeskError
-
+def _click_errors() -> tuple[type[Exception], type[Exception]]:
+    """Click's usage-error classes: recent Typer vendors Click as `typer._click`, older Typer depends on it."""
     try:
-        app(args=argv, prog_name="deskui", standalone_mode=True)
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - older Typer
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions.ClickException, getattr(exceptions, "NoArgsIsHelpError", exceptions.ClickException)
+
+
+def run(argv: list[str] | None = None) -> None:
+    """Run the CLI and always exit through SystemExit; every failure is one "deskui: …" line on stderr."""
+    from deskui.services.errors import DatabaseUnavailable, DeskError
+
+    ClickException, NoArgsIsHelpError = _click_errors()
+    try:
+        code = app(args=argv, prog_name="deskui", standalone_mode=False)
     except (ConfigError, DatabaseUnavailable, DeskError, CliError) as exc:
         err.print(f"deskui: {exc}", markup=False)
         sys.exit(1)
-    except KeyboardInterrupt:
+    except ClickException as exc:
+        if isinstance(exc, NoArgsIsHelpError):  # `deskui operators` alone: the help is the answer
+            exc.show()
+            sys.exit(exc.exit_code)
+        command = getattr(getattr(exc, "ctx", None), "command_path", "deskui")
+        err.print(f"deskui: {exc.format_message()} ({command} --help)", markup=False)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         err.print("deskui: " + t("interrupted"), markup=False)
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 _register_commands()

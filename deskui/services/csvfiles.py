@@ -124,12 +124,14 @@ def read_csv(
     encoding = detect_encoding(path, name)
     lookup = {c.lower(): c for c in columns}
     lookup.update({k.strip().lower(): v for k, v in (aliases or {}).items()})
+    start = 1  # first line of the record being read, for errors the csv module raises mid-record
     try:
         with path.open("r", encoding=encoding, newline="") as fh:
             first = fh.readline()
             delimiter = "\t" if "\t" in first and "," not in first else ","
             fh.seek(0)
-            reader = csv.reader(fh, delimiter=delimiter)
+            # strict: an unclosed quote is an error, not a cell that silently swallows the rest of the file.
+            reader = csv.reader(fh, delimiter=delimiter, strict=True)
             header: list[str] | None = None
             while header is None:
                 row = next(reader, None)
@@ -192,7 +194,7 @@ def read_csv(
                     values[col] = value
                 yield line_no, values
     except csv.Error as exc:
-        raise CsvImportFailed(name, t("not a valid CSV file: {why}", why=str(exc)), line=reader.line_num) from None
+        raise CsvImportFailed(name, t("not a valid CSV file: {why}", why=str(exc)), line=start) from None
     except UnicodeDecodeError:  # the file changed between the check and the read
         raise CsvImportFailed(name, t("not a CSV file: the text is neither UTF-8 nor GBK")) from None
     except OSError as exc:

@@ -1,0 +1,92 @@
+"""services.doctor: checks read the live database, warnings do not fail, the doctor never changes anything."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+
+from deskui.config import Settings
+from deskui.db import Database, code_head
+from deskui.services.doctor import (
+    diagnose,
+    expected_pragma,
+    failed,
+    file_mode_row,
+    pragma_rows,
+    wal_reset_affected,
+)
+
+
+@pytest.mark.parametrize(
+    ("version", "affected"),
+    [
+        ("3.7.0", True),
+        ("3.40.1", True),
+        ("3.44.5", True),
+        ("3.44.6", False),
+        ("3.44.9", False),
+        ("3.45.0", True),
+        ("3.50.6", True),
+        ("3.50.7", False),
+        ("3.51.0", True),
+        ("3.51.2", True),
+        ("3.51.3", False),
+        ("3.52.0", False),
+        ("3.53.1", False),
+    ],
+)
+def test_wal_reset_race_versions(version: str, affected: bool) -> None:
+    assert wal_reset_affected(version) is affected
+
+
+def test_pragma_values_as_sqlite_reports_them() -> None:
+    assert expected_pragma("journal_mode", "WAL") == "wal"
+    assert expected_pragma("foreign_keys", "ON") == "1"
+    assert expected_pragma("synchronous", "FULL") == "2"
+    assert expected_pragma("busy_timeout", "10000") == "10000"
+
+
+def test_a_fresh_database_passes(services, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    rows = diagnose(settings)
+    assert failed(rows) == []
+    by_check = {r.check: r for r in rows}
+    assert by_check["Schema version"].value == code_head()
+    assert by_check["PRAGMA journal_mode"].value == "wal"
+    assert by_check["PRAGMA synchronous"].value == "2"
+    race = by_check["WAL-reset race"]
+    assert race.ok is (None if race.value == "affected" else True)  # a warning never fails the doctor
+
+
+def test_pragmas_are_read_back_not_assumed(db_path: Path, services) -> None:  # type: ignore[no-untyped-def]
+    bare = Database(f"sqlite:///{db_path}", create_engine(f"sqlite:///{db_path}"))  # no deskui connect hook
+    try:
+        rows = {r.check: r for r in pragma_rows(bare)}
+    finally:
+        bare.dispose()
+    assert rows["PRAGMA foreign_keys"].ok is False
+    assert rows["PRAGMA busy_timeout"].ok is False
+    assert rows["PRAGMA journal_mode"].ok is True  # WAL is persistent in the file
+
+
+@pytest.mark.parametrize(("mode", "ok"), [(0o600, True), (0o660, True), (0o640, True), (0o644, False), (0o604, False)])
+def test_file_modes(tmp_path: Path, mode: int, ok: bool) -> None:
+    path = tmp_path / "desk.db"
+    path.write_bytes(b"")
+    path.chmod(mode)
+    row = file_mode_row(path)
+    assert row.ok is ok
+    assert row.value == f"{mode:04o}"
+
+
+def test_a_missing_database_is_reported_not_created(settings: Settings, db_path: Path) -> None:
+    rows = diagnose(settings)
+    assert [r.check for r in failed(rows)] == ["Database"]
+    assert not db_path.exists()
+
+
+def test_config_files_are_listed(settings: Settings) -> None:
+    rows = diagnose(settings)
+    assert rows[0].check == "Config files"
+    assert rows[0].value.endswith("defaults.toml")
