@@ -12,5 +12,5 @@ def spellings(name: str) -> tuple[str, str]:
 
     full = lazy_pinyin(name, style=Style.NORMAL, errors="default")
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
-    clean = lambda parts: "".join(p for p in parts if not p.isspace()).lower()  # noqa: E731
+    clean = lambda parts: "".join("".join(p.split()) for p in parts).lower()  # noqa: E731
     return clean(full), clean(initials)
