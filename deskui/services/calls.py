@@ -916,7 +916,7 @@ class CallService:
             who = " ".join(p for p in (place, caller) if p)
             if phone_part:
                 who += f"（{phone_part}）"
-            body = "；".join(line.strip() for line in content.strip().splitlines() if line.strip()).rstrip("。.")
+            body = "；".join(_sentences(content))
             text_ = f"{local.month}月{local.day}日 {local:%H:%M}，{who}{verb}{cat_label}：{body}"
             if visit:
                 text_ += f"，希望上门时间：{visit.rstrip('。.')}"
@@ -925,7 +925,7 @@ class CallService:
         who = ", ".join(p for p in (place, caller) if p)
         if phone_part:
             who += f" ({phone_part})"
-        body = "; ".join(line.strip() for line in content.strip().splitlines() if line.strip()).rstrip("。.")
+        body = "; ".join(_sentences(content))
         text_ = f"{local:%d %b} {local:%H:%M}, {who} {verb} — {cat_label}: {body}".replace("  ", " ")
         if visit:
             text_ += f"; preferred visit time: {visit.rstrip('。.')}"
@@ -1079,6 +1079,11 @@ class _Row:
 
 def _aware(moment: datetime, tz: ZoneInfo) -> datetime:
     return (moment.replace(tzinfo=tz) if moment.tzinfo is None else moment).astimezone(UTC)
+
+
+def _sentences(content: str) -> list[str]:
+    """The content's lines without their closing punctuation, to be joined into one spoken sentence."""
+    return [line.strip().rstrip("。.；;，,") for line in content.splitlines() if line.strip().rstrip("。.；;，,")]
 
 
 def _one_line(text_: str, width: int) -> str:

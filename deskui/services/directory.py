@@ -317,7 +317,7 @@ class DirectoryService:
         with self.db.read() as s:
             ids: list[int] = []
             digits = phone_digits(q)
-            if digits and len(digits) >= PHONE_SUFFIX_MIN and digits == q.replace(" ", "").replace("-", ""):
+            if digits and len(digits) >= PHONE_SUFFIX_MIN and digits == fold(q).replace(" ", "").replace("-", ""):
                 ids += s.exec(
                     select(ResidentPhone.resident_id)
                     .where(
