@@ -41,6 +41,7 @@ class SignInScreen(Screen[None]):
         super().__init__(classes="-lock" if lock else "")
         self.lock = lock
         self.operators: list[OperatorInfo] = []
+        self.pending = False
 
     @property
     def desk(self) -> DeskApp:
@@ -89,6 +90,9 @@ class SignInScreen(Screen[None]):
         index = next((i for i, op in enumerate(self.operators) if current and op.id == current.id), 0)
         options.highlighted = index
         self.show_message("", error=False)
+        if self.pending and self.query_one("#signin-pin", Input).value:
+            self.pending = False
+            await self.action_sign_in()
 
     def show_message(self, text: str, *, error: bool = True) -> None:
         label = self.query_one("#signin-message", Label)
@@ -112,6 +116,8 @@ class SignInScreen(Screen[None]):
         options = self.query_one("#signin-operators", OptionList)
         pin_input = self.query_one("#signin-pin", Input)
         if self.desk.services is None or options.highlighted is None or not self.operators:
+            # Typed ahead of the database opening: sign in as soon as the operators are listed.
+            self.pending = True
             return
         if self.focused is options:
             pin_input.focus()
