@@ -34,6 +34,8 @@ class Ticket(SiteScoped, table=True):
         # … and Recently closed; the unit's open tickets for the duplicate warning.
         Index("ix_ticket_closed", "site_id", "closed_at", "id"),
         Index("ix_ticket_unit", "site_id", "unit_key", "is_open"),
+        # Tickets merged into this one: their history shows on the survivor.
+        Index("ix_ticket_merged", "site_id", "merged_into_id"),
     )
 
     site_id: int = Field(foreign_key="site.id")
@@ -42,7 +44,8 @@ class Ticket(SiteScoped, table=True):
     kind: str = Field(max_length=16)  # repair | complaint | help | inquiry | service
     repair_type: str = Field(default="", max_length=16)  # repairs: leak | safety | other (sets the callback target)
     severity: str = Field(default="", max_length=16)  # complaints: major | important | minor
-    channel: str = Field(default="", max_length=32)  # how it came in: letter/fax/online make an inquiry "written"
+    channel: str = Field(default="", max_length=32)  # how the (first) call came in
+    written: bool = Field(default=False)  # a written inquiry (letter, fax, online): a written reply within N days
     status: str = Field(max_length=16)  # new | dispatched | in_progress | waiting | done | closed | cancelled | merged
     is_open: bool = Field(default=True)  # status not closed, cancelled or merged: the queues' common filter
     unit_text: str = Field(default="", max_length=400)
@@ -63,6 +66,7 @@ class Ticket(SiteScoped, table=True):
     done_at: datetime | None = None
     closed_at: datetime | None = None  # closed, cancelled or merged
     paused_since: datetime | None = None  # waiting on the resident or a third party
+    waiting_on: str = Field(default="", max_length=16)  # resident | third_party while waiting
     paused_seconds: int = Field(default=0)  # total of finished pauses
     callback_result: str = Field(default="", max_length=16)  # reached | no_answer | left_message
     satisfaction: int | None = None  # 1-5, from the last reached callback

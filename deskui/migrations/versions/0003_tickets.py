@@ -103,6 +103,7 @@ def upgrade() -> None:
         sa.Column("repair_type", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("severity", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("channel", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("written", sa.Boolean(), nullable=False),
         sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("is_open", sa.Boolean(), nullable=False),
         sa.Column("unit_text", sqlmodel.sql.sqltypes.AutoString(length=400), nullable=False),
@@ -121,6 +122,7 @@ def upgrade() -> None:
         sa.Column("done_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("closed_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("paused_since", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+        sa.Column("waiting_on", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("paused_seconds", sa.Integer(), nullable=False),
         sa.Column("callback_result", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("satisfaction", sa.Integer(), nullable=True),
@@ -168,6 +170,7 @@ def upgrade() -> None:
         )
         batch_op.create_index("ix_ticket_closed", ["site_id", "closed_at", "id"], unique=False)
         batch_op.create_index("ix_ticket_dept_due", ["site_id", "is_open", "department", "due_at", "id"], unique=False)
+        batch_op.create_index("ix_ticket_merged", ["site_id", "merged_into_id"], unique=False)
         batch_op.create_index("ix_ticket_open_due", ["site_id", "is_open", "due_at", "id"], unique=False)
         batch_op.create_index("ix_ticket_status_due", ["site_id", "status", "due_at", "id"], unique=False)
         batch_op.create_index("ix_ticket_unit", ["site_id", "unit_key", "is_open"], unique=False)
@@ -250,6 +253,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ticket_unit")
         batch_op.drop_index("ix_ticket_status_due")
         batch_op.drop_index("ix_ticket_open_due")
+        batch_op.drop_index("ix_ticket_merged")
         batch_op.drop_index("ix_ticket_dept_due")
         batch_op.drop_index("ix_ticket_closed")
         batch_op.drop_index("ix_ticket_assignee_due")
