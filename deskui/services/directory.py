@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -183,7 +184,10 @@ class DirectoryService:
             return _unit_info(unit)
 
     def add_units(self, units: Sequence[NewUnit]) -> int:
-        """Insert checked units in one transaction; any unit already present refuses the whole batch."""
+        """Insert checked units in one transaction; any unit already present (or listed twice) refuses the batch."""
+        twice = [key for key, n in Counter(u.key for u in units).items() if n > 1]
+        if twice:
+            raise Conflict(t("Unit {unit} is listed twice", unit=twice[0]))
         with self.db.write() as s:
             existing = self._existing_keys(s, (u.key for u in units))
             if existing:
