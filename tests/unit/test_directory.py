@@ -312,3 +312,17 @@ def test_same_unit_key_in_two_sites(filled: Services, other_site: Services) -> N
     assert names(filled.directory.lookup_phone("13800138000")) == ["张三"]
     assert names(filled.directory.unit_residents(mine.id)) == ["张三", "李四"]
     assert filled.directory.counts() == {"buildings": 2, "units": 5, "residents": 4}
+
+
+def test_search_residents_with_full_width_digits(filled: Services) -> None:
+    """A Chinese IME in full-width mode types ８０００; it is the same phone search as 8000."""
+    assert names(filled.directory.search_residents("８０００")) == ["张三"]
+    assert names(filled.directory.search_residents("１３８ ００１３ ８０００")) == ["张三"]
+
+
+def test_batch_listing_a_unit_twice_is_refused_cleanly(services: Services) -> None:
+    batch = [check_unit("9-1-101"), check_unit("9栋1单元101"), check_unit("9-1-102")]
+    with pytest.raises(Conflict) as err:
+        services.directory.add_units(batch)
+    assert "9-1-101" in err.value.message
+    assert services.directory.counts()["units"] == 0
