@@ -7,6 +7,7 @@ without migrating and a missing SQLite file is not created: the doctor looks, it
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import NamedTuple
@@ -147,7 +148,16 @@ def diagnose(settings: Settings) -> list[DoctorRow]:
         rows += sqlite_library_rows()
     if path is not None:
         if not path.exists():
-            rows.append(DoctorRow(t("Database"), str(path), False, t("no such file; run: deskui init")))
+            # Not wrong yet: the first `deskui init` (or any command) creates it, if the folder lets it.
+            parent = next((p for p in path.parents if p.exists()), path.parent)
+            if os.access(parent, os.W_OK | os.X_OK):
+                rows.append(DoctorRow(t("Database"), str(path), None, t("not created yet; run: deskui init")))
+            else:
+                rows.append(
+                    DoctorRow(
+                        t("Database"), str(path), False, t("cannot be created: {folder} is not writable", folder=parent)
+                    )
+                )
             return rows
         rows.append(DoctorRow(t("Database"), str(path), True))
     else:

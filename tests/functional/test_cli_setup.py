@@ -208,11 +208,19 @@ def test_doctor_fails_when_others_can_read_the_database(cli, db_path: Path) -> N
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o644  # the doctor reports; it does not chmod
 
 
-def test_doctor_does_not_create_a_missing_database(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_doctor_warns_about_a_missing_database_but_does_not_create_it(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     result = cli("--db", str(db_path), "doctor")
-    assert result.code == 1
+    assert result.code == 0, result.out + result.err
     assert "deskui init" in result.out
     assert not db_path.exists()
+    db_path.parent.chmod(0o500)
+    try:
+        locked = cli("--db", str(db_path / "sub" / "desk.db"), "doctor")
+    finally:
+        db_path.parent.chmod(0o700)
+    if os.geteuid() != 0:  # root may write anywhere
+        assert locked.code == 1
+        assert "not writable" in locked.out
 
 
 @pytest.mark.parametrize(("version", "word"), [(None, "not initialised"), ("0001", "behind"), ("9999", "ahead")])

@@ -80,9 +80,10 @@ def test_file_modes(tmp_path: Path, mode: int, ok: bool) -> None:
     assert row.value == f"{mode:04o}"
 
 
-def test_a_missing_database_is_reported_not_created(settings: Settings, db_path: Path) -> None:
+def test_a_missing_database_is_a_warning_and_is_not_created(settings: Settings, db_path: Path) -> None:
     rows = diagnose(settings)
-    assert [r.check for r in failed(rows)] == ["Database"]
+    assert failed(rows) == []
+    assert [r.ok for r in rows if r.check == "Database"] == [None]
     assert not db_path.exists()
 
 
@@ -90,3 +91,13 @@ def test_config_files_are_listed(settings: Settings) -> None:
     rows = diagnose(settings)
     assert rows[0].check == "Config files"
     assert rows[0].value.endswith("defaults.toml")
+
+
+def test_a_missing_database_in_a_folder_it_cannot_write_fails(
+    settings: Settings, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import deskui.services.doctor as doctor
+
+    monkeypatch.setattr(doctor.os, "access", lambda *_args: False)
+    assert [r.check for r in failed(diagnose(settings))] == ["Database"]
+    assert not db_path.exists()
