@@ -169,19 +169,23 @@ def _table(services: Services, calls: list[CallInfo]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from deskui.services.calls import field_label
     from deskui.services.shifts import local_time
 
     labels = {c.key: c.label(services.settings.language) for c in services.settings.categories}
     channels = {c.key: c.label(services.settings.language) for c in services.settings.channels}
-    from deskui.services.calls import field_label
 
     names = ("id", "time", "Channel", "caller", "unit", "phone", "Category", "content")
-    table = Table(*(field_label(n) for n in names))
+    table = Table()
+    for name in names:
+        # Ids, times and phones must stay whole; names, places and content wrap.
+        whole = name in ("id", "time", "phone")
+        table.add_column(field_label(name), no_wrap=whole, overflow="fold")
     for c in calls:
         mark = "!" if c.urgent else ""
         table.add_row(
             Text(f"{c.id}{mark}"),
-            Text(local_time(services.settings, c.time).strftime("%Y-%m-%d %H:%M")),
+            Text(local_time(services.settings, c.time).strftime("%m-%d %H:%M")),
             Text(channels.get(c.channel, c.channel)),
             Text(c.caller),
             Text(c.unit),

@@ -8,6 +8,7 @@ index rows with executemany (see CallService.insert_many).
 
 from __future__ import annotations
 
+import csv
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,6 +43,7 @@ ALIASES = {
 _TRUE = {"1", "true", "yes", "y", "是", "紧急", "urgent", "x", "✓"}
 _FALSE = {"", "0", "false", "no", "n", "否", "一般"}
 
+_CELL_LIMIT = 16 << 20  # characters
 Progress = Callable[[str, int], None]  # (phase "check" | "save", rows done since the last call)
 
 
@@ -58,6 +60,16 @@ def _urgent(value: str, file: str, line: int) -> bool:
 
 def check_calls_file(calls: CallService, path: str | Path, *, progress: Progress | None = None) -> list[CheckedCall]:
     """Every row of a calls CSV checked; nothing is written. Raises CsvImportFailed naming line and column."""
+    # The csv module stops at 128 KiB a cell with "field larger than field limit"; read pasted novels whole (up to
+    # a bound) so the refusal names the column and the real limit instead.
+    old_limit = csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
+    try:
+        return _check_rows(calls, path, progress)
+    finally:
+        csv.field_size_limit(old_limit)
+
+
+def _check_rows(calls: CallService, path: str | Path, progress: Progress | None) -> list[CheckedCall]:
     name = str(path)
     checked: list[CheckedCall] = []
     pending = 0

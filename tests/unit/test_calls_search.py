@@ -84,10 +84,38 @@ def loaded(services):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     "term",
-    ["水", "漏", "漏水", "水管", "厨房水管", "厨房水管漏水", "天花板", "电梯", "困", "[bold]", "[/", "abc", "ABC", "ａｂｃ",
-     "lift", "LIFT 3", "138", "13800130003", "0013", "张1", "smith", "car park", "b2", "漏 水", "3-2-1201", "不存在",
-     "水水", "，", "  水  "],
-)  # fmt: skip
+    [
+        "水",
+        "漏",
+        "漏水",
+        "水管",
+        "厨房水管",
+        "厨房水管漏水",
+        "天花板",
+        "电梯",
+        "困",
+        "[bold]",
+        "[/",
+        "abc",
+        "ABC",
+        "ａｂｃ",
+        "lift",
+        "LIFT 3",
+        "138",
+        "13800130003",
+        "0013",
+        "张1",
+        "smith",
+        "car park",
+        "b2",
+        "漏 水",
+        "3-2-1201",
+        "不存在",
+        "水水",
+        "，",
+        "  水  ",
+    ],
+)
 def test_search_equals_a_substring_scan(loaded, term: str) -> None:  # type: ignore[no-untyped-def]
     everything = loaded.list(limit=500)
     assert [c.id for c in loaded.search(term, limit=500)] == scan(everything, term)
