@@ -12,7 +12,12 @@ from deskui.db import Database, open_database
 from deskui.models import Site
 from deskui.services.calls import CallService
 from deskui.services.directory import DirectoryService
+from deskui.services.dutylog import DutyLogService
+from deskui.services.handover import HandoverService, ReviewService
+from deskui.services.keys import KeyService
 from deskui.services.operators import OperatorService
+from deskui.services.roster import RosterService
+from deskui.services.tickets import TicketService
 
 
 def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
@@ -43,6 +48,12 @@ class Services:
     directory: DirectoryService
     operators: OperatorService
     calls: CallService
+    tickets: TicketService
+    dutylog: DutyLogService
+    roster: RosterService
+    keys: KeyService
+    handover: HandoverService
+    review: ReviewService
 
     def close(self) -> None:
         self.db.dispose()
@@ -54,12 +65,27 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     site_id = ensure_site(db, settings, clock)
     args = (db, settings, clock, site_id)
     directory = DirectoryService(*args)
+    operators = OperatorService(*args)
+    calls = CallService(*args, directory=directory)
+    tickets = TicketService(*args, calls=calls, operators=operators)
+    roster = RosterService(*args, operators=operators)
+    keys = KeyService(*args)
+    dutylog = DutyLogService(*args, calls=calls, tickets=tickets)
+    handover = HandoverService(
+        *args, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
+    )
     return Services(
         db=db,
         settings=settings,
         clock=clock,
         site_id=site_id,
         directory=directory,
-        operators=OperatorService(*args),
-        calls=CallService(*args, directory=directory),
+        operators=operators,
+        calls=calls,
+        tickets=tickets,
+        dutylog=dutylog,
+        roster=roster,
+        keys=keys,
+        handover=handover,
+        review=ReviewService(*args, operators=operators, dutylog=dutylog, handover=handover),
     )

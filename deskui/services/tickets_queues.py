@@ -1,0 +1,316 @@
+"""The ticket queues (the Queues screen's sections), their counts and the text filter.
+
+Every queue is one range of an index that ends in (due_at, id) — see models.tickets — read in that order with
+keyset paging: page N costs what page 1 costs, whatever the number of tickets (bench/tickets.py checks it with
+100,000 open and 1,000,000 closed). `due_at` is the nearest running target, stored on the row, so "Overdue" and
+"Due soon" are ranges too. Recently closed is newest first by closed_at.
+
+Counts: one statement of scalar sub-queries, each an index-only range count, plus one GROUP BY over the open
+tickets' department index; nothing reads a table row.
+
+The text filter looks in number, unit, caller, phone and description, folded like the call search
+(services.search): with a rare character it walks that character's `ticketchar` entries and checks the queue's
+conditions on each ticket, sorting the few matches; when every character of the term is common it walks the queue
+in due order and checks the substring on each ticket instead, so it stops as soon as a page is full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, func, literal_column, or_, select, text, union_all
+from sqlalchemy.sql.elements import ColumnElement
+
+from deskui.i18n import N_, t
+from deskui.models import Ticket, ticket_char
+from deskui.services import search as idx
+from deskui.services.errors import ValidationError
+from deskui.services.operators import OperatorInfo
+
+if TYPE_CHECKING:
+    from deskui.services.tickets import TicketInfo, TicketService
+
+_T = Ticket.__table__  # type: ignore[attr-defined]
+_K = ticket_char
+
+QUEUES = ("mine", "new", "overdue", "due_soon", "callback", "waiting", "department", "open", "closed")
+QUEUE_LABELS = {
+    "mine": N_("My queue"),
+    "new": N_("New"),
+    "overdue": N_("Overdue"),
+    "due_soon": N_("Due soon"),
+    "callback": N_("Awaiting callback"),
+    "waiting": N_("Waiting"),
+    "department": N_("By department"),
+    "open": N_("All open"),
+    "closed": N_("Recently closed"),
+}
+# A search character held by fewer tickets than this drives the query through the character index.
+RARE_CHAR_TICKETS = 5_000
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    """One page of a queue, with the key to pass as `after` for the next page (None: this was the last)."""
+
+    queue: str
+    rows: tuple[TicketInfo, ...]
+    next_after: tuple[datetime, int] | None
+
+
+@dataclass(frozen=True)
+class SectionCounts:
+    mine: int
+    new: int
+    overdue: int
+    due_soon: int
+    callback: int
+    waiting: int
+    open: int
+    closed: int
+    by_department: Mapping[str, int] = field(default_factory=dict)  # "" = not dispatched yet
+
+    def get(self, queue: str) -> int:
+        if queue == "department":
+            return self.open
+        return int(getattr(self, queue))
+
+
+class TicketQueues:
+    def __init__(self, service: TicketService) -> None:
+        self.svc = service
+        self.site_id = service.site_id
+        self.settings = service.settings
+
+    # --- the conditions ------------------------------------------------------------------------------------------
+
+    def _window(self, now: datetime) -> tuple[datetime, datetime]:
+        soon = now + timedelta(hours=self.settings.target("due_soon_hours"))
+        closed_since = now - timedelta(days=self.settings.target("recently_closed_days"))
+        return soon, closed_since
+
+    def _own_department(self, operator: OperatorInfo | None) -> str | None:
+        from deskui.services.tickets import ROLE_DEPARTMENTS
+
+        return ROLE_DEPARTMENTS.get(operator.role) if operator is not None else None
+
+    def _conditions(
+        self, queue: str, now: datetime, operator: OperatorInfo | None, department: str | None
+    ) -> list[list[ColumnElement[bool]]]:
+        """The queue as one or more index ranges (OR of AND-lists); each keeps the (due_at, id) order."""
+        c = _T.c
+        site = c.site_id == self.site_id
+        is_open = c.is_open == True  # noqa: E712
+        soon, _ = self._window(now)
+        if queue == "new":
+            return [[site, c.status == "new"]]
+        if queue == "callback":
+            return [[site, c.status == "done"]]
+        if queue == "waiting":
+            return [[site, c.status == "waiting"]]
+        if queue == "open":
+            return [[site, is_open]]
+        if queue == "overdue":
+            return [[site, is_open, c.due_at < now]]
+        if queue == "due_soon":
+            return [[site, is_open, c.due_at >= now, c.due_at < soon]]
+        if queue == "department":
+            if not department:
+                raise ValidationError(t("Choose a department"), field="department")
+            return [[site, is_open, c.department == self.svc._department(department)]]
+        if queue == "mine":
+            if operator is None:
+                raise ValidationError(t("My queue needs a signed-in operator"), field="operator")
+            ranges = [[site, c.assignee_id == operator.id, is_open]]
+            own = self._own_department(operator)
+            if own:
+                ranges = [[site, is_open, c.department == own], [*ranges[0], c.department != own]]
+            return ranges
+        raise ValidationError(
+            t("Unknown queue {name!r}; use one of: {names}", name=queue, names=", ".join(QUEUES)), field="queue"
+        )
+
+    # --- pages -----------------------------------------------------------------------------------------------------
+
+    def page(
+        self,
+        queue: str,
+        *,
+        operator: OperatorInfo | None = None,
+        department: str | None = None,
+        text_filter: str | None = None,
+        unit: str | None = None,
+        after: tuple[datetime, int] | None = None,
+        limit: int | None = None,
+    ) -> QueuePage:
+        now = self.svc.clock.now()
+        n = max(1, min(limit or self.settings.calls.page_size, 10 * self.settings.calls.page_size))
+        c = _T.c
+        extra: list[ColumnElement[bool]] = []
+        if unit and unit.strip():
+            from deskui.services.calls import unit_key
+
+            extra.append(c.unit_key == unit_key(unit.strip()))
+        term = idx.fold_term(text_filter) if text_filter and text_filter.strip() else None
+        if text_filter and text_filter.strip() and term is None:
+            return QueuePage(queue, (), None)
+        if term is not None:
+            term = term.strip()
+        with self.svc.db.read() as s:
+            if queue == "closed":
+                rows = self._closed_rows(s, now, extra, term, after, n)
+                key = (lambda r: (r.closed_at, r.id)) if rows else None
+            else:
+                ranges = self._conditions(queue, now, operator, department)
+                rows = self._open_rows(s, ranges, extra, term, after, n)
+                key = (lambda r: (r.due_at, r.id)) if rows else None
+            infos = self.svc.infos(s, rows)
+        next_after = key(rows[-1]) if key is not None and len(rows) == n else None
+        return QueuePage(queue, tuple(infos), next_after)
+
+    def _chars_ok(self, s: Any, term: str) -> list[str] | None:
+        """The term's rarest characters when the rarest is rare enough to drive the query, else None."""
+        chars = sorted(idx.index_chars(term))
+        if not chars:
+            return None
+        counts = {}
+        for ch in chars:
+            counts[ch] = int(
+                s.execute(
+                    text(
+                        "SELECT count(*) FROM (SELECT 1 FROM ticketchar WHERE site_id = :site AND ch = :ch "
+                        "LIMIT :cap) AS x"
+                    ),
+                    {"site": self.site_id, "ch": ch, "cap": RARE_CHAR_TICKETS},
+                ).scalar()
+                or 0
+            )
+        chosen = idx.order_by_rarity(chars, counts, self.settings.calls.search_max_chars)
+        return chosen if counts[chosen[0]] < RARE_CHAR_TICKETS else None
+
+    def _contains(self, s: Any, term: str) -> ColumnElement[bool]:
+        fn = func.strpos if self.svc.db.backend == "postgresql" else func.instr
+        return fn(_T.c.search_text, term) > 0
+
+    def _char_filter(self, chars: Sequence[str]) -> ColumnElement[bool]:
+        """The ticket holds every one of `chars` (index probes)."""
+        conds = []
+        for ch in chars:
+            k = _K.alias()
+            conds.append(
+                select(literal_column("1"))
+                .select_from(k)
+                .where(k.c.site_id == self.site_id, k.c.ch == ch, k.c.ticket_id == _T.c.id)
+                .exists()
+            )
+        return and_(*conds)
+
+    def _open_rows(
+        self,
+        s: Any,
+        ranges: list[list[ColumnElement[bool]]],
+        extra: list[ColumnElement[bool]],
+        term: str | None,
+        after: tuple[datetime, int] | None,
+        n: int,
+    ) -> list[Any]:
+        c = _T.c
+        keyset: list[ColumnElement[bool]] = []
+        if after is not None:
+            due, last_id = after
+            keyset.append(or_(c.due_at > due, and_(c.due_at == due, c.id > last_id)))
+        filters = list(extra)
+        if term:
+            chars = self._chars_ok(s, term)
+            if chars is not None:
+                rare = _K.alias("k0")
+                # Driven by the rare character: its tickets, checked against the queue, sorted (few of them).
+                q = (
+                    select(_T)
+                    .select_from(rare.join(_T, _T.c.id == rare.c.ticket_id))
+                    .where(rare.c.site_id == self.site_id, rare.c.ch == chars[0])
+                    .where(or_(*(and_(*r) for r in ranges)), *filters, *keyset)
+                    .where(self._char_filter(chars[1:]) if len(chars) > 1 else literal_column("1") == 1)
+                    .where(self._contains(s, term))
+                    .order_by(c.due_at, c.id)
+                    .limit(n)
+                )
+                return list(s.execute(q).all())
+            filters.append(self._contains(s, term))
+        parts = [select(_T).where(*r, *filters, *keyset).order_by(c.due_at, c.id).limit(n) for r in ranges]
+        if len(parts) == 1:
+            return list(s.execute(parts[0]).all())
+        u = union_all(*(p.subquery().select() for p in parts)).subquery()
+        return list(s.execute(select(u).order_by(u.c.due_at, u.c.id).limit(n)).all())
+
+    def _closed_rows(
+        self,
+        s: Any,
+        now: datetime,
+        extra: list[ColumnElement[bool]],
+        term: str | None,
+        after: tuple[datetime, int] | None,
+        n: int,
+    ) -> list[Any]:
+        c = _T.c
+        _, since = self._window(now)
+        q = select(_T).where(c.site_id == self.site_id, c.closed_at >= since, *extra)
+        if after is not None:
+            closed, last_id = after
+            q = q.where(or_(c.closed_at < closed, and_(c.closed_at == closed, c.id < last_id)))
+        if term:
+            q = q.where(self._contains(s, term))
+        return list(s.execute(q.order_by(c.closed_at.desc(), c.id.desc()).limit(n)).all())
+
+    # --- counts ----------------------------------------------------------------------------------------------------
+
+    def counts(self, *, operator: OperatorInfo | None = None) -> SectionCounts:
+        """Every section's count: one statement of index-only range counts and one GROUP BY by department."""
+        now = self.svc.clock.now()
+        soon, closed_since = self._window(now)
+        c = _T.c
+        site = c.site_id == self.site_id
+        is_open = c.is_open == True  # noqa: E712
+
+        def count(*conds: ColumnElement[bool]) -> Any:
+            return select(func.count()).select_from(_T).where(site, *conds).scalar_subquery()
+
+        mine: Any = literal_column("0")
+        if operator is not None:
+            own = self._own_department(operator)
+            mine = count(c.assignee_id == operator.id, is_open)
+            if own:
+                mine = count(is_open, c.department == own) + count(
+                    c.assignee_id == operator.id, is_open, c.department != own
+                )
+        q = select(
+            mine.label("mine"),
+            count(c.status == "new").label("new"),
+            count(is_open, c.due_at < now).label("overdue"),
+            count(is_open, c.due_at >= now, c.due_at < soon).label("due_soon"),
+            count(c.status == "done").label("callback"),
+            count(c.status == "waiting").label("waiting"),
+            count(c.closed_at >= closed_since).label("closed"),
+        )
+        by_dept = select(c.department, func.count()).where(site, is_open).group_by(c.department)
+        with self.svc.db.read() as s:
+            row = s.execute(q).one()
+            departments = {d: int(k) for d, k in s.execute(by_dept).all()}
+        return SectionCounts(
+            mine=int(row.mine),
+            new=int(row.new),
+            overdue=int(row.overdue),
+            due_soon=int(row.due_soon),
+            callback=int(row.callback),
+            waiting=int(row.waiting),
+            open=sum(departments.values()),
+            closed=int(row.closed),
+            by_department=departments,
+        )
+
+
+def queue_label(queue: str) -> str:
+    return t(QUEUE_LABELS[queue])
