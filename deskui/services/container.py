@@ -16,6 +16,7 @@ from deskui.services.dutylog import DutyLogService
 from deskui.services.handover import HandoverService, ReviewService
 from deskui.services.keys import KeyService
 from deskui.services.operators import OperatorService
+from deskui.services.tickets import TicketService
 from deskui.services.roster import RosterService
 from deskui.services.tickets import TicketService
 
