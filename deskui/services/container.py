@@ -12,12 +12,7 @@ from deskui.db import Database, open_database
 from deskui.models import Site
 from deskui.services.calls import CallService
 from deskui.services.directory import DirectoryService
-from deskui.services.dutylog import DutyLogService
-from deskui.services.handover import HandoverService, ReviewService
-from deskui.services.keys import KeyService
 from deskui.services.operators import OperatorService
-from deskui.services.tickets import TicketService
-from deskui.services.roster import RosterService
 from deskui.services.tickets import TicketService
 
 
@@ -50,11 +45,6 @@ class Services:
     operators: OperatorService
     calls: CallService
     tickets: TicketService
-    dutylog: DutyLogService
-    roster: RosterService
-    keys: KeyService
-    handover: HandoverService
-    review: ReviewService
 
     def close(self) -> None:
         self.db.dispose()
@@ -68,13 +58,6 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     directory = DirectoryService(*args)
     operators = OperatorService(*args)
     calls = CallService(*args, directory=directory)
-    tickets = TicketService(*args, calls=calls, operators=operators)
-    roster = RosterService(*args, operators=operators)
-    keys = KeyService(*args)
-    dutylog = DutyLogService(*args, calls=calls, tickets=tickets)
-    handover = HandoverService(
-        *args, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
-    )
     return Services(
         db=db,
         settings=settings,
@@ -83,10 +66,5 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         directory=directory,
         operators=operators,
         calls=calls,
-        tickets=tickets,
-        dutylog=dutylog,
-        roster=roster,
-        keys=keys,
-        handover=handover,
-        review=ReviewService(*args, operators=operators, dutylog=dutylog, handover=handover),
+        tickets=TicketService(*args, calls=calls, operators=operators),
     )
