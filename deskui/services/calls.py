@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, bindparam, column, delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -62,7 +62,6 @@ _COLUMNS = (
     "recorded_at",
 )
 _SEARCH_SELECT = ", ".join(f"c.{name}" for name in _COLUMNS) + ", n.id AS superseded_by"
-_SEARCH_TYPES = [column(name, _CALL.c[name].type) for name in _COLUMNS] + [column("superseded_by", Integer)]
 
 # C0 and C1 control characters (Unicode category Cc) and lone surrogates. Content may keep newline and tab.
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -363,6 +362,63 @@ def _info(row: Any) -> CallInfo:
         original_id=row.original_id,
         recorded_at=row.recorded_at,
         superseded_by=getattr(row, "superseded_by", None),
+    )
+
+
+def _utc(value: Any) -> datetime:
+    """A stored time as aware UTC: SQLite gives text ("2026-11-23 02:00:00.000000"), PostgreSQL a datetime."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _sqlite_time(moment: datetime) -> str:
+    """An aware time as SQLAlchemy stores it in SQLite (UTC, no offset), for statements sent to the driver."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+_INSERT_COLUMNS = ("id", *(c.name for c in _CALL.columns if c.name != "id"))
+
+
+def _sqlite_row(values: dict[str, Any], call_id: int) -> tuple[Any, ...]:
+    """One call's values in _INSERT_COLUMNS order, converted as SQLAlchemy would store them in SQLite."""
+    out: list[Any] = [call_id]
+    for name in _INSERT_COLUMNS[1:]:
+        v = values[name]
+        if isinstance(v, datetime):
+            v = _sqlite_time(v)
+        elif isinstance(v, date):
+            v = v.isoformat()
+        elif isinstance(v, bool):
+            v = int(v)
+        out.append(v)
+    return tuple(out)
+
+
+def _info_tuple(r: Sequence[Any]) -> CallInfo:
+    """A CallInfo from a raw driver row in _COLUMNS order plus superseded_by."""
+    duty = r[16]
+    return CallInfo(
+        id=r[0],
+        time=_utc(r[1]),
+        channel=r[2],
+        caller=r[3],
+        unit=r[4],
+        unit_key=r[5],
+        unit_id=r[6],
+        phone=r[7],
+        category=r[8],
+        content=r[9],
+        visit_time=r[10],
+        urgent=bool(r[11]),
+        ticket_wanted=bool(r[12]),
+        operator_id=r[13],
+        operator=r[14],
+        shift=r[15],
+        duty_date=date.fromisoformat(duty) if isinstance(duty, str) else duty,
+        amends_id=r[17],
+        original_id=r[18],
+        recorded_at=_utc(r[19]),
+        superseded_by=r[20],
     )
 
 
@@ -734,39 +790,49 @@ class CallService:
             return []
         params: dict[str, Any] = {"site": self.site_id, "term": folded, "limit": self._page(limit)}
         extra: list[str] = []
-        binds = []
         if since is not None:
             extra.append("c.called_at >= :since")
             params["since"] = _aware(since, self.tz)
-            binds.append(bindparam("since", type_=_CALL.c.called_at.type))
         if until is not None:
             extra.append("c.called_at < :until")
             params["until"] = _aware(until, self.tz)
-            binds.append(bindparam("until", type_=_CALL.c.called_at.type))
         if unit:
             extra.append("c.unit_key = :unit_key")
             params["unit_key"] = unit_key(unit.strip())
         if before_id is not None:
             params["before"] = before_id
-        with self.db.read() as s:
-            chars = sorted(idx.index_chars(folded))
-            counts = self._counts(s, chars)
-            if any(counts[c] == 0 for c in chars):
-                return []
-            chosen = idx.order_by_rarity(chars, counts, self.limits.search_max_chars)
-            params.update({f"c{i}": ch for i, ch in enumerate(chosen)})
-            sql = idx.candidate_sql(
-                self.db.backend,
-                _SEARCH_SELECT,
-                len(chosen),
-                before=before_id is not None,
-                current_only=current_only,
-                extra_where=" AND ".join(extra),
-            )
-            stmt = text(sql).bindparams(*binds).columns(*_SEARCH_TYPES)
-            return [_info(r) for r in s.execute(stmt, params)]
+        # Straight on the driver's cursor: this runs on every keystroke, and SQLAlchemy's statement and result
+        # processing would cost more than the indexed query itself. Times are bound as the column stores them.
+        sqlite_db = self.db.backend == "sqlite"
+        for name in ("since", "until"):
+            if name in params and sqlite_db:
+                params[name] = _sqlite_time(params[name])
+        with self.db.engine.connect() as conn:
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                chars = sorted(idx.index_chars(folded))
+                counts = self._counts(cursor, chars, sqlite_db)
+                if any(counts[c] == 0 for c in chars):
+                    return []
+                chosen = idx.order_by_rarity(chars, counts, self.limits.search_max_chars)
+                params.update({f"c{i}": ch for i, ch in enumerate(chosen)})
+                sql = idx.candidate_sql(
+                    self.db.backend,
+                    _SEARCH_SELECT,
+                    len(chosen),
+                    before=before_id is not None,
+                    current_only=current_only,
+                    extra_where=" AND ".join(extra),
+                )
+                cursor.execute(sql if sqlite_db else idx.pyformat(sql), params)
+                rows = cursor.fetchall()
+            finally:
+                cursor.close()
+            if not sqlite_db:
+                conn.rollback()
+        return [_info_tuple(r) for r in rows]
 
-    def _counts(self, s: Session, chars: Sequence[str]) -> dict[str, int]:
+    def _counts(self, cursor: Any, chars: Sequence[str], sqlite_db: bool) -> dict[str, int]:
         """How common each character is (capped), cached: only the join order depends on it, never the result."""
         if self._writes_since_rarity > self.limits.page_size or len(self._rarity) > 50_000:
             self._rarity.clear()
@@ -776,7 +842,9 @@ class CallService:
         for ch in chars:
             n = self._rarity.get(ch)
             if n is None or n == 0:  # a character new to the log may have arrived from another desk
-                n = idx.rarity(s, self.site_id, ch, cap)
+                sql = idx.RARITY_SQL if sqlite_db else idx.pyformat(idx.RARITY_SQL)
+                cursor.execute(sql, {"site": self.site_id, "ch": ch, "cap": cap})
+                n = int(cursor.fetchone()[0])
                 self._rarity[ch] = n
             out[ch] = n
         return out
@@ -1048,15 +1116,22 @@ class CallService:
             ]
             ids: list[int] = []
             step = 5000
+            cursor = s.connection().connection.dbapi_connection.cursor() if first is not None else None  # type: ignore[union-attr]
+            insert_sql = (
+                f"INSERT INTO call ({', '.join(_INSERT_COLUMNS)}) VALUES ({', '.join('?' * len(_INSERT_COLUMNS))})"
+            )
             if rebuild:
                 s.execute(text("DROP INDEX ix_callchar_lookup"))
             for i in range(0, len(values), step):
                 chunk = values[i : i + step]
                 if first is not None:
+                    # SQLite: ids assigned here (the write lock is held since BEGIN IMMEDIATE), and the rows go
+                    # straight to the driver as the columns store them; SQLAlchemy's per-value processing would
+                    # cost more than the insert.
                     chunk_ids = list(range(first + i, first + i + len(chunk)))
-                    for v, cid in zip(chunk, chunk_ids, strict=True):
-                        v["id"] = cid
-                    s.execute(insert(_CALL), chunk)
+                    cursor.executemany(
+                        insert_sql, [_sqlite_row(v, cid) for v, cid in zip(chunk, chunk_ids, strict=True)]
+                    )
                 else:
                     result = s.execute(insert(_CALL).returning(_CALL.c.id, sort_by_parameter_order=True), chunk)
                     chunk_ids = [r[0] for r in result]
@@ -1066,6 +1141,8 @@ class CallService:
                     progress(len(chunk))
             if rebuild:
                 s.execute(text("CREATE INDEX ix_callchar_lookup ON callchar (site_id, ch, call_id)"))
+            if cursor is not None:
+                cursor.close()
         self._rarity.clear()
         return ids
 

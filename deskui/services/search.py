@@ -20,10 +20,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
-from sqlmodel import Session
-
 SEPARATOR = "\x1f"  # between fields of search_text; a control character, so no field or term holds it
 # A term holding a control character other than newline and tab can match no field (fields refuse them).
 _UNMATCHABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -59,13 +55,14 @@ def _table_sql(dialect: str) -> tuple[str, str]:
     return ("strpos" if dialect == "postgresql" else "instr"), '"call"'
 
 
-def rarity(conn: Connection | Session, site_id: int, ch: str, cap: int) -> int:
-    """How many calls hold `ch`, counted only up to `cap` so a common character costs a bounded index walk."""
-    row = conn.execute(
-        text("SELECT count(*) FROM (SELECT 1 FROM callchar WHERE site_id = :site AND ch = :ch LIMIT :cap) AS x"),
-        {"site": site_id, "ch": ch, "cap": cap},
-    ).first()
-    return int(row[0]) if row else 0
+# How many calls hold a character, counted only up to :cap so a common character costs a bounded index walk.
+RARITY_SQL = "SELECT count(*) FROM (SELECT 1 FROM callchar WHERE site_id = :site AND ch = :ch LIMIT :cap) AS x"
+_NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+
+def pyformat(sql: str) -> str:
+    """Named `:param` placeholders (sqlite3) as `%(param)s` (psycopg), for SQL sent straight to the driver."""
+    return _NAMED.sub(r"%(\1)s", sql)
 
 
 def candidate_sql(
