@@ -122,6 +122,8 @@ class CallsScreen(DeskScreen):
         self.newest_id = 0
         self.more = False
         self.residents: list[ResidentInfo] = []
+        self.last_payload: dict[str, Any] | None = None
+        """The form as of the last change: what is kept when the screen goes away with the app."""
 
     # --- services ------------------------------------------------------------------------------------------
 
@@ -190,9 +192,9 @@ class CallsScreen(DeskScreen):
 
     def on_unmount(self) -> None:
         # Last chance before the app closes (Ctrl+Q, SIGHUP handled by Textual): keep what was typed.
-        if self.dirty and self.desk.services is not None:
+        if self.dirty and self.desk.services is not None and self.last_payload is not None:
             with contextlib.suppress(DeskError):
-                self.calls.save_draft(self.token, self.form_payload(), form="call", operator=self.desk.operator)
+                self.calls.save_draft(self.token, self.last_payload, form="call", operator=self.desk.operator)
 
     async def language_changed(self) -> None:
         payload = self.form_payload()
@@ -302,6 +304,7 @@ class CallsScreen(DeskScreen):
         if self.restoring or not control_id.startswith("call-"):
             return
         self.dirty = True
+        self.last_payload = self.form_payload()
         name = control_id.removeprefix("call-")
         if name == "phone":
             self.check_phone(event.value)

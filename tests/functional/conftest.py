@@ -11,8 +11,8 @@ from deskui.config import Settings
 OPERATORS = (("王芳", "receptionist", "1111"), ("李强", "maintenance", "2222"), ("陈静", "supervisor", "3333"))
 
 
-@pytest.fixture
-def desk_services(services):  # type: ignore[no-untyped-def]
+def seed_desk(services):  # type: ignore[no-untyped-def]
+    """One operator per desk role, a few units and two residents of 3-2-1201."""
     for name, role, pin in OPERATORS:
         services.operators.add(name, role, pin)
     for unit in ("3-2-1201", "3-2-1202", "5-1-302"):
@@ -21,6 +21,11 @@ def desk_services(services):  # type: ignore[no-untyped-def]
     services.directory.add_resident("张三", "3-2-1201", "13812345678", notes="独居老人")
     services.directory.add_resident("李四", "3栋2单元1201", "13912340000", role="tenant")
     return services
+
+
+@pytest.fixture
+def desk_services(services):  # type: ignore[no-untyped-def]
+    return seed_desk(services)
 
 
 @pytest.fixture

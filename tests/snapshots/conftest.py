@@ -11,7 +11,7 @@ from textual.widgets import Input
 from deskui.app import DeskApp, make_app
 from deskui.clock import FrozenClock
 from deskui.config import Settings, load_settings
-from tests.functional.conftest import OPERATORS
+from tests.functional.conftest import seed_desk
 from tests.functional.helpers import operators_listed, sign_in
 
 
@@ -21,9 +21,7 @@ def snap_app(db_path, clock: FrozenClock):  # type: ignore[no-untyped-def]
     from deskui.services import open_services
 
     base = load_settings(database_url=str(db_path), language="en", environ={})
-    services = open_services(base, clock)
-    for name, role, pin in OPERATORS:
-        services.operators.add(name, role, pin)
+    services = seed_desk(open_services(base, clock))
 
     def factory(language: str) -> DeskApp:
         settings: Settings = base.with_overrides(language=language)

@@ -1,0 +1,185 @@
+"""The call screen driven through the keyboard: a whole call typed, read back, saved and found again."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input, Label, Static, TextArea
+
+from deskui.app import DeskApp
+from deskui.screens.call_detail import CallDetailScreen
+from deskui.screens.calls import CallsScreen
+from deskui.screens.readback import ReadBackScreen
+from deskui.services.calls import CallInput
+from deskui.widgets.choice_bar import ChoiceBar
+from tests.functional.helpers import sign_in, wait_for
+
+
+async def open_calls(pilot) -> CallsScreen:  # type: ignore[no-untyped-def]
+    await sign_in(pilot)
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, CallsScreen))
+    screen = pilot.app.screen
+    assert isinstance(screen, CallsScreen)
+    return screen
+
+
+def saved_calls(app: DeskApp):  # type: ignore[no-untyped-def]
+    assert app.services is not None
+    return app.services.calls.list(limit=100)
+
+
+async def type_text(pilot, text: str) -> None:  # type: ignore[no-untyped-def]
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+async def test_known_caller_call_typed_read_back_and_saved(app: DeskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await type_text(pilot, "13812345678")
+        await pilot.press("enter")  # lookup fills caller and unit, Enter jumps to the category
+        await wait_for(pilot, lambda: screen.query_one("#call-caller", Input).value == "张三")
+        assert screen.query_one("#call-unit", Input).value == "3栋2单元1201"
+        await wait_for(pilot, lambda: screen.focused is screen.query_one("#call-category", ChoiceBar))
+        await pilot.press("r")  # repair, and on to the content
+        assert screen.query_one("#call-category", ChoiceBar).value == "repair"
+        await type_text(pilot, "Kitchen pipe leaking [bold] [/")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+        sentence = app.screen.sentence
+        assert "Kitchen pipe leaking [bold] [/" in sentence and "张三" in sentence
+        assert saved_calls(app) == [], "nothing is saved before the read-back is confirmed"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(saved_calls(app)) == 1)
+        call = saved_calls(app)[0]
+        assert (call.caller, call.unit, call.phone, call.category, call.channel) == (
+            "张三",
+            "3栋2单元1201",
+            "13812345678",
+            "repair",
+            "phone",
+        )
+        assert call.content == "Kitchen pipe leaking [bold] [/"
+        assert call.operator == "王芳" and call.ticket_wanted
+        await wait_for(pilot, lambda: screen.query_one("#call-table", DataTable).row_count == 1)
+        assert screen.query_one("#call-content", TextArea).text == "", "the form clears for the next call"
+
+
+async def test_chinese_call_typed_through_keys(settings, clock, desk_services) -> None:  # type: ignore[no-untyped-def]
+    from deskui.app import make_app
+
+    app = make_app(settings.with_overrides(language="zh-CN"), clock=clock, services=desk_services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await pilot.press("shift+tab", "w")  # back from the phone to the channel: walk-in, then on to the phone
+        assert screen.query_one("#call-channel", ChoiceBar).value == "walk_in"
+        await pilot.press("tab")  # no phone for a walk-in
+        await type_text(pilot, "王先生")
+        await pilot.press("tab")
+        await type_text(pilot, "5-1-302")
+        await pilot.press("tab", "c")
+        await type_text(pilot, "楼上装修噪音太大 晚上十点还在施工")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+        assert "投诉" in app.screen.sentence
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(saved_calls(app)) == 1)
+        call = saved_calls(app)[0]
+        assert call.content == "楼上装修噪音太大 晚上十点还在施工"
+        assert (call.caller, call.unit, call.category, call.channel) == ("王先生", "5-1-302", "complaint", "walk_in")
+
+
+async def test_empty_content_is_refused_inline(app: DeskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await type_text(pilot, "13812345678")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "-shown" in screen.query_one("#error-content", Label).classes)
+        assert not isinstance(app.screen, ReadBackScreen)
+        assert "-invalid" in screen.query_one("#field-category").classes
+        assert saved_calls(app) == []
+
+
+async def test_letters_in_phone_are_flagged_as_typed(app: DeskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await type_text(pilot, "138abc")
+        await wait_for(pilot, lambda: "-shown" in screen.query_one("#error-phone", Label).classes)
+
+
+async def test_duplicate_warning_for_an_open_matter(app: DeskApp) -> None:
+    assert app.services is not None
+    app.services.calls.record(
+        CallInput(content="卫生间漏水", category="repair", unit="3-2-1201", phone="13812345678", caller="张三")
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await pilot.press("tab", "tab")  # phone → caller → unit
+        await type_text(pilot, "3-2-1201")
+        await pilot.press("tab", "r")
+        history = screen.query_one("#call-history", Static)
+        await wait_for(pilot, lambda: "⚠" in str(history.render()))
+        assert "漏水" in str(history.render())
+
+
+async def test_correction_keeps_the_original(app: DeskApp) -> None:
+    assert app.services is not None
+    original = app.services.calls.record(
+        CallInput(content="电梯坏了", category="repair", unit="3-2-1201", phone="13812345678", caller="张三")
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await wait_for(pilot, lambda: screen.query_one("#call-table", DataTable).row_count == 1)
+        screen.query_one("#call-table", DataTable).focus()
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: screen.query_one("#call-content", TextArea).text == "电梯坏了")
+        await pilot.press("end")
+        await type_text(pilot, " 困人")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: len(app.services.calls.versions(original.id)) == 2)
+        first, second = app.services.calls.versions(original.id)
+        assert first.content == "电梯坏了" and first.id == original.id
+        assert second.content == "电梯坏了 困人" and second.amends_id == original.id
+        await wait_for(pilot, lambda: screen.query_one("#call-table", DataTable).row_count == 1)
+        screen.query_one("#call-table", DataTable).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+        assert [v.content for v in app.screen.versions] == ["电梯坏了", "电梯坏了 困人"]
+
+
+@pytest.mark.parametrize("term", ["水", "漏水", "水管漏水", "PIPE"])
+async def test_search_matches_a_substring_scan(app: DeskApp, term: str) -> None:
+    assert app.services is not None
+    contents = ["厨房水管漏水", "卫生间漏水", "停水通知", "电梯故障", "Water pipe burst", "水管漏水很严重"]
+    for content in contents:
+        app.services.calls.record(CallInput(content=content, category="repair", unit="5-1-302", phone="110"))
+    expected = sorted(
+        (c.id for c in app.services.calls.list(limit=100) if term.lower() in c.content.lower()), reverse=True
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await pilot.press("ctrl+g")
+        await type_text(pilot, term)
+        await wait_for(pilot, lambda: [c.id for c in screen.rows] == expected)
+        assert screen.query_one("#call-table", DataTable).row_count == len(expected)
+
+
+async def test_draft_is_restored_on_the_next_start(settings, clock, desk_services) -> None:  # type: ignore[no-untyped-def]
+    from deskui.app import make_app
+
+    app = make_app(settings, clock=clock, services=desk_services)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await type_text(pilot, "13812345678")
+        await pilot.press("tab", "tab", "tab", "r")
+        await type_text(pilot, "half typed")
+        await wait_for(pilot, lambda: bool(desk_services.calls.pending_drafts(app.operator, form="call")))
+        token = screen.token
+    again = make_app(settings, clock=clock, services=desk_services)
+    async with again.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await wait_for(pilot, lambda: screen.query_one("#call-content", TextArea).text == "half typed")
+        assert screen.query_one("#call-phone", Input).value == "13812345678"
+        assert screen.token == token, "saving the restored draft reuses its token: saved once"
