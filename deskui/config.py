@@ -20,6 +20,7 @@ DATA_DIR = ROOT / "data"
 DEFAULTS_FILE = DATA_DIR / "defaults.toml"
 DEFAULT_DB_PATH = DATA_DIR / "deskui.db"
 LANGUAGES = ("zh-CN", "en")
+PIN_MAX_DIGITS = 12  # the longest PIN services.operators accepts
 
 
 class ConfigError(ValueError):
@@ -292,6 +293,15 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
         raise ConfigError(f"bad configuration value: {exc}") from None
     if not [s for s in settings.shifts.shifts if not s.cover]:
         raise ConfigError("shifts: at least one shift that is not a cover shift is needed")
+    sec = settings.security
+    for name, ok, rule in (
+        ("pin_max_attempts", sec.pin_max_attempts >= 1, "at least 1"),
+        ("pin_lockout_minutes", sec.pin_lockout_minutes >= 0, "0 or more"),
+        ("idle_lock_minutes", sec.idle_lock_minutes > 0, "more than 0"),
+        ("pin_min_length", 1 <= sec.pin_min_length <= PIN_MAX_DIGITS, f"1 to {PIN_MAX_DIGITS}"),
+    ):
+        if not ok:
+            raise ConfigError(f"security.{name}: must be {rule}, got {getattr(sec, name)}")
     return settings
 
 
