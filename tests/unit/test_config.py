@@ -266,3 +266,19 @@ def test_shift_times_by_season() -> None:
     assert shifts["night"].times(summer=False) == (time(17, 30), time(8, 30))
     assert shifts["night"].times(summer=True) == (time(18, 0), time(8, 30))
     assert shifts["midday"].times(summer=True) == (time(12, 0), time(14, 0))
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("pin_max_attempts", 0),  # every sign-in would lock the operator
+        ("pin_lockout_minutes", -5),
+        ("idle_lock_minutes", 0),
+        ("pin_min_length", 0),
+        ("pin_min_length", 13),  # longer than the longest PIN accepted: nobody could be added
+    ],
+)
+def test_unusable_security_settings_refused(tmp_path: Path, setting: str, value: int) -> None:
+    path = write(tmp_path, f"[security]\n{setting} = {value}\n")
+    with pytest.raises(ConfigError, match=rf"security\.{setting}"):
+        load_settings(path, environ={})

@@ -276,3 +276,27 @@ def wang_cheap_hash(services: Services) -> int:
         s.flush()
         assert op.id is not None
         return op.id
+
+
+def test_operators_belong_to_one_site(services: Services, clock: FrozenClock, wang: OperatorInfo) -> None:
+    import dataclasses
+
+    from deskui.services import open_services
+
+    other = open_services(dataclasses.replace(services.settings, site_code="YY", site_name="翠苑"), clock)
+    try:
+        assert other.operators.list(include_inactive=True) == []
+        with pytest.raises(NotFound):
+            other.operators.get(wang.id)
+        with pytest.raises(NotFound):
+            other.operators.by_name("王芳")
+        with pytest.raises(NotFound):
+            other.operators.authenticate(wang.id, "2468")
+        with pytest.raises(NotFound):
+            other.operators.reset_pin("王芳", "1357")
+        their_wang = other.operators.add("王芳", "manager", "1357")  # the same name is free in another site
+        assert their_wang.id != wang.id
+    finally:
+        other.close()
+    assert services.operators.authenticate(wang.id, "2468") == wang
+    assert services.operators.by_name("王芳").role == Role.RECEPTIONIST
