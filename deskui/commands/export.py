@@ -10,6 +10,7 @@ import typer
 
 from deskui.cli import err, state
 from deskui.commands.calls import parse_bound
+from deskui.commands.tickets import export_tickets
 from deskui.i18n import t
 
 group = typer.Typer(help="Write data out as CSV, JSON or XLSX.", no_args_is_help=True)
@@ -38,6 +39,10 @@ def calls(
     n = exports.export(rows, fmt, services.settings, output=output, stdout=sys.stdout)
     if output is not None:
         err.print(t("Exported {n} calls to {file}", n=n, file=str(output)), markup=False)
+
+
+# `export tickets` lives with the other ticket commands (deskui/commands/tickets.py).
+group.command("tickets")(export_tickets)
 
 
 def register(app: typer.Typer) -> None:

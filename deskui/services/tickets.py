@@ -438,7 +438,7 @@ class TicketService:
         data = dict(data or {})
         op_id, op_name = _who(operator)
         seq = (state.version if state else 0) + 1
-        moment = at or self.clock.now()
+        moment = at or self.clock.now().replace(microsecond=0)
         status = status_after(state, kind, data)
         values = {
             "site_id": self.site_id,
@@ -665,7 +665,7 @@ class TicketService:
             found = self.calls.directory.resolve_unit(unit_text)
             unit_id = found.id if found else None
         resident_id = self._resident(first, caller, phone)
-        now = self.clock.now()
+        now = self.clock.now().replace(microsecond=0)  # kept to the second, like the call log
         with self.db.write() as s:
             self._refuse_linked(s, [c.root_id for c in calls], kind)
             number = self._next_number(s, kind, now)
@@ -1192,6 +1192,16 @@ class TicketService:
             return list(
                 s.execute(select(_L.c.call_id).where(_L.c.ticket_id == row.id).order_by(_L.c.call_id)).scalars()
             )
+
+    def calls_of(self, ticket_ids: Sequence[int]) -> dict[int, list[int]]:
+        """The call ids of several tickets in one query (lists and exports)."""
+        out: dict[int, list[int]] = {i: [] for i in ticket_ids}
+        if ticket_ids:
+            with self.db.read() as s:
+                q = select(_L.c.ticket_id, _L.c.call_id).where(_L.c.ticket_id.in_(list(ticket_ids)))
+                for r in s.execute(q.order_by(_L.c.ticket_id, _L.c.call_id)):
+                    out[r.ticket_id].append(r.call_id)
+        return out
 
     def tickets_of_call(self, call_id: int) -> list[TicketInfo]:
         """The tickets a call is linked to (the call screen shows them)."""

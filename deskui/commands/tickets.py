@@ -1,0 +1,215 @@
+"""`deskui tickets list|show|open` and `deskui export tickets`: tickets from the command line.
+
+`tickets open` prints only the new number on stdout so scripts can capture it; `--format csv|json` writes plain
+data (no Rich wrapping), the table is for people. Without `--operator` the CLI acts as the local administrator.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskui.cli import err, fail, out, state
+from deskui.i18n import t
+
+if TYPE_CHECKING:
+    from deskui.services import Services
+    from deskui.services.tickets import TicketInfo
+
+group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
+LIST_FORMATS = ("table", "csv", "json")
+# CLI spelling → service queue name.
+CLI_QUEUES = {
+    "new": "new",
+    "overdue": "overdue",
+    "due-soon": "due_soon",
+    "callback": "callback",
+    "waiting": "waiting",
+    "open": "open",
+    "closed": "closed",
+}
+
+
+def _operator(services: Services, name: str | None):  # type: ignore[no-untyped-def]
+    return services.operators.by_name(name.strip()) if name and name.strip() else None
+
+
+def _collect(services: Services, queue: str, unit: str | None, search: str | None, limit: int) -> list[TicketInfo]:
+    """Up to `limit` tickets of a queue, page by page (keyset) through the service."""
+    page_size = 10 * services.settings.calls.page_size
+    found: list[TicketInfo] = []
+    after = None
+    while len(found) < limit:
+        want = min(page_size, limit - len(found))
+        page = services.tickets.queue(queue, unit=unit, text=search, after=after, limit=want)
+        found += page.rows
+        if page.next_after is None:
+            break
+        after = page.next_after
+    return found
+
+
+@group.command("list")
+def list_(
+    ctx: typer.Context,
+    queue: Annotated[
+        str, typer.Option("--queue", help="new, overdue, due-soon, callback, waiting, open or closed.")
+    ] = "open",
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Text in number, unit, caller, phone, description.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many tickets.")] = 200,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+) -> None:
+    """List a queue's tickets, nearest due time first (closed: newest first)."""
+    from deskui.services import tickets_export
+
+    fmt = fmt.strip().lower()
+    if fmt not in LIST_FORMATS:
+        fail(t("Unknown list format {fmt!r}; use table, csv or json", fmt=fmt))
+    name = CLI_QUEUES.get(queue.strip().lower())
+    if name is None:
+        fail(t("Unknown queue {name!r}; use one of: {names}", name=queue, names=", ".join(CLI_QUEUES)))
+    services = state(ctx).services()
+    found = _collect(services, name, unit, search, limit)
+    calls = services.tickets.calls_of([x.id for x in found])
+    rows = [(x, calls[x.id]) for x in found]
+    if fmt == "csv":
+        tickets_export.write_csv(rows, sys.stdout, services.settings)
+    elif fmt == "json":
+        tickets_export.write_json(rows, sys.stdout, services.settings)
+    else:
+        _table(services, found)
+
+
+def _left(seconds: int) -> str:
+    """Time left (or late) in the unit a person reads: 3d, 5h, 40m."""
+    late = seconds < 0
+    s = abs(seconds)
+    text = f"{s // 86400}d" if s >= 86400 else f"{s // 3600}h" if s >= 3600 else f"{max(1, s // 60)}m"
+    return t("{time} late", time=text) if late else t("{time} left", time=text)
+
+
+def _table(services: Services, tickets: list[TicketInfo]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskui.services.shifts import local_time
+
+    table = Table(t("Number"), t("Kind"), t("Status"), t("Unit"), t("Department"), t("Due"), t("Description"))
+    departments = {d.key: d.label(services.settings.language) for d in services.settings.departments}
+    for x in tickets:
+        due = ""
+        if x.due_at is not None:
+            nearest = min((g for g in x.targets if g.due_at == x.due_at), key=lambda g: g.seconds_left, default=None)
+            due = local_time(services.settings, x.due_at).strftime("%m-%d %H:%M")
+            if nearest is not None:
+                due += f" ({_left(nearest.seconds_left)})"
+        kind = x.kind_label + (f" {x.severity_label}" if x.severity else "")
+        table.add_row(
+            Text(x.number),
+            Text(kind),
+            Text(x.status_label),
+            Text(x.unit),
+            Text(departments.get(x.department, x.department)),
+            Text(due),
+            Text(" ".join(x.description.split())[:60]),
+        )
+    out.print(table)
+
+
+@group.command("show")
+def show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="The ticket number, e.g. WX-20261123-0007.")],
+    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+) -> None:
+    """A ticket: facts, every target with time left or how late, its calls and its whole history."""
+    from zoneinfo import ZoneInfo
+
+    from deskui.services import tickets_export
+    from deskui.services.shifts import local_time
+
+    fmt = fmt.strip().lower()
+    if fmt not in ("text", "json"):
+        fail(t("Unknown format {fmt!r}; use text or json", fmt=fmt))
+    services = state(ctx).services()
+    detail = services.tickets.detail(number)
+    x = detail.ticket
+    if fmt == "json":
+        tz = ZoneInfo(services.settings.time_zone)
+        rec = tickets_export.record(x, [c.root_id for c in detail.calls], tz, detail.events)
+        rec["merged_from"] = list(detail.merged_from)
+        rec["merged_into"] = detail.merged_into
+        sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
+        return
+
+    def when(moment):  # type: ignore[no-untyped-def]
+        return local_time(services.settings, moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
+
+    lines = [
+        f"{x.number}  {x.kind_label} {x.severity_label}  {x.status_label}",
+        f"{t('Unit')}: {x.unit}   {t('Caller')}: {x.caller} {x.phone}",
+        f"{t('Department')}: {x.department or '-'}   {t('Assignee')}: {x.assignee or '-'}",
+        f"{t('Created')}: {when(x.created_at)} {x.created_by}",
+        x.description,
+        "",
+    ]
+    for g in detail.targets:
+        state_text = _left(g.seconds_left) if g.state != "met" else t("met {when}", when=when(g.met_at))
+        lines.append(f"  {g.label}: {when(g.due_at)}  {g.state}  {state_text}")
+    if detail.calls:
+        lines.append(t("Calls: {ids}", ids=", ".join(f"#{c.root_id}" for c in detail.calls)))
+    lines.append("")
+    for e in detail.events:
+        who = e.operator or t("the administrator")
+        extra = f"  {e.note}" if e.note else ""
+        lines.append(f"{when(e.at)}  {e.ticket_number} #{e.seq}  {e.label}  {who}{extra}")
+    for line in lines:
+        out.print(line, markup=False, highlight=False)
+
+
+@group.command("open")
+def open_(
+    ctx: typer.Context,
+    from_call: Annotated[int, typer.Option("--from-call", help="The call the ticket comes from.")],
+    kind: Annotated[
+        str | None, typer.Option("--kind", help="repair, complaint, help, inquiry, service; default from the call.")
+    ] = None,
+    severity: Annotated[
+        str | None, typer.Option("--severity", help="Complaints: major, important or minor (required).")
+    ] = None,
+    repair_type: Annotated[
+        str | None, typer.Option("--repair-type", help="Repairs: leak, safety or other (default other).")
+    ] = None,
+    operator: Annotated[str | None, typer.Option("--operator", help="Who opens it (an operator's name).")] = None,
+) -> None:
+    """Open a ticket prefilled from a call; prints the new ticket number."""
+    services = state(ctx).services()
+    info = services.tickets.open_from_call(
+        from_call, kind=kind, severity=severity, repair_type=repair_type, operator=_operator(services, operator)
+    )
+    sys.stdout.write(f"{info.number}\n")
+
+
+def export_tickets(
+    ctx: typer.Context,
+    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout for csv/json).")] = None,
+) -> None:
+    """Export every ticket oldest first; text cells a spreadsheet would run as formulas are neutralised."""
+    from deskui.services import tickets_export
+
+    services = state(ctx).services()
+    n = tickets_export.export(services.tickets.iter_all(), fmt, services.settings, output=output, stdout=sys.stdout)
+    if output is not None:
+        err.print(t("Exported {n} tickets to {file}", n=n, file=str(output)), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="tickets")
