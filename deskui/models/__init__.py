@@ -3,16 +3,34 @@
 from deskui.models.base import Site
 from deskui.models.calls import Call, CallDraft, call_char
 from deskui.models.directory import Building, Resident, ResidentPhone, Unit
+from deskui.models.handover import (
+    CallDisposition,
+    DutyLogEntry,
+    Handover,
+    HandoverRecord,
+    KeyLoan,
+    KeyReturn,
+    RosterAssignment,
+    RosterChange,
+)
 from deskui.models.operators import Operator
 from deskui.models.tickets import Ticket, TicketCall, TicketCounter, TicketEvent, ticket_char
 
 __all__ = [
     "Building",
     "Call",
+    "CallDisposition",
     "CallDraft",
+    "DutyLogEntry",
+    "Handover",
+    "HandoverRecord",
+    "KeyLoan",
+    "KeyReturn",
     "Operator",
     "Resident",
     "ResidentPhone",
+    "RosterAssignment",
+    "RosterChange",
     "Site",
     "Ticket",
     "TicketCall",

@@ -12,7 +12,11 @@ from deskui.db import Database, open_database
 from deskui.models import Site
 from deskui.services.calls import CallService
 from deskui.services.directory import DirectoryService
+from deskui.services.dutylog import DutyLogService
+from deskui.services.handover import HandoverService, ReviewService
+from deskui.services.keys import KeyService
 from deskui.services.operators import OperatorService
+from deskui.services.roster import RosterService
 from deskui.services.tickets import TicketService
 
 
@@ -45,6 +49,11 @@ class Services:
     operators: OperatorService
     calls: CallService
     tickets: TicketService
+    dutylog: DutyLogService
+    roster: RosterService
+    keys: KeyService
+    handover: HandoverService
+    review: ReviewService
 
     def close(self) -> None:
         self.db.dispose()
@@ -58,6 +67,13 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     directory = DirectoryService(*args)
     operators = OperatorService(*args)
     calls = CallService(*args, directory=directory)
+    tickets = TicketService(*args, calls=calls, operators=operators)
+    roster = RosterService(*args, operators=operators)
+    keys = KeyService(*args)
+    dutylog = DutyLogService(*args, calls=calls)
+    handover = HandoverService(
+        *args, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
+    )
     return Services(
         db=db,
         settings=settings,
@@ -66,5 +82,10 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         directory=directory,
         operators=operators,
         calls=calls,
-        tickets=TicketService(*args, calls=calls, operators=operators),
+        tickets=tickets,
+        dutylog=dutylog,
+        roster=roster,
+        keys=keys,
+        handover=handover,
+        review=ReviewService(*args, operators=operators, dutylog=dutylog, handover=handover),
     )
