@@ -186,6 +186,9 @@ def test_concurrent_writers_never_share_a_number(db: Database, db_path: Path) ->
     finally:
         for w in workers:
             w.join(timeout=30)
+            if w.is_alive():  # a hung worker must not outlive the test
+                w.terminate()
+                w.join()
     errors = [e for _, errs in outcomes for e in errs]
     numbers = [n for taken, _ in outcomes for n in taken]
     assert errors == []
