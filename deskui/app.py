@@ -24,6 +24,7 @@ from deskui.i18n import set_language, t
 from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.screens.help import HelpScreen
 from deskui.screens.signin import SignInScreen
+from deskui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
     from deskui.screens.base import DeskScreen
@@ -60,6 +61,9 @@ class DeskApp(App[None]):
         "directory": lambda: _screen("directory", "DirectoryScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority, so focus moves as the Tab arrives: keys typed after it go to the next field, not this one.
+        Binding("tab", "focus_next", "Next field", show=False, priority=True),
+        Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
         Binding("f1", "help", "Help", id="help"),
         # Shown in the header's tab bar rather than the footer, which keeps its room for the screen's own keys.
         *(Binding(key, f"section('{mode}')", label, id=f"section-{mode}", show=False) for mode, key, label in SECTIONS),
@@ -131,6 +135,9 @@ class DeskApp(App[None]):
     async def on_event(self, event: Event) -> None:
         if isinstance(event, Key | MouseDown):
             self.last_input = self.clock.now()
+        # One-key choices are taken here, in arrival order, so the keys typed next go to the next field.
+        if isinstance(event, Key) and isinstance(self.focused, ChoiceBar) and self.focused.take_key(event):
+            return
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:

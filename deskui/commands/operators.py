@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from deskui.cli import fail, out, state
 from deskui.i18n import t
@@ -47,7 +48,7 @@ def list_(ctx: typer.Context) -> None:
             from deskui.services.shifts import local_time
 
             locked = local_time(services.settings, op.locked_until).strftime("%Y-%m-%d %H:%M")
-        table.add_row(op.name, op.role_label, locked)
+        table.add_row(Text(op.name), Text(op.role_label), Text(locked))
     out.print(table)
 
 

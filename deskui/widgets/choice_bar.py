@@ -100,14 +100,18 @@ class ChoiceBar(Widget, can_focus=True):
         index = keys.index(self.value) if self.value in keys else (-1 if step > 0 else 0)
         self.value = keys[(index + step) % len(keys)]
 
-    def on_key(self, event: events.Key) -> None:
+    def take_key(self, event: events.Key) -> bool:
+        """Choose the option this key names and move on; True when the key was used.
+
+        The app calls this as the key arrives, before routing the next one, so whatever is typed right after
+        the hotkey already lands in the next field (a key routed here and handled later would be lost).
+        """
         char = (event.character or "").lower()
         if not char:
-            return
+            return False
         for number, option in enumerate(self.options, start=1):
             if char == option.hotkey or (char.isdigit() and int(char) == number):
-                event.stop()
-                event.prevent_default()
                 self.value = option.key
                 self.screen.focus_next()
-                return
+                return True
+        return False

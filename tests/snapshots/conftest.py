@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, TextArea
 
 from deskui.app import DeskApp, make_app
 from deskui.clock import FrozenClock
@@ -38,6 +38,8 @@ def still(action: Callable[[Pilot[None]], Awaitable[None]]) -> Callable[[Pilot[N
         await action(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
+        for area in pilot.app.screen.query(TextArea):
+            area.cursor_blink = False
         await pilot.pause()
 
     return run
