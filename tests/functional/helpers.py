@@ -24,8 +24,10 @@ async def operators_listed(pilot: Pilot[None]) -> None:
     app = pilot.app
     await wait_for(
         pilot,
-        lambda: isinstance(app.screen, SignInScreen)
-        and app.screen.query_one("#signin-operators", OptionList).option_count > 0,
+        lambda: (
+            isinstance(app.screen, SignInScreen)
+            and app.screen.query_one("#signin-operators", OptionList).option_count > 0
+        ),
     )
 
 
