@@ -57,12 +57,21 @@ from deskui.services.dutylog import (
     clean_text,
     dumps,
     handover_digest,
+    lock_chain,
     ref_taken,
 )
 from deskui.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deskui.services.keys import KeyLoanInfo, KeyService
 from deskui.services.operators import SUPERVISORS, OperatorInfo, OperatorService, Role
-from deskui.services.roster import RosterService, crosses_midnight, next_slot, previous_slot, relief_due, slot_of
+from deskui.services.roster import (
+    RosterService,
+    crosses_midnight,
+    day_slots,
+    next_slot,
+    previous_slot,
+    relief_due,
+    slot_of,
+)
 from deskui.services.shifts import ShiftSlot, shift_at
 
 _HANDOVER = Handover.__table__  # type: ignore[attr-defined]
@@ -635,7 +644,7 @@ class HandoverService:
             ids = list(s.execute(q.order_by(_HANDOVER.c.duty_date, _HANDOVER.c.started_at)).scalars())
         out = []
         for handover_id in ids:
-            st = self.state(handover_id)
+            st = self._state(handover_id, gather=False)  # counts and signatures only: no live gathering
             out.append(
                 HandoverSummary(
                     st.id,
@@ -661,6 +670,9 @@ class HandoverService:
 
     def state(self, handover_id: int) -> HandoverState:
         """Everything about one handover, as of now (or as it was signed)."""
+        return self._state(handover_id, gather=True)
+
+    def _state(self, handover_id: int, *, gather: bool) -> HandoverState:
         now = self.clock.now()
         with self.db.read() as s:
             row = self._row(s, handover_id)
@@ -675,13 +687,15 @@ class HandoverService:
                 items = tuple(_item_from(d) for d in snapshot["items"])
                 keys = tuple(_item_from(d) for d in snapshot["keys"])
                 night_ids = list(snapshot["night_calls"])
-            else:
+            elif gather:
                 ctx = GatherContext(s, self.site_id, self.settings, now, slot, following, self.tickets)
                 items = tuple(self._gather(ctx))
                 keys = ()
                 night_ids = self._night_ids(s, handover_id, slot)
+            else:
+                items, keys, night_ids = (), (), []
             dispositions = self._dispositions(s, night_ids)
-        if snapshot is None:
+        if snapshot is None and gather:
             keys = tuple(_key_item(loan, now) for loan in self.keys.out(now))
         night_calls = self._night_calls(night_ids, dispositions)
         return self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now)
@@ -917,6 +931,9 @@ class HandoverService:
     # --- entering the steps ---------------------------------------------------------------------------------
 
     def _open_for_change(self, s: Session, handover_id: int) -> Any:
+        """The handover row, if it may still change; inside a write transaction that holds the chain's lock, so
+        on PostgreSQL too nothing is added between a signature check and the signing."""
+        lock_chain(s, self.site_id)
         row = self._row(s, handover_id)
         entry = self._signed_entry(s, handover_id)
         if entry is not None:
@@ -1196,19 +1213,37 @@ class HandoverService:
             self._open_shortage_tickets(handover_id, st, signer)
             st = self.state(handover_id)  # with the tickets just opened (not a change: signatures stand)
         now = self.clock.now()
-        with self.db.write() as s:
-            self._open_for_change(s, handover_id)
-            # Nothing may have changed since the state we checked: a data record after it voids the check.
-            latest = s.execute(
-                select(func.max(_RECORD.c.id)).where(
-                    _RECORD.c.handover_id == handover_id, _RECORD.c.step.in_(sorted(DATA_STEPS))
-                )
-            ).scalar()
-            if (latest or 0) != st.revision:
-                raise Conflict(t("The handover changed on another terminal; look again before signing"))
-            self._record(s, handover_id, "sign", role, {"operator_id": signer.id, "name": signer.name}, signer, now)
-            if completes:
-                self._lock(s, handover_id, st, signer, now)
+        try:
+            with self.db.write() as s:
+                self._open_for_change(s, handover_id)
+                # Nothing may have changed since the state we checked: a data record after it voids the check.
+                latest = s.execute(
+                    select(func.max(_RECORD.c.id)).where(
+                        _RECORD.c.handover_id == handover_id, _RECORD.c.step.in_(sorted(DATA_STEPS))
+                    )
+                ).scalar()
+                if (latest or 0) != st.revision:
+                    raise Conflict(t("The handover changed on another terminal; look again before signing"))
+                signed = s.execute(
+                    select(_RECORD.c.item).where(
+                        _RECORD.c.handover_id == handover_id, _RECORD.c.step == "sign", _RECORD.c.id > st.revision
+                    )
+                ).scalars()
+                if role in set(signed):
+                    raise Conflict(t("{name} has already signed this handover", name=signer.name))
+                value = {"operator_id": signer.id, "name": signer.name}
+                self._record(s, handover_id, "sign", role, value, signer, now)
+                # The other may have signed on another terminal a moment ago: the second signature locks.
+                if completes or other in set(
+                    s.execute(
+                        select(_RECORD.c.item).where(
+                            _RECORD.c.handover_id == handover_id, _RECORD.c.step == "sign", _RECORD.c.id > st.revision
+                        )
+                    ).scalars()
+                ):
+                    self._lock(s, handover_id, st, signer, now)
+        except IntegrityError:  # PostgreSQL: signed by another terminal between our check and our write
+            raise Conflict(t("The handover changed on another terminal; look again before signing")) from None
         return self.state(handover_id)
 
     def _open_shortage_tickets(self, handover_id: int, st: HandoverState, signer: OperatorInfo) -> None:
@@ -1426,7 +1461,7 @@ class ReviewService:
             raise PermissionDenied(
                 t("Only a supervisor or manager signs the daily review; {name} is not one", name=supervisor.name)
             )
-        if day >= self.today():
+        if self.clock.now() < max(slot.end for slot in day_slots(self.settings, day)):  # its night ends tomorrow
             raise ValidationError(t("{day} is not over yet; review it tomorrow", day=day.isoformat()), field="day")
         remark = clean_text(note, "note", t("Note"), max_chars=self.settings.calls.max_content_chars, multiline=True)
         existing = self.signature(day)
@@ -1443,6 +1478,7 @@ class ReviewService:
         now = self.clock.now()
         ref = f"review:{day.isoformat()}"
         with self.db.write() as s:
+            lock_chain(s, self.site_id)
             taken = ref_taken(s, self.site_id, ref)
             if taken is not None:
                 raise Conflict(

@@ -342,6 +342,23 @@ def test_signing_twice_is_refused(services, people, night) -> None:  # type: ign
         services.handover.sign(st.id, wang, "1111")
 
 
+def test_signatures_at_the_same_moment_still_lock(services, people, night, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Outgoing and incoming sign on two terminals at once: each saw the other unsigned; the second write locks."""
+    li, wang = people["li"], people["wang"]
+    st = services.handover.start(li)
+    count_all(services, st.id, wang)
+    complete(services, st.id, wang)
+    services.handover.dispose(st.id, night["repair"].id, "handled", operator=wang, reason="已修好")
+    services.handover.dispose(st.id, night["complaint"].id, "handled", operator=wang, reason="已解释")
+    stale = services.handover.state(st.id)
+    services.handover.sign(st.id, wang, "1111")  # the other terminal
+    fresh = services.handover.state
+    pending = [stale]
+    monkeypatch.setattr(services.handover, "state", lambda hid: pending.pop() if pending else fresh(hid))
+    assert services.handover.sign(st.id, li, "2222").signed
+    assert services.dutylog.verify().intact
+
+
 def test_a_change_after_a_signature_voids_it(services, people, night) -> None:  # type: ignore[no-untyped-def]
     li, wang = people["li"], people["wang"]
     st = services.handover.start(li)
