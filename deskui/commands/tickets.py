@@ -101,7 +101,10 @@ def _table(services: Services, tickets: list[TicketInfo]) -> None:
 
     from deskui.services.shifts import local_time
 
-    table = Table(t("Number"), t("Kind"), t("Status"), t("Unit"), t("Department"), t("Due"), t("Description"))
+    table = Table()
+    table.add_column(t("Number"), no_wrap=True)  # a number cut in two cannot be copied or read out
+    for header in (t("Kind"), t("Status"), t("Unit"), t("Department"), t("Due"), t("Description")):
+        table.add_column(header)
     departments = {d.key: d.label(services.settings.language) for d in services.settings.departments}
     for x in tickets:
         due = ""
