@@ -239,8 +239,13 @@ def test_roster_and_review(cli, desk) -> None:  # type: ignore[no-untyped-def]
     shown = cli("roster", "show", "--month", f"{today:%Y-%m}")
     assert shown.code == 0 and "王芳" in shown.out
     assert "Not a month" in one_line(cli("roster", "show", "--month", "2026-13"))
+    assert (
+        json.loads(cli("roster", "show", "--month", f"{today:%Y-%m}", "--format", "json").out)["month"] == today.month
+    )
     review = cli("review", "show")
     assert review.code == 0 and "not signed" in review.out
+    data = json.loads(cli("review", "show", "--format", "json").out)
+    assert data["day"] == (today - timedelta(days=1)).isoformat() and data["signature"] is None
     yesterday = today - timedelta(days=1)
     unsigned = cli("review", "unsigned", "--since", yesterday.isoformat())
     assert unsigned.code == 1 and unsigned.out == f"{yesterday.isoformat()}\n"
