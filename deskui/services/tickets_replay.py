@@ -228,8 +228,10 @@ def _status_change(s: TicketState, before: TicketState, ev: EventRecord) -> Tick
         paused = int((ev.at - before.paused_since).total_seconds())
         changes.update(paused_since=None, waiting_on="", resume_status="", paused_seconds=s.paused_seconds + paused)
     if new == "done":
-        # A new completion: the callback starts over.
-        changes.update(done_at=ev.at, callback_reached=False)
+        # A new completion: the callback starts over (earlier callbacks stay in the events).
+        changes.update(
+            done_at=ev.at, callback_reached=False, callback_result="", satisfaction=None, callback_comment=""
+        )
     elif new == "closed" and old != "done":
         changes["done_at"] = s.done_at or ev.at
     elif new in OPEN_STATUSES:

@@ -316,9 +316,12 @@ def test_a_help_request_is_closed_by_the_desk_without_callback(desk: Desk) -> No
 def test_reopen_from_done_by_the_desk_and_from_closed_by_a_supervisor(desk: Desk, db_path: Path) -> None:
     t = desk.tickets
     x = done_repair(desk)
+    x = t.callback(x.number, x.version, "reached", satisfaction=1, comment="还在漏", operator=desk.rec)
     x = t.reopen(x.number, x.version, "回访时说还在漏", operator=desk.rec)
     assert (x.status, x.done_at, x.department) == ("dispatched", None, "maintenance")
     x = t.mark_done(x.number, x.version, operator=desk.mnt)
+    assert (x.callback_result, x.satisfaction) == ("", None)  # a new completion, a new callback
+    assert "close" not in t.allowed_actions(x, desk.rec)
     x = t.callback(x.number, x.version, "reached", satisfaction=5, operator=desk.rec)
     x = t.close(x.number, x.version, operator=desk.rec)
     refused(desk, db_path, PermissionDenied, "supervisor", t.reopen, x.number, x.version, "again", operator=desk.rec)
