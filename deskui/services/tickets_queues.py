@@ -195,19 +195,6 @@ class TicketQueues:
         fn = func.strpos if self.svc.db.backend == "postgresql" else func.instr
         return fn(_T.c.search_text, term) > 0
 
-    def _char_filter(self, chars: Sequence[str]) -> ColumnElement[bool]:
-        """The ticket holds every one of `chars` (index probes)."""
-        conds = []
-        for ch in chars:
-            k = _K.alias()
-            conds.append(
-                select(literal_column("1"))
-                .select_from(k)
-                .where(k.c.site_id == self.site_id, k.c.ch == ch, k.c.ticket_id == _T.c.id)
-                .exists()
-            )
-        return and_(*conds)
-
     def _open_rows(
         self,
         s: Any,
@@ -226,25 +213,62 @@ class TicketQueues:
         if term:
             chars = self._chars_ok(s, term)
             if chars is not None:
-                rare = _K.alias("k0")
-                # Driven by the rare character: its tickets, checked against the queue, sorted (few of them).
-                q = (
-                    select(_T)
-                    .select_from(rare.join(_T, _T.c.id == rare.c.ticket_id))
-                    .where(rare.c.site_id == self.site_id, rare.c.ch == chars[0])
-                    .where(or_(*(and_(*r) for r in ranges)), *filters, *keyset)
-                    .where(self._char_filter(chars[1:]) if len(chars) > 1 else literal_column("1") == 1)
-                    .where(self._contains(s, term))
-                    .order_by(c.due_at, c.id)
-                    .limit(n)
-                )
-                return list(s.execute(q).all())
+                return self._rare_rows(s, ranges, extra, term, chars, after, n)
             filters.append(self._contains(s, term))
         parts = [select(_T).where(*r, *filters, *keyset).order_by(c.due_at, c.id).limit(n) for r in ranges]
         if len(parts) == 1:
             return list(s.execute(parts[0]).all())
         u = union_all(*(p.subquery().select() for p in parts)).subquery()
         return list(s.execute(select(u).order_by(u.c.due_at, u.c.id).limit(n)).all())
+
+    def _rare_rows(
+        self,
+        s: Any,
+        ranges: list[list[ColumnElement[bool]]],
+        extra: list[ColumnElement[bool]],
+        term: str,
+        chars: Sequence[str],
+        after: tuple[datetime, int] | None,
+        n: int,
+    ) -> list[Any]:
+        """Driven by the rarest character: its few tickets, checked against the queue and sorted.
+
+        Written as SQL with CROSS JOIN because SQLite would otherwise walk the queue's (due_at, id) index to skip
+        the sort and probe the character index for every open ticket; CROSS JOIN fixes the order on SQLite, and
+        PostgreSQL plans it as an inner join. The queue's conditions are the same expressions, compiled in.
+        """
+        dialect = s.get_bind().dialect
+        conditions = or_(*(and_(*r) for r in ranges))
+        if extra:
+            conditions = and_(conditions, *extra)
+        if after is not None:
+            due, last_id = after
+            conditions = and_(conditions, or_(_T.c.due_at > due, and_(_T.c.due_at == due, _T.c.id > last_id)))
+        # Named parameters (":name"), which text() below understands, whatever the driver's own style.
+        compiled = conditions.compile(dialect=type(dialect)(paramstyle="named"))
+        where_sql = str(compiled)
+        params: dict[str, Any] = {}
+        for name, bind in compiled.binds.items():
+            value = bind.effective_value
+            processor = bind.type._cached_bind_processor(dialect)
+            params[name] = processor(value) if processor else value
+        probes = "".join(
+            f" AND EXISTS (SELECT 1 FROM ticketchar AS k{i} WHERE k{i}.site_id = :q_site AND k{i}.ch = :q_c{i}"
+            f" AND k{i}.ticket_id = k0.ticket_id + 0)"
+            for i in range(1, len(chars))
+        )
+        contains = "strpos" if dialect.name == "postgresql" else "instr"
+        columns = ", ".join(f"ticket.{c.name}" for c in _T.c)
+        sql = (
+            f"SELECT {columns} FROM ticketchar AS k0 CROSS JOIN ticket "
+            f"WHERE k0.site_id = :q_site AND k0.ch = :q_c0 AND ticket.id = k0.ticket_id + 0{probes} "
+            f"AND ({where_sql}) AND {contains}(ticket.search_text, :q_term) > 0 "
+            f"ORDER BY ticket.due_at, ticket.id LIMIT :q_limit"
+        )
+        params.update({"q_site": self.site_id, "q_term": term, "q_limit": n})
+        params.update({f"q_c{i}": ch for i, ch in enumerate(chars)})
+        stmt = text(sql).columns(*_T.c)
+        return list(s.execute(stmt, params).all())
 
     def _closed_rows(
         self,
