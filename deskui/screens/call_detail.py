@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 class CallDetailScreen(ModalScreen[str | None]):
     """Dismisses with "correct" when the operator asks to correct the latest version, else None."""
 
+    CSS_PATH = "../styles/calls.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss(None)", "Close", id="call-detail-close"),
         Binding("ctrl+r", "dismiss('correct')", "Correct", id="call-detail-correct"),

@@ -101,6 +101,7 @@ class Field(Horizontal):
 
 
 class CallsScreen(DeskScreen):
+    CSS_PATH = "../styles/calls.tcss"
     SECTION: ClassVar[str] = "Calls"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="call-save"),

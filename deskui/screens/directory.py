@@ -24,6 +24,7 @@ SEARCH_DELAY = 0.15
 
 
 class DirectoryScreen(DeskScreen):
+    CSS_PATH = "../styles/directory.tcss"
     SECTION: ClassVar[str] = "Directory"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash,ctrl+f", "focus_search", "Search", id="directory-search"),

@@ -16,6 +16,7 @@ from deskui.i18n import t
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "../styles/help.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,f1,q", "dismiss", "Close", id="close-help"),
     ]

@@ -53,6 +53,7 @@ class SectionTile(Static, can_focus=True):
 
 
 class HomeScreen(DeskScreen):
+    CSS_PATH = "../styles/home.tcss"
     SECTION: ClassVar[str] = "Home"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_tile", "Open", id="open-tile"),

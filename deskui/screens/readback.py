@@ -19,6 +19,8 @@ from deskui.widgets.plain import plain
 class ReadBackScreen(ModalScreen[bool]):
     """Dismisses with True to save, False to go back to editing."""
 
+    CSS_PATH = "../styles/calls.tcss"
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y,ctrl+s", "confirm", "Confirm and save", id="readback-confirm"),
         Binding("escape,n", "back", "Back to editing", id="readback-back"),

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 
 class SignInScreen(Screen[None]):
+    CSS_PATH = "../styles/signin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Previous operator", show=False),
         Binding("down", "move(1)", "Next operator", show=False),
