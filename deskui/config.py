@@ -85,6 +85,7 @@ class CallSettings:
     """The call log's limits ([calls] in defaults.toml); the defaults here only cover an old user file."""
 
     future_tolerance_seconds: int = 60
+    time_of_day_rollback_hours: int = 6
     duplicate_days: int = 7
     history_limit: int = 10
     page_size: int = 50
@@ -96,6 +97,7 @@ class CallSettings:
     search_max_chars: int = 4
     search_rarity_cap: int = 20_000
     import_reindex_rows: int = 20_000
+    index_merge_calls: int = 100
 
 
 @dataclass(frozen=True)
