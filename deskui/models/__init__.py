@@ -1,7 +1,7 @@
 """Tables: plain SQLModel classes with no behaviour; the rules live in deskui.services."""
 
 from deskui.models.base import Site
-from deskui.models.calls import Call, CallDraft, call_char
+from deskui.models.calls import Call, CallDraft, call_char, call_char_pending
 from deskui.models.directory import Building, Resident, ResidentPhone, Unit
 from deskui.models.handover import (
     CallDisposition,
@@ -38,5 +38,6 @@ __all__ = [
     "TicketEvent",
     "Unit",
     "call_char",
+    "call_char_pending",
     "ticket_char",
 ]

@@ -82,3 +82,17 @@ call_char = Table(
     Column("call_id", Integer, nullable=False),
     Index("ix_callchar_lookup", "site_id", "ch", "call_id"),
 )
+
+
+# The newest calls' index rows, clustered by call: a save appends its ~40 rows to one or two pages here instead
+# of touching one leaf of `ix_callchar_lookup` per character, which made every commit write ~40 pages. Search
+# checks these few calls directly; once `index_merge_calls` calls have gathered, a save moves them into
+# `callchar` in one sorted pass (services.calls). Same transaction as the call either way.
+call_char_pending = Table(
+    "callcharpending",
+    SQLModel.metadata,
+    Column("site_id", Integer, primary_key=True, autoincrement=False),
+    Column("call_id", Integer, primary_key=True, autoincrement=False),
+    Column("ch", String(1), primary_key=True),
+    sqlite_with_rowid=False,
+)

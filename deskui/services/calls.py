@@ -377,9 +377,20 @@ def _sqlite_time(moment: datetime) -> str:
 
 
 _INSERT_COLUMNS = ("id", *(c.name for c in _CALL.columns if c.name != "id"))
+_INSERT_ONE_SQL = (
+    f"INSERT INTO call ({', '.join(_INSERT_COLUMNS[1:])}) VALUES ({', '.join('?' * (len(_INSERT_COLUMNS) - 1))})"
+)
+_INSERT_ONE_NAMED = (
+    f"INSERT INTO call ({', '.join(_INSERT_COLUMNS[1:])}) VALUES ({', '.join(':' + c for c in _INSERT_COLUMNS[1:])})"
+)
+_BY_TOKEN_SQL = (
+    f'SELECT {_SEARCH_SELECT} FROM "call" AS c LEFT JOIN "call" AS n ON n.amends_id = c.id '
+    "WHERE c.site_id = :site AND c.client_token = :token"
+)
+_UNIT_SQL = "SELECT id FROM unit WHERE site_id = :site AND key = :key"
 
 
-def _sqlite_row(values: dict[str, Any], call_id: int) -> tuple[Any, ...]:
+def _sqlite_row(values: dict[str, Any], call_id: int | None) -> tuple[Any, ...]:
     """One call's values in _INSERT_COLUMNS order, converted as SQLAlchemy would store them in SQLite."""
     out: list[Any] = [call_id]
     for name in _INSERT_COLUMNS[1:]:
@@ -552,14 +563,21 @@ class CallService:
 
     # --- saving ---------------------------------------------------------------------------------------------
 
-    def _unit_id(self, s: Session, key: str) -> int | None:
-        if not key:
-            return None
-        return s.execute(select(Unit.id).where(Unit.site_id == self.site_id, Unit.key == key)).scalar()
+    def _sql(self, sql: str) -> str:
+        """Named-parameter SQL in the driver's own placeholder style."""
+        return sql if self.db.backend == "sqlite" else idx.pyformat(sql)
+
+    @staticmethod
+    def _cursor(s: Session) -> Any:
+        """The driver cursor of the session's connection (inside its transaction)."""
+        return s.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
 
     def _by_token(self, s: Session, token: str) -> CallInfo | None:
-        row = s.execute(_select_calls().where(_CALL.c.site_id == self.site_id, _CALL.c.client_token == token)).first()
-        return _info(row) if row else None
+        cur = self._cursor(s)
+        cur.execute(self._sql(_BY_TOKEN_SQL), {"site": self.site_id, "token": token})
+        row = cur.fetchone()
+        cur.close()
+        return _info_tuple(row) if row else None
 
     def _insert(
         self,
@@ -570,15 +588,24 @@ class CallService:
         token: str | None,
         amends: CallInfo | None = None,
     ) -> CallInfo:
-        now = self.clock.now()
-        values = {
+        """Insert one call, its pending index rows and drop its draft: a handful of statements on the driver
+        cursor, because this is the desk's hottest write and SQLAlchemy's statement building cost more than
+        the SQL."""
+        sqlite_db = self.db.backend == "sqlite"
+        cur = self._cursor(s)
+        unit_id = None
+        if checked.unit_key:
+            cur.execute(self._sql(_UNIT_SQL), {"site": self.site_id, "key": checked.unit_key})
+            found = cur.fetchone()
+            unit_id = found[0] if found else None
+        values: dict[str, Any] = {
             "site_id": self.site_id,
             "called_at": checked.called_at,
             "channel": checked.channel,
             "caller": checked.caller,
             "unit_text": checked.unit_text,
             "unit_key": checked.unit_key,
-            "unit_id": self._unit_id(s, checked.unit_key),
+            "unit_id": unit_id,
             "phone": checked.phone,
             "phone_digits": checked.phone_digits,
             "category": checked.category,
@@ -594,24 +621,55 @@ class CallService:
             "original_id": amends.root_id if amends else None,
             "client_token": token,
             "search_text": checked.search_text,
-            "recorded_at": now,
+            "recorded_at": self.clock.now(),
         }
-        call_id = s.execute(insert(_CALL).values(**values)).inserted_primary_key[0]  # type: ignore[index]
-        self._index(s, [(call_id, checked.search_text)])
+        if sqlite_db:
+            cur.execute(_INSERT_ONE_SQL, _sqlite_row(values, None)[1:])
+            call_id = cur.lastrowid
+        else:
+            cur.execute(idx.pyformat(_INSERT_ONE_NAMED + " RETURNING id"), values)
+            call_id = cur.fetchone()[0]
+        site = self.site_id
+        cur.executemany(
+            self._sql("INSERT INTO callcharpending (site_id, call_id, ch) VALUES (:s, :c, :ch)"),
+            [{"s": site, "c": call_id, "ch": ch} for ch in sorted(idx.index_chars(checked.search_text))],
+        )
         if token is not None:
-            s.execute(delete(_DRAFT).where(_DRAFT.c.client_token == token))
+            cur.execute(self._sql("DELETE FROM calldraft WHERE client_token = :token"), {"token": token})
+        cur.execute(self._sql("SELECT min(call_id) FROM callcharpending WHERE site_id = :site"), {"site": site})
+        oldest = cur.fetchone()[0]
+        if oldest is not None and call_id - oldest >= self.limits.index_merge_calls:
+            self._merge_pending(cur)
+        cur.close()
         self._writes_since_rarity += 1
         values["id"] = call_id
         return _info(_Row(values))
 
+    def _merge_pending(self, cur: Any) -> int:
+        """Move the pending index rows into the main index, sorted, in the caller's transaction.
+
+        DELETE … RETURNING first: on PostgreSQL a concurrent merge then finds the rows gone instead of copying
+        them twice.
+        """
+        cur.execute(
+            self._sql("DELETE FROM callcharpending WHERE site_id = :site RETURNING site_id, ch, call_id"),
+            {"site": self.site_id},
+        )
+        rows = sorted(cur.fetchall())
+        if rows:
+            cur.executemany(
+                self._sql("INSERT INTO callchar (site_id, ch, call_id) VALUES (:a, :b, :c)"),
+                [{"a": a, "b": b, "c": c} for a, b, c in rows],
+            )
+        return len(rows)
+
     def _index(self, s: Session, calls: Iterable[tuple[int, str]]) -> int:
-        """Write the character index rows of these calls with one executemany, in the caller's transaction."""
+        """Write main-index rows for these calls with one executemany (bulk import), in the caller's transaction."""
         site = self.site_id
         rows = [(site, ch, call_id) for call_id, text_ in calls for ch in idx.index_chars(text_)]
         if rows:
-            conn = s.connection()
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
+            cursor = self._cursor(s)
+            mark = "?" if self.db.backend == "sqlite" else "%s"
             cursor.executemany(f"INSERT INTO callchar (site_id, ch, call_id) VALUES ({mark}, {mark}, {mark})", rows)
             cursor.close()
         return len(rows)
@@ -810,26 +868,38 @@ class CallService:
         with self.db.engine.connect() as conn:
             cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
             try:
+                rows = []
                 chars = sorted(idx.index_chars(folded))
                 counts = self._counts(cursor, chars, sqlite_db)
-                if any(counts[c] == 0 for c in chars):
-                    return []
-                chosen = idx.order_by_rarity(chars, counts, self.limits.search_max_chars)
-                params.update({f"c{i}": ch for i, ch in enumerate(chosen)})
-                sql = idx.candidate_sql(
+                if all(counts[c] > 0 for c in chars):  # else no call in the main index holds the term
+                    chosen = idx.order_by_rarity(chars, counts, self.limits.search_max_chars)
+                    main = idx.candidate_sql(
+                        self.db.backend,
+                        _SEARCH_SELECT,
+                        len(chosen),
+                        before=before_id is not None,
+                        current_only=current_only,
+                        extra_where=" AND ".join(extra),
+                    )
+                    cursor.execute(self._sql(main), {**params, **{f"c{i}": ch for i, ch in enumerate(chosen)}})
+                    rows = cursor.fetchall()
+                pending = idx.pending_sql(
                     self.db.backend,
                     _SEARCH_SELECT,
-                    len(chosen),
                     before=before_id is not None,
                     current_only=current_only,
                     extra_where=" AND ".join(extra),
                 )
-                cursor.execute(sql if sqlite_db else idx.pyformat(sql), params)
-                rows = cursor.fetchall()
+                cursor.execute(self._sql(pending), params)
+                newest = cursor.fetchall()
             finally:
                 cursor.close()
             if not sqlite_db:
                 conn.rollback()
+        if newest:
+            merged = {r[0]: r for r in rows}
+            merged.update({r[0]: r for r in newest})
+            rows = sorted(merged.values(), key=lambda r: r[0], reverse=True)[: params["limit"]]
         return [_info_tuple(r) for r in rows]
 
     def _counts(self, cursor: Any, chars: Sequence[str], sqlite_db: bool) -> dict[str, int]:
@@ -1078,6 +1148,10 @@ class CallService:
                     select(Unit.key, Unit.id).where(Unit.site_id == self.site_id, Unit.key.in_(keys[i : i + _CHUNK]))  # type: ignore[attr-defined]
                 )
                 unit_ids.update({k: uid for k, uid in rows})
+            # The import's rows go straight to the main index; first move what is pending there too.
+            merge_cursor = self._cursor(s)
+            self._merge_pending(merge_cursor)
+            merge_cursor.close()
             existing = s.execute(
                 select(func.count()).select_from(_CALL).where(_CALL.c.site_id == self.site_id)
             ).scalar()

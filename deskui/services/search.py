@@ -7,7 +7,9 @@ a call's folded search text. A search
   2. narrows to calls holding every one of its (at most `search_max_chars` rarest) characters, walking the rarest
      character's index entries newest first and probing the others through the covering index;
   3. checks the true substring with instr()/strpos() on the stored folded text.
-Step 3 makes the result exactly a plain substring scan; steps 1-2 only make it fast. Keyset paging (`before_id`)
+Step 3 makes the result exactly a plain substring scan; steps 1-2 only make it fast. The newest calls' index rows
+wait in a small table clustered by call (`callcharpending`, so a save writes one or two pages, not one per
+character); those few calls are checked directly (`pending_sql`) and merged into the main index in batches. Keyset paging (`before_id`)
 and a limit keep every page equally cheap however large the log grows. The SQL is plain (no FTS, no SQLite
 pragmas), and CROSS JOIN fixes the join order on SQLite while PostgreSQL plans it itself. The joins compare with
 `k0.call_id + 0`, not the bare column: SQLite would otherwise copy `k0.call_id < :before` onto every probe as a
@@ -108,6 +110,27 @@ def candidate_sql(
     return (
         f"SELECT {columns} FROM {' '.join(froms)} {join_newer} WHERE {' AND '.join(where)} "
         f"ORDER BY {order} LIMIT :limit"
+    )
+
+
+def pending_sql(dialect: str, columns: str, *, before: bool, current_only: bool, extra_where: str = "") -> str:
+    """The same search over the newest calls whose index rows still wait in `callcharpending` (at most
+    `index_merge_calls` of them): checked directly, newest first. Empty when nothing is pending."""
+    contains, call_table = _table_sql(dialect)
+    where = [
+        "c.site_id = :site",
+        "c.id >= (SELECT min(p.call_id) FROM callcharpending AS p WHERE p.site_id = :site)",
+        f"{contains}(c.search_text, :term) > 0",
+    ]
+    if before:
+        where.append("c.id < :before")
+    if extra_where:
+        where.append(extra_where)
+    if current_only:
+        where.append("n.id IS NULL")
+    return (
+        f"SELECT {columns} FROM {call_table} AS c LEFT JOIN {call_table} AS n ON n.amends_id = c.id "
+        f"WHERE {' AND '.join(where)} ORDER BY c.id DESC LIMIT :limit"
     )
 
 

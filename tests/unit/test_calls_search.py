@@ -45,14 +45,15 @@ def all_pages(svc: CallService, term: str, page: int = 7) -> list[int]:
         before = rows[-1].id
 
 
-def fresh_site(services) -> CallService:  # type: ignore[no-untyped-def]
+def fresh_site(services, merge_every: int = 100) -> CallService:  # type: ignore[no-untyped-def]
     """A new site in the same database: an empty call log without a new file (hypothesis runs many examples)."""
     with services.db.write() as s:
         site = Site(code=f"T{next(_site_codes)}", name="test", created_at=datetime(2026, 1, 1, tzinfo=UTC))
         s.add(site)
         s.flush()
         site_id = site.id
-    return CallService(services.db, services.settings, services.clock, site_id, directory=services.directory)
+    settings = replace(services.settings, calls=replace(services.settings.calls, index_merge_calls=merge_every))
+    return CallService(services.db, settings, services.clock, site_id, directory=services.directory)
 
 
 CONTENTS = [
@@ -191,7 +192,7 @@ ALPHABET = "水漏电梯门锁坏了楼下噪音停车aB1 "
     terms=st.lists(st.text(alphabet=ALPHABET, min_size=1, max_size=4), min_size=1, max_size=6),
 )
 def test_generated_contents_and_terms_match_the_scan(services, contents: list[str], terms: list[str]) -> None:  # type: ignore[no-untyped-def]
-    calls = fresh_site(services)
+    calls = fresh_site(services, merge_every=3)  # saves merge the pending index often
     checked = []
     for i, content in enumerate(contents):
         if not content.strip():
@@ -209,3 +210,19 @@ def test_generated_contents_and_terms_match_the_scan(services, contents: list[st
             continue
         assert [c.id for c in calls.search(term, limit=500)] == scan(everything, term), term
         assert all_pages(calls, term, page=4) == scan(everything, term), term
+
+
+def test_pending_index_is_merged_in_batches_and_always_searched(services, db_path) -> None:  # type: ignore[no-untyped-def]
+    calls = fresh_site(services, merge_every=4)
+    saved = [calls.record(CallInput(content=f"第{i}次漏水", category="inquiry", channel="letter")) for i in range(11)]
+    con = sqlite3.connect(db_path)
+    try:
+        pending = {r[0] for r in con.execute("SELECT call_id FROM callcharpending WHERE site_id = ?", (calls.site_id,))}
+        merged = {r[0] for r in con.execute("SELECT call_id FROM callchar WHERE site_id = ?", (calls.site_id,))}
+    finally:
+        con.close()
+    assert pending and merged and not pending & merged and len(pending) <= 4
+    assert pending | merged == {c.id for c in saved}
+    assert [c.id for c in calls.search("漏水")] == [c.id for c in reversed(saved)]
+    assert [c.id for c in calls.search("第1")] == [saved[10].id, saved[1].id]
+    assert all_pages(calls, "水", page=2) == [c.id for c in reversed(saved)]

@@ -67,6 +67,14 @@ def upgrade() -> None:
         batch_op.create_index("ix_callchar_lookup", ["site_id", "ch", "call_id"], unique=False)
 
     op.create_table(
+        "callcharpending",
+        sa.Column("site_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("call_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("ch", sa.String(length=1), nullable=False),
+        sa.PrimaryKeyConstraint("site_id", "call_id", "ch"),
+        sqlite_with_rowid=False,
+    )
+    op.create_table(
         "calldraft",
         sa.Column("site_id", sa.Integer(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
@@ -167,6 +175,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_calldraft_site_id"))
 
     op.drop_table("calldraft")
+    op.drop_table("callcharpending")
     with op.batch_alter_table("callchar", schema=None) as batch_op:
         batch_op.drop_index("ix_callchar_lookup")
 
