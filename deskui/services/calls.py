@@ -373,7 +373,7 @@ def _utc(value: Any) -> datetime:
 
 def _sqlite_time(moment: datetime) -> str:
     """An aware time as SQLAlchemy stores it in SQLite (UTC, no offset), for statements sent to the driver."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 _INSERT_COLUMNS = ("id", *(c.name for c in _CALL.columns if c.name != "id"))
@@ -390,18 +390,22 @@ _BY_TOKEN_SQL = (
 _UNIT_SQL = "SELECT id FROM unit WHERE site_id = :site AND key = :key"
 
 
+_SQLITE_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "called_at": lambda v: _sqlite_time(v),
+    "recorded_at": lambda v: _sqlite_time(v),
+    "duty_date": lambda v: v.isoformat(),
+    "urgent": int,
+    "ticket_wanted": int,
+}
+
+
 def _sqlite_row(values: dict[str, Any], call_id: int | None) -> tuple[Any, ...]:
     """One call's values in _INSERT_COLUMNS order, converted as SQLAlchemy would store them in SQLite."""
     out: list[Any] = [call_id]
     for name in _INSERT_COLUMNS[1:]:
         v = values[name]
-        if isinstance(v, datetime):
-            v = _sqlite_time(v)
-        elif isinstance(v, date):
-            v = v.isoformat()
-        elif isinstance(v, bool):
-            v = int(v)
-        out.append(v)
+        convert = _SQLITE_CONVERT.get(name)
+        out.append(v if convert is None or v is None else convert(v))
     return tuple(out)
 
 
@@ -466,9 +470,33 @@ class CallService:
         # Open matters come from sources; the ticket service will add one for open tickets.
         self.open_matter_sources: list[OpenMatterSource] = [self._recent_calls_matters]
         self._rarity: dict[str, int] = {}
+        self._recent_slots: list[Any] = []
+        self._choices: dict[tuple[str, str], Choice] = {}
         self._writes_since_rarity = 0
 
     # --- checking -------------------------------------------------------------------------------------------
+
+    def _shift(self, moment: datetime) -> Any:
+        """shift_at, remembering the last slots seen: an import of 100,000 calls in time order asks about the same
+        few shifts over and over. A moment inside a remembered logging shift is in that shift (they do not
+        overlap); anything else (gaps, new days) asks shift_at."""
+        for slot in self._recent_slots:
+            if slot.start <= moment < slot.end:
+                return slot
+        slot = shift_at(self.settings, moment)
+        if slot.start <= moment < slot.end:
+            self._recent_slots = [slot, *self._recent_slots[:3]]
+        return slot
+
+    def _choose(self, value: str, name: str) -> Choice:
+        """choose() with a cache: imports name the same few categories and channels 100,000 times."""
+        key = (name, value)
+        found = self._choices.get(key)
+        if found is None:
+            found = choose(value, self.settings.categories if name == "category" else self.settings.channels, name)
+            if len(self._choices) < 1000:
+                self._choices[key] = found
+        return found
 
     def parse_time(self, value: str | datetime | None) -> datetime:
         """A call time as typed → aware UTC; refuses one more than the tolerance in the future."""
@@ -492,12 +520,12 @@ class CallService:
         """
         limits = self.limits
         called_at = self.parse_time(data.time)
-        channel = choose(data.channel or "phone", self.settings.channels, "channel")
+        channel = self._choose(data.channel or "phone", "channel")
         caller = check_text(data.caller, "caller", max_chars=limits.max_line_chars)
         unit_text = check_text(data.unit, "unit", max_chars=limits.max_line_chars)
         phone_text = check_text(data.phone, "phone", max_chars=limits.max_line_chars)
         phone, digits = _check_phone(phone_text)
-        category = choose(data.category, self.settings.categories, "category")
+        category = self._choose(data.category, "category")
         content = check_text(data.content, "content", max_chars=limits.max_content_chars, multiline=True)
         if not content.strip():
             raise ValidationError(t("Content is required: what did the caller say?"), field="content")
@@ -512,7 +540,7 @@ class CallService:
                 raise ValidationError(
                     t("A {category} needs a unit or place", category=category.label(_lang())), field="unit"
                 )
-        slot = shift_at(self.settings, called_at)
+        slot = self._shift(called_at)
         return CheckedCall(
             called_at=called_at,
             channel=channel.key,

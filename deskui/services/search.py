@@ -119,7 +119,7 @@ def pending_sql(dialect: str, columns: str, *, before: bool, current_only: bool,
     contains, call_table = _table_sql(dialect)
     where = [
         "c.site_id = :site",
-        "c.id >= (SELECT min(p.call_id) FROM callcharpending AS p WHERE p.site_id = :site)",
+        "c.id IN (SELECT p.call_id FROM callcharpending AS p WHERE p.site_id = :site)",
         f"{contains}(c.search_text, :term) > 0",
     ]
     if before:

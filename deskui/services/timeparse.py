@@ -146,6 +146,14 @@ def parse_time(text: str | None, now: datetime, time_zone: str | ZoneInfo, *, ro
     """
     tz = time_zone if isinstance(time_zone, ZoneInfo) else ZoneInfo(time_zone)
     now = now.astimezone(UTC)
+    if text and len(text) >= 16 and text[:4].isdigit() and text[4] == "-":
+        # Fast path for the common ISO 8601 form (imports parse 100,000 of them).
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            return (parsed.replace(tzinfo=tz) if parsed.tzinfo is None else parsed).astimezone(UTC)
     original = text or ""
     s = _fold(original)
     if s in _NOW_WORDS:
