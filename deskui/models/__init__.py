@@ -14,7 +14,7 @@ from deskui.models.handover import (
     RosterChange,
 )
 from deskui.models.operators import Operator
-from deskui.models.tickets import Ticket, TicketCall, TicketCounter, TicketEvent, ticket_char
+from deskui.models.tickets import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
 
 __all__ = [
     "Building",
@@ -34,6 +34,7 @@ __all__ = [
     "Site",
     "Ticket",
     "TicketCall",
+    "TicketCount",
     "TicketCounter",
     "TicketEvent",
     "Unit",

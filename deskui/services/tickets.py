@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -33,7 +33,7 @@ from deskui.clock import Clock
 from deskui.config import Settings
 from deskui.db import Database
 from deskui.i18n import N_, t
-from deskui.models import Ticket, TicketCall, TicketCounter, TicketEvent, ticket_char
+from deskui.models import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
 from deskui.services import search as idx
 from deskui.services import targets as tg
 from deskui.services.calls import CallInfo, CallService, OpenMatter, check_text, choose
@@ -57,6 +57,7 @@ _T = Ticket.__table__  # type: ignore[attr-defined]
 _E = TicketEvent.__table__  # type: ignore[attr-defined]
 _L = TicketCall.__table__  # type: ignore[attr-defined]
 _C = TicketCounter.__table__  # type: ignore[attr-defined]
+_N = TicketCount.__table__  # type: ignore[attr-defined]
 IS_OPEN = _T.c.is_open == True  # noqa: E712  (SQL, not Python truth)
 
 KINDS = ("repair", "complaint", "help", "inquiry", "service")
@@ -458,12 +459,38 @@ class TicketService:
         history.append(ev)
         return new
 
-    def _save(self, s: Session, ticket_id: int, seen_version: int, state: TicketState) -> None:
+    def _save(
+        self, s: Session, ticket_id: int, seen_version: int, state: TicketState, before: tuple[str, str] | None
+    ) -> None:
+        """Write the row from `state` (only over the version seen) and move the queue counts with it."""
         result = s.execute(
             update(_T).where(_T.c.id == ticket_id, _T.c.version == seen_version).values(**row_values(state))
         )
         if result.rowcount != 1:  # pragma: no cover - only a concurrent PostgreSQL writer gets here
             raise Conflict(t("Changed by {name} just now", name=t("another terminal")))
+        after = (state.status, state.department)
+        if before != after:
+            if before is not None:
+                self._count(s, before, -1)
+            self._count(s, after, 1)
+
+    def _count(self, s: Session, key: tuple[str, str], delta: int) -> None:
+        dialect = sqlite if self.db.backend == "sqlite" else postgresql
+        stmt = dialect.insert(_N).values(site_id=self.site_id, status=key[0], department=key[1], n=delta)
+        s.execute(
+            stmt.on_conflict_do_update(index_elements=["site_id", "status", "department"], set_={"n": _N.c.n + delta})
+        )
+
+    def recount(self) -> None:
+        """Rebuild the queue counts from the tickets themselves (after a bulk load; `ticketcount` is derived)."""
+        with self.db.write() as s:
+            s.execute(delete(_N).where(_N.c.site_id == self.site_id))
+            grouped = (
+                select(_T.c.site_id, _T.c.status, _T.c.department, func.count())
+                .where(_T.c.site_id == self.site_id)
+                .group_by(_T.c.site_id, _T.c.status, _T.c.department)
+            )
+            s.execute(insert(_N).from_select(["site_id", "status", "department", "n"], grouped))
 
     def _act(
         self,
@@ -486,7 +513,7 @@ class TicketService:
             self._require(action, state, operator)
             history = list(events)
             new = build(s, row, state, history)
-            self._save(s, row.id, version, new)
+            self._save(s, row.id, version, new, (row.status, row.department))
             return self._info(s.execute(select(_T).where(_T.c.id == row.id)).one(), history)
 
     # --- checks -----------------------------------------------------------------------------------------------
@@ -722,7 +749,7 @@ class TicketService:
                     at=now,
                     data={"department": department, "assignee_id": assignee[0], "assignee_name": assignee[1]},
                 )
-            self._save(s, ticket_id, 0, state)
+            self._save(s, ticket_id, 0, state, None)
             chars = idx.index_chars(search)
             if chars:
                 s.execute(
@@ -1086,7 +1113,7 @@ class TicketService:
                         linked_at=t_events[-1].at,
                     )
                 )
-            self._save(s, target.id, target.version, t_new)
+            self._save(s, target.id, target.version, t_new, (target.status, target.department))
             return new
 
         return self._act(ref, version, "merge", operator, build)

@@ -150,3 +150,20 @@ def test_rows_carry_their_targets(desk: Desk) -> None:
 def test_page_size_is_bounded(desk: Desk) -> None:
     assert len(desk.tickets.queue("open", limit=10_000).rows) == 5
     assert len(desk.tickets.queue("open", limit=1).rows) == 1
+
+
+def test_recount_rebuilds_the_kept_counts(desk: Desk) -> None:
+    before = desk.tickets.section_counts(operator=desk.mnt)
+    with desk.svc.db.write() as s:
+        s.connection().exec_driver_sql("UPDATE ticketcount SET n = n + 7")  # drifted (a bulk load, a bug)
+    assert desk.tickets.section_counts(operator=desk.mnt) != before
+    desk.tickets.recount()
+    assert desk.tickets.section_counts(operator=desk.mnt) == before
+
+
+def test_a_ticket_taken_before_dispatch_is_in_the_takers_queue_and_count(desk: Desk) -> None:
+    x = desk.ticket(content="垃圾桶满了", unit="8-1-101")
+    x = desk.tickets.take(x.number, x.version, operator=desk.sup)
+    assert (x.department, x.assignee) == ("", "陈静")
+    assert everything(desk, "mine", operator=desk.sup) == [x.number]
+    assert desk.tickets.section_counts(operator=desk.sup).mine == 1

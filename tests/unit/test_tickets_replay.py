@@ -111,6 +111,19 @@ def check_ticket(desk: Any, number: str) -> None:
     assert {k: getattr(row, k) for k in expected} == expected
 
 
+def check_counts(path: Path) -> None:
+    """The queue counts kept with every write equal a fresh GROUP BY over the tickets."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        kept = set(con.execute("SELECT status, department, n FROM ticketcount WHERE n != 0"))
+        fresh = set(con.execute("SELECT status, department, count(*) FROM ticket GROUP BY status, department"))
+    finally:
+        con.close()
+    assert kept == fresh
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("replay")
@@ -154,6 +167,7 @@ def test_ticket_state_is_the_replay_of_its_events(
             clock.advance(minutes=1)
         check_ticket(desk, first.number)
         check_ticket(desk, other.number)
+        check_counts(path)
         # The current state at the end is also what a fresh read shows.
         assert desk.tickets.get(first.number).version == len(desk.tickets.events(first.number))
         assert clock.now() - first.created_at >= timedelta(minutes=len(steps))

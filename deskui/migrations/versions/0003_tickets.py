@@ -1,4 +1,4 @@
-"""tickets: current state, append-only event history, links to calls, number counters, search index
+"""tickets: current state, append-only event history, links to calls, number counters, queue counts, search index
 
 A ticket's history is append-only: besides the tables, this revision adds triggers that make the database itself
 refuse UPDATE and DELETE on `ticketevent` and `ticketcall` (on PostgreSQL also TRUNCATE). On SQLite a BEFORE INSERT
@@ -96,6 +96,18 @@ def upgrade() -> None:
     with op.batch_alter_table("ticketchar", schema=None) as batch_op:
         batch_op.create_index("ix_ticketchar_lookup", ["site_id", "ch", "ticket_id"], unique=False)
 
+    op.create_table(
+        "ticketcount",
+        sa.Column("site_id", sa.Integer(), nullable=False),
+        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+        sa.Column("department", sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["site_id"],
+            ["site.id"],
+        ),
+        sa.PrimaryKeyConstraint("site_id", "status", "department"),
+    )
     op.create_table(
         "ticketcounter",
         sa.Column("site_id", sa.Integer(), nullable=False),
@@ -274,6 +286,7 @@ def downgrade() -> None:
 
     op.drop_table("ticket")
     op.drop_table("ticketcounter")
+    op.drop_table("ticketcount")
     with op.batch_alter_table("ticketchar", schema=None) as batch_op:
         batch_op.drop_index("ix_ticketchar_lookup")
 
