@@ -117,8 +117,9 @@ def pending_sql(dialect: str, columns: str, *, before: bool, current_only: bool,
     """The same search over the newest calls whose index rows still wait in `callcharpending` (at most
     `index_merge_calls` of them): checked directly, newest first. Empty when nothing is pending."""
     contains, call_table = _table_sql(dialect)
+    # No "c.site_id = :site" here: the pending rows are the site's already, and that term would tempt SQLite into
+    # walking every call of the site by a site_id index instead of looking up the few pending ids.
     where = [
-        "c.site_id = :site",
         "c.id IN (SELECT p.call_id FROM callcharpending AS p WHERE p.site_id = :site)",
         f"{contains}(c.search_text, :term) > 0",
     ]
