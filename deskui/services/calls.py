@@ -367,8 +367,9 @@ def _info(row: Any) -> CallInfo:
 
 def _utc(value: Any) -> datetime:
     """A stored time as aware UTC: SQLite gives text ("2026-11-23 02:00:00.000000"), PostgreSQL a datetime."""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    if isinstance(value, str):
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _sqlite_time(moment: datetime) -> str:
@@ -471,10 +472,22 @@ class CallService:
         self.open_matter_sources: list[OpenMatterSource] = [self._recent_calls_matters]
         self._rarity: dict[str, int] = {}
         self._recent_slots: list[Any] = []
+        # Saved calls never change (append-only), so a row once converted is reused; only `superseded_by` can
+        # change, once, and it is part of the key. Search-as-you-type shows the same newest rows again and again.
+        self._infos: dict[tuple[int, int | None], CallInfo] = {}
         self._choices: dict[tuple[str, str], Choice] = {}
         self._writes_since_rarity = 0
 
     # --- checking -------------------------------------------------------------------------------------------
+
+    def _row_info(self, row: Sequence[Any]) -> CallInfo:
+        key = (row[0], row[20])
+        info = self._infos.get(key)
+        if info is None:
+            if len(self._infos) >= 20_000:
+                self._infos.clear()
+            info = self._infos[key] = _info_tuple(row)
+        return info
 
     def _shift(self, moment: datetime) -> Any:
         """shift_at, remembering the last slots seen: an import of 100,000 calls in time order asks about the same
@@ -928,7 +941,7 @@ class CallService:
             merged = {r[0]: r for r in rows}
             merged.update({r[0]: r for r in newest})
             rows = sorted(merged.values(), key=lambda r: r[0], reverse=True)[: params["limit"]]
-        return [_info_tuple(r) for r in rows]
+        return [self._row_info(r) for r in rows]
 
     def _counts(self, cursor: Any, chars: Sequence[str], sqlite_db: bool) -> dict[str, int]:
         """How common each character is (capped), cached: only the join order depends on it, never the result."""
