@@ -10,7 +10,8 @@ one statement of index-only range counts for Overdue, Due soon, the operator's o
 closed; nothing reads a table row. bench/tickets.py: all of them ≤ 50 ms with 100,000 open and 1,000,000 closed.
 
 The text filter looks in number, unit, caller, phone and description, folded like the call search
-(services.search): with a rare character it walks that character's `ticketchar` entries and checks the queue's
+(services.search); a term that is a whole unit ("1-1-101", "3栋2单元1201") means that unit, in any spelling, through
+the unit index. Otherwise: with a rare character it walks that character's `ticketchar` entries and checks the queue's
 conditions on each ticket, sorting the few matches; when every character of the term is common it walks the queue
 in due order and checks the substring on each ticket instead, so it stops as soon as a page is full.
 """
@@ -30,6 +31,7 @@ from deskui.models import Ticket, ticket_char
 from deskui.services import search as idx
 from deskui.services.errors import ValidationError
 from deskui.services.operators import OperatorInfo
+from deskui.services.places import parse_unit
 
 if TYPE_CHECKING:
     from deskui.services.tickets import TicketInfo, TicketService
@@ -160,6 +162,15 @@ class TicketQueues:
             return QueuePage(queue, (), None)
         if term is not None:
             term = term.strip()
+            typed = (text_filter or "").strip()
+            # Only a term that looks whole: "-1-10" (part of "7-1-101") parses too, but means a substring.
+            whole = typed[:1].isalnum() and typed[-1:].isalnum()
+            place = parse_unit(typed) if whole else None
+            if place is not None:
+                # A whole unit ("1-1-101", "3栋2单元1201"): that unit in any spelling, through its index. Its
+                # characters are all common (digits, "-"), so as a substring it would scan the whole queue.
+                extra.append(c.unit_key == place.key)
+                term = None
         with self.svc.db.read() as s:
             if queue == "closed":
                 rows = self._closed_rows(s, now, extra, term, after, n)

@@ -120,6 +120,8 @@ def test_text_filter_finds_number_unit_description_phone(
     assert everything(d, "open", text="渗") == [d.done.number]  # type: ignore[attr-defined]
     assert everything(d, "open", text=d.new.number.lower()) == [d.new.number]  # type: ignore[attr-defined]
     assert everything(d, "open", text="7-1-101") == [d.important.number]  # type: ignore[attr-defined]
+    assert everything(d, "open", text="7栋1单元101") == [d.important.number]  # a unit in any spelling  # type: ignore[attr-defined]
+    assert everything(d, "open", text="-1-10") == [d.important.number]  # part of a unit: substring  # type: ignore[attr-defined]
     assert len(everything(d, "open", text="1381234")) == 5  # every caller's phone
     assert everything(d, "callback", text="摔倒") == []  # the queue's own conditions still apply
     assert everything(d, "closed", text="门禁") == [d.closed.number]  # type: ignore[attr-defined]
