@@ -8,8 +8,7 @@ All ratios come from ONE run on the same engine and data, each side timed interl
 
 Usage: .venv/bin/python bench/calls.py [--calls N] [--import-rows N] [--saves N] [--searches N]
 The default (--calls 200000) finishes in a few minutes on the 2-core CI machine. The full-size figure from the
-issue is `--calls 1000000` (about 15 minutes, ~1.5 GB of database in a temp dir); its numbers are in the
-commit that added this file and in the issue thread.
+issue is `--calls 1000000` (about 15 minutes, ~1.5 GB of database in a temp dir); run it by hand.
 """
 
 from __future__ import annotations
