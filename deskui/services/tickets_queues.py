@@ -183,6 +183,14 @@ class TicketQueues:
         next_after = key(rows[-1]) if key is not None and len(rows) == n else None
         return QueuePage(queue, tuple(infos), next_after)
 
+    def _order(self, s: Any, names: tuple[str, ...], *, by_unit: bool) -> list[Any]:
+        """ORDER BY columns. With a unit filter, SQLite (no statistics) would still walk the queue's (due_at, id)
+        index to skip the sort, reading every open ticket; unary + (a no-op on any value in SQLite) takes that
+        index out of the running, so the unit index finds the unit's few tickets and they are sorted."""
+        if by_unit and self.svc.db.backend == "sqlite":
+            return [literal_column(f"+ticket.{name}") for name in names]
+        return [_T.c[name] for name in names]
+
     def _chars_ok(self, s: Any, term: str) -> list[str] | None:
         """The term's rarest characters when the rarest is rare enough to drive the query, else None."""
         chars = sorted(idx.index_chars(term))
@@ -227,7 +235,8 @@ class TicketQueues:
             if chars is not None:
                 return self._rare_rows(s, ranges, extra, term, chars, after, n)
             filters.append(self._contains(s, term))
-        parts = [select(_T).where(*r, *filters, *keyset).order_by(c.due_at, c.id).limit(n) for r in ranges]
+        order = self._order(s, ("due_at", "id"), by_unit=bool(extra))
+        parts = [select(_T).where(*r, *filters, *keyset).order_by(*order).limit(n) for r in ranges]
         if len(parts) == 1:
             return list(s.execute(parts[0]).all())
         u = union_all(*(p.subquery().select() for p in parts)).subquery()
@@ -299,7 +308,8 @@ class TicketQueues:
             q = q.where(or_(c.closed_at < closed, and_(c.closed_at == closed, c.id < last_id)))
         if term:
             q = q.where(self._contains(s, term))
-        return list(s.execute(q.order_by(c.closed_at.desc(), c.id.desc()).limit(n)).all())
+        order = [o.desc() for o in self._order(s, ("closed_at", "id"), by_unit=bool(extra))]
+        return list(s.execute(q.order_by(*order).limit(n)).all())
 
     # --- counts ----------------------------------------------------------------------------------------------------
 
