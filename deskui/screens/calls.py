@@ -28,6 +28,7 @@ from deskui.i18n import N_, get_language, t
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
+from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
 from deskui.services.errors import DeskError
 from deskui.services.places import normalize_phone
 from deskui.services.shifts import local_time
@@ -108,6 +109,7 @@ class CallsScreen(DeskScreen):
         Binding("ctrl+n", "new_call", "New call", id="call-new"),
         Binding("ctrl+g", "focus_search", "Search", id="call-search"),
         Binding("ctrl+r", "correct", "Correct", id="call-correct"),
+        Binding("ctrl+t", "open_ticket", "Open a ticket", id="call-ticket"),
         Binding("ctrl+b", "toggle_urgent", "Urgent", id="call-urgent", show=False),
         Binding("f7", "focus_residents", "Residents", id="call-residents", show=False),
         Binding("escape", "back_to_form", "Form", id="call-form", show=False),
@@ -125,6 +127,8 @@ class CallsScreen(DeskScreen):
         self.residents: list[ResidentInfo] = []
         self.last_payload: dict[str, Any] | None = None
         """The form as of the last change: what is kept when the screen goes away with the app."""
+        self.last_saved: CallInfo | None = None
+        """The call saved last from this form: Ctrl+T opens its ticket unless the log has a call selected."""
 
     # --- services ------------------------------------------------------------------------------------------
 
@@ -418,6 +422,7 @@ class CallsScreen(DeskScreen):
             for r in self.residents
         )
         history = await asyncio.to_thread(self.calls.unit_history, unit)
+        open_tickets = await asyncio.to_thread(self.services.tickets.queue, "open", unit=unit, limit=5)
         exclude = [self.amending.root_id] if self.amending else []
         warning = (
             await asyncio.to_thread(self.calls.duplicate_warning, unit, category, exclude_ids=exclude)
@@ -440,6 +445,7 @@ class CallsScreen(DeskScreen):
                 text.append(f"{when} {self.category_label(call.category)} ")
                 text.append_text(plain(call.content, one_line=True))
                 text.append("\n")
+        text.append_text(unit_tickets(self.app, self.desk.settings, open_tickets.rows, self.desk.clock.now()))
         history_view.update(text)
         history_view.set_class(warning is not None, "-warning")
 
@@ -506,6 +512,7 @@ class CallsScreen(DeskScreen):
             self.notify(exc.message, severity="error")
             return
         self.clear_form()
+        self.last_saved = saved
         note = t("Saved call #{id}", id=saved.id)
         if saved.ticket_wanted:
             note += " · " + t("a ticket is wanted for it")
@@ -670,3 +677,13 @@ class CallsScreen(DeskScreen):
         self.dirty = True
         self.show_form_title()
         self.query_one("#call-content", TextArea).focus()
+
+    def action_open_ticket(self) -> None:
+        """Ctrl+T: a ticket from the call selected in the log (when the log has focus), else the call just saved."""
+        table = self.query_one("#call-table", DataTable)
+        call = self.selected_call() if self.focused is table or self.last_saved is None else self.last_saved
+        if call is None:
+            self.notify(t("Save the call first, or choose one in the log"), severity="warning")
+            return
+        screen = NewTicketScreen(self.services, call, self.desk.operator)
+        self.app.push_screen(screen, lambda done: self.notify(done) if done else None)

@@ -1,11 +1,439 @@
-"""The Tickets section (placeholder until its issue lands)."""
+"""Tickets (工单): the queues. Which tickets need the desk now, nearest due first, one key per queue.
+
+A queue shows one page (the service's keyset `QueuePage`) and fetches the next as the cursor nears the end, so a
+queue of 100,000 open tickets opens as fast as one of ten. Rows are coloured by the state of their nearest target
+(theme colours). Another terminal's changes, and the section counts, refresh within a second or two while the
+cursor stays on the same ticket. Enter opens the ticket; typing after / filters by number, unit, caller or text.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from typing import TYPE_CHECKING, ClassVar
 
-from deskui.screens.placeholder import PlaceholderScreen
+from rich.style import Style
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.widgets import DataTable, Input, Static
+
+from deskui.i18n import N_, t
+from deskui.screens.base import DeskScreen
+from deskui.screens.ticket_detail import TicketDetailScreen
+from deskui.screens.ticket_forms import PickScreen
+from deskui.services.errors import DeskError
+from deskui.services.tickets_queues import QUEUE_LABELS, QUEUES
+from deskui.widgets.plain import plain
+from deskui.widgets.ticket_table import TicketTable
+from deskui.widgets.ticket_text import (
+    STATE_MARKS,
+    department_label,
+    event_line,
+    kind_text,
+    nearest,
+    phrase,
+    state_style,
+    when,
+)
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from deskui.services.tickets import TicketInfo, TicketService
+    from deskui.services.tickets_queues import SectionCounts
+
+SECTION_KEYS: tuple[tuple[str, str], ...] = tuple((str(n), name) for n, name in enumerate(QUEUES, start=1))
+POLL_SECONDS = 1.0
+REFRESH_SECONDS = 30.0  # time left moves and tickets cross into Due soon / Overdue without any change
+FILTER_DELAY = 0.15
+NARROW_WIDTH = 100
+SECTIONS_WIDE, SECTIONS_NARROW = 26, 20  # the section list's width (tickets.tcss says the same)
+MORE_MARGIN = 5  # fetch the next page when the cursor is this close to the last row
+PREVIEW_EVENTS = 5
+# The table's columns, widest set first: the first whose description column keeps MIN_DESCRIPTION cells is used.
+COLUMN_SETS: tuple[tuple[tuple[str, int], ...], ...] = (
+    (("", 1), (N_("Number"), 16), (N_("Kind"), 10), (N_("Status"), 10), (N_("Unit"), 11), (N_("Due"), 13)),
+    (("", 1), (N_("Number"), 16), (N_("Kind"), 10), (N_("Unit"), 12), (N_("Due"), 13)),
+    (("", 1), (N_("Number"), 16), (N_("Unit"), 10), (N_("Due"), 12)),
+)
+MIN_DESCRIPTION = 16
 
 
-class TicketsScreen(PlaceholderScreen):
+class TicketsScreen(DeskScreen):
+    CSS_PATH = "../styles/tickets.tcss"
     SECTION: ClassVar[str] = "Tickets"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Shown beside each queue in the section list rather than in the footer.
+        *(
+            Binding(key, f"queue('{name}')", QUEUE_LABELS[name], id=f"tickets-queue-{name}", show=False)
+            for key, name in SECTION_KEYS
+        ),
+        Binding("slash,ctrl+g", "focus_filter", "Filter", id="tickets-filter"),
+        Binding("escape", "clear_filter", "Clear", id="tickets-clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.queue = "open"
+        self.department: str | None = None
+        self.rows: list[TicketInfo] = []
+        self.next_after: tuple[datetime, int] | None = None
+        self.generation = 0
+        """Bumped by every reload, so a page fetched for an older list is not appended to a newer one."""
+        self.marker = -1
+        """The newest ticket event seen; the poll reloads when it moves."""
+        self.counts: SectionCounts | None = None
+        self.selected_id: int | None = None
+        """The ticket under the cursor: reloads put the cursor back on it, wherever it moved."""
+        self.shown_signature: tuple[object, ...] = ()
+        self.preview_key: tuple[int, int] | None = None
+        self.last_reload = 0.0
+        self.wide = True
+        self.columns: tuple[str, ...] = ()
+        """The message ids of the columns shown (fewer on a narrow terminal), the description not counted."""
+        self.error = ""
+
+    @property
+    def tickets(self) -> TicketService:
+        return self.services.tickets  # type: ignore[no-any-return]
+
+    # --- layout -----------------------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        with Horizontal(id="tq"):
+            yield Static("", id="tq-sections")
+            with Vertical(id="tq-main"):
+                with Horizontal(id="tq-bar"):
+                    yield Static("", id="tq-title")
+                    yield Input(
+                        placeholder=t("/ filter: number, unit, caller, phone, text"), id="tq-filter", compact=True
+                    )
+                yield TicketTable(id="tq-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="tq-preview")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.desk.desk_screens.add(self)
+        operator = self.desk.operator
+        if operator is not None and operator.role == "maintenance":
+            self.queue = "mine"
+        self.wide = self.size.width >= NARROW_WIDTH
+        self.set_class(not self.wide, "-narrow")
+        self.set_columns()
+        self.query_one("#tq-table", DataTable).focus()
+        self.show_sections()
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.fill_table(force=True))
+        self.reload()
+
+    def on_resize(self, event: Resize) -> None:
+        self.wide = event.size.width >= NARROW_WIDTH
+        self.set_class(not self.wide, "-narrow")
+        self.set_columns()
+        self.show_sections()
+        self.fill_table(force=True)
+
+    def on_screen_resume(self) -> None:
+        # Back from a ticket (or another section): what was done there shows at once.
+        if self.marker >= 0:
+            self.reload()
+
+    async def language_changed(self) -> None:
+        term = self.query_one("#tq-filter", Input).value
+        await self.recompose()
+        self.query_one("#tq-filter", Input).value = term
+        self.set_columns()
+        self.show_sections()
+        self.fill_table(force=True)
+        self.query_one("#tq-table", DataTable).focus()
+
+    def set_columns(self) -> None:
+        """As many columns as the width allows; the description takes the rest."""
+        table = self.query_one("#tq-table", DataTable)
+        table.clear(columns=True)
+        room = self.size.width - (SECTIONS_WIDE if self.wide else SECTIONS_NARROW) - 2  # less the scrollbar
+        for columns in COLUMN_SETS:
+            rest = room - sum(width + 2 for _, width in columns) - 2
+            if rest >= MIN_DESCRIPTION:
+                break
+        self.columns = tuple(label for label, _ in columns)
+        for label, width in columns:
+            table.add_column(t(label) if label else "", width=width)
+        table.add_column(t("Description"), width=max(MIN_DESCRIPTION, rest))
+        self.shown_signature = ()
+
+    # --- loading ----------------------------------------------------------------------------------------------
+
+    def queue_args(self) -> dict[str, object]:
+        term = self.query_one("#tq-filter", Input).value.strip()
+        return {
+            "operator": self.desk.operator,
+            "department": self.department if self.queue == "department" else None,
+            "text": term or None,
+        }
+
+    @work(exclusive=True, group="tickets-load", exit_on_error=False)
+    async def reload(self, delay: float = 0.0, *, keep: bool = True) -> None:
+        """The queue from its first page, as many rows as were shown (so the cursor's ticket stays in reach)."""
+        if delay:
+            await asyncio.sleep(delay)
+        self.generation += 1
+        generation = self.generation
+        page_size = self.desk.settings.calls.page_size
+        want = max(page_size, len(self.rows)) if keep else page_size
+        args = self.queue_args()
+        marker = await asyncio.to_thread(self.tickets.last_change_marker)
+        rows: list[TicketInfo] = []
+        after = None
+        try:
+            while True:
+                limit = min(10 * page_size, max(page_size, want - len(rows)))
+                page = await asyncio.to_thread(self.tickets.queue, self.queue, after=after, limit=limit, **args)
+                rows += page.rows
+                after = page.next_after
+                if after is None or len(rows) >= want:
+                    break
+            counts = await asyncio.to_thread(self.tickets.section_counts, operator=self.desk.operator)
+        except DeskError as exc:
+            self.error = exc.message
+            rows, after, counts = [], None, self.counts
+        else:
+            self.error = ""
+        if generation != self.generation:
+            return
+        self.marker = marker
+        self.last_reload = asyncio.get_running_loop().time()
+        self.rows, self.next_after, self.counts = rows, after, counts
+        if not keep:
+            self.selected_id = None
+        self.show_sections()
+        self.fill_table()
+
+    @work(exclusive=True, group="tickets-more", exit_on_error=False)
+    async def load_more(self) -> None:
+        """The next page, by the keyset of the last row: as cheap as the first, however deep the queue."""
+        after, generation = self.next_after, self.generation
+        if after is None:
+            return
+        try:
+            page = await asyncio.to_thread(self.tickets.queue, self.queue, after=after, **self.queue_args())
+        except DeskError:
+            return
+        if generation != self.generation or after != self.next_after:
+            return
+        known = {r.id for r in self.rows}
+        fresh = [r for r in page.rows if r.id not in known]
+        self.rows += fresh
+        self.next_after = page.next_after
+        table = self.query_one("#tq-table", DataTable)
+        now = self.desk.clock.now()
+        for ticket in fresh:
+            table.add_row(*self.cells(ticket, now), key=str(ticket.id))
+        self.shown_signature = self.signature(now)
+        self.show_title()
+
+    @work(exclusive=True, group="tickets-poll", exit_on_error=False)
+    async def poll(self) -> None:
+        """Reload when any ticket changed (another terminal included), and now and then for the clock."""
+        if self.marker < 0:
+            return
+        marker = await asyncio.to_thread(self.tickets.last_change_marker)
+        stale = asyncio.get_running_loop().time() - self.last_reload >= REFRESH_SECONDS
+        if marker != self.marker or stale:
+            self.reload()
+
+    # --- showing ----------------------------------------------------------------------------------------------
+
+    def signature(self, now: datetime) -> tuple[object, ...]:
+        minute = int(now.timestamp() // 60)
+        return (self.columns, minute, *((r.id, r.version) for r in self.rows))
+
+    def cells(self, x: TicketInfo, now: datetime) -> tuple[Text, ...]:
+        settings = self.desk.settings
+        if self.queue == "closed":
+            target = None
+            due = Text(t("closed {when}", when=when(settings, x.closed_at, now)), style="dim")
+        else:
+            target = nearest(x, now, settings)
+            due = Text(phrase(target), style=state_style(self.app, target.state)) if target else Text("")
+        mark = Text(STATE_MARKS.get(target.state, " ") if target else " ")
+        number = Text(x.number)
+        if target is not None:
+            mark.stylize(state_style(self.app, target.state, bold=True))
+            if target.state in ("overdue", "due_soon"):
+                number.stylize(state_style(self.app, target.state, bold=target.state == "overdue"))
+        values = {
+            "": mark,
+            "Number": number,
+            "Kind": Text(kind_text(x), no_wrap=True, overflow="ellipsis"),
+            "Status": Text(x.status_label, no_wrap=True, overflow="ellipsis"),
+            "Unit": plain(x.unit, one_line=True),
+            "Due": due,
+        }
+        return (*(values[c] for c in self.columns), plain(x.description, one_line=True))
+
+    def fill_table(self, *, force: bool = False) -> None:
+        """Put the rows in the table, the cursor back on the ticket it was on (or the row where it was)."""
+        table = self.query_one("#tq-table", DataTable)
+        now = self.desk.clock.now()
+        signature = self.signature(now)
+        self.show_title()
+        if not force and signature == self.shown_signature:
+            return
+        self.shown_signature = signature
+        row_before = table.cursor_row
+        table.clear()
+        for ticket in self.rows:
+            table.add_row(*self.cells(ticket, now), key=str(ticket.id))
+        if not self.rows:
+            self.selected_id = None
+            self.show_preview(None)
+            return
+        ids = [r.id for r in self.rows]
+        row = ids.index(self.selected_id) if self.selected_id in ids else min(row_before, len(ids) - 1)
+        table.move_cursor(row=row)
+        self.selected_id = ids[row]
+        self.show_preview(self.rows[row])
+
+    def show_title(self) -> None:
+        label = t(QUEUE_LABELS[self.queue])
+        if self.queue == "department":
+            label += " · " + department_label(self.desk.settings, self.department or "")
+        count = self.counts.get(self.queue) if self.counts and self.queue != "department" else None
+        if self.queue == "department" and self.counts is not None:
+            count = self.counts.by_department.get(self.department or "", 0)
+        title = Text(label, style="bold")
+        if count is not None:
+            title.append(f"  {count}")
+        if self.error:
+            title = Text(self.error, style="bold")
+        self.query_one("#tq-title", Static).update(title)
+
+    def show_sections(self) -> None:
+        """Every queue with its key and count; the one shown is highlighted. Late and soon counts in colour."""
+        text = Text()
+        counts = self.counts
+        width = (SECTIONS_WIDE if self.wide else SECTIONS_NARROW) - 3  # less the padding and the border
+        for n, (key, name) in enumerate(SECTION_KEYS):
+            if n:
+                text.append("\n")
+            chosen = name == self.queue
+            count = ""
+            if counts is not None:
+                count = str(counts.open if name == "department" else counts.get(name))
+            label = Text(t(QUEUE_LABELS[name]), style="bold" if chosen else "")
+            label.truncate(max(4, width - 5 - len(count)), overflow="ellipsis")
+            style: Style | str = ""
+            if counts is not None and name in ("overdue", "due_soon") and counts.get(name):
+                style = state_style(self.app, name, bold=True)
+            line = Text.assemble((f" {key} ", "bold reverse" if chosen else "bold"), " ", label)
+            line.append(" " * max(1, width - line.cell_len - len(count)))
+            line.append(count, style)
+            text.append_text(line)
+            if name == "department" and self.queue == "department" and self.department is not None:
+                text.append("\n")
+                below = Text("    " + department_label(self.desk.settings, self.department), style="italic")
+                below.truncate(width, overflow="ellipsis")
+                text.append_text(below)
+        self.query_one("#tq-sections", Static).update(text)
+
+    @on(DataTable.RowHighlighted, "#tq-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row < len(self.rows):
+            ticket = self.rows[event.cursor_row]
+            self.selected_id = ticket.id
+            self.show_preview(ticket)
+        if event.cursor_row >= len(self.rows) - MORE_MARGIN and self.next_after is not None:
+            self.load_more()
+
+    @work(exclusive=True, group="tickets-preview", exit_on_error=False)
+    async def show_preview(self, ticket: TicketInfo | None) -> None:
+        """The highlighted ticket in a few lines: who, where, what, and its latest events."""
+        preview = self.query_one("#tq-preview", Static)
+        if ticket is None:
+            self.preview_key = None
+            message = t("No tickets here") if not self.query_one("#tq-filter", Input).value else t("Nothing found")
+            preview.update(Text(message, style="dim"))
+            return
+        key = (ticket.id, ticket.version)
+        if key == self.preview_key:
+            return
+        events = await asyncio.to_thread(self.tickets.latest_events, ticket.id, PREVIEW_EVENTS)
+        settings = self.desk.settings
+        now = self.desk.clock.now()
+        text = Text()
+        text.append(ticket.number, "bold")
+        text.append(f"  {kind_text(ticket)}  {ticket.status_label}  ")
+        text.append_text(plain(ticket.unit, one_line=True))
+        text.append("  ")
+        text.append_text(plain(ticket.caller, one_line=True))
+        text.append(" ")
+        text.append_text(plain(ticket.phone, one_line=True))
+        if ticket.department:
+            text.append(f"  {department_label(settings, ticket.department)}", "dim")
+        text.append("\n")
+        text.append_text(plain(ticket.description, one_line=True))
+        for event in events:
+            text.append("\n")
+            text.append_text(event_line(event, settings, now))
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.preview_key = key
+        preview.update(text)
+
+    # --- keys -------------------------------------------------------------------------------------------------
+
+    async def action_queue(self, name: str) -> None:
+        if name == "department":
+            counts = self.counts.by_department if self.counts is not None else {}
+            settings = self.desk.settings
+            choices = [
+                (d.key, Text.assemble(department_label(settings, d.key), ("  " + str(counts.get(d.key, 0)), "dim")))
+                for d in settings.departments
+            ]
+            self.app.push_screen(PickScreen(t("By department"), choices, self.department), self._department_picked)
+            return
+        self.switch_queue(name)
+
+    def _department_picked(self, key: str | None) -> None:
+        if key is not None:
+            self.department = key
+            self.switch_queue("department")
+
+    def switch_queue(self, name: str) -> None:
+        self.queue = name
+        self.rows = []
+        self.selected_id = None
+        self.preview_key = None
+        self.next_after = None
+        self.show_sections()
+        self.show_title()
+        self.query_one("#tq-table", DataTable).focus()
+        self.reload(keep=False)
+
+    @on(DataTable.RowSelected, "#tq-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.cursor_row < len(self.rows):
+            self.app.push_screen(TicketDetailScreen(self.rows[event.cursor_row].id))
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#tq-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        term = self.query_one("#tq-filter", Input)
+        if term.value:
+            term.value = ""
+        self.query_one("#tq-table", DataTable).focus()
+
+    @on(Input.Changed, "#tq-filter")
+    def _filter_changed(self) -> None:
+        self.selected_id = None
+        self.reload(FILTER_DELAY, keep=False)
+
+    @on(Input.Submitted, "#tq-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#tq-table", DataTable).focus()

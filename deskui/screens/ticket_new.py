@@ -1,0 +1,255 @@
+"""A ticket from a call (Ctrl+T on the call screen): open a new one, or attach the call to an open ticket of the same
+unit (five neighbours reporting one burst pipe make one ticket with five calls).
+
+The kind comes from the call's category; a complaint needs its severity chosen (one key), a repair may say leak or
+safety. The unit's open tickets are listed below: Tab to one and Enter attaches the call to it instead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskui.i18n import N_, get_language, t
+from deskui.services.errors import DeskError
+from deskui.services.tickets import (
+    CATEGORY_KINDS,
+    KIND_LABELS,
+    REPAIR_TYPE_LABELS,
+    SEVERITY_LABELS,
+    TicketChanged,
+)
+from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
+from deskui.widgets.footer import DeskFooter
+from deskui.widgets.plain import plain
+from deskui.widgets.ticket_text import kind_text, nearest, phrase, state_style, when
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from textual.app import App
+
+    from deskui.config import Settings
+    from deskui.services import Services
+    from deskui.services.calls import CallInfo
+    from deskui.services.operators import OperatorInfo
+    from deskui.services.tickets import TicketInfo
+
+# The call screen's one-key categories, so the same letter means the same kind here.
+KIND_HOTKEYS = {"repair": "r", "complaint": "c", "help": "h", "inquiry": "i", "service": "v"}
+SEVERITY_HOTKEYS = {"major": "m", "important": "i", "minor": "n"}
+REPAIR_HOTKEYS = {"leak": "l", "safety": "s", "other": "o"}
+FIELDS = ("kind", "severity", "repair_type")
+OPEN_LIMIT = 20
+
+
+def unit_tickets(app: App[object], settings: Settings, tickets: Sequence[TicketInfo], now: datetime) -> Text:
+    """The open tickets of a unit, one line each, coloured by their nearest target (the call screen's side panel)."""
+    text = Text()
+    if not tickets:
+        return text
+    text.append(t("Open tickets at this unit"), style="bold")
+    for x in tickets:
+        target = nearest(x, now, settings)
+        text.append("\n")
+        text.append(x.number, state_style(app, target.state) if target else "")
+        text.append(f" {kind_text(x)} {x.status_label} ")
+        text.append_text(plain(x.description, one_line=True))
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
+
+
+class NewTicketScreen(ModalScreen[str | None]):
+    """Dismisses with what was done ("Opened ticket …", "Call … attached to …"), or None when backed out of."""
+
+    CSS_PATH = "../styles/tickets.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Not priority: Enter must come after the one-key choices typed before it.
+        Binding("enter", "open_ticket", "Open a ticket", id="new-ticket-open", show=False),
+        Binding("ctrl+s", "open_ticket", "Open a ticket", id="new-ticket-save"),
+        Binding("escape", "dismiss(None)", "Back", id="new-ticket-back"),
+    ]
+
+    def __init__(self, services: Services, call: CallInfo, operator: OperatorInfo | None) -> None:
+        super().__init__()
+        self.services = services
+        self.call = call
+        self.operator = operator
+        self.open_tickets: list[TicketInfo] = []
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        language = get_language()
+        settings = self.services.settings
+        call = self.call
+        category = next((c.label(language) for c in settings.categories if c.key == call.category), call.category)
+        summary = Text()
+        summary.append(f"#{call.root_id}  ", "bold")
+        summary.append(when(settings, call.time, self.services.clock.now()) + "  ", "dim")
+        summary.append_text(plain(call.caller, one_line=True))
+        summary.append("  ")
+        summary.append_text(plain(call.unit, one_line=True))
+        summary.append("  ")
+        summary.append_text(plain(call.phone, one_line=True))
+        summary.append(f"  {category}\n", "bold")
+        summary.append_text(plain(call.content))
+        kinds = assign_hotkeys([(k, t(v), v, KIND_HOTKEYS.get(k, "")) for k, v in KIND_LABELS.items()])
+        levels = assign_hotkeys([(k, t(v), v, SEVERITY_HOTKEYS[k]) for k, v in SEVERITY_LABELS.items()])
+        repairs = assign_hotkeys([(k, t(v), v, REPAIR_HOTKEYS[k]) for k, v in REPAIR_TYPE_LABELS.items()])
+        controls = (
+            ("kind", N_("Kind"), ChoiceBar(kinds, CATEGORY_KINDS.get(call.category, ""), id="nt-kind")),
+            ("severity", N_("Severity"), ChoiceBar(levels, "", id="nt-severity")),
+            ("repair_type", N_("Repair type"), ChoiceBar(repairs, "other", id="nt-repair_type")),
+        )
+        with VerticalScroll(id="nt-box"):
+            yield Static(Text(t("Ticket from call #{id}", id=call.root_id), style="bold"), id="nt-title")
+            yield Static(summary, id="nt-call")
+            for name, label, control in controls:
+                with Horizontal(classes="tf-field", id=f"nt-field-{name}"):
+                    yield Label(t(label), classes="tf-label")
+                    with Vertical(classes="tf-control"):
+                        yield control
+                        yield Label("", classes="tf-error", id=f"nt-error-{name}")
+            yield Label("", classes="tf-error", id="nt-error-general")
+            yield Static("", id="nt-open-title")
+            yield OptionList(id="nt-open")
+            yield Static(Text(t("Enter: open the ticket · Esc: back, nothing is written"), style="dim"), id="nt-keys")
+        yield DeskFooter()
+
+    def on_mount(self) -> None:
+        self.update_shown()
+        kind = self.query_one("#nt-kind", ChoiceBar)
+        if kind.value == "complaint":
+            self.query_one("#nt-severity", ChoiceBar).focus()
+        else:
+            kind.focus()
+        self.query_one("#nt-open", OptionList).display = False
+        self.load_open()
+
+    def update_shown(self) -> None:
+        kind = self.query_one("#nt-kind", ChoiceBar).value
+        self.query_one("#nt-field-severity").display = kind == "complaint"
+        self.query_one("#nt-field-repair_type").display = kind == "repair"
+
+    @on(ChoiceBar.Changed)
+    def _choice_changed(self, event: ChoiceBar.Changed) -> None:
+        self.update_shown()
+        if event.value:
+            self.show_error((event.bar.id or "").removeprefix("nt-"), "")
+
+    def show_error(self, name: str, message: str) -> None:
+        name = name if name in FIELDS else "general"
+        label = self.query_one(f"#nt-error-{name}", Label)
+        label.update(plain(message))
+        label.set_class(bool(message), "-shown")
+        if name != "general":
+            self.query_one(f"#nt-field-{name}").set_class(bool(message), "-invalid")
+
+    # --- the unit's open tickets --------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="new-ticket-open")
+    async def load_open(self) -> None:
+        tickets = self.services.tickets
+        if not self.call.unit_key:
+            return
+        page = await asyncio.to_thread(tickets.queue, "open", unit=self.call.unit, limit=OPEN_LIMIT)
+        linked = {x.id for x in await asyncio.to_thread(tickets.tickets_of_call, self.call.id)}
+        self.open_tickets = [x for x in page.rows if x.id not in linked]
+        options = self.query_one("#nt-open", OptionList)
+        options.clear_options()
+        now = self.services.clock.now()
+        settings = self.services.settings
+        for x in self.open_tickets:
+            target = nearest(x, now, settings)
+            line = Text()
+            line.append(x.number, state_style(self.app, target.state) if target else "")
+            line.append(f"  {kind_text(x)}  {x.status_label}  ")
+            if target is not None:
+                line.append(phrase(target) + "  ", state_style(self.app, target.state))
+            line.append_text(plain(x.description, one_line=True))
+            options.add_option(Option(line, id=str(x.id)))
+        title = self.query_one("#nt-open-title", Static)
+        if self.open_tickets:
+            title.update(
+                Text.assemble(
+                    (t("Open tickets at this unit"), "bold"),
+                    "  ",
+                    (t("Tab to one, Enter attaches this call to it"), "dim"),
+                )
+            )
+        elif linked:
+            title.update(Text(t("This call is already on an open ticket"), style="dim"))
+        options.display = bool(self.open_tickets)
+
+    # --- saving -----------------------------------------------------------------------------------------------
+
+    def action_open_ticket(self) -> None:
+        if not self.busy:
+            self.create()
+
+    @work(exclusive=True, group="new-ticket-save")
+    async def create(self) -> None:
+        kind = self.query_one("#nt-kind", ChoiceBar).value
+        severity = self.query_one("#nt-severity", ChoiceBar).value if kind == "complaint" else ""
+        repair_type = self.query_one("#nt-repair_type", ChoiceBar).value if kind == "repair" else ""
+        for name in ("general", *FIELDS):
+            self.show_error(name, "")
+        if not kind:
+            self.show_error("kind", t("Choose one of these"))
+            self.query_one("#nt-kind").focus()
+            return
+        if kind == "complaint" and not severity:
+            self.show_error("severity", t("A complaint needs a severity: major, important or minor"))
+            self.query_one("#nt-severity").focus()
+            return
+        self.busy = True
+        try:
+            info = await asyncio.to_thread(
+                self.services.tickets.open_from_call,
+                self.call.id,
+                kind=kind,
+                severity=severity or None,
+                repair_type=repair_type or None,
+                operator=self.operator,
+            )
+        except DeskError as exc:
+            self.show_error(exc.field or "general", exc.message)
+            return
+        finally:
+            self.busy = False
+        self.dismiss(t("Opened ticket {number}", number=info.number))
+
+    @on(OptionList.OptionSelected, "#nt-open")
+    def _attach_chosen(self, event: OptionList.OptionSelected) -> None:
+        ticket = next((x for x in self.open_tickets if str(x.id) == event.option.id), None)
+        if ticket is not None and not self.busy:
+            self.attach(ticket)
+
+    @work(exclusive=True, group="new-ticket-save")
+    async def attach(self, ticket: TicketInfo) -> None:
+        self.busy = True
+        try:
+            await asyncio.to_thread(
+                self.services.tickets.attach_call, ticket.id, ticket.version, self.call.id, operator=self.operator
+            )
+        except TicketChanged as exc:
+            self.show_error("general", t("{changed}; try again", changed=exc.message))
+            self.load_open()
+            return
+        except DeskError as exc:
+            self.show_error("general", exc.message)
+            return
+        finally:
+            self.busy = False
+        self.dismiss(t("Call #{id} attached to {number}", id=self.call.root_id, number=ticket.number))
