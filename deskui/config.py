@@ -101,6 +101,17 @@ class CallSettings:
 
 
 @dataclass(frozen=True)
+class ReportSettings:
+    """The monthly report's thresholds ([reports] in defaults.toml); the defaults here only cover an old user file."""
+
+    recurring_unit_calls: int = 3  # same category from one unit in a month: a recurring problem
+    recurring_riser_calls: int = 3  # … from one riser (same building, entrance and room position, any floor)
+    recurring_building_calls: int = 10  # … from one building
+    recurring_calls_listed: int = 20  # calls listed under each recurring problem
+    list_limit: int = 200  # longest list in a report (overdue tickets, discrepancies, late reliefs, problems)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about one desk; immutable so it can be shared across threads."""
 
@@ -119,6 +130,7 @@ class Settings:
     equipment: tuple[Choice, ...]
     source_files: tuple[str, ...] = field(default=())
     calls: CallSettings = field(default_factory=CallSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
 
     def with_overrides(self, *, database_url: str | None = None, language: str | None = None) -> Settings:
         changes: dict[str, Any] = {}
@@ -243,6 +255,17 @@ def _call_settings(raw: dict[str, Any]) -> CallSettings:
     return CallSettings(**values)
 
 
+def _report_settings(raw: dict[str, Any]) -> ReportSettings:
+    unknown = sorted(set(raw) - set(ReportSettings.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(f"reports: unknown setting {unknown[0]}")
+    values = {key: int(value) for key, value in raw.items()}
+    for key, value in values.items():
+        if value < 1:
+            raise ConfigError(f"reports.{key}: must be at least 1")
+    return ReportSettings(**values)
+
+
 def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, str]) -> Settings:
     try:
         site = raw["site"]
@@ -286,6 +309,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
             equipment=_choices(raw.get("equipment", []), "equipment"),
             source_files=sources,
             calls=_call_settings(raw.get("calls", {})),
+            reports=_report_settings(raw.get("reports", {})),
         )
     except KeyError as exc:
         raise ConfigError(f"missing configuration key: {exc.args[0]}") from None
