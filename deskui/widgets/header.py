@@ -1,18 +1,66 @@
-"""The desk's header: site, section, signed-in operator, the current shift and a clock in the site's zone."""
+"""The desk's header: site, section, signed-in operator, the current shift and a clock in the site's zone.
+
+It also says who is on duty (the roster), and while a handover waits for a late relief, that the outgoing operator
+remains on duty. That needs the database, so it is fetched in a worker once a minute and whenever `duty_changed` is
+published (a handover started, joined or signed, the roster changed), never while painting; before services are
+open the header paints without it.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
+from rich.style import Style
 from rich.text import Text
+from textual import work
 from textual.reactive import reactive
+from textual.signal import Signal
 from textual.widget import Widget
 
 from deskui.i18n import N_, t
 from deskui.services.shifts import local_time, shift_at
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from deskui.app import DeskApp
+    from deskui.services import Services
+
+DUTY_REFRESH_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class DutyLine:
+    """Who the roster has on duty now, and the outgoing operator kept on by a late relief (with the minutes)."""
+
+    on_duty: str = ""
+    remains: str = ""
+    late_minutes: int = 0
+
+
+def duty_changed(app: App[object]) -> Signal[None]:
+    """The app's "who is on duty may have changed" signal; every header subscribes to it."""
+    signal: Signal[None] | None = getattr(app, "_deskui_duty_changed", None)
+    if signal is None:
+        signal = Signal(app, "duty-changed")
+        app._deskui_duty_changed = signal  # type: ignore[attr-defined]
+    return signal
+
+
+def read_duty(services: Services) -> DutyLine:
+    """Runs in a thread: the roster now, and an open handover whose relief is late."""
+    on_duty = services.roster.on_duty()
+    names = [o.name for o in on_duty.operators] + [o.name for c in on_duty.cover for o in c.operators]
+    line = DutyLine(on_duty=", ".join(dict.fromkeys(names)))
+    handover = services.handover.open_handover()
+    relief = handover.relief if handover is not None else None
+    if handover is not None and relief is not None and relief.late_minutes > 0:
+        line = DutyLine(line.on_duty, handover.outgoing.name, relief.late_minutes)
+    return line
+
 
 SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 TABS: tuple[tuple[str, str], ...] = (
@@ -37,12 +85,37 @@ class DeskHeader(Widget):
     section: reactive[str] = reactive("", layout=False)
     """Message id of the section shown (translated when rendered)."""
 
+    duty: reactive[DutyLine] = reactive(DutyLine, layout=False)
+    """Who is on duty, as last fetched (empty until services are open and someone has signed in)."""
+
     def __init__(self, section: str = "") -> None:
         super().__init__()
         self.set_reactive(DeskHeader.section, section)
+        self.fetched_at = -DUTY_REFRESH_SECONDS
 
     def on_mount(self) -> None:
-        self.set_interval(1, self.refresh)
+        self.set_interval(1, self.tick)
+        duty_changed(self.app).subscribe(self, self._duty_changed)
+        self.tick()
+
+    def tick(self) -> None:
+        """Repaint the clock; refetch the duty line when a minute has passed (only on the screen shown)."""
+        self.refresh()
+        if time.monotonic() - self.fetched_at >= DUTY_REFRESH_SECONDS and self.screen.is_active:
+            self.fetch_duty()
+
+    def _duty_changed(self, _: None) -> None:
+        self.fetched_at = -DUTY_REFRESH_SECONDS  # the next tick of the header on screen fetches
+        if self.screen.is_active:
+            self.fetch_duty()
+
+    @work(exclusive=True, group="header-duty", exit_on_error=False)
+    async def fetch_duty(self) -> None:
+        app = cast("DeskApp", self.app)
+        if app.services is None or app.operator is None:
+            return
+        self.fetched_at = time.monotonic()
+        self.duty = await asyncio.to_thread(read_duty, app.services)
 
     def render(self) -> Text:
         app = cast("DeskApp", self.app)
@@ -60,7 +133,24 @@ class DeskHeader(Widget):
         gap = max(1, width - left.cell_len - right.cell_len)
         line = left + Text(" " * gap) + right
         line.truncate(width)
-        return Text("\n").join([line, self.tabs(width)])
+        tabs = self.tabs(width)
+        duty = self.duty_text(app)
+        if duty.cell_len and tabs.cell_len + duty.cell_len + 2 <= width:
+            tabs = tabs + Text(" " * (width - tabs.cell_len - duty.cell_len)) + duty
+        elif duty.cell_len:
+            duty.truncate(max(0, width - tabs.cell_len - 2), overflow="ellipsis")
+            tabs = tabs + Text("  ") + duty
+        return Text("\n").join([line, tabs])
+
+    def duty_text(self, app: DeskApp) -> Text:
+        duty = self.duty
+        if duty.remains:
+            colour = app.theme_variables.get("warning")
+            message = t("{name} remains on duty: relief {n} min late", name=duty.remains, n=duty.late_minutes)
+            return Text(f"⚠ {message} ", style=Style(color=colour, bold=True))
+        if duty.on_duty:
+            return Text(t("On duty: {names}", names=duty.on_duty) + " ", style="dim")
+        return Text()
 
     def tabs(self, width: int) -> Text:
         """The sections and their keys, the current one highlighted: the way around without a mouse."""
