@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, func, literal_column, or_, select, text, union_all
+from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.sql.elements import ColumnElement
 
 from deskui.i18n import N_, t
@@ -265,8 +266,11 @@ class TicketQueues:
         if after is not None:
             due, last_id = after
             conditions = and_(conditions, or_(_T.c.due_at > due, and_(_T.c.due_at == due, _T.c.id > last_id)))
-        # Named parameters (":name"), which text() below understands, whatever the driver's own style.
-        compiled = conditions.compile(dialect=type(dialect)(paramstyle="named"))
+        # Named parameters (":name"), which text() below understands, whatever the driver's own style. Without
+        # bind casts: psycopg's dialect renders ":site_id_1::INTEGER", which text() does not take for a parameter.
+        named = type(dialect)(paramstyle="named")
+        named.bind_typing = BindTyping.NONE
+        compiled = conditions.compile(dialect=named)
         where_sql = str(compiled)
         params: dict[str, Any] = {}
         for name, bind in compiled.binds.items():
