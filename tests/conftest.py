@@ -1,8 +1,25 @@
-"""Shared fixtures: a fresh database per test, settings pointing at it, a frozen clock."""
+"""Shared fixtures: a fresh database per test, settings pointing at it, a frozen clock.
+
+Backends. By default every database is a SQLite file in the test's tmp_path. Two environment variables bring in
+PostgreSQL:
+
+- `DESKUI_TEST_PG`: a URL of a live server whose user may create databases (e.g.
+  `postgresql+psycopg://postgres@127.0.0.1:5433/postgres`). The `pg_url` fixture then gives each test a fresh
+  database copied from a migrated template (one template per xdist worker), dropped afterwards. Without it, tests
+  that need PostgreSQL are skipped with the reason.
+- `DESKUI_TEST_BACKEND=postgresql` (needs `DESKUI_TEST_PG`): the `settings` (and so `services`) fixture of every
+  test points at such a fresh PostgreSQL database instead of a SQLite file, so the service suite runs on
+  PostgreSQL unchanged. Tests that are about SQLite itself (files, PRAGMAs, raw sqlite3 attacks) carry the
+  `sqlite_only` marker, or are named in tests/unit/conftest.py, and are skipped on that run.
+
+`.ci/run` starts a throw-away server and runs the suite both ways.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +27,32 @@ import pytest
 from deskui.clock import FrozenClock
 from deskui.config import Settings, load_settings
 from deskui.i18n import set_language
+
+PG_SERVER = os.environ.get("DESKUI_TEST_PG", "")
+BACKEND = os.environ.get("DESKUI_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
+if BACKEND in ("pg", "postgres"):
+    BACKEND = "postgresql"
+NO_PG_REASON = (
+    "PostgreSQL tests need DESKUI_TEST_PG, a server URL whose user may create databases, e.g. "
+    "postgresql+psycopg://postgres@127.0.0.1:5433/postgres (`bash .ci/run` starts one)"
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: about SQLite itself; skipped when the suite runs on PostgreSQL")
+    config.addinivalue_line("markers", "pg: needs a live PostgreSQL server (DESKUI_TEST_PG)")
+    if BACKEND not in ("sqlite", "postgresql"):
+        raise pytest.UsageError(f"DESKUI_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")
+    if BACKEND == "postgresql" and not PG_SERVER:
+        raise pytest.UsageError("DESKUI_TEST_BACKEND=postgresql needs DESKUI_TEST_PG (a server URL)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "pg" in item.keywords and not PG_SERVER:
+            item.add_marker(pytest.mark.skip(reason=NO_PG_REASON))
+        if BACKEND == "postgresql" and "sqlite_only" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason="about SQLite itself; this run is on PostgreSQL"))
 
 
 @pytest.fixture(autouse=True)
@@ -29,9 +72,108 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "desk.db"
 
 
+# --- PostgreSQL ---------------------------------------------------------------------------------------------------
+
+
+def _admin_conninfo(database: str | None = None) -> str:
+    """The server URL as a libpq URI for psycopg (no SQLAlchemy driver suffix), optionally for another database."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(PG_SERVER).set(drivername="postgresql")
+    if database is not None:
+        url = url.set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
+def pg_database_url(name: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(PG_SERVER).set(drivername="postgresql+psycopg", database=name).render_as_string(hide_password=False)
+
+
+def _pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=10) as con:
+        con.execute(sql)  # type: ignore[arg-type]
+
+
+def create_pg_database(template: str | None = None) -> str:
+    """A new, uniquely named database (copied from `template` when given); returns its name.
+
+    STRATEGY FILE_COPY (PostgreSQL 15+): copying a small template file by file takes ~50 ms; the default WAL_LOG
+    strategy writes the whole template through the WAL and takes ~0.8 s.
+    """
+    import psycopg
+
+    name = f"deskui_t_{uuid.uuid4().hex[:16]}"
+    sql = f'CREATE DATABASE "{name}"'
+    with psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=10) as con:
+        if template:
+            sql += f' TEMPLATE "{template}"'
+            if con.info.server_version >= 150000:
+                sql += " STRATEGY FILE_COPY"
+        con.execute(sql)  # type: ignore[arg-type]
+    return name
+
+
+def drop_pg_database(name: str) -> None:
+    _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> str:
+    if not PG_SERVER:
+        pytest.skip(NO_PG_REASON)
+    return PG_SERVER
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> Iterator[str]:
+    """A database at the code's head revision, migrated once per test session and worker; tests get copies."""
+    from deskui.db import open_database
+
+    name = create_pg_database()
+    try:
+        open_database(pg_database_url(name)).dispose()
+        yield name
+    finally:
+        drop_pg_database(name)
+
+
 @pytest.fixture
-def settings(db_path: Path) -> Settings:
-    return load_settings(database_url=str(db_path), language="en", environ={})
+def pg_new_database(pg_template: str) -> Iterator[Callable[..., str]]:
+    """A factory of fresh databases (URLs): migrated copies by default, `empty=True` for one with no schema."""
+    made: list[str] = []
+
+    def make(*, empty: bool = False) -> str:
+        name = create_pg_database(None if empty else pg_template)
+        made.append(name)
+        return pg_database_url(name)
+
+    yield make
+    for name in made:
+        drop_pg_database(name)
+
+
+@pytest.fixture
+def pg_url(pg_new_database: Callable[..., str]) -> str:
+    """A fresh, migrated PostgreSQL database for this test (dropped afterwards)."""
+    return pg_new_database()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where this test's desk lives: the SQLite file `db_path` (same path; not requested, so that a test asking
+    for `db_path` itself is known to read the file directly), or a fresh PostgreSQL database on the PG run."""
+    if BACKEND == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return str(tmp_path / "desk.db")
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return load_settings(database_url=database_url, language="en", environ={})
 
 
 @pytest.fixture

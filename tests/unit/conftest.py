@@ -11,6 +11,7 @@ import pytest
 
 from deskui.clock import FrozenClock
 from deskui.config import Settings
+from tests.conftest import BACKEND
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -18,6 +19,18 @@ if TYPE_CHECKING:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "real_argon2: hash PINs with the production argon2 parameters")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL run, skip the unit tests that open the SQLite file themselves (they ask for `db_path`:
+    raw sqlite3 counts and attacks, a second desk on the same file); tests/pg covers those paths on PostgreSQL."""
+    if BACKEND != "postgresql":
+        return
+    skip = pytest.mark.skip(reason="reads or attacks the SQLite file directly; tests/pg covers this on PostgreSQL")
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here) and "db_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +44,18 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def services(settings: Settings, clock: FrozenClock, db_path: Path, migrated_template: Path) -> Iterator[Services]:
-    """Like tests/conftest.py's `services`, on a copy of the migrated template (the site is still created here)."""
+def services(
+    request: pytest.FixtureRequest, settings: Settings, clock: FrozenClock, database_url: str
+) -> Iterator[Services]:
+    """Like tests/conftest.py's `services`, on a copy of the migrated template (the site is still created here).
+    On the PostgreSQL run `settings` already points at a fresh copy of the migrated PostgreSQL template.
+
+    `db_path` and `migrated_template` are not requested by name: a test that asks for `db_path` itself reads or
+    attacks the SQLite file directly, and is skipped on the PostgreSQL run (see pytest_collection_modifyitems)."""
     from deskui.services import open_services
 
-    shutil.copy2(migrated_template, db_path)
+    if BACKEND == "sqlite":
+        shutil.copy2(request.getfixturevalue("migrated_template"), database_url)
     svc = open_services(settings, clock)
     yield svc
     svc.close()
