@@ -22,9 +22,7 @@ from deskui.clock import Clock
 from deskui.config import Settings, load_settings
 from deskui.i18n import set_language, t
 from deskui.messages import ServicesFailed, ServicesOpened
-from deskui.screens.help import HelpScreen
 from deskui.screens.signin import SignInScreen
-from deskui.widgets.choice_bar import ChoiceBar
 
 if TYPE_CHECKING:
     from deskui.screens.base import DeskScreen
@@ -47,7 +45,9 @@ def _screen(module: str, name: str) -> Screen[None]:
 
 
 class DeskApp(App[None]):
-    CSS_PATH = "styles/app.tcss"
+    # The sign-in's rules load with the app's: a screen's own CSS_PATH makes Textual re-parse every stylesheet
+    # when the screen is registered, which the first frame would pay for. Other screens keep their own files.
+    CSS_PATH: ClassVar[list[str]] = ["styles/app.tcss", "styles/signin.tcss"]  # type: ignore[assignment]
     TITLE = "deskui"
     # The app opens in sign-in mode: its screen is the first frame, with no screen switch before it.
     DEFAULT_MODE: ClassVar[str] = "signin"
@@ -136,8 +136,10 @@ class DeskApp(App[None]):
         if isinstance(event, Key | MouseDown):
             self.last_input = self.clock.now()
         # One-key choices are taken here, in arrival order, so the keys typed next go to the next field.
-        if isinstance(event, Key) and isinstance(self.focused, ChoiceBar) and self.focused.take_key(event):
-            return
+        if isinstance(event, Key):
+            take_key = getattr(self.focused, "take_key", None)  # a ChoiceBar, duck-typed: no import at start-up
+            if take_key is not None and take_key(event):
+                return
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
@@ -163,6 +165,8 @@ class DeskApp(App[None]):
         await self.switch_mode(mode)
 
     def action_help(self) -> None:
+        from deskui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -176,6 +180,8 @@ class DeskApp(App[None]):
         set_language(language)
         for screen in list(self.desk_screens):
             await screen.language_changed()
+        from deskui.screens.help import HelpScreen
+
         if isinstance(self.screen, SignInScreen | HelpScreen):
             await self.screen.recompose()
             if isinstance(self.screen, SignInScreen) and self.services is not None:

@@ -13,15 +13,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Center, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.services.errors import DeskError
 from deskui.widgets.footer import DeskFooter
+from deskui.widgets.signin_fields import OperatorPicker, PinField
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 
 class SignInScreen(Screen[None]):
-    CSS_PATH = "../styles/signin.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Previous operator", show=False),
         Binding("down", "move(1)", "Next operator", show=False),
@@ -49,18 +48,18 @@ class SignInScreen(Screen[None]):
         return cast("DeskApp", self.app)
 
     def compose(self) -> ComposeResult:
-        with Center(), Vertical(id="signin-box"):
+        with Vertical(id="signin-box"):
             yield Static(Text.assemble(("deskui", "bold"), "  ", self.desk.settings.site_name), id="signin-site")
-            yield Label(t("Screen locked") if self.lock else t("Sign in"), id="signin-title")
-            yield Label(t("Operator"), classes="field-label")
-            yield OptionList(id="signin-operators")
-            yield Label(t("PIN"), classes="field-label")
-            yield Input(password=True, id="signin-pin", max_length=12, restrict=r"[0-9]*")
-            yield Label("", id="signin-message")
+            yield Static(t("Screen locked") if self.lock else t("Sign in"), id="signin-title")
+            yield Static(t("Operator"), classes="field-label")
+            yield OperatorPicker(id="signin-operators")
+            yield Static(t("PIN"), classes="field-label")
+            yield PinField(id="signin-pin")
+            yield Static("", id="signin-message")
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#signin-pin", Input).focus()
+        self.query_one("#signin-pin", PinField).focus()
         if self.desk.services is not None:
             self.run_worker(self.load_operators(), exclusive=True)
         elif self.desk.open_error:
@@ -78,61 +77,49 @@ class SignInScreen(Screen[None]):
         services = self.desk.services
         assert services is not None
         self.operators = await asyncio.to_thread(services.operators.list)
-        options = self.query_one("#signin-operators", OptionList)
-        options.clear_options()
-        options.add_options(
-            Option(Text.assemble((op.name, "bold"), "  ", (op.role_label, "dim")), id=str(op.id))
-            for op in self.operators
+        picker = self.query_one("#signin-operators", OperatorPicker)
+        current = self.desk.operator
+        index = next((i for i, op in enumerate(self.operators) if current and op.id == current.id), 0)
+        picker.set_options(
+            [Text.assemble((op.name, "bold"), "  ", (op.role_label, "dim")) for op in self.operators], index
         )
         if not self.operators:
             self.show_message(t("No operators yet: add one with `deskui operators add NAME --role supervisor`"))
             return
-        current = self.desk.operator
-        index = next((i for i, op in enumerate(self.operators) if current and op.id == current.id), 0)
-        options.highlighted = index
         self.show_message("", error=False)
-        if self.pending and self.query_one("#signin-pin", Input).value:
+        if self.pending and self.query_one("#signin-pin", PinField).value:
             self.pending = False
             await self.action_sign_in()
 
     def show_message(self, text: str, *, error: bool = True) -> None:
-        label = self.query_one("#signin-message", Label)
+        label = self.query_one("#signin-message", Static)
         label.update(Text(text))
         label.set_class(error, "-error")
 
     def action_move(self, step: int) -> None:
-        options = self.query_one("#signin-operators", OptionList)
-        if options.option_count:
-            options.highlighted = ((options.highlighted or 0) + step) % options.option_count
+        self.query_one("#signin-operators", OperatorPicker).move(step)
 
-    @on(OptionList.OptionSelected)
-    def _operator_chosen(self) -> None:
-        self.query_one("#signin-pin", Input).focus()
-
-    @on(Input.Submitted, "#signin-pin")
+    @on(PinField.Submitted, "#signin-pin")
     async def _pin_submitted(self) -> None:
         await self.action_sign_in()
 
     async def action_sign_in(self) -> None:
-        options = self.query_one("#signin-operators", OptionList)
-        pin_input = self.query_one("#signin-pin", Input)
-        if self.desk.services is None or options.highlighted is None or not self.operators:
+        picker = self.query_one("#signin-operators", OperatorPicker)
+        pin_field = self.query_one("#signin-pin", PinField)
+        if self.desk.services is None or picker.highlighted is None or not self.operators:
             # Typed ahead of the database opening: sign in as soon as the operators are listed.
             self.pending = True
             return
-        if self.focused is options:
-            pin_input.focus()
-            return
-        operator = self.operators[options.highlighted]
-        pin = pin_input.value
+        operator = self.operators[picker.highlighted]
+        pin = pin_field.value
         if not pin:
             self.show_message(t("Type the PIN"))
             return
         try:
             signed_in = await asyncio.to_thread(self.desk.services.operators.authenticate, operator.id, pin)
         except DeskError as exc:
-            pin_input.value = ""
+            pin_field.value = ""
             self.show_message(exc.message)
             return
-        pin_input.value = ""
+        pin_field.value = ""
         await self.desk.signed_in(signed_in, from_lock=self.lock)

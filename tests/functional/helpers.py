@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual.pilot import Pilot
-from textual.widgets import OptionList
 
 from deskui.app import DeskApp
 from deskui.screens.signin import SignInScreen
+from deskui.widgets.signin_fields import OperatorPicker
 
 
 async def wait_for(pilot: Pilot[None], condition: Callable[[], bool], timeout: float = 5.0) -> None:
@@ -26,7 +26,7 @@ async def operators_listed(pilot: Pilot[None]) -> None:
         pilot,
         lambda: (
             isinstance(app.screen, SignInScreen)
-            and app.screen.query_one("#signin-operators", OptionList).option_count > 0
+            and app.screen.query_one("#signin-operators", OperatorPicker).option_count > 0
         ),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import select
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Static
 
 from deskui.app import DeskApp
 from deskui.models import Operator
@@ -17,6 +17,7 @@ from deskui.screens.signin import SignInScreen
 from deskui.screens.tickets import TicketsScreen
 from deskui.services.errors import DeskError
 from deskui.widgets.header import DeskHeader
+from deskui.widgets.signin_fields import PinField
 from tests.functional.helpers import operators_listed, sign_in, wait_for
 
 
@@ -28,7 +29,7 @@ def _operator_row(app: DeskApp, name: str) -> Operator:
 
 
 def _message(app: DeskApp) -> str:
-    return str(app.screen.query_one("#signin-message", Label).render())
+    return str(app.screen.query_one("#signin-message", Static).render())
 
 
 async def test_right_pin_signs_in_and_lands_on_home(app: DeskApp) -> None:
@@ -52,7 +53,7 @@ async def test_wrong_pin_is_refused_and_counted(app: DeskApp) -> None:
         assert isinstance(app.screen, SignInScreen)
         assert app.operator is None
         assert _operator_row(app, "王芳").failed_attempts == 1
-        assert app.screen.query_one("#signin-pin", Input).value == ""
+        assert app.screen.query_one("#signin-pin", PinField).value == ""
 
 
 async def test_lockout_after_too_many_wrong_pins(app: DeskApp) -> None:
