@@ -122,6 +122,8 @@ class CallsScreen(DeskScreen):
         self.dirty = False
         self.restoring = False
         self.rows: list[CallInfo] = []
+        self.log_loaded = False
+        """True once the first page of the log is on screen (tests and the first-frame benchmark wait for it)."""
         self.newest_id = 0
         self.more = False
         self.residents: list[ResidentInfo] = []
@@ -554,6 +556,7 @@ class CallsScreen(DeskScreen):
         if rows and not term.strip():
             self.newest_id = max(self.newest_id, rows[0].id)
         self.fill_table(rows)
+        self.log_loaded = True
 
     def search(self, term: str) -> None:
         self.run_search(term)
