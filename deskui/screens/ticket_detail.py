@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -123,6 +124,7 @@ class TicketDetailScreen(DeskScreen):
                     yield Static("", id="td-targets")
                     yield Static("", id="td-calls")
             yield Static("", id="td-message")
+            yield Static("", id="td-more")
             with VerticalScroll(id="td-timeline"):
                 yield Static("", id="td-events")
         yield from self.compose_footer()
@@ -227,7 +229,7 @@ class TicketDetailScreen(DeskScreen):
         self.query_one("#td-facts", Static).update(facts)
         self.show_targets()
 
-        calls = Text.assemble((t("Calls"), "bold"))
+        calls = Text.assemble((t("Originating calls"), "bold"))
         for call in self.detail.calls:
             calls.append("\n")
             calls.append(f"#{call.root_id} ", "bold")
@@ -238,8 +240,6 @@ class TicketDetailScreen(DeskScreen):
         if not self.detail.calls:
             calls.append("\n")
             calls.append(t("No calls"), "dim")
-        calls.no_wrap = True
-        calls.overflow = "ellipsis"
         self.query_one("#td-calls", Static).update(calls)
 
         events = Text()
@@ -248,6 +248,7 @@ class TicketDetailScreen(DeskScreen):
                 events.append("\n")
             events.append_text(event_line(event, settings, now, number=x.number))
         self.query_one("#td-events", Static).update(events)
+        self.show_more_keys()
         self.query_one("#td-message", Static).update(self.message)
         self.query_one("#td-message", Static).set_class(bool(self.message.plain), "-shown")
 
@@ -259,19 +260,40 @@ class TicketDetailScreen(DeskScreen):
         settings = self.desk.settings
         now = self.desk.clock.now()
         soon = settings.target("due_soon_hours") * 3600
-        text = Text.assemble((t("Targets"), "bold"))
+        grid = Table.grid(padding=(0, 1))
+        # The time left is what matters: on a narrow screen the target's name gives way first.
+        grid.add_column(no_wrap=True, min_width=1)
+        grid.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+        grid.add_column(no_wrap=True, style="dim", min_width=11)
+        grid.add_column(no_wrap=True, min_width=12)
         for target in self.detail.targets:
             g = live(target, now, soon, running=x.is_open)
             style = state_style(self.app, g.state)
-            text.append("\n")
-            text.append(STATE_MARKS.get(g.state, " ") + " ", style)
-            text.append(f"{g.label}  ")
-            text.append(when(settings, g.due_at, now) + "  ", "dim")
-            text.append(phrase(g), style)
+            grid.add_row(
+                Text(STATE_MARKS.get(g.state, " "), style=style),
+                Text(g.label),
+                Text(when(settings, g.due_at, now)),
+                Text(phrase(g), style=style),
+            )
         if not self.detail.targets:
-            text.append("\n")
-            text.append(t("No targets"), "dim")
-        self.query_one("#td-targets", Static).update(text)
+            grid.add_row(Text(t("No targets"), style="dim"))
+        self.query_one("#td-targets", Static).update(Group(Text(t("Targets"), style="bold"), grid))
+
+    def show_more_keys(self) -> None:
+        """The allowed actions the footer has no room for, with their keys, so every action can be found."""
+        more = Text()
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            name = binding.action.removeprefix("act('").removesuffix("')")
+            if binding.show or not binding.action.startswith("act(") or name not in self.allowed:
+                continue
+            if more:
+                more.append("  ")
+            more.append(binding.key, "bold")
+            more.append(" " + t(binding.description))
+        if more:
+            more = Text.assemble((t("More") + ": ", "dim"), more)
+        self.query_one("#td-more", Static).update(more)
 
     def say(self, message: str, *, error: bool = False) -> None:
         """The line above the history: what just happened (or who changed the ticket first)."""
@@ -328,7 +350,7 @@ class TicketDetailScreen(DeskScreen):
         except DeskError as exc:
             self.say(exc.message, error=True)
         else:
-            self.say(t("Done: {action}", action=t(RULES[action].label)))
+            self.say(t("Saved: {action}", action=t(RULES[action].label)))
         self.reload()
 
     def form_closed(self, action: str, outcome: FormOutcome | None) -> None:
@@ -343,7 +365,7 @@ class TicketDetailScreen(DeskScreen):
             )
         else:
             self.stash.pop(action, None)
-            self.say(t("Done: {action}", action=t(RULES[action].label)))
+            self.say(t("Saved: {action}", action=t(RULES[action].label)))
         self.reload()
 
     # --- the forms --------------------------------------------------------------------------------------------
@@ -392,7 +414,7 @@ class TicketDetailScreen(DeskScreen):
                         "water_test_at",
                         N_("Water test"),
                         placeholder=t("when the water test was, e.g. 14:30"),
-                        shown_when=("repair_type", ("leak",)),
+                        active_when=("repair_type", ("leak",)),
                     ),
                     note,
                 ]
@@ -491,7 +513,7 @@ class TicketDetailScreen(DeskScreen):
             fields = [
                 FormField("outcome", N_("Outcome"), outcomes, required=True),
                 FormField(
-                    "satisfaction", N_("Satisfaction"), scores, required=True, shown_when=("outcome", ("reached",))
+                    "satisfaction", N_("Satisfaction"), scores, required=True, active_when=("outcome", ("reached",))
                 ),
                 FormField("comment", N_("Comment"), placeholder=t("what the resident said")),
             ]

@@ -50,8 +50,10 @@ class FormField:
     """A choice that must be made (text fields are checked by the service, which knows its rules)."""
     also: tuple[str, ...] = ()
     """Other service field names whose messages belong next to this field."""
-    shown_when: tuple[str, tuple[str, ...]] | None = None
-    """(choice field, values): shown only while that choice is one of these values; hidden fields send ""."""
+    active_when: tuple[str, tuple[str, ...]] | None = None
+    """(choice field, values): usable only while that choice is one of these values, greyed out otherwise (and
+    sending ""). Greyed out rather than hidden: a hidden field shown again has no place in the focus order until
+    the next layout, and the key typed right after the choice would skip it."""
 
     @property
     def is_choice(self) -> bool:
@@ -120,8 +122,12 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.update_shown()
-        first = next((f for f in self.fields if self.shown(f)), None)
+        self.update_active()
+        for bar in self.query(ChoiceBar):
+            # A watcher runs as the value changes, before the bar moves focus on: a field a choice enables (the
+            # satisfaction after "reached") is already there to take the next key typed.
+            self.watch(bar, "value", lambda _value: self.update_active(), init=False)
+        first = next((f for f in self.fields if self.active(f)), None)
         if first is not None:
             self.query_one(f"#tf-{first.name}").focus()
 
@@ -131,23 +137,24 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
         control = self.query_one(f"#tf-{name}")
         return str(control.value) if isinstance(control, ChoiceBar | Input) else ""
 
-    def shown(self, spec: FormField) -> bool:
-        if spec.shown_when is None:
+    def active(self, spec: FormField) -> bool:
+        if spec.active_when is None:
             return True
-        other, values = spec.shown_when
+        other, values = spec.active_when
         return self.value(other) in values
 
     def values(self) -> dict[str, str]:
-        return {f.name: (self.value(f.name) if self.shown(f) else "") for f in self.fields}
+        return {f.name: (self.value(f.name) if self.active(f) else "") for f in self.fields}
 
-    def update_shown(self) -> None:
+    def update_active(self) -> None:
         for spec in self.fields:
-            if spec.shown_when is not None:
-                self.query_one(f"#tf-field-{spec.name}").display = self.shown(spec)
+            if spec.active_when is not None:
+                active = self.active(spec)
+                self.query_one(f"#tf-{spec.name}").disabled = not active
+                self.query_one(f"#tf-field-{spec.name}").set_class(not active, "-inactive")
 
     @on(ChoiceBar.Changed)
     def _choice_changed(self, event: ChoiceBar.Changed) -> None:
-        self.update_shown()
         name = (event.bar.id or "").removeprefix("tf-")
         if event.value:
             self.show_errors({name: ""}, keep=True)
@@ -157,7 +164,7 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
     def field_for(self, service_field: str | None) -> str:
         """The form field a service message belongs to ("general" when none matches)."""
         for spec in self.fields:
-            if service_field in (spec.name, *spec.also) and self.shown(spec):
+            if service_field in (spec.name, *spec.also) and self.active(spec):
                 return spec.name
         return "general"
 
@@ -188,7 +195,7 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
         missing = {
             f.name: t("Choose one of these")
             for f in self.fields
-            if f.is_choice and f.required and self.shown(f) and not values[f.name]
+            if f.is_choice and f.required and self.active(f) and not values[f.name]
         }
         self.show_errors(missing)
         if missing:

@@ -128,23 +128,26 @@ class NewTicketScreen(ModalScreen[str | None]):
         yield DeskFooter()
 
     def on_mount(self) -> None:
-        self.update_shown()
+        self.update_active()
         kind = self.query_one("#nt-kind", ChoiceBar)
+        # Synchronous, so the severity a complaint enables takes the very next key (see ticket_forms.FormField).
+        self.watch(kind, "value", lambda _value: self.update_active(), init=False)
         if kind.value == "complaint":
             self.query_one("#nt-severity", ChoiceBar).focus()
         else:
             kind.focus()
-        self.query_one("#nt-open", OptionList).display = False
+        self.query_one("#nt-open", OptionList).can_focus = False  # until there is a ticket in it
         self.load_open()
 
-    def update_shown(self) -> None:
+    def update_active(self) -> None:
+        """Severity for a complaint, repair type for a repair: the other is greyed out and skipped by Tab."""
         kind = self.query_one("#nt-kind", ChoiceBar).value
-        self.query_one("#nt-field-severity").display = kind == "complaint"
-        self.query_one("#nt-field-repair_type").display = kind == "repair"
+        for name, active in (("severity", kind == "complaint"), ("repair_type", kind == "repair")):
+            self.query_one(f"#nt-{name}").disabled = not active
+            self.query_one(f"#nt-field-{name}").set_class(not active, "-inactive")
 
     @on(ChoiceBar.Changed)
     def _choice_changed(self, event: ChoiceBar.Changed) -> None:
-        self.update_shown()
         if event.value:
             self.show_error((event.bar.id or "").removeprefix("nt-"), "")
 
@@ -190,7 +193,11 @@ class NewTicketScreen(ModalScreen[str | None]):
             )
         elif linked:
             title.update(Text(t("This call is already on an open ticket"), style="dim"))
-        options.display = bool(self.open_tickets)
+        # Always displayed (a list shown late has no place in the focus order until the next layout); Tab only
+        # stops on it when there is a ticket to attach to.
+        options.can_focus = bool(self.open_tickets)
+        if self.open_tickets:
+            options.highlighted = 0
 
     # --- saving -----------------------------------------------------------------------------------------------
 

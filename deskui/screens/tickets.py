@@ -59,7 +59,7 @@ COLUMN_SETS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("", 1), (N_("Number"), 16), (N_("Kind"), 10), (N_("Unit"), 12), (N_("Due"), 13)),
     (("", 1), (N_("Number"), 16), (N_("Unit"), 10), (N_("Due"), 12)),
 )
-MIN_DESCRIPTION = 16
+MIN_DESCRIPTION = 16  # the narrowest set gives the description whatever is left
 
 
 class TicketsScreen(DeskScreen):
@@ -163,7 +163,7 @@ class TicketsScreen(DeskScreen):
         self.columns = tuple(label for label, _ in columns)
         for label, width in columns:
             table.add_column(t(label) if label else "", width=width)
-        table.add_column(t("Description"), width=max(MIN_DESCRIPTION, rest))
+        table.add_column(t("Description"), width=max(4, rest))
         self.shown_signature = ()
 
     # --- loading ----------------------------------------------------------------------------------------------
@@ -220,7 +220,10 @@ class TicketsScreen(DeskScreen):
         if after is None:
             return
         try:
-            page = await asyncio.to_thread(self.tickets.queue, self.queue, after=after, **self.queue_args())
+            limit = self.desk.settings.calls.page_size
+            page = await asyncio.to_thread(
+                self.tickets.queue, self.queue, after=after, limit=limit, **self.queue_args()
+            )
         except DeskError:
             return
         if generation != self.generation or after != self.next_after:
@@ -298,17 +301,27 @@ class TicketsScreen(DeskScreen):
         table.move_cursor(row=row)
         self.selected_id = ids[row]
         self.show_preview(self.rows[row])
+        self.more_if_near_end(row)
+
+    def more_if_near_end(self, row: int) -> None:
+        if row >= len(self.rows) - MORE_MARGIN and self.next_after is not None:
+            self.load_more()
 
     def show_title(self) -> None:
+        """The queue's name and size; while filtering, how many match (so far, when there are more pages)."""
         label = t(QUEUE_LABELS[self.queue])
         if self.queue == "department":
             label += " · " + department_label(self.desk.settings, self.department or "")
-        count = self.counts.get(self.queue) if self.counts and self.queue != "department" else None
-        if self.queue == "department" and self.counts is not None:
-            count = self.counts.by_department.get(self.department or "", 0)
+        total: int | None = None
+        if self.counts is not None:
+            by_department = self.counts.by_department.get(self.department or "", 0)
+            total = by_department if self.queue == "department" else self.counts.get(self.queue)
         title = Text(label, style="bold")
-        if count is not None:
-            title.append(f"  {count}")
+        if self.query_one("#tq-filter", Input).value.strip():
+            found = f"{len(self.rows)}+" if self.next_after is not None else str(len(self.rows))
+            title.append("  " + t("{n} found", n=found))
+        elif total is not None:
+            title.append(f"  {total}")
         if self.error:
             title = Text(self.error, style="bold")
         self.query_one("#tq-title", Static).update(title)
@@ -347,8 +360,7 @@ class TicketsScreen(DeskScreen):
             ticket = self.rows[event.cursor_row]
             self.selected_id = ticket.id
             self.show_preview(ticket)
-        if event.cursor_row >= len(self.rows) - MORE_MARGIN and self.next_after is not None:
-            self.load_more()
+        self.more_if_near_end(event.cursor_row)
 
     @work(exclusive=True, group="tickets-preview", exit_on_error=False)
     async def show_preview(self, ticket: TicketInfo | None) -> None:
