@@ -48,13 +48,14 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
     CSS_PATH = "../styles/dutylog.tcss"
     VIEW: ClassVar[str] = "dutylog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add an entry", id="dutylog-add"),
-        Binding("e", "amend", "Correct", id="dutylog-amend"),
-        Binding("left_square_bracket", "shift(-1)", "Earlier", id="dutylog-earlier"),
-        Binding("right_square_bracket", "shift(1)", "Later", id="dutylog-later"),
-        Binding("n", "now", "This shift", id="dutylog-now", show=False),
-        Binding("d", "choose", "Date and shift", id="dutylog-choose", show=False),
-        Binding("i", "verify", "Check the chain", id="dutylog-verify", show=False),
+        Binding("a", "add", "Add an entry", id="dutylog-add", priority=True),
+        Binding("e", "amend", "Correct", id="dutylog-amend", priority=True),
+        Binding("left_square_bracket", "shift(-1)", "Earlier", id="dutylog-earlier", priority=True),
+        Binding("right_square_bracket", "shift(1)", "Later", id="dutylog-later", priority=True),
+        Binding("n", "now", "This shift", id="dutylog-now", show=False, priority=True),
+        Binding("d", "choose", "Date and shift", id="dutylog-choose", show=False, priority=True),
+        Binding("i", "verify", "Check the chain", id="dutylog-verify", show=False, priority=True),
+        Binding("enter", "detail", show=False, priority=True),
         BACK,
         *view_bindings("dutylog"),
     ]
@@ -251,7 +252,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
         slot = shift_at(self.desk.settings, self.desk.clock.now())
         self.go(slot.duty_date, slot.key)
 
-    def action_choose(self) -> None:
+    async def action_choose(self) -> None:
         assert self.duty_date is not None
         settings = self.desk.settings
         shifts = tuple((d.key, shift_name(d.key)) for d in settings.shifts.shifts if not d.cover)
@@ -270,7 +271,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
             FormField("date", N_("Date"), value=self.duty_date.isoformat()),
             FormField("shift", N_("Shift"), "choice", value=self.shift_key, options=shifts),
         ]
-        self.app.push_screen(FormScreen(t("Show a shift"), fields, submit), self._chosen)
+        await self.open_modal(FormScreen(t("Show a shift"), fields, submit), self._chosen)
 
     def _chosen(self, result: Any) -> None:
         if isinstance(result, tuple):
@@ -283,7 +284,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     # --- writing --------------------------------------------------------------------------------------------
 
-    def action_add(self) -> None:
+    async def action_add(self) -> None:
         dutylog = self.dutylog
         operator = self.desk.operator
         slot = shift_at(self.desk.settings, self.desk.clock.now())
@@ -298,9 +299,9 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
             name=operator.name if operator else "-",
         )
         fields = [FormField("text", N_("Log entry"), "text")]
-        self.app.push_screen(FormScreen(t("New duty log entry"), fields, submit, intro=intro), self._written)
+        await self.open_modal(FormScreen(t("New duty log entry"), fields, submit, intro=intro), self._written)
 
-    def action_amend(self) -> None:
+    async def action_amend(self) -> None:
         chosen = self.selected()
         if chosen is None or chosen[0] != "log" or chosen[1].kind not in WRITABLE:
             self.show_message(t("Choose an entry of the log to correct (not a call, a ticket or a signature)"))
@@ -317,7 +318,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
         intro = t("Entry #{seq} stays as it was written; the correction is a new entry pointing at it.", seq=entry.seq)
         fields = [FormField("text", N_("Log entry"), "text", value=entry.text), FormField("reason", N_("Reason"))]
         title = t("Correct entry #{seq}", seq=entry.seq)
-        self.app.push_screen(FormScreen(title, fields, submit, intro=intro), self._written)
+        await self.open_modal(FormScreen(title, fields, submit, intro=intro), self._written)
 
     def _written(self, entry: Any) -> None:
         if entry is None or entry is True:
@@ -333,6 +334,10 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     @on(DataTable.RowSelected, "#dl-table")
     def _row_selected(self) -> None:
+        self.action_detail()
+
+    def action_detail(self) -> None:
+        """Enter: the whole entry with every correction of it (or the whole call / ticket event)."""
         chosen = self.selected()
         if chosen is not None:
             self.show_detail(*chosen)

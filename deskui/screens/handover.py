@@ -23,7 +23,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, t
-from deskui.screens.handover_base import HandoverSection, shift_name, theme_style, view_bindings
+from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.errors import DeskError
 from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
@@ -36,11 +36,14 @@ if TYPE_CHECKING:
     from deskui.services.shifts import ShiftSlot
 
 POLL_SECONDS = 5.0
+TITLE_WIDTH = 28
+NOTE_WIDTH = 24
+UNIT_WIDTH = 12
 MAX_BLOCKERS_SHOWN = 3
 COLUMNS: dict[str, tuple[str, ...]] = {
     "equipment": (N_("Item"), N_("Expected"), N_("Counted"), N_("Difference"), N_("Explanation"), N_("Who has it")),
     "keys": (N_("Key out"), N_("Due back"), N_("Outgoing's note"), N_("Acknowledged")),
-    "items": ("!", N_("Kind"), N_("Item"), N_("Due"), N_("Outgoing's note"), N_("Acknowledged")),
+    "items": ("!", N_("Item"), N_("Outgoing's note"), N_("Acknowledged"), N_("Kind"), N_("Due")),
     "night_calls": ("#", N_("Time"), N_("Unit"), N_("Content"), N_("Decision")),
     "checks": (N_("Done"), N_("Check"), N_("Note"), N_("By")),
     "sign": (N_("Who"), N_("Name"), N_("Signed")),
@@ -67,17 +70,21 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
     CSS_PATH = "../styles/handover.tcss"
     VIEW: ClassVar[str] = "checklist"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "begin", "Begin the handover", id="handover-begin"),
-        Binding("e", "count", "Count", id="handover-count"),
-        Binding("n", "note", "Note", id="handover-note"),
-        Binding("a", "acknowledge", "Acknowledge", id="handover-ack"),
-        Binding("t", "dispose('ticket')", "Make a ticket", id="handover-ticket"),
-        Binding("h", "dispose('handled')", "Handled", id="handover-handled"),
-        Binding("x", "dispose('no_action')", "No action", id="handover-no-action"),
-        Binding("space", "tick", "Done / not done", id="handover-tick"),
-        Binding("j", "join", "Incoming arrives", id="handover-join"),
-        Binding("s", "sign", "Sign", id="handover-sign"),
-        *(Binding(str(n), f"step('{step}')", STEP_LABELS[step], show=False) for n, step in enumerate(STEPS, 1)),
+        Binding("b", "begin", "Begin the handover", id="handover-begin", priority=True),
+        Binding("e", "count", "Count", id="handover-count", priority=True),
+        Binding("n", "note", "Note", id="handover-note", priority=True),
+        Binding("a", "acknowledge", "Acknowledge", id="handover-ack", priority=True),
+        Binding("t", "dispose('ticket')", "Make a ticket", id="handover-ticket", priority=True),
+        Binding("h", "dispose('handled')", "Handled", id="handover-handled", priority=True),
+        Binding("x", "dispose('no_action')", "No action", id="handover-no-action", priority=True),
+        Binding("space", "tick", "Done / not done", id="handover-tick", priority=True),
+        Binding("j", "join", "Incoming arrives", id="handover-join", priority=True),
+        Binding("s", "sign", "Sign", id="handover-sign", priority=True),
+        Binding("enter", "primary", show=False, priority=True),
+        *(
+            Binding(str(n), f"step('{step}')", STEP_LABELS[step], show=False, priority=True)
+            for n, step in enumerate(STEPS, 1)
+        ),
         *view_bindings("checklist"),
     ]
 
@@ -86,6 +93,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         self.st: HandoverState | None = None
         self.next_slot: ShiftSlot | None = None
         self.people: dict[int, OperatorInfo] = {}
+        self.operators: list[OperatorInfo] = []
         self.step = "equipment"
         self.rows: list[Any] = []
         self.loaded = False
@@ -136,13 +144,16 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             st = await asyncio.to_thread(self.handover.open_handover)
             if st is None:
                 st = await asyncio.to_thread(self.handover.last)
-        self.next_slot = await asyncio.to_thread(self.handover.slot_to_hand_over)
+        slot = await asyncio.to_thread(self.handover.slot_to_hand_over)
+        if not self.operators:
+            self.operators = await asyncio.to_thread(self.services.operators.list)
         if st is not None:
             for ref in (st.outgoing, st.incoming):
                 if ref is not None and ref.id not in self.people:
                     self.people[ref.id] = await asyncio.to_thread(self.services.operators.get, ref.id)
-        changed = st != self.st or not self.loaded
+        changed = st != self.st or slot != self.next_slot or not self.loaded
         self.st = st
+        self.next_slot = slot
         self.loaded = True
         if changed:
             self.show()
@@ -331,8 +342,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                         Text(str(c.expected)),
                         counted,
                         Text("" if not diff else f"{diff:+d}", style=style),
-                        plain(c.explanation, one_line=True),
-                        plain(c.holder, one_line=True),
+                        clip(plain(c.explanation, one_line=True), NOTE_WIDTH),
+                        clip(plain(c.holder, one_line=True), UNIT_WIDTH),
                     ),
                 )
             )
@@ -350,9 +361,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 (
                     k,
                     (
-                        plain(k.title, one_line=True, style=str(style) if style else ""),
+                        clip(plain(k.title, one_line=True, style=str(style) if style else ""), TITLE_WIDTH),
                         Text(due, style=style),
-                        plain(k.note, one_line=True),
+                        clip(plain(k.note, one_line=True), NOTE_WIDTH),
                         self.ack_text(k.acknowledged_by),
                     ),
                 )
@@ -373,11 +384,11 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                     i,
                     (
                         mark,
-                        Text(i.kind_label),
-                        plain(i.title, one_line=True),
-                        Text(self.hm(i.due_at, "%m-%d %H:%M"), style=due_style),
-                        note,
+                        clip(plain(i.title, one_line=True), TITLE_WIDTH),
+                        clip(note, NOTE_WIDTH),
                         self.ack_text(i.acknowledged_by),
+                        Text(i.kind_label),
+                        Text(self.hm(i.due_at, "%m-%d %H:%M"), style=due_style),
                     ),
                 )
             )
@@ -402,9 +413,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                     (
                         Text(str(call.id)),
                         Text(self.hm(call.time)),
-                        plain(call.unit, one_line=True),
-                        plain(call.content, one_line=True),
-                        decision,
+                        clip(plain(call.unit, one_line=True), UNIT_WIDTH),
+                        clip(plain(call.content, one_line=True), TITLE_WIDTH),
+                        clip(decision, NOTE_WIDTH),
                     ),
                 )
             )
@@ -417,7 +428,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 (
                     Text("[x]" if c.done else "[ ]", style=theme_style(self.app, "success") if c.done else ""),
                     Text(c.label),
-                    plain(c.note, one_line=True),
+                    clip(plain(c.note, one_line=True), NOTE_WIDTH),
                     plain(c.by, one_line=True),
                 ),
             )
@@ -480,7 +491,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
     @on(OptionList.OptionHighlighted, "#ho-steps")
     def _step_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id:
+        """Moving through the step list shows each step (only when the list has focus: refilling it also
+        highlights, and a late message from that must not undo a step chosen with a number key since)."""
+        if event.option.id and event.option_list.has_focus:
             self.set_step(event.option.id)
 
     @on(OptionList.OptionSelected, "#ho-steps")
@@ -489,7 +502,13 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
     @on(DataTable.RowSelected, "#ho-table")
     async def _row_selected(self) -> None:
-        """Enter does the step's main thing: count, acknowledge, tick, sign."""
+        await self.action_primary()
+
+    async def action_primary(self) -> None:
+        """Enter does the step's main thing: count, acknowledge, tick, sign (in the step list: on to the table)."""
+        if self.focused is self.query_one("#ho-steps", OptionList):
+            self.query_one("#ho-table", DataTable).focus()
+            return
         primary = {"equipment": "count", "keys": "acknowledge", "items": "acknowledge", "checks": "tick"}
         action = primary.get(self.step, "sign" if self.step == "sign" else "")
         if action and self.check_action(action, ()):
@@ -525,8 +544,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         self.load()  # the shift to hand over next may have moved on
         duty_changed(self.app).publish(None)
 
-    def open_form(self, form: FormScreen) -> None:
-        self.app.push_screen(form, self.after_change)
+    async def open_form(self, form: FormScreen) -> None:
+        await self.open_modal(form, self.after_change)
 
     @work(exclusive=True, group="handover-act")
     async def action_begin(self) -> None:
@@ -548,14 +567,11 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         self.set_step("equipment")
         self.after_change(st)
 
-    def action_join(self) -> None:
+    async def action_join(self) -> None:
         st = self.st
         if st is None:
             return
-        self.run_worker(self._join(st), exclusive=True, group="handover-act")
-
-    async def _join(self, st: HandoverState) -> None:
-        operators = await asyncio.to_thread(self.services.operators.list)
+        operators = self.operators
         expected = st.relief.expected if st.relief else ()
         choices = sorted((o for o in operators if o.id != st.outgoing.id), key=lambda o: (o.name not in expected, o.id))
         handover = self.handover
@@ -580,9 +596,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         intro = t(
             "The incoming operator takes over from {name}: choose your name and type your PIN.", name=st.outgoing.name
         )
-        self.open_form(FormScreen(t("Incoming arrives"), fields, submit, intro=intro))
+        await self.open_form(FormScreen(t("Incoming arrives"), fields, submit, intro=intro))
 
-    def action_count(self) -> None:
+    async def action_count(self) -> None:
         st = self.st
         count = self.selected()
         operator = self.acting("incoming")
@@ -612,9 +628,11 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             expected=count.expected,
             name=operator.name,
         )
-        self.open_form(CountForm(count.expected, t("Count: {item}", item=count.label), fields, submit, intro=intro))
+        await self.open_form(
+            CountForm(count.expected, t("Count: {item}", item=count.label), fields, submit, intro=intro)
+        )
 
-    def action_note(self) -> None:
+    async def action_note(self) -> None:
         st = self.st
         item = self.selected()
         if st is None or item is None:
@@ -631,7 +649,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 )
 
             fields = [FormField("note", N_("Note"), "text", value=item.note)]
-            self.open_form(FormScreen(item.label, fields, submit_check))
+            await self.open_form(FormScreen(item.label, fields, submit_check))
             return
         operator = self.acting("outgoing")
         if operator is None:
@@ -642,31 +660,32 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
         fields = [FormField("note", N_("Note"), "text", value=item.note)]
         intro = t("{name}, the outgoing operator: what was done, what to watch.", name=operator.name)
-        self.open_form(FormScreen(t("Note: {title}", title=item.title), fields, submit, intro=intro))
+        await self.open_form(FormScreen(t("Note: {title}", title=item.title), fields, submit, intro=intro))
 
-    @work(exclusive=True, group="handover-act")
-    async def action_acknowledge(self) -> None:
+    def step_worker(self, fn: Any, *args: Any, **kwargs: Any) -> None:
+        """Write one step in the background. The row was read as the key arrived, so the keys typed next (another
+        step, another row) cannot change what this key meant; nothing cancels it."""
+        self.run_worker(self.run_step(fn, *args, **kwargs), group="handover-act")
+
+    def action_acknowledge(self) -> None:
         st = self.st
         item = self.selected()
         operator = self.acting("incoming")
         if st is None or item is None or operator is None:
             return
-        await self.run_step(
+        self.step_worker(
             self.handover.acknowledge, st.id, item.id, operator=operator, acknowledged=not item.acknowledged
         )
 
-    @work(exclusive=True, group="handover-act")
-    async def action_tick(self) -> None:
+    def action_tick(self) -> None:
         st = self.st
         check = self.selected()
         operator = self.acting("incoming")
         if st is None or check is None or operator is None:
             return
-        await self.run_step(
-            self.handover.check, st.id, check.key, operator=operator, done=not check.done, note=check.note
-        )
+        self.step_worker(self.handover.check, st.id, check.key, operator=operator, done=not check.done, note=check.note)
 
-    def action_dispose(self, action: str) -> None:
+    async def action_dispose(self, action: str) -> None:
         st = self.st
         night = self.selected()
         operator = self.acting("incoming")
@@ -678,11 +697,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             kinds = {k for k, _ in TICKET_KINDS}
             kind = call.category if call.category in kinds else None
             if kind is not None and kind != "complaint":
-                self.run_worker(
-                    self.run_step(handover.dispose, st.id, call.id, "ticket", operator=operator),
-                    exclusive=True,
-                    group="handover-act",
-                )
+                self.step_worker(handover.dispose, st.id, call.id, "ticket", operator=operator)
                 return
 
             async def submit_ticket(values: dict[str, Any]) -> object:
@@ -707,7 +722,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 FormField("severity", N_("Severity"), "choice", options=tuple((k, t(label)) for k, label in SEVERITIES))
             )
             title = t("Night call #{id} becomes a ticket", id=call.id)
-            self.open_form(FormScreen(title, fields, submit_ticket, intro=plain(call.content)))
+            await self.open_form(FormScreen(title, fields, submit_ticket, intro=plain(call.content)))
             return
 
         async def submit(values: dict[str, Any]) -> object:
@@ -717,9 +732,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
         label = t(DISPOSITION_LABELS[action])
         title = t("Night call #{id}: {decision}", id=call.id, decision=label)
-        self.open_form(FormScreen(title, [FormField("reason", N_("Reason"))], submit, intro=plain(call.content)))
+        await self.open_form(FormScreen(title, [FormField("reason", N_("Reason"))], submit, intro=plain(call.content)))
 
-    def action_sign(self) -> None:
+    async def action_sign(self) -> None:
         st = self.st
         if st is None or st.signed:
             return
@@ -760,7 +775,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             FormField("pin", N_("PIN"), "pin"),
         ]
         form = FormScreen(t("Sign the handover #{id}", id=st.id), fields, submit, focus="pin")
-        self.app.push_screen(form, self.signed)
+        await self.open_modal(form, self.signed)
 
     def signed(self, st: Any) -> None:
         self.after_change(st)

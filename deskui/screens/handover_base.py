@@ -8,13 +8,18 @@ is pushed on top of it and replaced by the next view, so Esc or C always leads b
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import ScrollableContainer
 from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import DataTable, OptionList
 
 from deskui.i18n import N_, t
 from deskui.screens.base import DeskScreen
@@ -29,6 +34,45 @@ VIEWS: tuple[tuple[str, str, str, str, str], ...] = (
     ("keys", "k", N_("Key log"), "keys", "KeyLogScreen"),
     ("review", "v", N_("Review"), "review", "ReviewScreen"),
 )
+MOVE_KEYS = ("up", "down", "left", "right", "pageup", "pagedown", "home", "end")
+# The action each cursor key runs on the focused widget (the widgets' own bindings, taken at once).
+MOVES: tuple[tuple[type[Widget], dict[str, str]], ...] = (
+    (
+        DataTable,
+        {
+            "up": "cursor_up",
+            "down": "cursor_down",
+            "left": "cursor_left",
+            "right": "cursor_right",
+            "pageup": "page_up",
+            "pagedown": "page_down",
+            "home": "scroll_home",
+            "end": "scroll_end",
+        },
+    ),
+    (
+        OptionList,
+        {
+            "up": "cursor_up",
+            "down": "cursor_down",
+            "pageup": "page_up",
+            "pagedown": "page_down",
+            "home": "first",
+            "end": "last",
+        },
+    ),
+    (
+        ScrollableContainer,
+        {
+            "up": "scroll_up",
+            "down": "scroll_down",
+            "pageup": "page_up",
+            "pagedown": "page_down",
+            "home": "scroll_home",
+            "end": "scroll_end",
+        },
+    ),
+)
 SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 
 
@@ -40,6 +84,12 @@ def theme_style(app: App[object], variable: str, *, bold: bool = False) -> Style
     """A Rich style in a theme colour ($error, $warning, $success…), for table cells that CSS cannot reach."""
     colour = app.theme_variables.get(variable)
     return Style(color=colour, bold=bold) if colour else Style(bold=bold)
+
+
+def clip(text: Text, width: int) -> Text:
+    """One table cell at most `width` cells wide, so a long title cannot push the next columns off screen."""
+    text.truncate(width, overflow="ellipsis")
+    return text
 
 
 class HandoverSection(DeskScreen):
@@ -80,6 +130,24 @@ class HandoverSection(DeskScreen):
         else:
             await app.switch_screen(screen)
 
+    async def open_modal(self, screen: Screen[Any], callback: Callable[[Any], object]) -> None:
+        """Push a form and wait until it is mounted with its first field focused.
+
+        The keys that open forms are priority bindings, taken as the key arrives rather than after it has bubbled up
+        from the table; together with this wait, what is typed right after the key lands in the form, not in the
+        table underneath (these screens have no text field of their own for such a key to belong to).
+        """
+        await self.app.push_screen(screen, callback)
+
+    async def action_move(self, key: str) -> None:
+        """A cursor key for the focused table, list or scroll area, taken as it arrives (see `view_bindings`)."""
+        widget = self.focused
+        for kind, actions in MOVES:
+            if isinstance(widget, kind):
+                if key in actions:
+                    await self.app.run_action(actions[key], widget)
+                return
+
     def action_back(self) -> None:
         """Esc in a view: back to the checklist."""
         self.run_worker(self.action_view("checklist"))
@@ -89,9 +157,17 @@ BACK = Binding("escape", "back", "Back to the checklist", id="handover-back", sh
 
 
 def view_bindings(current: str) -> list[BindingType]:
-    """One key to each other view of the section, after the screen's own keys in the footer."""
+    """One key to each other view of the section (after the screen's own keys in the footer), and the cursor keys.
+
+    Every key of these screens is a priority binding, taken in the order the keys arrive: a key that opens a form
+    (or acts on the row under the cursor) must not overtake a cursor key typed before it, which an ordinary
+    binding would only see after it has bubbled up from the table. The screens hold no text field of their own.
+    """
     return [
-        Binding(key, f"view('{view}')", label, id=f"handover-view-{view}")
-        for view, key, label, _, _ in VIEWS
-        if view != current
+        *(Binding(key, f"move('{key}')", show=False, priority=True) for key in MOVE_KEYS),
+        *(
+            Binding(key, f"view('{view}')", label, id=f"handover-view-{view}", priority=True)
+            for view, key, label, _, _ in VIEWS
+            if view != current
+        ),
     ]

@@ -4,6 +4,11 @@ The form does not save anything itself: the screen that opens it passes `submit`
 (in a thread) and raises the service's DeskError when it refuses. The refusal is shown next to the field it names
 (`field`), or under the form, and the form stays open with everything typed; on success the form closes with what
 `submit` returned. So a wrong PIN or a count that is not a number writes nothing and costs no retyping.
+
+Type-ahead loses nothing. Enter and Ctrl+S are taken by the field itself, in its own turn, so the form reads exactly
+what was typed before them (never a key typed after). Keys that reached a field after focus had moved on are passed
+to the field that now has focus; keys typed while the form is saving are kept and replayed once it has closed (or
+failed), so "e 2 ⏎ ↓ e 2 ⏎" counts two rows in one go.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -47,6 +52,42 @@ class FormField:
 Submit = Callable[[dict[str, Any]], Awaitable[object]]
 
 
+def route_key(widget: Widget, event: events.Key) -> None:
+    """Give a form's key to the form first (see the module docstring); the field handles what the form leaves."""
+    screen = widget.screen
+    if isinstance(screen, FormScreen) and screen.take_key(widget, event):
+        event.stop()
+        event.prevent_default()
+
+
+class FormInput(Input):
+    async def _on_key(self, event: events.Key) -> None:
+        route_key(self, event)
+
+
+class FormText(TextArea):
+    async def _on_key(self, event: events.Key) -> None:
+        route_key(self, event)
+
+
+class FormPick(OptionList):
+    async def _on_key(self, event: events.Key) -> None:
+        route_key(self, event)
+
+
+class FormChoice(ChoiceBar):
+    """A ChoiceBar that stops choosing once its form is saving: the keys typed then are held for after."""
+
+    def take_key(self, event: events.Key) -> bool:
+        screen = self.screen
+        if isinstance(screen, FormScreen) and screen.busy:
+            return False
+        return super().take_key(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        route_key(self, event)
+
+
 class FormScreen(ModalScreen[object]):
     """Dismisses with what `submit` returned (never None on success), or None when cancelled with Esc."""
 
@@ -74,30 +115,31 @@ class FormScreen(ModalScreen[object]):
         self.hint = hint
         self.focus_first = focus or (self.fields[0].name if self.fields else "")
         self.busy = False
+        self.held: list[events.Key] = []
+        """Keys typed while saving: replayed when the form has closed or shown its refusal."""
 
     # --- layout ---------------------------------------------------------------------------------------------
 
     def control(self, field: FormField) -> Widget:
         widget_id = f"form-{field.name}"
         if field.kind == "text":
-            area = TextArea(field.value, id=widget_id, compact=True, soft_wrap=True)
+            area = FormText(field.value, id=widget_id, compact=True, soft_wrap=True)
             area.show_line_numbers = False
             return area
         if field.kind == "pin":
-            return Input(password=True, id=widget_id, max_length=12, restrict=r"[0-9]*", compact=True)
+            return FormInput(password=True, id=widget_id, max_length=12, restrict=r"[0-9]*", compact=True)
         if field.kind == "choice":
             options = assign_hotkeys([(key, label, key, "") for key, label in field.options])
-            return ChoiceBar(options, field.value, id=widget_id)
+            return FormChoice(options, field.value, id=widget_id)
         if field.kind == "pick":
-            return OptionList(
-                *(Option(plain(label, one_line=True), id=key) for key, label in field.options), id=widget_id
-            )
+            options = (Option(plain(label, one_line=True), id=key) for key, label in field.options)
+            return FormPick(*options, id=widget_id)
         if field.kind == "multi":
             return SelectionList[str](
                 *((plain(label, one_line=True), key, key in field.selected) for key, label in field.options),
                 id=widget_id,
             )
-        return Input(field.value, placeholder=field.placeholder, id=widget_id, compact=True)
+        return FormInput(field.value, placeholder=field.placeholder, id=widget_id, compact=True)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="form-box"):
@@ -118,6 +160,9 @@ class FormScreen(ModalScreen[object]):
 
     def on_mount(self) -> None:
         for field in self.fields:
+            if field.kind == "text" and field.value:
+                area = self.query_one(f"#form-{field.name}", TextArea)
+                area.move_cursor(area.document.end)  # a correction usually adds to what was written
             if field.kind == "pick" and field.options:
                 picker = self.query_one(f"#form-{field.name}", OptionList)
                 keys = [key for key, _ in field.options]
@@ -159,12 +204,30 @@ class FormScreen(ModalScreen[object]):
 
     # --- keys -----------------------------------------------------------------------------------------------
 
+    def take_key(self, widget: Widget, event: events.Key) -> bool:
+        """A key in a field's own turn; True when the form took it (the field must not).
+
+        Enter in a one-line field moves to the next field; in the last one (or a PIN) it saves, as Ctrl+S does.
+        """
+        if self.busy:
+            self.held.append(events.Key(event.key, event.character))
+            return True
+        focused = self.focused
+        if focused is not None and focused is not widget:
+            focused.post_message(events.Key(event.key, event.character))
+            return True
+        if event.key == "ctrl+s":
+            self.action_submit()
+            return True
+        if event.key == "enter" and not isinstance(widget, TextArea):
+            name = (widget.id or "").removeprefix("form-")
+            self.advance(name, submit=any(f.name == name and f.kind == "pin" for f in self.fields))
+            return True
+        return False
+
     @on(Input.Submitted)
     def _line_submitted(self, event: Input.Submitted) -> None:
-        """Enter in a one-line field moves to the next field; in the last one (or a PIN) it saves."""
         event.stop()
-        name = (event.input.id or "").removeprefix("form-")
-        self.advance(name, submit=any(f.name == name and f.kind == "pin" for f in self.fields))
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -187,26 +250,32 @@ class FormScreen(ModalScreen[object]):
         self.set_focus(self.query_one(f"#form-{names[index + 1]}"))
 
     def action_submit(self) -> None:
+        """Save what the fields hold now; nothing typed from here on goes into them until the answer is back."""
         if not self.busy:
             self.busy = True
-            self.run_submit()
+            self.run_submit(self.values())
 
     @work(exclusive=True, group="form-submit")
-    async def run_submit(self) -> None:
+    async def run_submit(self, values: dict[str, Any]) -> None:
         try:
-            result = await self.submit(self.values())
-        except PinRejected as exc:
-            for field in self.fields:
-                if field.kind == "pin":
-                    self.query_one(f"#form-{field.name}", Input).value = ""
-            self.show_error(exc.message, exc.field)
-            return
+            result = await self.submit(values)
         except DeskError as exc:
-            self.show_error(exc.message, exc.field)
-            return
-        finally:
+            if isinstance(exc, PinRejected):
+                for field in self.fields:
+                    if field.kind == "pin":
+                        self.query_one(f"#form-{field.name}", Input).value = ""
             self.busy = False
+            self.show_error(exc.message, exc.field)
+            self.replay()
+            return
         self.dismiss(True if result is None else result)
+        self.replay()
+
+    def replay(self) -> None:
+        """Keys typed while saving, to whatever has focus now (the form, or the screen under it once closed)."""
+        held, self.held = self.held, []
+        for key in held:
+            self.app.post_message(key)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -32,9 +32,10 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
     CSS_PATH = "../styles/keys.tcss"
     VIEW: ClassVar[str] = "keys"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "lend", "Lend a key", id="keys-lend"),
-        Binding("t", "take_back", "Take back", id="keys-return"),
-        Binding("a", "toggle_all", "Out / all loans", id="keys-all"),
+        Binding("n", "lend", "Lend a key", id="keys-lend", priority=True),
+        Binding("t", "take_back", "Take back", id="keys-return", priority=True),
+        Binding("a", "toggle_all", "Out / all loans", id="keys-all", priority=True),
+        Binding("enter", "take_back", show=False, priority=True),
         BACK,
         *view_bindings("keys"),
     ]
@@ -151,7 +152,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
         self.show_message("")
         self.load()
 
-    def action_lend(self) -> None:
+    async def action_lend(self) -> None:
         keys = self.key_log
         operator = self.desk.operator
 
@@ -171,7 +172,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
             FormField("due", N_("Due back"), placeholder=t("end of the shift, or 18:00, or 2026-11-24 09:00")),
             FormField("purpose", N_("Purpose")),
         ]
-        self.app.push_screen(FormScreen(t("Lend a key"), fields, submit), self._lent)
+        await self.open_modal(FormScreen(t("Lend a key"), fields, submit), self._lent)
 
     def _lent(self, loan: Any) -> None:
         if loan is None or loan is True:
@@ -186,7 +187,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
         self.loaded = False
         self.load(select_tag=loan.tag)
 
-    def action_take_back(self) -> None:
+    async def action_take_back(self) -> None:
         loan = self.selected()
         if loan is None or not loan.is_out:
             self.show_message(t("Choose a key that is out"))
@@ -204,7 +205,8 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
             when=self.hm(loan.lent_at, "%m-%d %H:%M"),
         )
         fields = [FormField("note", N_("Note"))]
-        self.app.push_screen(FormScreen(t("Take back {tag}", tag=loan.tag), fields, submit, intro=intro), self._back)
+        form = FormScreen(t("Take back {tag}", tag=loan.tag), fields, submit, intro=intro)
+        await self.open_modal(form, self._back)
 
     def _back(self, loan: Any) -> None:
         if loan is None or loan is True:
@@ -214,7 +216,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
         self.load()
 
     @on(DataTable.RowSelected, "#kl-table")
-    def _row_selected(self) -> None:
+    async def _row_selected(self) -> None:
         loan = self.selected()
         if loan is not None and loan.is_out:
-            self.action_take_back()
+            await self.action_take_back()

@@ -37,10 +37,10 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
     CSS_PATH = "../styles/review.tcss"
     VIEW: ClassVar[str] = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("s", "sign", "Sign the review", id="review-sign"),
-        Binding("left_square_bracket", "day(-1)", "Previous day", id="review-previous"),
-        Binding("right_square_bracket", "day(1)", "Next day", id="review-next"),
-        Binding("u", "oldest_unsigned", "Oldest unsigned day", id="review-unsigned"),
+        Binding("s", "sign", "Sign the review", id="review-sign", priority=True),
+        Binding("left_square_bracket", "day(-1)", "Previous day", id="review-previous", priority=True),
+        Binding("right_square_bracket", "day(1)", "Next day", id="review-next", priority=True),
+        Binding("u", "oldest_unsigned", "Oldest unsigned day", id="review-unsigned", priority=True),
         BACK,
         *view_bindings("review"),
     ]
@@ -214,7 +214,7 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
             self.day = self.unsigned[0]
             self.load()
 
-    def action_sign(self) -> None:
+    async def action_sign(self) -> None:
         day = self.day
         operator = self.desk.operator
         if day is None or operator is None:
@@ -231,7 +231,7 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
             day=day.isoformat(),
         )
         form = FormScreen(t("Sign the review of {day}", day=day.isoformat()), fields, submit, intro=intro, focus="pin")
-        self.app.push_screen(form, self._signed)
+        await self.open_modal(form, self._signed)
 
     def _signed(self, result: Any) -> None:
         if result is None:

@@ -37,10 +37,11 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
     CSS_PATH = "../styles/roster.tcss"
     VIEW: ClassVar[str] = "roster"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("e", "assign", "Assign", id="roster-assign"),
-        Binding("w", "swap", "Swap", id="roster-swap"),
-        Binding("left_square_bracket", "month(-1)", "Previous month", id="roster-previous"),
-        Binding("right_square_bracket", "month(1)", "Next month", id="roster-next"),
+        Binding("e", "assign", "Assign", id="roster-assign", priority=True),
+        Binding("w", "swap", "Swap", id="roster-swap", priority=True),
+        Binding("left_square_bracket", "month(-1)", "Previous month", id="roster-previous", priority=True),
+        Binding("right_square_bracket", "month(1)", "Next month", id="roster-next", priority=True),
+        Binding("enter", "assign", show=False, priority=True),
         BACK,
         *view_bindings("roster"),
     ]
@@ -173,11 +174,11 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
         self.load()
 
     @on(DataTable.CellSelected, "#ro-table")
-    def _cell_selected(self) -> None:
+    async def _cell_selected(self) -> None:
         if self.is_supervisor():
-            self.action_assign()
+            await self.action_assign()
 
-    def action_assign(self) -> None:
+    async def action_assign(self) -> None:
         slot = self.selected()
         if slot is None:
             return
@@ -203,9 +204,9 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
         ]
         intro = t("Space ticks who is on this shift; Ctrl+S saves.")
         form = FormScreen(t("Plan {slot}", slot=self.slot_title(slot)), fields, submit, intro=intro)
-        self.app.push_screen(form, self._changed)
+        await self.open_modal(form, self._changed)
 
-    def action_swap(self) -> None:
+    async def action_swap(self) -> None:
         slot = self.selected()
         if slot is None:
             return
@@ -251,7 +252,7 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
             FormField("reason", N_("Reason")),
         ]
         form = FormScreen(t("Swap {slot}", slot=self.slot_title(slot)), fields, submit)
-        self.app.push_screen(form, self._changed)
+        await self.open_modal(form, self._changed)
 
     def _changed(self, result: Any) -> None:
         if result is None:

@@ -1,0 +1,482 @@
+"""The Handover section driven through the keyboard, with the database checked afterwards: a whole night → morning
+handover, the relief who does not come, refusals at sign-off, the duty log, the key log and the daily review."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from deskui.app import DeskApp, make_app
+from deskui.clock import FrozenClock
+from deskui.screens.dutylog import DutyLogScreen
+from deskui.screens.handover import HandoverScreen
+from deskui.screens.handover_forms import FormScreen
+from deskui.screens.keys import KeyLogScreen
+from deskui.screens.review import ReviewScreen
+from deskui.services.calls import CallInput
+from deskui.services.tickets import TicketInput
+from deskui.widgets.header import DeskHeader
+from tests.functional.helpers import sign_in, wait_for
+
+SH = ZoneInfo("Asia/Shanghai")
+NIGHT = date(2026, 11, 23)
+MORNING = date(2026, 11, 24)
+WANG, LI, CHEN = 0, 1, 2  # their places in the sign-in list
+PINS = {WANG: "1111", LI: "2222", CHEN: "3333"}
+
+
+def at(day: date, h: int, m: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, h, m, tzinfo=SH).astimezone(UTC)
+
+
+def people(services: Any) -> dict[str, Any]:
+    return {o.name: o for o in services.operators.list()}
+
+
+@pytest.fixture
+def night(desk_services: Any, clock: FrozenClock) -> dict[str, Any]:
+    """李强's night: a log entry, a repair and a complaint for the morning, an inquiry, a key still out; then 08:10."""
+    s = desk_services
+    p = people(s)
+    li, wang, chen = p["李强"], p["王芳"], p["陈静"]
+    clock.current = at(NIGHT, 20)
+    s.roster.set_assignment(NIGHT, "night", li, chen)
+    s.roster.set_assignment(MORNING, "day", wang, chen)
+    s.dutylog.add("22:00 巡查B2车库，照明正常", operator=li)
+    base = {"caller": "张先生", "unit": "3-2-1201", "phone": "13800138000"}
+    repair = s.calls.record(CallInput(content="厨房水管漏水", category="repair", **base), operator=li)
+    clock.advance(minutes=40)
+    complaint = s.calls.record(
+        CallInput(content="楼上装修噪音", category="complaint", caller="李女士", unit="3-2-1202", phone="13900139000"),
+        operator=li,
+    )
+    s.calls.record(
+        CallInput(content="问物业费", category="inquiry", caller="王", unit="5-1-302", phone="13700137000"), operator=li
+    )
+    s.keys.lend("机房A", "电工 老周", operator=li, due="23:30")
+    clock.current = at(MORNING, 8, 10)
+    return {"repair": repair, "complaint": complaint, "li": li, "wang": wang, "chen": chen}
+
+
+async def type_text(pilot: Pilot[None], text: str) -> None:
+    for char in text:
+        await pilot.press("space" if char == " " else char)
+
+
+async def open_checklist(pilot: Pilot[None], who: int) -> HandoverScreen:
+    await sign_in(pilot, PINS[who], index=who)
+    await pilot.press("f5")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen) and pilot.app.screen.loaded)
+    screen = pilot.app.screen
+    assert isinstance(screen, HandoverScreen)
+    return screen
+
+
+async def form_open(pilot: Pilot[None]) -> FormScreen:
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+    form = pilot.app.screen
+    assert isinstance(form, FormScreen)
+    await pilot.pause()
+    return form
+
+
+async def form_closed(pilot: Pilot[None]) -> None:
+    await wait_for(pilot, lambda: not isinstance(pilot.app.screen, FormScreen))
+
+
+def text_of(screen: Any, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+def form_error(form: FormScreen) -> str:
+    return " ".join(str(label.render()) for label in form.query(".form-error.-shown"))
+
+
+async def begin_and_join(pilot: Pilot[None], screen: HandoverScreen, services: Any) -> int:
+    """The outgoing begins; the incoming (王芳, first on the list: the roster expects her) joins with her PIN."""
+    await pilot.press("b")
+    await wait_for(pilot, lambda: screen.st is not None and not screen.st.signed)
+    assert screen.st is not None
+    handover_id = screen.st.id
+    await pilot.press("j")
+    await form_open(pilot)
+    await pilot.press("tab", *"1111", "enter")
+    await form_closed(pilot)
+    await wait_for(pilot, lambda: services.handover.state(handover_id).incoming is not None)
+    return handover_id
+
+
+# --- the whole morning handover ---------------------------------------------------------------------------------
+
+
+async def test_full_night_to_morning_handover(app: DeskApp, night: dict[str, Any]) -> None:
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        handover_id = await begin_and_join(pilot, screen, services)
+        st = services.handover.state(handover_id)
+        assert (st.outgoing.name, st.incoming.name if st.incoming else None) == ("李强", "王芳")
+
+        # 1. Equipment: a count that is not a number is refused in the form, nothing written.
+        await pilot.press("1", "e")
+        form = await form_open(pilot)
+        await pilot.press("三", "ctrl+s")
+        await wait_for(pilot, lambda: "not a number" in form_error(form))
+        assert services.handover.state(handover_id).counts[0].counted is None
+        await pilot.press("backspace", "3", "enter")  # 3 of 4: on to why and who
+        await type_text(pilot, "夜里借给保安巡逻")
+        await pilot.press("enter")
+        await type_text(pilot, "保安 老赵")
+        await pilot.press("enter")
+        await form_closed(pilot)
+        for expected in (2, 2, 1, 1):  # the rest as expected: the count and Enter save at once
+            await pilot.press("down", "e", str(expected), "enter")
+            await form_closed(pilot)
+        await wait_for(pilot, lambda: services.handover.state(handover_id).step_done("equipment"))
+
+        # 2. The key still out: the outgoing's note, the incoming's acknowledgement.
+        await pilot.press("2", "n")
+        await form_open(pilot)
+        await type_text(pilot, "老周说中午前还")
+        await pilot.press("ctrl+s")
+        await form_closed(pilot)
+        await pilot.press("a")
+        await wait_for(pilot, lambda: services.handover.state(handover_id).step_done("keys"))
+
+        # 4. Night calls: the repair becomes a ticket with one key; the complaint asks its severity (N: minor).
+        await pilot.press("4", "t")
+        await wait_for(pilot, lambda: services.handover.state(handover_id).night_calls[0].decided)
+        await pilot.press("down", "t")
+        await form_open(pilot)
+        await pilot.press("n")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: services.handover.state(handover_id).step_done("night_calls"))
+
+        # 5. Checks, with what was found.
+        await pilot.press("5", "space", "down", "space", "down", "space", "n")
+        await form_open(pilot)
+        await type_text(pilot, "东门路灯不亮")
+        await pilot.press("ctrl+s")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: services.handover.state(handover_id).can_sign)
+
+        # 6. Both sign with their PINs: the outgoing first (chosen for him), then the incoming.
+        await pilot.press("s")
+        await form_open(pilot)
+        await pilot.press(*"2222", "enter")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: len(services.handover.state(handover_id).signatures) == 1)
+        await pilot.press("s")
+        await form_open(pilot)
+        await pilot.press(*"1111", "enter")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: services.handover.state(handover_id).signed)
+        await wait_for(pilot, lambda: screen.st is not None and screen.st.signed)
+
+        st = services.handover.state(handover_id)
+        walkie = next(c for c in st.counts if c.key == "walkie_talkie")
+        assert (walkie.counted, walkie.explanation, walkie.holder) == (3, "夜里借给保安巡逻", "保安 老赵")
+        assert walkie.ticket_id is not None, "the missing walkie-talkie became a ticket at sign-off"
+        assert [c.counted for c in st.counts] == [3, 2, 2, 1, 1]
+        assert [n.call.id for n in st.night_calls] == [night["repair"].id, night["complaint"].id]
+        for n in st.night_calls:
+            assert n.disposition == "ticket" and n.ticket_id is not None
+            assert [t.id for t in services.tickets.tickets_of_call(n.call.id)] == [n.ticket_id]
+        assert services.tickets.get(st.night_calls[1].ticket_id).severity == "minor"
+        assert st.keys[0].note == "老周说中午前还" and st.keys[0].acknowledged_by == "王芳"
+        assert next(c for c in st.checks if c.key == "area_checked").note == "东门路灯不亮"
+        assert {s.name for s in st.signatures} == {"李强", "王芳"}
+        entry = services.dutylog.by_seq(st.chain_seq)
+        assert entry.kind == "handover" and services.dutylog.verify().intact
+
+        # Locked: shown read-only, every step's key gone.
+        assert "Locked" in text_of(screen, "#ho-relief")
+        for action in ("count", "note", "acknowledge", "tick", "sign"):
+            assert not screen.check_action(action, ())
+        await pilot.press("1", "e")
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, FormScreen)
+
+
+# --- the relief who does not come ---------------------------------------------------------------------------------
+
+
+async def test_relief_absent_outgoing_remains_on_duty(app: DeskApp, night: dict[str, Any], clock: FrozenClock) -> None:
+    services = app.services
+    assert services is not None
+    clock.current = at(MORNING, 8, 40)  # the day shift starts 08:30; the relief was due 08:15
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: screen.st is not None)
+        relief = text_of(screen, "#ho-relief")
+        assert "25 min late" in relief and "李强 remains on duty" in relief
+        assert "-late" in screen.query_one("#ho-relief").classes
+        header = screen.query_one(DeskHeader)
+        await wait_for(pilot, lambda: header.duty.remains == "李强")
+        assert "李强 remains on duty: relief 25 min late" in str(header.render())
+        # He cannot finish alone: no PIN is even asked, and nothing is signed.
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "incoming operator has not joined" in text_of(screen, "#ho-message"))
+        assert not isinstance(app.screen, FormScreen)
+        assert screen.check_action("join", ()) and not screen.check_action("count", ())
+        assert screen.st is not None
+        assert services.handover.state(screen.st.id).signatures == ()
+        # Ten minutes later the screen says so by itself.
+        clock.advance(minutes=10)
+        screen.load()
+        await wait_for(pilot, lambda: "35 min late" in text_of(screen, "#ho-relief"))
+
+
+# --- refusals at sign-off -----------------------------------------------------------------------------------------
+
+
+def everything_but_signing(services: Any, handover_id: int, wang: Any, night: dict[str, Any]) -> None:
+    for eq in services.settings.equipment:
+        services.handover.record_count(handover_id, eq.key, eq.count, operator=wang)
+    st = services.handover.state(handover_id)
+    for item in (*st.keys, *st.items):
+        services.handover.acknowledge(handover_id, item.id, operator=wang)
+    for key in ("desk_tidy", "log_read", "area_checked"):
+        services.handover.check(handover_id, key, operator=wang)
+    services.handover.dispose(handover_id, night["repair"].id, "handled", operator=wang, reason="夜里已修好")
+    services.handover.dispose(handover_id, night["complaint"].id, "no_action", operator=wang, reason="住户撤回")
+
+
+async def test_wrong_pin_and_signing_twice(app: DeskApp, night: dict[str, Any]) -> None:
+    services = app.services
+    assert services is not None
+    st = services.handover.start(night["li"])
+    services.handover.arrive(st.id, night["wang"])
+    everything_but_signing(services, st.id, night["wang"], night)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        assert screen.st is not None and screen.st.id == st.id and screen.st.can_sign
+        await pilot.press("s")
+        form = await form_open(pilot)
+        await pilot.press(*"9999", "enter")
+        await wait_for(pilot, lambda: "Wrong PIN" in form_error(form))
+        assert app.screen is form, "the form stays open for another try"
+        assert services.handover.state(st.id).signatures == ()
+        await pilot.press(*"2222", "enter")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: len(services.handover.state(st.id).signatures) == 1)
+        # The same person again: the form says so, nothing more is written.
+        await pilot.press("s")
+        form = await form_open(pilot)
+        await pilot.press("shift+tab", "o", *"2222", "enter")
+        await wait_for(pilot, lambda: "already signed" in form_error(form))
+        assert [s.name for s in services.handover.state(st.id).signatures] == ["李强"]
+        await pilot.press("escape")
+        await form_closed(pilot)
+        assert not services.handover.state(st.id).signed
+
+
+async def test_sign_off_refused_while_an_important_item_has_no_note(app: DeskApp, night: dict[str, Any]) -> None:
+    services = app.services
+    assert services is not None
+    p = night
+    help_request = services.tickets.create(
+        TicketInput(kind="help", description="独居老人求助，家中跌倒", unit="5-1-302", caller="王阿姨"),
+        operator=p["wang"],
+    )
+    st = services.handover.start(p["li"])
+    services.handover.arrive(st.id, p["wang"])
+    everything_but_signing(services, st.id, p["wang"], night)
+    assert [b.step for b in services.handover.state(st.id).blockers] == ["items"]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        await pilot.press("s")
+        await wait_for(pilot, lambda: "Cannot sign yet" in text_of(screen, "#ho-message"))
+        message = text_of(screen, "#ho-message")
+        assert "needs a note from the outgoing operator" in message and help_request.number in message
+        assert not isinstance(app.screen, FormScreen), "no PIN is asked while something blocks"
+        assert screen.step == "items", "the screen goes to the step that blocks"
+        assert "Before sign-off" in text_of(screen, "#ho-blockers")
+        assert services.handover.state(st.id).signatures == ()
+        # The outgoing writes the note; then the PIN is asked.
+        await pilot.press("n")
+        await form_open(pilot)
+        await type_text(pilot, "已联系家属 120已送医")
+        await pilot.press("ctrl+s")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: services.handover.state(st.id).can_sign)
+        assert services.handover.state(st.id).items[0].note == "已联系家属 120已送医"
+        await pilot.press("s")
+        await form_open(pilot)
+
+
+# --- two terminals, a crash ---------------------------------------------------------------------------------------
+
+
+async def test_second_terminal_is_told_and_opens_the_existing_handover(app: DeskApp, night: dict[str, Any]) -> None:
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        assert screen.st is None
+        existing = services.handover.start(night["li"])  # on the other terminal, a moment ago
+        await pilot.press("b")
+        await wait_for(pilot, lambda: screen.st is not None and screen.st.id == existing.id)
+        assert "already started by 李强" in text_of(screen, "#ho-message")
+        assert len(services.handover.summaries(NIGHT, MORNING)) == 1
+
+
+async def test_handover_in_progress_survives_a_restart(
+    settings: Any, clock: FrozenClock, desk_services: Any, night: dict[str, Any]
+) -> None:
+    first = make_app(settings, clock=clock, services=desk_services)
+    async with first.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        handover_id = await begin_and_join(pilot, screen, desk_services)
+        await pilot.press("e", "4", "enter")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: desk_services.handover.state(handover_id).counts[0].counted == 4)
+    second = make_app(settings, clock=clock, services=desk_services)  # the terminal was closed mid-way
+    async with second.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, WANG)
+        assert screen.st is not None and screen.st.id == handover_id
+        table = screen.query_one("#ho-table", DataTable)
+        assert str(table.get_row_at(0)[2]) == "4"
+        assert screen.check_action("count", ()), "王芳, the incoming, carries on"
+
+
+# --- duty log, key log, review ----------------------------------------------------------------------------------
+
+
+async def test_duty_log_entry_added_and_amended_original_kept(app: DeskApp) -> None:
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, WANG)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, DutyLogScreen))
+        log = app.screen
+        assert isinstance(log, DutyLogScreen)
+        await pilot.press("a")  # the box opens; what is typed next lands in it
+        await type_text(pilot, "10:00 3栋电梯困人")
+        await pilot.press("enter")
+        await type_text(pilot, "已通知维保 [bold]")
+        await pilot.press("ctrl+s")
+        await form_closed(pilot)
+        entries = services.dutylog.entries(date(2026, 11, 23))
+        assert [e.text for e in entries] == ["10:00 3栋电梯困人\n已通知维保 [bold]"]
+        original = entries[0]
+        await wait_for(pilot, lambda: log.query_one("#dl-table", DataTable).row_count == 1)
+        await pilot.press("e")
+        form = await form_open(pilot)
+        await pilot.press("ctrl+s")  # unchanged: refused in the form
+        await wait_for(pilot, lambda: "Nothing was changed" in form_error(form))
+        await type_text(pilot, " 10:40 已放出")  # the cursor starts at the end of what was written
+        await pilot.press("tab")
+        await type_text(pilot, "补记结果")
+        await pilot.press("ctrl+s")
+        await form_closed(pilot)
+        entries = services.dutylog.entries(date(2026, 11, 23))
+        assert len(entries) == 2
+        kept, correction = entries
+        assert kept.text == original.text and kept.hash == original.hash and kept.amended_by == (correction.id,)
+        assert correction.kind == "amendment" and correction.amends_id == original.id
+        assert correction.text == "10:00 3栋电梯困人\n已通知维保 [bold] 10:40 已放出"
+        assert correction.payload["reason"] == "补记结果" and correction.operator == "王芳"
+        table = log.query_one("#dl-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 2)
+        assert "corrected later" in str(table.get_row_at(0)[4]) and "Corrects #1" in str(table.get_row_at(1)[4])
+        await wait_for(pilot, lambda: "intact" in text_of(log, "#dl-chain"))
+        assert "#2" in text_of(log, "#dl-chain")
+
+
+async def test_key_lent_and_returned(app: DeskApp) -> None:
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, WANG)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeyLogScreen))
+        keys = app.screen
+        await pilot.press("n")
+        await form_open(pilot)
+        await type_text(pilot, "3-2-1201")
+        await pilot.press("enter")
+        await type_text(pilot, "装修工 小刘")
+        await pilot.press("enter")
+        await type_text(pilot, "25:00")  # not a time: refused next to the field
+        await pilot.press("enter", "enter")
+        form = app.screen
+        assert isinstance(form, FormScreen)
+        await wait_for(pilot, lambda: "Cannot read the return time" in form_error(form))
+        assert "-invalid" in form.query_one("#form-field-due").classes
+        assert services.keys.out() == []
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "12:00")
+        await pilot.press("ctrl+s")
+        await form_closed(pilot)
+        (loan,) = services.keys.out()
+        assert (loan.tag, loan.borrower, loan.lent_by) == ("3-2-1201", "装修工 小刘", "王芳")
+        assert loan.due_at == at(date(2026, 11, 23), 12)
+        table = keys.query_one("#kl-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 1)
+        await pilot.press("t")
+        await form_open(pilot)
+        await type_text(pilot, "完好")
+        await pilot.press("enter")
+        await form_closed(pilot)
+        assert services.keys.out() == []
+        (back,) = services.keys.history()
+        assert back.returned_by == "王芳" and back.return_note == "完好" and back.returned_at is not None
+
+
+async def test_overdue_key_highlighted(app: DeskApp, clock: FrozenClock) -> None:
+    services = app.services
+    assert services is not None
+    services.keys.lend("机房A", "电工 老周", operator=None, due="10:30")
+    clock.advance(hours=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, WANG)
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeyLogScreen))
+        await wait_for(pilot, lambda: "1 overdue" in text_of(app.screen, "#kl-title"))
+        table = app.screen.query_one("#kl-table", DataTable)
+        assert str(table.get_row_at(0)[5]) == "overdue"
+
+
+async def test_supervisor_review_signed(app: DeskApp, clock: FrozenClock) -> None:
+    services = app.services
+    assert services is not None
+    yesterday = date(2026, 11, 22)
+    clock.current = at(yesterday, 21)
+    services.dutylog.add("21:00 夜班正常", operator=people(services)["李强"])
+    clock.current = at(date(2026, 11, 23), 9)
+    async with app.run_test(size=(120, 40)) as pilot:
+        # Not a supervisor: the key to sign is not there.
+        await open_checklist(pilot, WANG)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review_data is not None)
+        assert not app.screen.check_action("sign", ())
+    async with make_app(app.settings, clock=clock, services=services).run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, CHEN)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.review_data)
+        review = pilot.app.screen
+        assert isinstance(review, ReviewScreen) and review.day == yesterday
+        assert "Not signed yet" in text_of(review, "#rv-title")
+        assert "夜班正常" in text_of(review, "#rv-content")
+        assert "11-22" in text_of(review, "#rv-unsigned")
+        await pilot.press("s")
+        form = await form_open(pilot)
+        await pilot.press(*"0000", "enter")
+        await wait_for(pilot, lambda: "Wrong PIN" in form_error(form))
+        assert services.review.signature(yesterday) is None
+        await pilot.press(*"3333", "enter")
+        await form_closed(pilot)
+        signature = services.review.signature(yesterday)
+        assert signature is not None and signature.supervisor == "陈静"
+        await wait_for(pilot, lambda: "Signed by 陈静" in text_of(review, "#rv-title"))
+        assert not review.check_action("sign", ())
+        assert services.review.unsigned_days(yesterday - timedelta(days=0), yesterday) == []
