@@ -40,10 +40,11 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
 ) -> None:
     """Load a demo property and one operator per role; running it again changes nothing."""
-    from deskui.services.demo import DEMO_OPERATORS, load_demo
+    from deskui.services.demo import DEMO_OPERATORS, load_demo, load_demo_activity
     from deskui.services.operators import ROLE_LABELS, Role
 
     summary = load_demo(state(ctx).services())
+    load_demo_activity(state(ctx).services())
     if quiet:
         return
     counts = summary.counts

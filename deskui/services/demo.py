@@ -211,3 +211,121 @@ def load_demo(services: Services, seed: int = DEMO_SEED) -> DemoSummary:
             services.operators.add(op.name, op.role, op.pin)
             operators_added += 1
     return DemoSummary(len(units), len(residents), operators_added, services.directory.counts())
+
+
+# --- a few days at the desk ---------------------------------------------------------------------------------------
+
+# (hours ago, channel, unit, category, content, visit time, ticket: kind/severity/"" for none, then what happened)
+DEMO_CALLS: tuple[tuple[float, str, str, str, str, str, str, str], ...] = (
+    (70, "phone", "1-1-301", "repair", "卫生间地漏返水，地面有积水", "明天上午", "repair", "closed"),
+    (66, "walk_in", "东门", "inquiry", "快递柜在哪里取件？", "", "", ""),
+    (52, "phone", "2-2-1101", "complaint", "楼上装修噪音太大，晚上十点后还在施工", "", "complaint:important", "done"),
+    (49, "phone", "3-1-502", "repair", "厨房水管漏水，滴水不止", "今天下午", "repair", "dispatched"),
+    (30, "phone", "3-1-602", "repair", "楼上漏水到我家天花板", "尽快", "repair", "new"),
+    (27, "online", "B2车库", "suggestion", "车库照明太暗，建议增加灯具", "", "", ""),
+    (20, "phone", "1-2-801", "help", "老人在家摔倒，请物业协助联系家属", "", "help", "in_progress"),
+    (14, "phone", "2-1-402", "repair", "电梯按键失灵，按了不亮", "", "repair", "new"),
+    (9, "walk_in", "3-2-1201", "permit", "装修材料进场，申请放行", "", "", ""),
+    (6, "phone", "1-1-1501", "complaint", "垃圾站异味严重，多日未清运", "", "complaint:minor", "new"),
+    (3, "phone", "2-2-302", "inquiry", "物业费缴费方式咨询", "", "", ""),
+    (1, "phone", "3-1-702", "repair", "阳台推拉门卡住关不上", "明天上午十点后", "repair", "new"),
+)
+
+
+def load_demo_activity(services: Services) -> int:
+    """A few days of calls, tickets in every state, a planned roster, a duty log and a key out, so the queues and
+    the handover have something to show. Added once: a site that already has calls is left alone."""
+    from datetime import timedelta
+
+    from deskui.clock import FrozenClock
+    from deskui.services.calls import CallInput
+    from deskui.services.container import open_services
+
+    if services.calls.list(limit=1):
+        return 0
+    now = services.clock.now()
+    clock = FrozenClock(now)
+    past = open_services(services.settings, clock, migrate=False)
+    try:
+        desk = past.operators.by_name(DEMO_OPERATORS[0].name)
+        night = past.operators.by_name(DEMO_OPERATORS[1].name)
+        supervisor = past.operators.by_name(DEMO_OPERATORS[2].name)
+        tz_today = now.astimezone(_zone(services)).date()
+        for offset in range(-3, 31):
+            day = tz_today + timedelta(days=offset)
+            past.roster.set_assignment(day, "day", desk, None)
+            past.roster.set_assignment(day, "night", night, None)
+        for hours, channel, unit, category, content, visit, ticket, outcome in DEMO_CALLS:
+            clock.current = now - timedelta(hours=hours)
+            operator = night if _is_night(past, clock.current) else desk
+            call = past.calls.record(
+                CallInput(
+                    content=content,
+                    category=category,
+                    channel=channel,
+                    time=clock.current,
+                    unit=unit,
+                    caller=_caller(past, unit),
+                    phone=_phone(past, unit) or ("" if channel != "phone" else "13800000000"),
+                    visit_time=visit,
+                ),
+                operator=operator,
+            )
+            if ticket:
+                _ticket(past, clock, call.id, ticket, outcome, desk, night, supervisor)
+        clock.current = now - timedelta(hours=2)
+        past.dutylog.add("巡查B2车库：3号排风机异响，已通知工程部明日检修。", operator=night)
+        past.keys.lend("K-07 配电房", "工程部 张师傅", operator=desk, purpose="更换配电箱开关")
+        clock.current = now
+        return len(DEMO_CALLS)
+    finally:
+        past.close()
+
+
+def _zone(services: Services):  # type: ignore[no-untyped-def]
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(services.settings.time_zone)
+
+
+def _is_night(services: Services, moment) -> bool:  # type: ignore[no-untyped-def]
+    from deskui.services.shifts import shift_at
+
+    return shift_at(services.settings, moment).key == "night"
+
+
+def _caller(services: Services, unit: str) -> str:
+    resolved = services.directory.resolve_unit(unit)
+    residents = services.directory.unit_residents(resolved.id) if resolved else []
+    return residents[0].name if residents else "访客"
+
+
+def _phone(services: Services, unit: str) -> str:
+    resolved = services.directory.resolve_unit(unit)
+    residents = services.directory.unit_residents(resolved.id) if resolved else []
+    return residents[0].phones[0] if residents and residents[0].phones else ""
+
+
+def _ticket(services, clock, call_id, spec, outcome, desk, night, supervisor) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    kind, _, severity = spec.partition(":")
+    tickets = services.tickets
+    info = tickets.open_from_call(call_id, kind=kind, severity=severity or None, operator=desk)
+    if outcome == "new":
+        return
+    department = "customer_service" if kind in ("complaint", "help") else "maintenance"
+    info = tickets.dispatch(info.number, info.version, department, operator=desk)
+    if outcome == "dispatched":
+        return
+    clock.advance(hours=2)
+    info = tickets.start(info.number, info.version, operator=supervisor)
+    if outcome == "in_progress":
+        return
+    clock.advance(hours=5)
+    info = tickets.mark_done(info.number, info.version, note="已处理完毕", operator=supervisor)
+    if outcome == "done":
+        return
+    clock.current += timedelta(hours=20)
+    info = tickets.callback(info.number, info.version, "reached", satisfaction=5, comment="很满意", operator=desk)
+    tickets.close(info.number, info.version, operator=desk)
