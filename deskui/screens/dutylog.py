@@ -48,7 +48,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
     CSS_PATH = "../styles/dutylog.tcss"
     VIEW: ClassVar[str] = "dutylog"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("a", "add", "Add an entry", id="dutylog-add", priority=True),
+        Binding("a", "add", "New entry", id="dutylog-add", priority=True),
         Binding("e", "amend", "Correct", id="dutylog-amend", priority=True),
         Binding("left_square_bracket", "shift(-1)", "Earlier", id="dutylog-earlier", priority=True),
         Binding("right_square_bracket", "shift(1)", "Later", id="dutylog-later", priority=True),

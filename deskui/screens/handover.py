@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -39,7 +40,17 @@ POLL_SECONDS = 5.0
 TITLE_WIDTH = 28
 NOTE_WIDTH = 24
 UNIT_WIDTH = 12
-MAX_BLOCKERS_SHOWN = 3
+NARROW_WIDTH = 100
+TALL_HEIGHT = 32
+# In a narrow terminal the step list shows short names, leaving the table room for its columns.
+STEP_SHORT = {
+    "equipment": N_("Count"),
+    "keys": N_("Keys out"),
+    "items": N_("Open items"),
+    "night_calls": N_("Night calls"),
+    "checks": N_("Checks"),
+    "sign": N_("Sign"),
+}
 COLUMNS: dict[str, tuple[str, ...]] = {
     "equipment": (N_("Item"), N_("Expected"), N_("Counted"), N_("Difference"), N_("Explanation"), N_("Who has it")),
     "keys": (N_("Key out"), N_("Due back"), N_("Outgoing's note"), N_("Acknowledged")),
@@ -120,6 +131,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.desk.desk_screens.add(self)
+        self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
         self.query_one("#ho-table", DataTable).focus()
         self.set_interval(POLL_SECONDS, self.poll)
         self.load()
@@ -223,6 +235,13 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             return step == "checks" and self.can_act("incoming")
         return True
 
+    def on_resize(self, event: Resize) -> None:
+        narrow = event.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.show_steps()
+        self.show_blockers()
+
     # --- showing --------------------------------------------------------------------------------------------
 
     def show(self) -> None:
@@ -304,7 +323,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         for number, step in enumerate(STEPS, 1):
             mark = self.step_mark(step)
             style = "bold" if mark == "✓" else ""
-            line = Text.assemble((f"{number} ", "bold"), t(STEP_LABELS[step]), " ", (mark, style))
+            label = STEP_SHORT[step] if self.has_class("-narrow") else STEP_LABELS[step]
+            line = Text.assemble((f"{number} ", "bold"), t(label), " ", (mark, style))
             steps.add_option(Option(line, id=step))
         steps.highlighted = STEPS.index(self.step)
 
@@ -459,10 +479,11 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             panel.update(Text(t("Ready: both sign with their PINs (S)."), style="bold"))
             return
         text = Text(t("Before sign-off:"), style="bold")
-        for b in st.blockers[:MAX_BLOCKERS_SHOWN]:
+        shown = 8 if self.size.height >= TALL_HEIGHT else 3
+        for b in st.blockers[:shown]:
             text.append("\n• ")
             text.append_text(plain(b.message, one_line=True))
-        more = len(st.blockers) - MAX_BLOCKERS_SHOWN
+        more = len(st.blockers) - shown
         if more > 0:
             text.append("\n  " + t("… and {n} more", n=more), style="dim")
         panel.update(text)
