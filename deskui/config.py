@@ -108,7 +108,7 @@ class ReportSettings:
     recurring_riser_calls: int = 3  # … from one riser (same building, entrance and room position, any floor)
     recurring_building_calls: int = 10  # … from one building
     recurring_calls_listed: int = 20  # calls listed under each recurring problem
-    list_limit: int = 200  # longest list in a report (overdue tickets, discrepancies, late reliefs, problems)
+    list_limit: int = 50  # longest list in a report: problems per level, overdue tickets, discrepancies, late reliefs
 
 
 @dataclass(frozen=True)

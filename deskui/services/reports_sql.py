@@ -3,10 +3,11 @@
 Kept apart from services.reports so bench/reports.py can run exactly these statements through plain sqlite3 and
 compare. Statements are plain text with named `:param` placeholders (psycopg: `search.pyformat`). What differs
 between the two databases is in `Sql`:
-- times: SQLite stores UTC text ("2026-10-31 15:30:00.000000"); seconds since the epoch come from strftime('%s'),
-  and local wall-clock time from datetime(col, '+480 minutes'), with one offset per stretch of the month between
-  daylight-saving changes (`offsets`), so the hour of day and the day of month are the site's even where the zone
-  changes its clock. PostgreSQL uses EXTRACT(EPOCH …) and AT TIME ZONE;
+- times: SQLite stores UTC text ("2026-10-31 15:30:00.000000"); seconds since the epoch and the local "milliseconds
+  into the month" (whose day and hour are the local day of month and hour of day) come from julianday(), several
+  times faster than strftime(), with the offset change of each daylight-saving stretch of the month added
+  (`offsets`), so the hour and the day are the site's even where the zone changes its clock. PostgreSQL uses
+  EXTRACT(EPOCH …) and AT TIME ZONE;
 - JSON fields of ticket events: json_extract / ->>;
 - the building and riser of a unit key ("3-2-1201": building 3, riser "3-2-*01", the same room position on every
   floor of one entrance, the pipes that leak into each other): rtrim/substr on SQLite, regexp on PostgreSQL.
@@ -25,6 +26,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
+from deskui.services.tickets import PREFIXES
+
+TICKET_PREFIXES = tuple(dict.fromkeys(PREFIXES.values()))
 
 # Events that show the desk or a department acting on a ticket: the first one is its "first response".
 RESPONSE_EVENTS = (
@@ -40,7 +44,6 @@ RESPONSE_EVENTS = (
 )
 CALLBACK_OUTCOMES = ("reached", "no_answer", "left_message")
 SATISFACTION = (1, 2, 3, 4, 5)
-CALL_DIMENSIONS = ("channel", "category", "shift", "hour", "day", "building")
 TICKET_DIMENSIONS = ("kind", "department", "severity", "day")
 # (quantile as a fraction num/den): the median and the 90th percentile.
 QUANTILES = {"median": (1, 2), "p90": (9, 10)}
@@ -98,30 +101,46 @@ class Sql:
         return moment.astimezone(UTC) if self.pg else sqlite_time(moment)
 
     def epoch(self, col: str) -> str:
-        """Whole seconds since 1970 of a stored time (NULL stays NULL)."""
+        """Whole seconds since 1970 of a stored time (NULL stays NULL). julianday() parses the text several times
+        faster than strftime('%s'); rounding to the second absorbs its floating-point error."""
         if self.pg:
             return f"CAST(FLOOR(EXTRACT(EPOCH FROM {col})) AS BIGINT)"
-        return f"CAST(strftime('%s', {col}) AS INTEGER)"
+        return f"CAST(round((julianday({col}) - 2440587.5) * 86400) AS INTEGER)"
 
-    def _modifier(self, col: str) -> str:
+    def month_ms(self, col: str) -> str:
+        """Milliseconds from the local start of the month to a stored time, in local wall-clock terms
+        (each daylight-saving stretch adds its offset change), from one julianday() per row on SQLite."""
+        if self.pg:
+            return (
+                f"CAST(FLOOR(EXTRACT(EPOCH FROM (({col}) AT TIME ZONE :tz) - CAST(:local_start AS timestamp)) * 1000) "
+                "AS BIGINT)"
+            )
+        start_jd = self.start.timestamp() / 86_400 + 2_440_587.5
         spans = offsets(self.tz, self.start, self.end)
-        if len(spans) == 1:
-            return _quote(f"{spans[0][1]:+d} minutes")
-        parts = [
-            f"WHEN {col} < {_quote(sqlite_time(spans[i + 1][0]))} THEN {_quote(f'{spans[i][1]:+d} minutes')}"
-            for i in range(len(spans) - 1)
-        ]
-        return f"CASE {' '.join(parts)} ELSE {_quote(f'{spans[-1][1]:+d} minutes')} END"
+        shift = ""
+        if len(spans) > 1:
+            base = spans[0][1]
+            parts = [
+                f"WHEN {col} < {_quote(sqlite_time(spans[i + 1][0]))} THEN {(spans[i][1] - base) * 60_000}"
+                for i in range(len(spans) - 1)
+            ]
+            shift = f" + CASE {' '.join(parts)} ELSE {(spans[-1][1] - base) * 60_000} END"
+        return f"(CAST(round((julianday({col}) - {start_jd!r}) * 86400000) AS INTEGER){shift})"
 
-    def local_hour(self, col: str) -> str:
-        if self.pg:
-            return f"CAST(EXTRACT(HOUR FROM {col} AT TIME ZONE :tz) AS INTEGER)"
-        return f"CAST(strftime('%H', {col}, {self._modifier(col)}) AS INTEGER)"
+    @staticmethod
+    def hour_of(ms: str) -> str:
+        """The local hour of day (0-23) of a `month_ms` value."""
+        return f"({ms} % 86400000 / 3600000)"
 
-    def local_day(self, col: str) -> str:
-        if self.pg:
-            return f"CAST(EXTRACT(DAY FROM {col} AT TIME ZONE :tz) AS INTEGER)"
-        return f"CAST(strftime('%d', {col}, {self._modifier(col)}) AS INTEGER)"
+    @staticmethod
+    def day_of(ms: str) -> str:
+        """The local day of month (1-31) of a `month_ms` value."""
+        return f"({ms} / 86400000 + 1)"
+
+    def no_index(self, col: str) -> str:
+        """`col` in a comparison SQLite must not drive from an index (unary +): it has no statistics and would
+        otherwise pick the time index over the unit one. PostgreSQL plans from its own statistics."""
+        return col if self.pg else f"+{col}"
 
     def json_text(self, col: str, key: str) -> str:
         if self.pg:
@@ -144,12 +163,12 @@ class Sql:
                 f"CASE WHEN {key} NOT LIKE 'public:%' AND strpos({key}, '-') > 0 AND {room} ~ '^[0-9]{{3,}}$' "
                 f"THEN {prefix} || '*' || right({room}, 2) END"
             )
-        prefix = f"rtrim({key}, replace({key}, '-', ''))"
-        room = f"substr({key}, length({prefix}) + 1)"
-        return (
-            f"CASE WHEN {key} NOT LIKE 'public:%' AND instr({key}, '-') > 0 AND length({room}) >= 3 "
-            f"AND {room} NOT GLOB '*[^0-9]*' THEN {prefix} || '*' || substr({room}, -2) END"
+        # A room of 3, 4 or 5 digits after the last dash (GLOB is far cheaper than cutting the key apart).
+        whens = " ".join(
+            f"WHEN {key} GLOB '*-{'[0-9]' * n}' THEN substr({key}, 1, length({key}) - {n}) || '*' || substr({key}, -2)"
+            for n in (3, 4, 5)
         )
+        return f"CASE WHEN {key} LIKE 'public:%' THEN NULL {whens} END"
 
     def params(self, site_id: int, building: str | None, now: datetime) -> dict[str, object]:
         """The parameters every statement here takes."""
@@ -164,6 +183,7 @@ class Sql:
         }
         if self.pg:
             out["tz"] = self.tz.key
+            out["local_start"] = self.start.astimezone(self.tz).replace(tzinfo=None).isoformat(" ")
         return out
 
 
@@ -185,21 +205,16 @@ def _current_calls(q: Sql, building: str | None, columns: str, *, placed: bool =
 
 
 def calls_sql(q: Sql, building: str | None) -> str:
-    """(dimension, key, n) for every call dimension: channel, category, shift, local hour, local day, building."""
-    cols = (
-        f"c.channel AS channel, c.category AS category, c.shift_key AS shift_key, "
-        f"{q.local_hour('c.called_at')} AS hour, {q.local_day('c.called_at')} AS day, "
-        f"{q.building('c.unit_key')} AS building"
+    """(dimension, key, key2, key3, n): per (channel, category, shift) in one sorted pass over the month's calls,
+    and per local hour of the month (day × 24 + hour) from the time index alone; the service adds up the channel,
+    category, shift, hour-of-day and day-of-month counts from these few hundred rows."""
+    kinds = _current_calls(q, building, "c.channel AS channel, c.category AS category, c.shift_key AS shift_key")
+    hours = _current_calls(q, building, f"{q.month_ms('c.called_at')} / 3600000 AS hm")
+    return (
+        f"SELECT 'kind' AS dim, channel, category, shift_key, count(*) AS n FROM ({kinds}) AS m "
+        "GROUP BY channel, category, shift_key "
+        f"UNION ALL SELECT 'hour', CAST(hm AS TEXT), '', '', count(*) FROM ({hours}) AS h GROUP BY hm"
     )
-    parts = [
-        "SELECT 'channel' AS dim, channel AS k, count(*) AS n FROM m GROUP BY channel",
-        "SELECT 'category', category, count(*) FROM m GROUP BY category",
-        "SELECT 'shift', shift_key, count(*) FROM m GROUP BY shift_key",
-        "SELECT 'hour', CAST(hour AS TEXT), count(*) FROM m GROUP BY hour",
-        "SELECT 'day', CAST(day AS TEXT), count(*) FROM m GROUP BY day",
-        "SELECT 'building', COALESCE(building, ''), count(*) FROM m GROUP BY building",
-    ]
-    return f"WITH m AS MATERIALIZED ({_current_calls(q, building, cols)}) " + " UNION ALL ".join(parts)
 
 
 def _month_tickets(building: str | None) -> str:
@@ -208,21 +223,34 @@ def _month_tickets(building: str | None) -> str:
     )
 
 
+def _month_ticket_rows(q: Sql, columns: str, building: str | None) -> str:
+    """SELECT `columns` of the tickets opened in the month. A ticket's number carries its local opening date
+    (WX-20261005-0007) and (site_id, number) is indexed, so each kind's month is one index range, a day wider on
+    each side (the created_at test is the exact one): no scan of every ticket the site ever had."""
+    local_first = q.start.astimezone(q.tz).date() - timedelta(days=1)
+    local_after = q.end.astimezone(q.tz).date() + timedelta(days=1)
+    parts = [
+        f"SELECT {columns} FROM ticket AS t WHERE t.site_id = :site "
+        f"AND t.number >= {_quote(f'{prefix}-{local_first:%Y%m%d}')} "
+        f"AND t.number < {_quote(f'{prefix}-{local_after:%Y%m%d}')} AND {_month_tickets(building)}"
+        for prefix in TICKET_PREFIXES
+    ]
+    return " UNION ALL ".join(parts)
+
+
 def tickets_sql(q: Sql, building: str | None) -> str:
     """(dimension, key, n) for tickets opened in the month: kind, department, complaint severity, local day."""
-    cols = f"t.kind AS kind, t.department AS department, t.severity AS severity, {q.local_day('t.created_at')} AS day"
+    cols = (
+        "t.kind AS kind, t.department AS department, t.severity AS severity, "
+        f"{q.day_of(q.month_ms('t.created_at'))} AS day"
+    )
     parts = [
         "SELECT 'kind' AS dim, kind AS k, count(*) AS n FROM m GROUP BY kind",
         "SELECT 'department', department, count(*) FROM m GROUP BY department",
         "SELECT 'severity', severity, count(*) FROM m WHERE kind = 'complaint' GROUP BY severity",
         "SELECT 'day', CAST(day AS TEXT), count(*) FROM m GROUP BY day",
     ]
-    inner = f"SELECT {cols} FROM ticket AS t WHERE {_month_tickets(building)}"
-    return f"WITH m AS MATERIALIZED ({inner}) " + " UNION ALL ".join(parts)
-
-
-def _coalesce_least(a: str, b: str) -> str:
-    return f"CASE WHEN {a} IS NULL THEN {b} WHEN {b} IS NULL THEN {a} WHEN {a} < {b} THEN {a} ELSE {b} END"
+    return f"WITH m AS MATERIALIZED ({_month_ticket_rows(q, cols, building)}) " + " UNION ALL ".join(parts)
 
 
 def _state(due: str, met: str, ended: str, paused: str | None) -> str:
@@ -242,9 +270,12 @@ def _first(q: Sql, condition: str) -> str:
 
 
 def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
-    """The CTEs `f` (one row per ticket opened in the month, its events folded) and `g` (f plus the state of its
-    answer and resolution targets and the seconds to first response and to resolution), shared by
-    `compliance_sql` and `percentile_sql`.
+    """The CTE chain ending in `g`: one row per ticket opened in the month with the state of its answer and
+    resolution targets, the seconds to first response and to resolution, and its callbacks.
+
+    `mt` the month's tickets → `ev` their events folded per ticket (walked in ticket order through the
+    (ticket_id, seq) index, so grouping needs no sort) → `f` both, with when the severity was set → `d` the due
+    times → `g` the states. Each is MATERIALIZED so an expression is computed once per ticket, not once per use.
 
     Which targets (services.targets): the answer target is the reply for a help request or a written inquiry, the
     clear answer for a major complaint, the supervisor told for an important one, the follow-up for minor complaints
@@ -255,38 +286,23 @@ def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
     informed = q.json_text("e.data", "informed")
     outcome = q.json_text("e.data", "outcome")
     responses = ", ".join(_quote(k) for k in RESPONSE_EVENTS)
-    group = "t.id"
-    if q.pg:  # PostgreSQL wants every selected ticket column grouped (t.id alone is enough on SQLite)
-        group += (
-            ", t.kind, t.severity, t.written, t.status, t.satisfaction, t.callback_result, t.created_at, t.done_at, "
-            "t.closed_at, t.paused_seconds, t.paused_since, t.resident_deadline, t.callback_due_at"
-        )
+    mt = _month_ticket_rows(q, "t.id AS id", building)
     firsts = (
         ("response_s", f"e.kind IN ({responses})"),
         ("replied_s", "e.kind = 'replied'"),
         ("first_done_s", "e.status IN ('done', 'closed') AND e.kind <> 'created'"),
         ("followed_s", "e.kind = 'followed_up'"),
         ("supervisor_s", f"e.kind IN ('informed', 'escalated') AND {informed} IN ('supervisor', 'manager')"),
-        ("callback_s", f"e.kind = 'callback' AND {outcome} = 'reached' AND e.at >= t.done_at"),
     )
-    f = (
-        "SELECT t.id AS id, t.kind AS kind, t.severity AS severity, "
-        "CASE WHEN t.written = TRUE THEN 1 ELSE 0 END AS written, t.status AS status, "
-        "t.satisfaction AS satisfaction, t.callback_result AS callback_result, "
-        f"{q.epoch('t.created_at')} AS created_s, "
-        f"CASE WHEN t.status IN ('cancelled', 'merged') THEN NULL ELSE {q.epoch('t.done_at')} END AS done_s, "
-        f"CASE WHEN t.status IN ('closed', 'cancelled', 'merged') THEN {q.epoch('t.closed_at')} END AS ended_s, "
-        "t.paused_seconds AS paused_s, CASE WHEN t.paused_since IS NOT NULL THEN 1 ELSE 0 END AS paused_now, "
-        f"{q.epoch('t.resident_deadline')} AS deadline_s, {q.epoch('t.callback_due_at')} AS callback_due_s, "
+    ev = (
+        "SELECT e.ticket_id AS ticket_id, "
         + ", ".join(f"{_first(q, cond)} AS {name}" for name, cond in firsts)
         + f", MAX(CASE WHEN e.kind = 'escalated' AND {sev} <> '' THEN 1 ELSE 0 END) AS reclassified, "
         + ", ".join(
             f"SUM(CASE WHEN e.kind = 'callback' AND {outcome} = '{o}' THEN 1 ELSE 0 END) AS cb_{o}"
             for o in CALLBACK_OUTCOMES
         )
-        + " "
-        f"FROM ticket AS t JOIN ticketevent AS e ON e.ticket_id = t.id WHERE {_month_tickets(building)} "
-        f"GROUP BY {group}"
+        + " FROM ticketevent AS e WHERE e.ticket_id IN (SELECT id FROM mt) GROUP BY e.ticket_id"
     )
 
     def sev_of(alias: str) -> str:
@@ -296,101 +312,119 @@ def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
     # (an escalation to the severity it already has changes nothing), or the first escalation to it after the last
     # event that gave it another one.
     since = (
-        "CASE WHEN f0.reclassified = 0 THEN f0.created_s ELSE COALESCE(("
-        f"SELECT {q.epoch('MIN(e2.at)')} FROM ticketevent AS e2 WHERE e2.ticket_id = f0.id "
-        f"AND e2.kind IN ('created', 'escalated') AND {sev_of('e2')} = f0.severity AND e2.seq > COALESCE(("
-        "SELECT MAX(e3.seq) FROM ticketevent AS e3 WHERE e3.ticket_id = f0.id "
-        f"AND e3.kind IN ('created', 'escalated') AND {sev_of('e3')} <> '' AND {sev_of('e3')} <> f0.severity), 0)"
-        "), f0.created_s) END"
+        "CASE WHEN ev.reclassified = 0 THEN NULL ELSE ("
+        f"SELECT {q.epoch('MIN(e2.at)')} FROM ticketevent AS e2 WHERE e2.ticket_id = t.id "
+        f"AND e2.kind IN ('created', 'escalated') AND {sev_of('e2')} = t.severity AND e2.seq > COALESCE(("
+        "SELECT MAX(e3.seq) FROM ticketevent AS e3 WHERE e3.ticket_id = t.id "
+        f"AND e3.kind IN ('created', 'escalated') AND {sev_of('e3')} <> '' AND {sev_of('e3')} <> t.severity), 0)"
+        ") END"
+    )
+    # The callback target is met by the first callback that reached the resident after the standing completion.
+    callback = (
+        "CASE WHEN ev.cb_reached = 0 OR t.done_at IS NULL THEN NULL ELSE ("
+        f"SELECT {q.epoch('MIN(e4.at)')} FROM ticketevent AS e4 WHERE e4.ticket_id = t.id AND e4.kind = 'callback' "
+        f"AND {q.json_text('e4.data', 'outcome')} = 'reached' AND e4.at >= t.done_at) END"
+    )
+    created = q.epoch("t.created_at")
+    # ev drives (one row per ticket, in ticket order); each ticket is then one primary-key look-up.
+    f = (
+        "SELECT t.id AS id, t.kind AS kind, t.severity AS severity, "
+        "CASE WHEN t.written = TRUE THEN 1 ELSE 0 END AS written, t.status AS status, t.satisfaction AS satisfaction, "
+        f"t.callback_result AS callback_result, {created} AS created_s, "
+        f"CASE WHEN t.status IN ('cancelled', 'merged') THEN NULL ELSE {q.epoch('t.done_at')} END AS done_s, "
+        f"CASE WHEN t.status IN ('closed', 'cancelled', 'merged') THEN {q.epoch('t.closed_at')} END AS ended_s, "
+        "t.paused_seconds AS paused_s, CASE WHEN t.paused_since IS NOT NULL THEN 1 ELSE 0 END AS paused_now, "
+        f"{q.epoch('t.resident_deadline')} AS deadline_s, {q.epoch('t.callback_due_at')} AS callback_due_s, "
+        + ", ".join(f"ev.{name} AS {name}" for name, _ in firsts)
+        + ", "
+        + ", ".join(f"ev.cb_{o} AS cb_{o}" for o in CALLBACK_OUTCOMES)
+        + f", COALESCE({since}, {created}) AS since_s, {callback} AS callback_s "
+        "FROM ev CROSS JOIN ticket AS t WHERE t.id = ev.ticket_id"
     )
     answer_due = (
         "CASE "
-        f"WHEN f1.kind = 'help' THEN f1.created_s + {int(tg('help_request_reply_minutes') * 60)} "
-        f"WHEN f1.kind = 'inquiry' AND f1.written = 1 THEN f1.created_s + {int(tg('written_inquiry_reply_days') * day)} "
-        "WHEN f1.kind = 'complaint' AND f1.severity = 'major' "
-        f"THEN f1.since_s + {int(tg('major_complaint_answer_days') * day)} "
-        "WHEN f1.kind = 'complaint' AND f1.severity = 'important' "
-        f"THEN f1.since_s + {int(tg('important_complaint_supervisor_minutes') * 60)} "
-        f"WHEN f1.kind IN ('complaint', 'repair') THEN f1.created_s + {int(tg('follow_up_days') * day)} "
+        f"WHEN f.kind = 'help' THEN f.created_s + {int(tg('help_request_reply_minutes') * 60)} "
+        f"WHEN f.kind = 'inquiry' AND f.written = 1 THEN f.created_s + {int(tg('written_inquiry_reply_days') * day)} "
+        "WHEN f.kind = 'complaint' AND f.severity = 'major' "
+        f"THEN f.since_s + {int(tg('major_complaint_answer_days') * day)} "
+        "WHEN f.kind = 'complaint' AND f.severity = 'important' "
+        f"THEN f.since_s + {int(tg('important_complaint_supervisor_minutes') * 60)} "
+        f"WHEN f.kind IN ('complaint', 'repair') THEN f.created_s + {int(tg('follow_up_days') * day)} "
         "END"
     )
     # services.targets: a reply is met by the reply, or failing that the first completion; so is the follow-up.
     answer_met = (
-        "CASE WHEN f1.kind = 'complaint' AND f1.severity = 'important' THEN f1.supervisor_s "
-        "WHEN f1.kind IN ('help', 'inquiry') OR f1.kind = 'complaint' AND f1.severity = 'major' "
-        "THEN COALESCE(f1.replied_s, f1.first_done_s) ELSE COALESCE(f1.followed_s, f1.first_done_s) END"
+        "CASE WHEN f.kind = 'complaint' AND f.severity = 'important' THEN f.supervisor_s "
+        "WHEN f.kind IN ('help', 'inquiry') OR f.kind = 'complaint' AND f.severity = 'major' "
+        "THEN COALESCE(f.replied_s, f.first_done_s) ELSE COALESCE(f.followed_s, f.first_done_s) END"
     )
     resolve_due = (
-        "CASE WHEN f1.kind <> 'complaint' THEN NULL "
-        f"WHEN f1.severity = 'major' THEN f1.since_s + {int(tg('major_complaint_resolve_days') * day)} + f1.paused_s "
-        "WHEN f1.severity = 'important' "
-        f"THEN f1.since_s + {int(tg('important_complaint_resolve_days') * day)} + f1.paused_s "
-        "WHEN f1.deadline_s IS NOT NULL THEN f1.deadline_s + f1.paused_s "
-        f"ELSE f1.since_s + {int(tg('minor_complaint_resolve_days') * day)} + f1.paused_s END"
+        "CASE WHEN f.kind <> 'complaint' THEN NULL "
+        f"WHEN f.severity = 'major' THEN f.since_s + {int(tg('major_complaint_resolve_days') * day)} + f.paused_s "
+        "WHEN f.severity = 'important' "
+        f"THEN f.since_s + {int(tg('important_complaint_resolve_days') * day)} + f.paused_s "
+        "WHEN f.deadline_s IS NOT NULL THEN f.deadline_s + f.paused_s "
+        f"ELSE f.since_s + {int(tg('minor_complaint_resolve_days') * day)} + f.paused_s END"
     )
-    due = (
-        f"SELECT f1.*, {answer_due} AS answer_due_s, {answer_met} AS answer_met_s, {resolve_due} AS resolve_due_s "
-        f"FROM (SELECT f0.*, {since} AS since_s FROM f AS f0) AS f1"
-    )
+    d = f"SELECT f.*, {answer_due} AS answer_due_s, {answer_met} AS answer_met_s, {resolve_due} AS resolve_due_s FROM f"
     g = (
-        f"SELECT f2.*, {_state('f2.answer_due_s', 'f2.answer_met_s', 'f2.ended_s', None)} AS answer_state, "
-        f"{_state('f2.resolve_due_s', 'f2.done_s', 'f2.ended_s', 'f2.paused_now')} AS resolve_state, "
-        "f2.response_s - f2.created_s AS response_secs, "
-        "CASE WHEN f2.status IN ('done', 'closed') THEN f2.done_s - f2.created_s END AS resolution_secs "
-        f"FROM ({due}) AS f2"
+        f"SELECT d.*, {_state('d.answer_due_s', 'd.answer_met_s', 'd.ended_s', None)} AS answer_state, "
+        f"{_state('d.resolve_due_s', 'd.done_s', 'd.ended_s', 'd.paused_now')} AS resolve_state, "
+        "d.response_s - d.created_s AS response_secs, "
+        "CASE WHEN d.status IN ('done', 'closed') THEN d.done_s - d.created_s END AS resolution_secs FROM d"
     )
-    return f"WITH f AS MATERIALIZED ({f}), g AS MATERIALIZED ({g})"
+    ctes = (("mt", mt), ("ev", ev), ("f", f), ("d", d), ("g", g))
+    return "WITH " + ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes)
 
 
-def compliance_sql(q: Sql, settings: Settings, building: str | None) -> str:
-    """Per (kind, severity): tickets, each target state of the answer and resolution targets, callbacks needed,
-    reached and on time, attempts by outcome, satisfaction 1-5."""
-    cols = ["g.kind AS kind", "g.severity AS severity", "count(*) AS tickets"]
+def _aggregates() -> list[tuple[str, str]]:
+    """(column, expression over g) of the per-(kind, severity) figures."""
+    out = [("tickets", "count(*)")]
     for name in ("answer", "resolve"):
         for state in TARGET_STATES:
-            cols.append(f"SUM(CASE WHEN g.{name}_state = '{state}' THEN 1 ELSE 0 END) AS {name}_{state}")
+            out.append((f"{name}_{state}", f"SUM(CASE WHEN g.{name}_state = '{state}' THEN 1 ELSE 0 END)"))
     needs = "g.kind IN ('repair', 'complaint') AND g.done_s IS NOT NULL"
-    cols += [
-        f"SUM(CASE WHEN {needs} THEN 1 ELSE 0 END) AS callback_needed",
-        f"SUM(CASE WHEN {needs} AND g.callback_s IS NOT NULL THEN 1 ELSE 0 END) AS callback_done",
-        f"SUM(CASE WHEN {needs} AND g.callback_s IS NOT NULL AND g.callback_s <= g.callback_due_s "
-        "THEN 1 ELSE 0 END) AS callback_on_time",
-        *(f"SUM(g.cb_{o}) AS attempts_{o}" for o in CALLBACK_OUTCOMES),
+    out += [
+        ("callback_needed", f"SUM(CASE WHEN {needs} THEN 1 ELSE 0 END)"),
+        ("callback_done", f"SUM(CASE WHEN {needs} AND g.callback_s IS NOT NULL THEN 1 ELSE 0 END)"),
+        (
+            "callback_on_time",
+            f"SUM(CASE WHEN {needs} AND g.callback_s IS NOT NULL AND g.callback_s <= g.callback_due_s "
+            "THEN 1 ELSE 0 END)",
+        ),
+        *((f"attempts_{o}", f"SUM(g.cb_{o})") for o in CALLBACK_OUTCOMES),
         *(
-            f"SUM(CASE WHEN g.callback_result = 'reached' AND g.satisfaction = {n} THEN 1 ELSE 0 END) AS sat_{n}"
+            (f"sat_{n}", f"SUM(CASE WHEN g.callback_result = 'reached' AND g.satisfaction = {n} THEN 1 ELSE 0 END)")
             for n in SATISFACTION
         ),
     ]
-    return (
-        f"{ticket_facts_sql(q, settings, building)} SELECT {', '.join(cols)} FROM g "
-        "GROUP BY g.kind, g.severity ORDER BY g.kind, g.severity"
-    )
+    return out
 
 
-def percentile_sql(q: Sql, settings: Settings, building: str | None) -> str:
-    """(metric, kind, severity, rank, n, seconds) around the median and the 90th percentile of the time to first
-    response and to resolution, per (kind, severity) and for all tickets (kind '*'): the one or two sorted values
-    each quantile lies between (linear interpolation, as PERCENTILE.INC in a spreadsheet). Only these rows leave
-    the database."""
-    source = (
-        "SELECT 'response' AS metric, g.kind AS kind, g.severity AS severity, g.response_secs AS v FROM g "
-        "WHERE g.response_secs IS NOT NULL "
-        "UNION ALL SELECT 'response', '*', '', g.response_secs FROM g WHERE g.response_secs IS NOT NULL "
-        "UNION ALL SELECT 'resolution', g.kind, g.severity, g.resolution_secs FROM g WHERE g.resolution_secs IS NOT NULL "
-        "UNION ALL SELECT 'resolution', '*', '', g.resolution_secs FROM g WHERE g.resolution_secs IS NOT NULL"
+AGGREGATE_COLUMNS = tuple(name for name, _ in _aggregates())
+
+
+def targets_sql(q: Sql, settings: Settings, building: str | None) -> str:
+    """Targets and callbacks in one pass over the month's tickets. Rows of two parts, one column layout:
+    - part 'agg', per (kind, severity): tickets, each state of the answer and resolution targets, callbacks needed,
+      reached and on time, attempts by outcome, satisfaction 1-5 (AGGREGATE_COLUMNS; the two seconds NULL);
+    - part 'secs', per ticket with a first response or a resolution: its kind, severity, seconds to first response
+      and to resolution (the aggregates NULL). The service sorts these two numbers per group for the median and
+      the 90th percentile: a window-function pass over them cost SQLite five times what fetching them does.
+    """
+    aggs = _aggregates()
+    agg = (
+        "SELECT 'agg' AS part, g.kind AS kind, g.severity AS severity, NULL AS response_secs, "
+        "NULL AS resolution_secs, "
+        + ", ".join(f"{expr} AS {name}" for name, expr in aggs)
+        + " FROM g GROUP BY g.kind, g.severity"
     )
-    ranked = (
-        "SELECT metric, kind, severity, v, ROW_NUMBER() OVER (PARTITION BY metric, kind, severity ORDER BY v) AS rn, "
-        f"COUNT(*) OVER (PARTITION BY metric, kind, severity) AS n FROM ({source}) AS s"
+    secs = (
+        "SELECT 'secs', g.kind, g.severity, g.response_secs, g.resolution_secs, "
+        + ", ".join("NULL" for _ in aggs)
+        + " FROM g WHERE g.response_secs IS NOT NULL OR g.resolution_secs IS NOT NULL"
     )
-    wanted = " OR ".join(
-        f"r.rn = (r.n - 1) * {num} / {den} + 1 OR r.rn = (r.n - 1) * {num} / {den} + 2"
-        for num, den in QUANTILES.values()
-    )
-    return (
-        f"{ticket_facts_sql(q, settings, building)} SELECT r.metric, r.kind, r.severity, r.rn, r.n, r.v "
-        f"FROM ({ranked}) AS r WHERE {wanted} ORDER BY r.metric, r.kind, r.severity, r.rn"
-    )
+    return f"{ticket_facts_sql(q, settings, building)} {agg} UNION ALL {secs}"
 
 
 def overdue_sql(building: str | None, *, count: bool) -> str:
@@ -405,40 +439,80 @@ def overdue_sql(building: str | None, *, count: bool) -> str:
 
 
 def recurring_sql(q: Sql, building: str | None) -> str:
-    """Recurring problems: units (≥ :unit_min calls of one category), risers and buildings (≥ :riser_min /
-    :building_min calls from at least two units), each with its first :listed calls (oldest first) and the ticket
-    each call is on, if any."""
-    cols = (
-        "c.id AS id, COALESCE(c.original_id, c.id) AS root_id, c.called_at AS called_at, c.category AS category, "
-        "c.unit_key AS unit_key, c.unit_text AS unit_text, c.caller AS caller, c.content AS content, "
-        f"{q.riser('c.unit_key')} AS riser, {q.building('c.unit_key')} AS building"
+    """Recurring problems: a unit with ≥ :unit_min calls of one category in the month, a riser or a building with
+    ≥ :riser_min / :building_min from at least two units; the :limit biggest of each level, each with its first
+    :listed calls (oldest first) and the ticket each call is on, if any.
+
+    `u` counts the month's calls per (unit, category) in one sorted pass; `keys` works out each distinct unit's
+    riser and building once; risers and buildings are sums over `u`. The listed calls are then looked up per
+    member unit that has calls of the category (from `u`) through the (site_id, unit_key, id) index, the id kept between the month's first and last call
+    id (`span`: exact, since those bound every call of the month), and joined back to `call` by primary key."""
+    month = "c.site_id = :site AND c.called_at >= :start AND c.called_at < :end"
+    span = f'SELECT MIN(c.id) AS lo, MAX(c.id) AS hi FROM "call" AS c WHERE {month}'
+    u = (
+        "SELECT unit_key, category, count(*) AS n, MIN(called_at) AS first_at FROM ("
+        + _current_calls(
+            q, building, "c.unit_key AS unit_key, c.category AS category, c.called_at AS called_at", placed=True
+        )
+        + ") AS c0 GROUP BY unit_key, category"
+    )
+    keys = (
+        f"SELECT unit_key, {q.riser('unit_key')} AS riser, {q.building('unit_key')} AS building "
+        "FROM (SELECT DISTINCT unit_key FROM u) AS k0"
+    )
+    u3 = (
+        "SELECT u.unit_key, u.category, u.n, u.first_at, keys.riser, keys.building FROM u "
+        "JOIN keys ON keys.unit_key = u.unit_key"
     )
     groups = (
-        "SELECT 'unit' AS level, unit_key AS k, category, count(*) AS n, 1 AS units FROM m "
-        "GROUP BY unit_key, category HAVING count(*) >= :unit_min "
-        "UNION ALL SELECT 'riser', riser, category, count(*), count(DISTINCT unit_key) FROM m WHERE riser IS NOT NULL "
-        "GROUP BY riser, category HAVING count(*) >= :riser_min AND count(DISTINCT unit_key) >= 2 "
-        "UNION ALL SELECT 'building', building, category, count(*), count(DISTINCT unit_key) FROM m "
-        "WHERE building IS NOT NULL GROUP BY building, category "
-        "HAVING count(*) >= :building_min AND count(DISTINCT unit_key) >= 2"
+        "SELECT 'unit' AS level, unit_key AS k, category, n, 1 AS units FROM u3 WHERE n >= :unit_min "
+        "UNION ALL SELECT 'riser', riser, category, SUM(n), count(*) FROM u3 WHERE riser IS NOT NULL "
+        "GROUP BY riser, category HAVING SUM(n) >= :riser_min AND count(*) >= 2 "
+        "UNION ALL SELECT 'building', building, category, SUM(n), count(*) FROM u3 WHERE building IS NOT NULL "
+        "GROUP BY building, category HAVING SUM(n) >= :building_min AND count(*) >= 2"
     )
-    joined = " UNION ALL ".join(
-        f"SELECT g.level, g.k, g.category, g.n, g.units, m.id, m.root_id, m.called_at, m.unit_text, m.caller, "
-        f"m.content FROM g JOIN m ON m.{col} = g.k AND m.category = g.category WHERE g.level = '{level}'"
-        for level, col in (("unit", "unit_key"), ("riser", "riser"), ("building", "building"))
+    top = (
+        "SELECT level, k, category, n, units FROM (SELECT g.*, ROW_NUMBER() OVER (PARTITION BY level "
+        "ORDER BY n DESC, k, category) AS pos FROM g) AS ranked WHERE pos <= :limit"
     )
-    ranked = (
-        "SELECT x.*, ROW_NUMBER() OVER (PARTITION BY x.level, x.k, x.category ORDER BY x.called_at, x.id) AS rn "
-        f"FROM ({joined}) AS x"
+    # The first :listed calls of a riser or a building come from the :listed units whose first call of that
+    # category came earliest (each of those units has a call at least as early), ties included: only they are
+    # looked up, however many units the building has.
+    members = "SELECT level, k, category, n, units, k AS unit_key FROM top WHERE level = 'unit' " + "".join(
+        f"UNION ALL SELECT level, k, category, n, units, unit_key FROM (SELECT top.level, top.k, top.category, "
+        "top.n, top.units, u3.unit_key, RANK() OVER (PARTITION BY top.k, top.category ORDER BY u3.first_at) AS pos "
+        f"FROM u3 CROSS JOIN top WHERE top.k = u3.{level} AND top.category = u3.category AND top.level = '{level}') "
+        "AS p "
+        "WHERE pos <= :listed "
+        for level in ("riser", "building")
+    )
+    calls = (
+        "SELECT mb.level, mb.k, mb.category, mb.n, mb.units, c.id AS id, "
+        "ROW_NUMBER() OVER (PARTITION BY mb.level, mb.k, mb.category ORDER BY c.called_at, c.id) AS rn "
+        'FROM mb CROSS JOIN span CROSS JOIN "call" AS c WHERE c.site_id = :site AND c.unit_key = mb.unit_key '
+        f"AND c.id >= span.lo AND c.id <= span.hi AND c.category = mb.category "
+        f"AND {q.no_index('c.called_at')} >= :start AND {q.no_index('c.called_at')} < :end "
+        'AND NOT EXISTS (SELECT 1 FROM "call" AS n WHERE n.amends_id = c.id)'
     )
     ticket = (
         "(SELECT MIN(t.number) FROM ticketcall AS tc JOIN ticket AS t ON t.id = tc.ticket_id "
-        "WHERE tc.site_id = :site AND tc.call_id = r.root_id)"
+        "WHERE tc.site_id = :site AND tc.call_id = COALESCE(c.original_id, c.id))"
+    )
+    ctes = (
+        ("span", span),
+        ("u", u),
+        ("keys", keys),
+        ("u3", u3),
+        ("g", groups),
+        ("top", top),
+        ("mb", members),
+        ("r", calls),
     )
     return (
-        f"WITH m AS MATERIALIZED ({_current_calls(q, building, cols, placed=True)}), g AS MATERIALIZED ({groups}) "
-        f"SELECT r.level, r.k, r.category, r.n, r.units, r.id, r.called_at, r.unit_text, r.caller, r.content, "
-        f"{ticket} AS ticket FROM ({ranked}) AS r WHERE r.rn <= :listed "
+        "WITH "
+        + ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes)
+        + " SELECT r.level, r.k, r.category, r.n, r.units, c.id, c.called_at, c.unit_text, c.caller, c.content, "
+        f'{ticket} AS ticket FROM r CROSS JOIN "call" AS c WHERE c.id = r.id AND r.rn <= :listed '
         "ORDER BY CASE r.level WHEN 'unit' THEN 0 WHEN 'riser' THEN 1 ELSE 2 END, r.n DESC, r.k, r.category, r.rn"
     )
 
@@ -476,8 +550,7 @@ def all_statements(q: Sql, settings: Settings, building: str | None) -> Sequence
     return (
         ("calls", calls_sql(q, building)),
         ("tickets", tickets_sql(q, building)),
-        ("compliance", compliance_sql(q, settings, building)),
-        ("percentiles", percentile_sql(q, settings, building)),
+        ("targets", targets_sql(q, settings, building)),
         ("overdue_count", overdue_sql(building, count=True)),
         ("overdue", overdue_sql(building, count=False)),
         ("recurring", recurring_sql(q, building)),
