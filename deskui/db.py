@@ -18,25 +18,71 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
 from sqlmodel import Session
 
 from deskui.config import DEFAULT_DB_PATH
 from deskui.services.errors import DatabaseUnavailable
+from deskui.services.retry import busy_error, is_busy, retry_busy
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
-# synchronous=FULL: with WAL, NORMAL may drop the last commits on a power cut. A front desk writes a few rows a
+# Journal mode. WAL lets readers and one writer work at once, but SQLite builds before 3.51.3 (except the 3.44.6
+# and 3.50.7 backports) have the WAL-reset race (sqlite.org/wal.html): when several connections write and
+# checkpoint at the same moment the WAL can be reset under a writer and the database corrupted. That is exactly
+# several terminals on one file, and Debian 12's Python ships SQLite 3.40.1. Bundling a newer SQLite does not help
+# today: pysqlite3-binary 0.5.4 bundles 3.51.1 and sqlean.py 3.50.4.5 bundles 3.50.4, both still affected; and a
+# second SQLite library in the process would break SQLite's POSIX locks the moment the stdlib one (used here for
+# read-only checks, by `deskui doctor` and by backups) closed the same file. So the decision is made per library:
+#   - a fixed library (3.51.3+, 3.50.7+, 3.44.6+): WAL;
+#   - an affected library: the rollback journal (DELETE). Writers still queue on BEGIN IMMEDIATE and the busy
+#     timeout, COMMIT waits for readers to finish (bounded by the busy timeout, then retried: services.retry);
+#     a front desk writes a few rows a minute, so nobody notices, and there is no WAL to reset.
+# WAL is a property of the file: a database left in WAL by an older deskui is switched back when this connection is
+# the only one; if another terminal keeps it open in WAL, the switch cannot happen and `deskui doctor` says so.
+# synchronous=FULL: NORMAL may drop the last commits on a power cut (with WAL). A front desk writes a few rows a
 # minute, so an fsync per commit costs nothing a person notices, and "nothing is lost" is the promise.
-SQLITE_PRAGMAS = (
-    ("journal_mode", "WAL"),
-    ("foreign_keys", "ON"),
-    ("busy_timeout", str(BUSY_TIMEOUT_MS)),
-    ("recursive_triggers", "ON"),
-    ("synchronous", "FULL"),
-)
+WAL_RESET_FIXED = (3, 51, 3)
+WAL_RESET_BACKPORTS = ((3, 44, 6), (3, 50, 7))
+JOURNAL_SWITCH_TIMEOUT_MS = 250  # leaving WAL needs the file to itself: do not wait the full busy timeout for it
+
+
+def library_version() -> str:
+    """The SQLite library Python's sqlite3 module is linked with (what every connection here uses)."""
+    return sqlite3.sqlite_version
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in version.split(".") if p.isdigit())
+
+
+def wal_reset_affected(version: str | None = None) -> bool:
+    """True for SQLite builds with the WAL-reset race: before 3.51.3, except 3.44.6+ and 3.50.7+ of their lines."""
+    v = version_tuple(version or library_version())
+    if v >= WAL_RESET_FIXED:
+        return False
+    return not any(v[:2] == fixed[:2] and v >= fixed for fixed in WAL_RESET_BACKPORTS)
+
+
+def sqlite_journal_mode(version: str | None = None) -> str:
+    """WAL where the SQLite library is free of the WAL-reset race, the rollback journal (DELETE) where it is not."""
+    return "DELETE" if wal_reset_affected(version) else "WAL"
+
+
+def sqlite_pragmas(version: str | None = None) -> tuple[tuple[str, str], ...]:
+    """The PRAGMAs every connection gets, for this SQLite library (or `version`)."""
+    return (
+        ("journal_mode", sqlite_journal_mode(version)),
+        ("foreign_keys", "ON"),
+        ("busy_timeout", str(BUSY_TIMEOUT_MS)),
+        ("recursive_triggers", "ON"),
+        ("synchronous", "FULL"),
+    )
+
+
+SQLITE_PRAGMAS = sqlite_pragmas()
 
 
 def resolve_url(value: str | os.PathLike[str] | None) -> str:
@@ -84,23 +130,64 @@ def check_sqlite_file(path: Path) -> None:
         raise DatabaseUnavailable(f"{path} is damaged ({row[0] if row else 'no answer'}); the file was left untouched")
 
 
-def _prepare_sqlite_file(path: Path) -> None:
+def _prepare_sqlite_file(path: Path, *, private: bool = True) -> None:
     check_sqlite_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         # Residents' phone numbers live here: readable by the owner only.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+    if private:
+        make_private(path)
 
 
-def _install_sqlite_hooks(engine: Engine) -> None:
+def make_private(path: Path) -> None:
+    """Take read and write away from other OS users on the database and its -wal/-shm/-journal.
+
+    SQLite creates -wal, -shm and -journal with exactly the main file's mode (it chmods them after open(), so the
+    process umask has no say): the main file's mode is what keeps them private. A file made 0644 by a copy or an
+    old tool is tightened here (group bits are kept: 0660 is how several OS accounts share one desk). A file this
+    user does not own is left as it is; `deskui doctor` reports it.
+    """
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        target = path.with_name(path.name + suffix)
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+            if mode & 0o007:
+                os.chmod(target, mode & ~0o007)
+        except OSError:
+            continue
+
+
+def _set_journal_mode(cur: sqlite3.Cursor, wanted: str) -> None:
+    """Put the connection (and the file) in `wanted` journal mode, unless another terminal holds it in WAL."""
+    current = str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+    if current == wanted.lower():
+        return
+    cur.execute(f"PRAGMA busy_timeout={JOURNAL_SWITCH_TIMEOUT_MS}")
+    try:
+        cur.execute(f"PRAGMA journal_mode={wanted}")
+    except sqlite3.OperationalError as exc:
+        # Leaving WAL needs the file to itself. Another terminal has it open: carry on in WAL, and let
+        # `deskui doctor` say so (the next start with the file to itself switches).
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+    finally:
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+
+
+def _install_sqlite_hooks(engine: Engine, pragmas: tuple[tuple[str, str], ...]) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
         # Let SQLAlchemy's "begin" event, not the driver, decide how a transaction starts.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        for name, value in SQLITE_PRAGMAS:
-            cur.execute(f"PRAGMA {name}={value}")
+        cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        for name, value in pragmas:
+            if name == "journal_mode":
+                _set_journal_mode(cur, value)
+            else:
+                cur.execute(f"PRAGMA {name}={value}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -110,16 +197,26 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("deskui_write") else "BEGIN"
         conn.exec_driver_sql(mode)
 
+    # A COMMIT that finds readers still on the file (rollback journal) waits the busy timeout and then fails with
+    # "database is locked", leaving the transaction open: issuing COMMIT again is safe, so it is retried.
+    plain_commit = engine.dialect.do_commit
 
-def make_engine(url: str) -> Engine:
+    def do_commit(dbapi_connection: sqlite3.Connection) -> None:
+        retry_busy(lambda: plain_commit(dbapi_connection))
+
+    engine.dialect.do_commit = do_commit  # type: ignore[method-assign]
+
+
+def make_engine(url: str, *, keep_private: bool = True) -> Engine:
+    """`keep_private=False` (the doctor, which only looks): do not tighten a lax file mode."""
     parsed = make_url(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         path = sqlite_path(url)
         if path is not None:
-            _prepare_sqlite_file(path)
+            _prepare_sqlite_file(path, private=keep_private)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000})
-        _install_sqlite_hooks(engine)
+        _install_sqlite_hooks(engine, sqlite_pragmas())
         return engine
     if backend == "postgresql":
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
@@ -146,24 +243,76 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on any exception."""
-        with Session(self._writer, expire_on_commit=False) as session, session.begin():
+        """One write transaction: committed when the block ends, rolled back on any exception.
+
+        The write lock (BEGIN IMMEDIATE on SQLite) is taken before the block runs, with bounded retries
+        (services.retry), so a busy database costs a wait, not an error; COMMIT is retried the same way. A lock
+        error that still escapes becomes DatabaseBusy, a DeskError with a message.
+        """
+        session = retry_busy(self._begin_write)
+        try:
             yield session
+            session.commit()
+        except BaseException as exc:
+            session.rollback()
+            if isinstance(exc, DBAPIError) and is_busy(exc):
+                raise busy_error(exc) from exc
+            raise
+        finally:
+            session.close()
+
+    def _begin_write(self) -> Session:
+        session = Session(self._writer, expire_on_commit=False)
+        try:
+            session.begin()
+            session.connection()  # the "begin" event: BEGIN IMMEDIATE on SQLite
+        except BaseException:
+            session.close()
+            raise
+        return session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
-            yield session
+        try:
+            with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            if is_busy(exc):
+                raise busy_error(exc) from exc
+            raise
 
     def dispose(self) -> None:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and by default upgrade) the database; any failure becomes a DatabaseUnavailable with a clear message."""
+# PostgreSQL: one writer of a kind per site at a time, as SQLite's BEGIN IMMEDIATE gives for every writer. A
+# transaction-scoped advisory lock (released at COMMIT/ROLLBACK, after the commit is visible) taken first thing in
+# the transaction means:
+#   - ids from a sequence commit in id order, so a screen polling "the newest id" (calls.list(limit=1),
+#     tickets.last_change_marker / changes_since) never steps past a row that commits a moment later with a
+#     lower id (without it, a ticket change committed late by one terminal is never shown by another);
+#   - two terminals acting on the same record read it one after the other: the second sees the first's version
+#     and is told "changed by …" instead of failing on a unique index (ticketevent (ticket_id, seq),
+#     call.amends_id).
+# Keys: (namespace, site id); the namespaces are arbitrary constants private to deskui.
+WRITER_LOCKS = {"tickets": 0x44534B01, "calls": 0x44534B02}
+
+
+def serialize_writers(session: Session, scope: str, site_id: int) -> None:
+    """Inside a write transaction: wait until no other transaction writes `scope` for this site (PostgreSQL;
+    a no-op on SQLite, whose write transactions are already one at a time)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:ns, :site)"), {"ns": WRITER_LOCKS[scope], "site": site_id})
+
+
+def open_database(url: str | None = None, *, migrate: bool = True, keep_private: bool = True) -> Database:
+    """Open (and by default upgrade) the database; any failure becomes a DatabaseUnavailable with a clear message.
+
+    `keep_private`: take read/write away from other OS users on a SQLite file found with a lax mode (see
+    make_private()); only the doctor, which must not change anything, opens without it."""
     resolved = resolve_url(url)
     try:
-        engine = make_engine(resolved)
+        engine = make_engine(resolved, keep_private=keep_private)
         path = sqlite_path(resolved)
         if migrate and path is not None:
             # Before the engine's first connection switches the file to WAL: an unknown schema stays untouched.

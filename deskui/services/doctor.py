@@ -8,29 +8,34 @@ without migrating and a missing SQLite file is not created: the doctor looks, it
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import NamedTuple
 
 from deskui.config import Settings
 from deskui.db import (
-    SQLITE_PRAGMAS,
+    WAL_RESET_BACKPORTS,
+    WAL_RESET_FIXED,
     Database,
     DatabaseUnavailable,
     code_head,
     known_revisions,
+    library_version,
     mask_url,
     open_database,
     resolve_url,
     schema_version,
     sqlite_path,
+    sqlite_pragmas,
+    version_tuple,
+    wal_reset_affected,
 )
 from deskui.i18n import t
 
 # The WAL-reset race (two connections checkpointing and writing at once can corrupt a WAL database) exists from
-# 3.7.0 and is fixed in 3.51.3, with backports to the 3.44 and 3.50 lines.
-WAL_RESET_FIXED = (3, 51, 3)
-WAL_RESET_BACKPORTS = ((3, 44, 6), (3, 50, 7))
+# 3.7.0 and is fixed in 3.51.3, with backports to the 3.44 and 3.50 lines. deskui.db decides the journal mode from
+# it (WAL on a fixed library, the rollback journal on an affected one); the doctor shows the decision and checks
+# that the file really is in that mode.
+__all__ = ["WAL_RESET_BACKPORTS", "WAL_RESET_FIXED", "version_tuple", "wal_reset_affected"]
 _BOOLEAN = {"on": "1", "true": "1", "yes": "1", "off": "0", "false": "0", "no": "0"}
 _SYNCHRONOUS = {"off": "0", "normal": "1", "full": "2", "extra": "3"}
 _WAL_FILES = ("-wal", "-shm")
@@ -43,18 +48,6 @@ class DoctorRow(NamedTuple):
     value: str
     ok: bool | None
     note: str = ""
-
-
-def version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(p) for p in version.split(".") if p.isdigit())
-
-
-def wal_reset_affected(version: str) -> bool:
-    """True for SQLite builds with the WAL-reset race: before 3.51.3, except 3.44.6+ and 3.50.7+ of their lines."""
-    v = version_tuple(version)
-    if v >= WAL_RESET_FIXED:
-        return False
-    return not any(v[:2] == fixed[:2] and v >= fixed for fixed in WAL_RESET_BACKPORTS)
 
 
 def expected_pragma(name: str, value: str) -> str:
@@ -74,7 +67,7 @@ def file_mode_row(path: Path) -> DoctorRow:
 
 
 def sqlite_library_rows() -> list[DoctorRow]:
-    version = sqlite3.sqlite_version
+    version = library_version()
     rows = [DoctorRow(t("SQLite library"), version, True)]
     if wal_reset_affected(version):
         rows.append(
@@ -83,14 +76,15 @@ def sqlite_library_rows() -> list[DoctorRow]:
                 t("affected"),
                 None,
                 t(
-                    "SQLite {version} may corrupt the database when two terminals write at the same moment; "
-                    "fixed in 3.51.3 (backports 3.50.7, 3.44.6)",
+                    "SQLite {version} may corrupt a WAL database when two terminals write at the same moment "
+                    "(fixed in 3.51.3; backports 3.50.7, 3.44.6), so deskui uses the rollback journal (DELETE) "
+                    "instead of WAL: several terminals are safe, commits wait a little longer",
                     version=version,
                 ),
             )
         )
     else:
-        rows.append(DoctorRow(t("WAL-reset race"), t("not affected"), True))
+        rows.append(DoctorRow(t("WAL-reset race"), t("not affected"), True, t("deskui uses WAL")))
     return rows
 
 
@@ -98,11 +92,17 @@ def pragma_rows(db: Database) -> list[DoctorRow]:
     """Each required PRAGMA as read back from a new connection of the engine the app uses."""
     rows = []
     with db.engine.connect() as conn:
-        for name, wanted in SQLITE_PRAGMAS:
+        for name, wanted in sqlite_pragmas():
             actual = conn.exec_driver_sql(f"PRAGMA {name}").scalar()
             shown = str(actual).lower()
             ok = shown == expected_pragma(name, wanted)
             note = "" if ok else t("required {value}", value=wanted)
+            if name == "journal_mode" and not ok and shown == "wal" and wal_reset_affected():
+                note = t(
+                    "required {value}: another terminal keeps this database open in WAL mode, which this SQLite "
+                    "cannot share safely; close every deskui on it and start again",
+                    value=wanted,
+                )
             rows.append(DoctorRow(f"PRAGMA {name}", shown, ok, note))
     return rows
 
@@ -163,7 +163,7 @@ def diagnose(settings: Settings) -> list[DoctorRow]:
     else:
         rows.append(DoctorRow(t("Database"), mask_url(url), True))
     try:
-        db = open_database(url, migrate=False)
+        db = open_database(url, migrate=False, keep_private=False)
     except DatabaseUnavailable as exc:
         rows[-1] = rows[-1]._replace(ok=False, note=str(exc))
         return rows

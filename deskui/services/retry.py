@@ -1,0 +1,145 @@
+"""Bounded retries when the database is busy: several terminals on one SQLite file, or PostgreSQL lock trouble.
+
+Every write transaction on SQLite starts with BEGIN IMMEDIATE, and the connection's busy handler (busy_timeout,
+10 s) already waits for another terminal's write to finish, so "database is locked" is rare. It is still possible:
+a writer that holds the lock longer than the busy timeout (a large import), the rollback journal's COMMIT waiting
+for readers to finish, a hot journal being recovered. `deskui.db.Database` therefore retries the two places where
+a write can meet a lock before any of the caller's work is lost, both safe to repeat:
+
+- taking the write lock (the BEGIN IMMEDIATE that `Database.write()` issues before its block runs), and
+- COMMIT on SQLite (a busy COMMIT leaves the transaction open, so it can simply be issued again);
+
+with exponential backoff, jitter and a cap on attempts and on total time. What is still busy after that reaches
+the person as `DatabaseBusy`, a DeskError with a message ("nothing was saved; try again"), never as a traceback.
+A lock error inside a block (SQLite: a large transaction spilling its cache; PostgreSQL: a deadlock the server
+broke) cannot be retried from here, because the block would have to run again; it becomes `DatabaseBusy` too.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from deskui.i18n import t
+from deskui.services.errors import DeskError
+
+T = TypeVar("T")
+
+# SQLite's messages for SQLITE_BUSY and SQLITE_LOCKED, as the sqlite3 module reports them.
+_SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked", "database schema is locked")
+# PostgreSQL SQLSTATEs worth a retry of a whole transaction: serialization_failure, deadlock_detected,
+# lock_not_available.
+_PG_BUSY = ("40001", "40P01", "55P03")
+
+
+class DatabaseBusy(DeskError):
+    """The database stayed busy (other terminals writing) past every retry; nothing of this action was saved."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long to keep trying: at most `attempts` tries and `deadline` seconds in all, sleeping `first_delay`,
+    then twice as long each time up to `max_delay`, each sleep with up to `jitter` of itself added at random
+    (so two terminals that collided do not collide again in step)."""
+
+    attempts: int = 8
+    first_delay: float = 0.02
+    max_delay: float = 1.0
+    deadline: float = 30.0
+    jitter: float = 0.5
+
+    def delays(self) -> list[float]:
+        out, delay = [], self.first_delay
+        for _ in range(max(0, self.attempts - 1)):
+            out.append(delay)
+            delay = min(self.max_delay, delay * 2)
+        return out
+
+
+DEFAULT_POLICY = RetryPolicy()
+
+
+def is_busy(exc: BaseException) -> bool:
+    """True for "the database is busy or locked" from sqlite3 or psycopg, raw or wrapped by SQLAlchemy."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlite3.OperationalError) and str(current).strip().lower().startswith(_SQLITE_BUSY):
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate in _PG_BUSY:
+            return True
+        orig = getattr(current, "orig", None)  # sqlalchemy.exc.DBAPIError wraps the driver's exception
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return False
+
+
+def busy_error(exc: BaseException | None = None, *, waited: float | None = None) -> DatabaseBusy:
+    """The message a person sees when the database stayed busy."""
+    if waited is not None:
+        message = t(
+            "The database stayed busy for {seconds} s (other terminals writing); nothing was saved. Try again.",
+            seconds=f"{waited:.0f}",
+        )
+    else:
+        message = t("The database was busy (other terminals writing); nothing was saved. Try again.")
+    error = DatabaseBusy(message)
+    if exc is not None:
+        error.__cause__ = exc
+    return error
+
+
+def retry_busy(
+    action: Callable[[], T],
+    policy: RetryPolicy = DEFAULT_POLICY,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+    on_retry: Callable[[int, BaseException], None] | None = None,
+) -> T:
+    """`action()`, tried again while it fails with a busy/locked error, within the policy's bounds.
+
+    `action` must be safe to repeat (it is only used for taking the write lock and for COMMIT). When the bounds
+    run out the last error becomes DatabaseBusy; any other error goes straight through.
+    """
+    started = clock()
+    delays = policy.delays()
+    attempt = 0
+    while True:
+        try:
+            return action()
+        except Exception as exc:
+            if not is_busy(exc):
+                raise
+            waited = clock() - started
+            if attempt >= len(delays) or waited >= policy.deadline:
+                raise busy_error(exc, waited=waited) from exc
+            delay = delays[attempt] * (1 + policy.jitter * random.random())
+            delay = min(delay, max(0.0, policy.deadline - waited))
+            attempt += 1
+            if on_retry is not None:
+                on_retry(attempt, exc)
+            sleep(delay)
+
+
+def retrying(policy: RetryPolicy = DEFAULT_POLICY) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """Decorator form of retry_busy for a function that is one whole transaction (safe to run again)."""
+
+    def wrap(fn: Callable[..., T]) -> Callable[..., T]:
+        def run(*args: object, **kwargs: object) -> T:
+            return retry_busy(lambda: fn(*args, **kwargs), policy)
+
+        run.__name__ = getattr(fn, "__name__", "run")
+        run.__doc__ = fn.__doc__
+        run.__wrapped__ = fn  # type: ignore[attr-defined]
+        return run
+
+    return wrap
+
+
+__all__ = ["DEFAULT_POLICY", "DatabaseBusy", "RetryPolicy", "busy_error", "is_busy", "retry_busy", "retrying"]
