@@ -31,7 +31,7 @@ from sqlmodel import Session
 
 from deskui.clock import Clock
 from deskui.config import Settings
-from deskui.db import Database
+from deskui.db import Database, serialize_writers
 from deskui.i18n import N_, t
 from deskui.models import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
 from deskui.services import search as idx
@@ -484,6 +484,7 @@ class TicketService:
     def recount(self) -> None:
         """Rebuild the queue counts from the tickets themselves (after a bulk load; `ticketcount` is derived)."""
         with self.db.write() as s:
+            serialize_writers(s, "tickets", self.site_id)
             s.execute(delete(_N).where(_N.c.site_id == self.site_id))
             grouped = (
                 select(_T.c.site_id, _T.c.status, _T.c.department, func.count())
@@ -502,6 +503,7 @@ class TicketService:
     ) -> TicketInfo:
         """One action: lock, compare versions, check the rule, append the event(s) `build` makes, save the row."""
         with self.db.write() as s:
+            serialize_writers(s, "tickets", self.site_id)  # PostgreSQL: before reading the version (db.py)
             row = self._row(s, ref)
             events = self._events(s, row.id)
             if row.version != version:
@@ -694,6 +696,7 @@ class TicketService:
         resident_id = self._resident(first, caller, phone)
         now = self.clock.now().replace(microsecond=0)  # kept to the second, like the call log
         with self.db.write() as s:
+            serialize_writers(s, "tickets", self.site_id)
             self._refuse_linked(s, [c.root_id for c in calls], kind)
             number = self._next_number(s, kind, now)
             created = {
