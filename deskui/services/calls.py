@@ -26,7 +26,7 @@ from sqlmodel import Session
 
 from deskui.clock import Clock
 from deskui.config import Choice, Settings
-from deskui.db import Database
+from deskui.db import Database, serialize_writers
 from deskui.i18n import t
 from deskui.models import Call, CallDraft, Unit
 from deskui.services import search as idx
@@ -723,6 +723,7 @@ class CallService:
         token = self._token(client_token)
         checked = data if isinstance(data, CheckedCall) else self.check(data)
         with self.db.write() as s:
+            serialize_writers(s, "calls", self.site_id)  # PostgreSQL: ids commit in order (db.py)
             if token is not None:
                 existing = self._by_token(s, token)
                 if existing is not None:
@@ -742,6 +743,7 @@ class CallService:
         token = self._token(client_token)
         checked = self.check(data)
         with self.db.write() as s:
+            serialize_writers(s, "calls", self.site_id)  # PostgreSQL: one correction wins, the other is told
             if token is not None:
                 existing = self._by_token(s, token)
                 if existing is not None:
@@ -1182,6 +1184,7 @@ class CallService:
             return []
         now = self.clock.now()
         with self.db.write() as s:
+            serialize_writers(s, "calls", self.site_id)
             keys = sorted({c.unit_key for c in calls if c.unit_key})
             unit_ids: dict[str, int] = {}
             for i in range(0, len(keys), _CHUNK):
