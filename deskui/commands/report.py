@@ -1,0 +1,190 @@
+"""`deskui report monthly [--month YYYY-MM] [--building B] [--format table|json|xlsx] [--output FILE]`.
+
+The same numbers as the Reports screen: Rich tables for people, JSON with every figure (keys documented in
+services.reports_export), an XLSX workbook with one sheet per section and charts (formula-safe cells).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskui.cli import err, fail, out, state
+from deskui.i18n import N_, t
+
+if TYPE_CHECKING:
+    from deskui.config import Settings
+    from deskui.services.reports import MonthlyReport
+
+group = typer.Typer(help="Monthly summary and analysis (月度汇总分析).", no_args_is_help=True)
+
+
+@group.command("monthly")
+def monthly(
+    ctx: typer.Context,
+    month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; default last month (site time).")] = None,
+    building: Annotated[str | None, typer.Option("--building", help="Only this building (3, 3栋).")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (xlsx: required).")] = None,
+) -> None:
+    """Calls, tickets, targets, callbacks, recurring problems and handover quality of one month."""
+    from deskui.services import reports_export
+    from deskui.services.reports import ReportService
+
+    fmt = fmt.strip().lower()
+    if fmt not in reports_export.FORMATS:
+        fail(t("Unknown report format {fmt!r}; use table, json or xlsx", fmt=fmt))
+    if fmt == "xlsx" and output is None:
+        fail(t("An xlsx export needs --output FILE.xlsx"))
+    services = state(ctx).services()
+    report = ReportService.of(services).monthly(month, building)
+    if fmt == "table":
+        print_tables(report, services.settings)
+        return
+    reports_export.export(report, fmt, services.settings, output=output, stdout=sys.stdout)
+    if output is not None:
+        err.print(t("Report of {month} written to {file}", month=report.month, file=str(output)), markup=False)
+
+
+def print_tables(report: MonthlyReport, settings: Settings) -> None:
+    """Every section as Rich tables; user text (units, callers, content) as plain Text."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskui.services.reports import label
+    from deskui.services.reports_export import duration_text, share_text
+
+    tz = report.time_zone
+    where = label(settings, "building", report.building) if report.building else t("Whole site")
+    out.print(Text(t("Monthly report {month} · {scope} · {zone}", month=report.month, scope=where, zone=tz), "bold"))
+
+    def counts(title: str, dimension: str, rows: list[tuple[str, int]]) -> Table:
+        table = Table()
+        table.add_column(title)
+        table.add_column(t("Count"), justify="right")
+        for key, n in rows:
+            table.add_row(Text(label(settings, dimension, key)), str(n))
+        return table
+
+    c = report.calls
+    out.print(Text(t("Calls: {n}", n=c.total), "bold"))
+    for title, dim, rows in (
+        (N_("Channel"), "channel", c.by_channel),
+        (N_("Category"), "category", c.by_category),
+        (N_("Shift"), "shift", c.by_shift),
+    ):
+        out.print(counts(t(title), dim, [(x.key, x.n) for x in rows]))
+    hours = Table(title=t("Calls by hour of day"), title_justify="left")
+    for _ in range(4):  # four columns of six hours: fits 80 columns
+        hours.add_column(t("Hour"))
+        hours.add_column(t("Calls"), justify="right")
+    for row in range(6):
+        hours.add_row(*(v for h in range(row, 24, 6) for v in (f"{h:02d}:00", str(c.by_hour[h]))))
+    out.print(hours)
+    k = report.tickets
+    out.print(Text(t("Tickets: {n}", n=k.total), "bold"))
+    for title, dim, rows in (
+        (N_("Kind"), "kind", k.by_kind),
+        (N_("Department"), "department", k.by_department),
+        (N_("Severity"), "severity", k.by_severity),
+    ):
+        out.print(counts(t(title), dim, [(x.key, x.n) for x in rows]))
+
+    targets = Table(title=t("Targets"), title_justify="left")
+    for header in (
+        N_("Kind"),
+        N_("Severity"),
+        N_("Tickets"),
+        N_("Answered within target"),
+        N_("Resolved within target"),
+        N_("First response, median"),
+        N_("First response, 90th percentile"),
+        N_("Resolution, median"),
+        N_("Resolution, 90th percentile"),
+    ):
+        targets.add_column(t(header), justify="left" if header in ("Kind", "Severity") else "right")
+    for r in (*report.targets.rows, report.targets.total):
+        targets.add_row(
+            Text(label(settings, "kind", r.kind)),
+            Text(label(settings, "severity", r.severity) if r.severity else ""),
+            str(r.tickets),
+            f"{share_text(r.answer.share)} ({r.answer.on_time}/{r.answer.judged})",
+            f"{share_text(r.resolve.share)} ({r.resolve.on_time}/{r.resolve.judged})",
+            duration_text(r.response.median),
+            duration_text(r.response.p90),
+            duration_text(r.resolution.median),
+            duration_text(r.resolution.p90),
+        )
+    out.print(targets)
+    out.print(Text(t("Overdue tickets still open: {n}", n=report.targets.overdue_open)))
+    if report.targets.overdue:
+        overdue = Table()
+        for header in (N_("Number"), N_("Kind"), N_("Unit"), N_("Due"), N_("Days late")):
+            overdue.add_column(t(header), no_wrap=header == "Number")
+        from zoneinfo import ZoneInfo
+
+        zone = ZoneInfo(tz)
+        for x in report.targets.overdue:
+            overdue.add_row(
+                Text(x.number),
+                Text(label(settings, "kind", x.kind)),
+                Text(x.unit),
+                x.due_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                f"{x.late_seconds / 86_400:.1f}",
+            )
+        out.print(overdue)
+
+    cb = report.callbacks
+    callbacks = Table(title=t("Callbacks"), title_justify="left")
+    callbacks.add_column(t("Figure"))
+    callbacks.add_column(t("Value"), justify="right")
+    for name, value in (
+        (N_("Callbacks needed"), str(cb.needed)),
+        (N_("Callbacks done"), str(cb.done)),
+        (N_("Callbacks on time"), str(cb.on_time)),
+        (N_("Callback rate"), f"{share_text(cb.rate)} / {share_text(cb.target)}"),
+        (N_("Attempts"), str(cb.attempts_total)),
+        (N_("Average satisfaction"), "—" if cb.average is None else f"{cb.average:.2f}"),
+    ):
+        callbacks.add_row(t(name), value)
+    for x in cb.attempts:
+        callbacks.add_row("  " + label(settings, "outcome", x.key), str(x.n))
+    for x in cb.satisfaction:
+        callbacks.add_row("  " + t("Satisfaction {n}", n=x.key), str(x.n))
+    out.print(callbacks)
+
+    recurring = Table(title=t("Recurring problems"), title_justify="left")
+    for header in (N_("Level"), N_("Place"), N_("Category"), N_("Calls"), N_("Units")):
+        recurring.add_column(t(header))
+    for p in report.recurring:
+        recurring.add_row(
+            Text(label(settings, "level", p.level)),
+            Text(p.key),
+            Text(label(settings, "category", p.category)),
+            str(p.calls),
+            str(p.units),
+        )
+    out.print(recurring)
+
+    h = report.handover
+    handover = Table(title=t("Handover quality"), title_justify="left")
+    handover.add_column(t("Figure"))
+    handover.add_column(t("Value"), justify="right")
+    for name, value in (
+        (N_("Handovers"), h.handovers),
+        (N_("Signed"), h.signed),
+        (N_("Count discrepancies"), len(h.discrepancies)),
+        (N_("Late reliefs"), len(h.late_reliefs)),
+        (N_("Days without a supervisor's signature"), len(h.unsigned_days)),
+    ):
+        handover.add_row(t(name), str(value))
+    out.print(handover)
+    if h.unsigned_days:
+        out.print(Text(", ".join(d.isoformat() for d in h.unsigned_days)), markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(group, name="report")
