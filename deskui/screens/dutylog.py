@@ -137,7 +137,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
             f"  {self.hm(view.start, '%m-%d %H:%M')}–{self.hm(view.end, '%m-%d %H:%M')}  ",
             (
                 t(
-                    "{entries} entries · {calls} calls · {events} ticket events",
+                    "Log entries: {entries} · calls: {calls} · ticket events: {events}",
                     entries=entries,
                     calls=len(view.calls),
                     events=len(view.ticket_events),

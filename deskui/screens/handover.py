@@ -37,9 +37,10 @@ if TYPE_CHECKING:
     from deskui.services.shifts import ShiftSlot
 
 POLL_SECONDS = 5.0
-TITLE_WIDTH = 28
-NOTE_WIDTH = 24
-UNIT_WIDTH = 12
+# Widest a cell may be (wide terminal, narrow terminal): a long title must not push the next columns away.
+TITLE_WIDTH = (28, 18)
+NOTE_WIDTH = (24, 16)
+UNIT_WIDTH = (12, 10)
 NARROW_WIDTH = 100
 TALL_HEIGHT = 32
 # In a narrow terminal the step list shows short names, leaving the table room for its columns.
@@ -235,11 +236,15 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             return step == "checks" and self.can_act("incoming")
         return True
 
+    def width(self, widths: tuple[int, int]) -> int:
+        return widths[1] if self.has_class("-narrow") else widths[0]
+
     def on_resize(self, event: Resize) -> None:
         narrow = event.size.width < NARROW_WIDTH
         if narrow != self.has_class("-narrow"):
             self.set_class(narrow, "-narrow")
             self.show_steps()
+            self.show_table()
         self.show_blockers()
 
     # --- showing --------------------------------------------------------------------------------------------
@@ -362,8 +367,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                         Text(str(c.expected)),
                         counted,
                         Text("" if not diff else f"{diff:+d}", style=style),
-                        clip(plain(c.explanation, one_line=True), NOTE_WIDTH),
-                        clip(plain(c.holder, one_line=True), UNIT_WIDTH),
+                        clip(plain(c.explanation, one_line=True), self.width(NOTE_WIDTH)),
+                        clip(plain(c.holder, one_line=True), self.width(UNIT_WIDTH)),
                     ),
                 )
             )
@@ -381,9 +386,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 (
                     k,
                     (
-                        clip(plain(k.title, one_line=True, style=str(style) if style else ""), TITLE_WIDTH),
+                        clip(plain(k.title, one_line=True, style=str(style) if style else ""), self.width(TITLE_WIDTH)),
                         Text(due, style=style),
-                        clip(plain(k.note, one_line=True), NOTE_WIDTH),
+                        clip(plain(k.note, one_line=True), self.width(NOTE_WIDTH)),
                         self.ack_text(k.acknowledged_by),
                     ),
                 )
@@ -404,8 +409,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                     i,
                     (
                         mark,
-                        clip(plain(i.title, one_line=True), TITLE_WIDTH),
-                        clip(note, NOTE_WIDTH),
+                        clip(plain(i.title, one_line=True), self.width(TITLE_WIDTH)),
+                        clip(note, self.width(NOTE_WIDTH)),
                         self.ack_text(i.acknowledged_by),
                         Text(i.kind_label),
                         Text(self.hm(i.due_at, "%m-%d %H:%M"), style=due_style),
@@ -433,9 +438,9 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                     (
                         Text(str(call.id)),
                         Text(self.hm(call.time)),
-                        clip(plain(call.unit, one_line=True), UNIT_WIDTH),
-                        clip(plain(call.content, one_line=True), TITLE_WIDTH),
-                        clip(decision, NOTE_WIDTH),
+                        clip(plain(call.unit, one_line=True), self.width(UNIT_WIDTH)),
+                        clip(plain(call.content, one_line=True), self.width(TITLE_WIDTH)),
+                        clip(decision, self.width(NOTE_WIDTH)),
                     ),
                 )
             )
@@ -448,7 +453,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 (
                     Text("[x]" if c.done else "[ ]", style=theme_style(self.app, "success") if c.done else ""),
                     Text(c.label),
-                    clip(plain(c.note, one_line=True), NOTE_WIDTH),
+                    clip(plain(c.note, one_line=True), self.width(NOTE_WIDTH)),
                     plain(c.by, one_line=True),
                 ),
             )

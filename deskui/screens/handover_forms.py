@@ -181,11 +181,11 @@ class FormScreen(ModalScreen[object]):
                 out[field.name] = widget.text
             elif isinstance(widget, Input | ChoiceBar):
                 out[field.name] = widget.value
+            elif isinstance(widget, SelectionList):  # before OptionList, which it is a kind of
+                out[field.name] = list(widget.selected)
             elif isinstance(widget, OptionList):
                 index = widget.highlighted
                 out[field.name] = field.options[index][0] if index is not None and field.options else ""
-            elif isinstance(widget, SelectionList):
-                out[field.name] = list(widget.selected)
         return out
 
     def show_error(self, message: str, field: str | None = None) -> None:

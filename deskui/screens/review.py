@@ -22,6 +22,7 @@ from textual.widgets import Static
 from deskui.i18n import N_, t
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.services.errors import DeskError
 from deskui.services.handover import DISPOSITION_LABELS
 from deskui.services.shifts import local_time
 from deskui.widgets.plain import plain
@@ -96,7 +97,12 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
         assert self.day is not None
         self.review_data = await asyncio.to_thread(self.review.review, self.day)
         since = self.today() - timedelta(days=UNSIGNED_LOOKBACK_DAYS)
-        self.unsigned = await asyncio.to_thread(self.review.unsigned_days, since)
+        try:  # not before the log's first entry: days before the desk used deskui have nothing to sign
+            first = await asyncio.to_thread(self.services.dutylog.by_seq, 1)
+        except DeskError:
+            self.unsigned = []
+        else:
+            self.unsigned = await asyncio.to_thread(self.review.unsigned_days, max(since, first.duty_date))
         self.show()
         self.refresh_bindings()
 
@@ -189,7 +195,7 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
             else:
                 out.append(t(DISPOSITION_LABELS[n.disposition]), style=theme_style(self.app, "success"))
                 if n.ticket_id:
-                    out.append(" " + t("ticket #{id}", id=n.ticket_id))
+                    out.append(f" #{n.ticket_id}")
                 if n.reason:
                     out.append(": ")
                     out.append_text(plain(n.reason, one_line=True))

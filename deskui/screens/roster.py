@@ -53,6 +53,7 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
         self.roster_data: MonthRoster | None = None
         self.shift_keys: list[str] = []
         self.operators: list[OperatorInfo] = []
+        self.placed = False
 
     @property
     def roster(self) -> RosterService:
@@ -125,6 +126,9 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
             table.add_row(*cells, key=day.isoformat())
         if roster.days:
             row = min(cursor.row, len(roster.days) - 1)
+            if keep is None and not self.placed and (today.year, today.month) == (roster.year, roster.month):
+                row = today.day - 1  # first look at this month: today's row, the one people want
+                self.placed = True
             column = min(max(cursor.column, 1), len(self.shift_keys))
             table.cursor_coordinate = Coordinate(row, column)
         unfilled = [s for s in roster.unfilled if not s.cover]

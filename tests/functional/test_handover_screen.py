@@ -18,6 +18,7 @@ from deskui.screens.handover import HandoverScreen
 from deskui.screens.handover_forms import FormScreen
 from deskui.screens.keys import KeyLogScreen
 from deskui.screens.review import ReviewScreen
+from deskui.screens.roster import RosterScreen
 from deskui.services.calls import CallInput
 from deskui.services.tickets import TicketInput
 from deskui.widgets.header import DeskHeader
@@ -480,3 +481,43 @@ async def test_supervisor_review_signed(app: DeskApp, clock: FrozenClock) -> Non
         await wait_for(pilot, lambda: "Signed by 陈静" in text_of(review, "#rv-title"))
         assert not review.check_action("sign", ())
         assert services.review.unsigned_days(yesterday - timedelta(days=0), yesterday) == []
+
+
+async def test_roster_planned_by_the_supervisor_and_a_swap_approved_with_her_pin(
+    app: DeskApp, clock: FrozenClock
+) -> None:
+    services = app.services
+    assert services is not None
+    today = date(2026, 11, 23)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, CHEN)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, RosterScreen) and app.screen.roster_data is not None)
+        roster = app.screen
+        assert isinstance(roster, RosterScreen)
+        table = roster.query_one("#ro-table", DataTable)
+        await wait_for(pilot, lambda: table.cursor_coordinate.row == today.day - 1)  # opens on today's row
+        await pilot.press("enter")  # the day shift under the cursor
+        await form_open(pilot)
+        await pilot.press("space", "down", "down", "space", "ctrl+s")  # 王芳 and 陈静
+        await form_closed(pilot)
+        assert [o.name for o in services.roster.assigned(today, "day")] == ["王芳", "陈静"]
+    async with make_app(app.settings, clock=clock, services=services).run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, WANG)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, RosterScreen) and pilot.app.screen.roster_data)
+        roster = pilot.app.screen
+        assert not roster.check_action("assign", ()), "only a supervisor plans the roster"
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert not isinstance(pilot.app.screen, FormScreen)
+        await pilot.press("w")  # 王芳 gives her day shift to 李强; 陈静 approves with her PIN
+        form = await form_open(pilot)
+        await pilot.press("enter", "enter", "enter", *"0000", "enter")
+        await wait_for(pilot, lambda: "Wrong PIN" in form_error(form))
+        assert [o.name for o in services.roster.assigned(today, "day")] == ["王芳", "陈静"]
+        await pilot.press(*"3333", "enter")
+        await form_closed(pilot)
+        assert [o.name for o in services.roster.assigned(today, "day")] == ["陈静", "李强"]
+        swap = services.roster.changes(today, today)[-1]
+        assert (swap.action, swap.operator, swap.other, swap.approved_by) == ("swap", "王芳", "李强", "陈静")
