@@ -110,6 +110,17 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def _checking_connection(path: Path) -> sqlite3.Connection:
+    """A connection for looking at a file before the engine opens it: read-only, unless a terminal was killed in
+    the middle of a write and left a hot rollback journal. A read-only connection cannot roll that back ("attempt
+    to write a readonly database"), and every read must: then a read-write connection does it, as the first
+    engine connection would, and the database is as it was before the interrupted transaction."""
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+
+
 def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not SQLite before SQLAlchemy (or WAL mode) can touch it."""
     if not path.exists() or path.stat().st_size == 0:
@@ -119,7 +130,7 @@ def check_sqlite_file(path: Path) -> None:
     if header != SQLITE_HEADER:
         raise DatabaseUnavailable(f"{path} is not a SQLite database; the file was left untouched")
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = _checking_connection(path)
         try:
             row = con.execute("PRAGMA quick_check").fetchone()
         finally:
@@ -393,7 +404,7 @@ def _sqlite_schema_version(path: Path) -> str | None:
     if not path.exists() or path.stat().st_size == 0:
         return None
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = _checking_connection(path)
         try:
             found = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
             if not found.fetchone():

@@ -312,3 +312,40 @@ def test_a_file_others_can_read_is_tightened_on_open(tmp_path: Path) -> None:
         db.dispose()
     assert mode(path) == 0o660
     assert all(m & 0o007 == 0 for m in extra_modes)
+
+
+# --- a terminal killed in the middle of a write ---------------------------------------------------------------------
+
+KILLED_MID_WRITE = """
+import os, signal, sqlite3, sys
+con = sqlite3.connect(sys.argv[1], isolation_level=None)
+con.execute("PRAGMA cache_size=2")  # spill changed pages into the file before COMMIT: the journal is hot
+con.execute("BEGIN IMMEDIATE")
+for _ in range(300):
+    con.execute("INSERT INTO t VALUES (randomblob(1000))")
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_hot_journal_left_by_a_killed_terminal_is_rolled_back_on_open(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "desk.db"
+    db = open_database(str(path))
+    with db.write() as s:
+        s.execute(text("CREATE TABLE t (x BLOB)"))
+        s.execute(text("INSERT INTO t VALUES (x'01')"))
+    db.dispose()
+    killed = subprocess.run([sys.executable, "-c", KILLED_MID_WRITE, str(path)], check=False)
+    assert killed.returncode == -9
+    journal_file = path.with_name(path.name + "-journal")
+    assert journal_file.exists() and journal_file.stat().st_size > 0  # hot: the file holds half a transaction
+    db = open_database(str(path))  # checks the file first: a read-only look cannot roll the journal back
+    try:
+        with db.read() as s:
+            assert s.execute(text("SELECT count(*) FROM t")).scalar() == 1
+            assert s.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+    finally:
+        db.dispose()
+    assert not journal_file.exists() or journal_file.stat().st_size == 0
