@@ -134,22 +134,27 @@ class DeskHeader(Widget):
         line = left + Text(" " * gap) + right
         line.truncate(width)
         tabs = self.tabs(width)
+        room = width - tabs.cell_len - 2
         duty = self.duty_text(app)
-        if duty.cell_len and tabs.cell_len + duty.cell_len + 2 <= width:
-            tabs = tabs + Text(" " * (width - tabs.cell_len - duty.cell_len)) + duty
-        elif duty.cell_len:
-            duty.truncate(max(0, width - tabs.cell_len - 2), overflow="ellipsis")
-            tabs = tabs + Text("  ") + duty
+        if duty.cell_len > room:
+            duty = self.duty_text(app, short=True)
+        if duty.cell_len:
+            duty.truncate(max(0, room), overflow="ellipsis")
+            tabs = tabs + Text(" " * max(2, width - tabs.cell_len - duty.cell_len)) + duty
         return Text("\n").join([line, tabs])
 
-    def duty_text(self, app: DeskApp) -> Text:
+    def duty_text(self, app: DeskApp, *, short: bool = False) -> Text:
+        """The duty line; `short` (a narrow terminal): the names alone, and the relief's lateness in minutes."""
         duty = self.duty
         if duty.remains:
             colour = app.theme_variables.get("warning")
-            message = t("{name} remains on duty: relief {n} min late", name=duty.remains, n=duty.late_minutes)
+            if short:
+                message = f"{duty.remains} +{duty.late_minutes}′"
+            else:
+                message = t("{name} remains on duty: relief {n} min late", name=duty.remains, n=duty.late_minutes)
             return Text(f"⚠ {message} ", style=Style(color=colour, bold=True))
         if duty.on_duty:
-            return Text(t("On duty: {names}", names=duty.on_duty) + " ", style="dim")
+            return Text((duty.on_duty if short else t("On duty: {names}", names=duty.on_duty)) + " ", style="dim")
         return Text()
 
     def tabs(self, width: int) -> Text:
