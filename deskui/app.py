@@ -36,6 +36,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("tickets", "f4", "Tickets"),
     ("handover", "f5", "Handover"),
     ("directory", "f6", "Directory"),
+    ("reports", "f7", "Reports"),
 )
 
 
@@ -59,6 +60,7 @@ class DeskApp(App[None]):
         "tickets": lambda: _screen("tickets", "TicketsScreen"),
         "handover": lambda: _screen("handover", "HandoverScreen"),
         "directory": lambda: _screen("directory", "DirectoryScreen"),
+        "reports": lambda: _screen("reports", "ReportsScreen"),
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so focus moves as the Tab arrives: keys typed after it go to the next field, not this one.

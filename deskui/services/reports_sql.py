@@ -513,7 +513,7 @@ def recurring_sql(q: Sql, building: str | None) -> str:
         + ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in ctes)
         + " SELECT r.level, r.k, r.category, r.n, r.units, c.id, c.called_at, c.unit_text, c.caller, c.content, "
         f'{ticket} AS ticket FROM r CROSS JOIN "call" AS c WHERE c.id = r.id AND r.rn <= :listed '
-        "ORDER BY CASE r.level WHEN 'unit' THEN 0 WHEN 'riser' THEN 1 ELSE 2 END, r.n DESC, r.k, r.category, r.rn"
+        "ORDER BY CASE r.level WHEN 'riser' THEN 0 WHEN 'building' THEN 1 ELSE 2 END, r.n DESC, r.k, r.category, r.rn"
     )
 
 

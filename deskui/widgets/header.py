@@ -69,6 +69,7 @@ TABS: tuple[tuple[str, str], ...] = (
     ("F4", N_("Tickets")),
     ("F5", N_("Handover")),
     ("F6", N_("Directory")),
+    ("F7", N_("Reports")),
 )
 
 
