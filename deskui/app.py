@@ -6,6 +6,7 @@ so the first frame does not wait on the heaviest imports.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
@@ -94,6 +95,22 @@ class DeskApp(App[None]):
             # sign-in screen's own lazy widget imports would otherwise queue behind them.
             self.call_after_refresh(self.open_services)
         self.set_interval(self.idle_check_seconds, self.check_idle_lock)
+        self.exit_on_signals()
+
+    def exit_on_signals(self) -> None:
+        """SIGTERM (shutdown, `kill`) and SIGHUP (the terminal window closed) end the app like Ctrl+Q: screens
+        unmount (the call form saves its draft) and the terminal is restored. Python's default for both is to die
+        on the spot, and Textual installs no handler for them. Only for a real terminal: a headless app under
+        Pilot shares the test runner's process."""
+        import asyncio
+        import signal
+
+        if self.is_headless:
+            return
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(sig, self.exit)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_services(self) -> None:
