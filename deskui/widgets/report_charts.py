@@ -72,20 +72,25 @@ class BarList(Widget):
         return out
 
 
-class DayLine(PlotextPlot):
-    """Calls (and tickets) per day of the month as lines."""
+def _count_ticks(top: int) -> list[int]:
+    """Whole-number ticks for counts (plotext would label 0.33, 0.67 … on a small month)."""
+    step = max(1, -(-top // 4))
+    return list(range(0, top + step, step))
 
-    def show(self, title: str, series: Sequence[tuple[str, Sequence[int]]]) -> None:
+
+class DayLine(PlotextPlot):
+    """Calls (or tickets) per day of the month as a line. No legend: plotext sizes text one cell a character, so a
+    Chinese label would break its frame; the title says what the line is."""
+
+    def show(self, title: str, values: Sequence[int]) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         plt.title(title)
-        for name, values in series:
-            days = list(range(1, len(values) + 1))
-            plt.plot(days, list(values), label=name, marker="braille")
-        if series:
-            n = len(series[0][1])
-            plt.xticks([d for d in (1, 5, 10, 15, 20, 25, n) if d <= n])
+        n = len(values)
+        plt.plot(list(range(1, n + 1)), list(values), marker="braille")
+        plt.xticks([d for d in (1, 5, 10, 15, 20, 25, n) if d <= n])
+        plt.yticks(_count_ticks(max(values, default=0)))
         self.refresh()
 
 
@@ -97,6 +102,9 @@ class HourHistogram(PlotextPlot):
         plt.clear_data()
         plt.clear_figure()
         plt.title(title)
-        plt.bar(list(range(24)), list(hours), width=0.6)
+        shown = [(h, n) for h, n in enumerate(hours) if n]  # plotext draws a zero bar as a row at the axis
+        plt.bar([h for h, _ in shown] or [0], [n for _, n in shown] or [0], width=0.6)
+        plt.xlim(-0.5, 23.5)
         plt.xticks(list(range(0, 24, 3)))
+        plt.yticks(_count_ticks(max(hours, default=0)))
         self.refresh()
