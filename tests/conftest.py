@@ -32,6 +32,7 @@ PG_SERVER = os.environ.get("DESKUI_TEST_PG", "")
 BACKEND = os.environ.get("DESKUI_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
 if BACKEND in ("pg", "postgres"):
     BACKEND = "postgresql"
+_EMPTY_PG = pytest.StashKey[str]()
 NO_PG_REASON = (
     "PostgreSQL tests need DESKUI_TEST_PG, a server URL whose user may create databases, e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5433/postgres (`bash .ci/run` starts one)"
@@ -45,6 +46,20 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"DESKUI_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")
     if BACKEND == "postgresql" and not PG_SERVER:
         raise pytest.UsageError("DESKUI_TEST_BACKEND=postgresql needs DESKUI_TEST_PG (a server URL)")
+    # tests/unit/test_handover_immutability.py reads DESKUI_TEST_PG_URL (an empty database) when it is imported:
+    # give each process that collects tests one of its own (xdist's controller collects nothing).
+    xdist_controller = getattr(config.option, "numprocesses", None) and not hasattr(config, "workerinput")
+    if PG_SERVER and not os.environ.get("DESKUI_TEST_PG_URL") and not xdist_controller:
+        name = create_pg_database()
+        config.stash[_EMPTY_PG] = name
+        os.environ["DESKUI_TEST_PG_URL"] = pg_database_url(name)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    name = config.stash.get(_EMPTY_PG, None)
+    if name:
+        os.environ.pop("DESKUI_TEST_PG_URL", None)
+        drop_pg_database(name)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
