@@ -192,9 +192,10 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             return None
         if me.id not in self.pair():
             return me
-        if role == "outgoing":
-            return self.people.get(st.outgoing.id)
-        return self.people.get(st.incoming.id) if st.incoming else None
+        ref = st.outgoing if role == "outgoing" else st.incoming
+        if ref is None:
+            return None
+        return me if ref.id == me.id else self.people.get(ref.id)
 
     def can_act(self, role: str) -> bool:
         """Whether this terminal can take a step of `role` now (hidden otherwise; the service decides anyway)."""
@@ -215,7 +216,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         if action == "view":
             return True
         if action == "step":
-            return open_ or st is not None
+            return st is not None
         if action == "begin":
             return self.loaded and not open_
         if action == "join":

@@ -79,10 +79,19 @@ class FormChoice(ChoiceBar):
     """A ChoiceBar that stops choosing once its form is saving: the keys typed then are held for after."""
 
     def take_key(self, event: events.Key) -> bool:
+        """As ChoiceBar, but on to the form's next field in the form's order, and a choice in the last field saves."""
         screen = self.screen
-        if isinstance(screen, FormScreen) and screen.busy:
+        if not isinstance(screen, FormScreen):
+            return super().take_key(event)
+        if screen.busy:
             return False
-        return super().take_key(event)
+        char = (event.character or "").lower()
+        for number, option in enumerate(self.options, start=1):
+            if char and (char == option.hotkey or (char.isdigit() and int(char) == number)):
+                self.value = option.key
+                screen.advance((self.id or "").removeprefix("form-"))
+                return True
+        return False
 
     async def _on_key(self, event: events.Key) -> None:
         route_key(self, event)

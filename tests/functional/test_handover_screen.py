@@ -523,3 +523,29 @@ async def test_roster_planned_by_the_supervisor_and_a_swap_approved_with_her_pin
         assert [o.name for o in services.roster.assigned(today, "day")] == ["陈静", "李强"]
         swap = services.roster.changes(today, today)[-1]
         assert (swap.action, swap.operator, swap.other, swap.approved_by) == ("swap", "王芳", "李强", "陈静")
+
+
+async def test_duty_log_of_any_shift(app: DeskApp, night: dict[str, Any], clock: FrozenClock) -> None:
+    clock.current = at(MORNING, 10)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_checklist(pilot, WANG)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, DutyLogScreen) and app.screen.view_data is not None)
+        log = app.screen
+        assert isinstance(log, DutyLogScreen)
+        assert (log.duty_date, log.shift_key) == (MORNING, "day")
+        await pilot.press("left_square_bracket")  # the night before, with its entry and calls
+        await wait_for(pilot, lambda: log.view_data is not None and log.view_data.shift_key == "night")
+        table = log.query_one("#dl-table", DataTable)
+        await wait_for(pilot, lambda: table.row_count == 4)
+        assert "Night shift 2026-11-23" in text_of(log, "#dl-title")
+        await pilot.press("d")  # a date and a shift, typed
+        await form_open(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "2026-11-23")
+        await pilot.press("enter", "d")  # D: the day shift, and the form is done
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: log.view_data is not None and log.view_data.shift_key == "day")
+        assert log.duty_date == NIGHT
+        await pilot.press("n")  # back to the shift now
+        await wait_for(pilot, lambda: log.view_data is not None and log.view_data.duty_date == MORNING)
