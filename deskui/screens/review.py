@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
+from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -22,7 +23,6 @@ from textual.widgets import Static
 from deskui.i18n import N_, t
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
-from deskui.services.errors import DeskError
 from deskui.services.handover import DISPOSITION_LABELS
 from deskui.services.shifts import local_time
 from deskui.widgets.plain import plain
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from deskui.services.handover import DayReview, ReviewService
 
 UNSIGNED_LOOKBACK_DAYS = 31
+FIRST_ENTRIES = 200
 KIND_LABELS = {"entry": N_("Entry"), "amendment": N_("Amendment"), "handover": N_("Handover"), "review": N_("Review")}
 
 
@@ -80,6 +81,11 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
     def today(self) -> date:
         return local_time(self.desk.settings, self.desk.clock.now()).date()
 
+    def first_duty_date(self) -> date | None:
+        """Runs in a thread: the earliest duty date among the log's first entries (written in order of time)."""
+        dates = [e.duty_date for e in islice(self.services.dutylog.between(), FIRST_ENTRIES)]
+        return min(dates) if dates else None
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         operator = self.desk.operator
         if action == "sign":
@@ -97,12 +103,12 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
         assert self.day is not None
         self.review_data = await asyncio.to_thread(self.review.review, self.day)
         since = self.today() - timedelta(days=UNSIGNED_LOOKBACK_DAYS)
-        try:  # not before the log's first entry: days before the desk used deskui have nothing to sign
-            first = await asyncio.to_thread(self.services.dutylog.by_seq, 1)
-        except DeskError:
+        # Not before the log's first duty date: days before the desk used deskui have nothing to sign.
+        first = await asyncio.to_thread(self.first_duty_date)
+        if first is None:
             self.unsigned = []
         else:
-            self.unsigned = await asyncio.to_thread(self.review.unsigned_days, max(since, first.duty_date))
+            self.unsigned = await asyncio.to_thread(self.review.unsigned_days, max(since, first))
         self.show()
         self.refresh_bindings()
 
