@@ -109,7 +109,8 @@ class CallsScreen(DeskScreen):
         Binding("ctrl+n", "new_call", "New call", id="call-new"),
         Binding("ctrl+g", "focus_search", "Search", id="call-search"),
         Binding("ctrl+r", "correct", "Correct", id="call-correct"),
-        Binding("ctrl+t", "open_ticket", "Open a ticket", id="call-ticket"),
+        # Priority, and the form is awaited: the keys typed right after Ctrl+T are the ticket form's.
+        Binding("ctrl+t", "open_ticket", "Open a ticket", id="call-ticket", priority=True),
         Binding("ctrl+b", "toggle_urgent", "Urgent", id="call-urgent", show=False),
         Binding("f7", "focus_residents", "Residents", id="call-residents", show=False),
         Binding("escape", "back_to_form", "Form", id="call-form", show=False),
@@ -681,12 +682,17 @@ class CallsScreen(DeskScreen):
         self.show_form_title()
         self.query_one("#call-content", TextArea).focus()
 
-    def action_open_ticket(self) -> None:
+    async def action_open_ticket(self) -> None:
         """Ctrl+T: a ticket from the call selected in the log (when the log has focus), else the call just saved."""
+        from textual.worker import WorkerCancelled, WorkerFailed
+
+        for worker in [w for w in self.workers if w.group == "call-save" and w.is_running]:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await worker.wait()  # Ctrl+S, Enter, Ctrl+T typed at once: the call being saved is the one meant
         table = self.query_one("#call-table", DataTable)
         call = self.selected_call() if self.focused is table or self.last_saved is None else self.last_saved
         if call is None:
             self.notify(t("Save the call first, or choose one in the log"), severity="warning")
             return
         screen = NewTicketScreen(self.services, call, self.desk.operator)
-        self.app.push_screen(screen, lambda done: self.notify(done) if done else None)
+        await self.app.push_screen(screen, lambda done: self.notify(done) if done else None)

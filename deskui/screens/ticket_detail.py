@@ -10,6 +10,7 @@ Another terminal's changes appear within a second or two (the change marker is p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -26,7 +27,7 @@ from deskui.i18n import N_, get_language, t
 from deskui.screens.base import DeskScreen
 from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
 from deskui.services.errors import DeskError
-from deskui.services.tickets import REPAIR_TYPE_LABELS, SEVERITY_LABELS, TicketChanged
+from deskui.services.tickets import REPAIR_TYPE_LABELS, SEVERITY_LABELS
 from deskui.services.tickets_rules import RULES
 from deskui.widgets.plain import plain
 from deskui.widgets.ticket_text import (
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from deskui.services.tickets import TicketDetail, TicketInfo, TicketService
 
 POLL_SECONDS = 1.0
+LOAD_SECONDS = 3.0  # the longest an action key waits for the ticket to be read
 SATISFACTION = (
     ("1", N_("Very dissatisfied")),
     ("2", N_("Dissatisfied")),
@@ -60,14 +62,16 @@ AT_ONCE = ("take", "start", "resume")
 
 
 def _act(key: str, action: str, label: str, *, show: bool = True) -> Binding:
-    return Binding(key, f"act('{action}')", label, id=f"ticket-{action}", show=show)
+    # Priority: taken as the key arrives, and the form is mounted and focused before the next key is, so what is
+    # typed straight after the key lands in the form. This screen has no text field such a key could belong to.
+    return Binding(key, f"act('{action}')", label, id=f"ticket-{action}", show=show, priority=True)
 
 
 class TicketDetailScreen(DeskScreen):
     CSS_PATH = "../styles/tickets.tcss"
     SECTION: ClassVar[str] = "Tickets"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="ticket-back"),
+        Binding("escape", "back", "Back", id="ticket-back", priority=True),
         # Two bindings on one key: only the one the status allows is active (dispatch a new ticket, else reassign).
         _act("d", "dispatch", N_("Dispatch")),
         _act("d", "reassign", N_("Reassign")),
@@ -87,7 +91,7 @@ class TicketDetailScreen(DeskScreen):
         _act("y", "reply", N_("Reply"), show=False),
         _act("u", "follow_up", N_("Follow-up"), show=False),
         _act("z", "cancel", N_("Cancel ticket"), show=False),
-        Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor"),
+        Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor", priority=True),
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -101,6 +105,8 @@ class TicketDetailScreen(DeskScreen):
         self.stash: dict[str, Mapping[str, str]] = {}
         """What was typed into a form that another terminal overtook, offered again on the next try."""
         self.message = Text()
+        self.current = asyncio.Event()
+        """Set while the ticket on screen is as the last action left it: an action key waits for it."""
         self.people: list[OperatorInfo] = []
         """Who a ticket can be assigned to, maintenance first (read once, with the first load)."""
 
@@ -133,7 +139,7 @@ class TicketDetailScreen(DeskScreen):
         self.desk.desk_screens.add(self)
         timeline = self.query_one("#td-timeline")
         timeline.border_title = t("History")
-        timeline.focus()
+        self.set_focus(timeline)
         self.set_interval(1, self.show_targets)
         self.set_interval(POLL_SECONDS, self.poll)
         self.reload()
@@ -146,6 +152,7 @@ class TicketDetailScreen(DeskScreen):
     def on_screen_resume(self) -> None:
         # Back from a form, or from the lock with perhaps another operator: their allowed actions differ.
         if self.detail is not None:
+            self.current.clear()
             self.reload()
 
     # --- loading ----------------------------------------------------------------------------------------------
@@ -160,6 +167,7 @@ class TicketDetailScreen(DeskScreen):
             detail = await asyncio.to_thread(self.tickets.detail, self.ticket_id, operator=self.desk.operator)
         except DeskError as exc:
             self.say(exc.message, error=True)
+            self.current.set()  # nothing more will come; the keys waiting go on
             return
         self.marker = max(self.marker, marker)
         ids = {self.ticket_id} | {e.ticket_id for e in detail.events}
@@ -168,6 +176,7 @@ class TicketDetailScreen(DeskScreen):
         self.allowed = detail.allowed
         self.show()
         self.refresh_bindings()
+        self.current.set()
 
     @work(exclusive=True, group="ticket-poll", exit_on_error=False)
     async def poll(self) -> None:
@@ -306,26 +315,32 @@ class TicketDetailScreen(DeskScreen):
     # --- keys -------------------------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Only what the status and the operator's role allow shows in the footer and runs."""
+        """Only what the status and the operator's role allow shows in the footer and runs.
+
+        Until the ticket is read (or read again after an action), every action key is taken and waits for it: a key
+        typed that early is meant for the ticket as it will be, and must not fall through to the next screen."""
         if action == "act":
-            return parameters[0] in self.allowed
+            return parameters[0] in self.allowed or not self.current.is_set()
         if action == "goto_survivor":
             return self.detail is not None and self.detail.ticket.merged_into_id is not None
         return True
 
-    def action_back(self) -> None:
-        self.app.pop_screen()
+    async def action_back(self) -> None:
+        await self.app.pop_screen()
 
-    def action_goto_survivor(self) -> None:
+    async def action_goto_survivor(self) -> None:
         if self.detail is not None and self.detail.ticket.merged_into_id is not None:
-            self.app.switch_screen(TicketDetailScreen(self.detail.ticket.merged_into_id))
+            await self.app.switch_screen(TicketDetailScreen(self.detail.ticket.merged_into_id))
 
     async def action_act(self, action: str) -> None:
+        # The app takes no other key while this waits, so the keys typed after this one keep their order.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.current.wait(), LOAD_SECONDS)
         x = self.ticket
         if x is None or action not in self.allowed:
             return
         if action in AT_ONCE:
-            self.at_once(action, x.version)
+            await self.at_once(action, x.version)
             return
         built = self.form(action, x)
         if built is None:
@@ -333,10 +348,11 @@ class TicketDetailScreen(DeskScreen):
         fields, submit, intro = built
         title = f"{x.number} · {t(RULES[action].label)}"
         screen = TicketFormScreen(title, fields, submit, intro=intro, values=self.stash.get(action))
-        self.app.push_screen(screen, lambda outcome: self.form_closed(action, outcome))
+        # Awaited: the form is mounted, its first field focused, before the next key is taken.
+        await self.app.push_screen(screen, lambda outcome: self.form_closed(action, outcome))
 
-    @work(exclusive=True, group="ticket-act")
     async def at_once(self, action: str, version: int) -> None:
+        """Take, start, resume: nothing to type, so the key does it (and the next key waits for the result)."""
         svc, op = self.tickets, self.desk.operator
         calls: dict[str, Callable[[], Any]] = {
             "take": lambda: svc.take(self.ticket_id, version, operator=op),
@@ -345,12 +361,11 @@ class TicketDetailScreen(DeskScreen):
         }
         try:
             await asyncio.to_thread(calls[action])
-        except TicketChanged as exc:
-            self.say(exc.message, error=True)
-        except DeskError as exc:
+        except DeskError as exc:  # TicketChanged included: its message says who changed it
             self.say(exc.message, error=True)
         else:
             self.say(t("Saved: {action}", action=t(RULES[action].label)))
+        self.current.clear()
         self.reload()
 
     def form_closed(self, action: str, outcome: FormOutcome | None) -> None:
@@ -366,6 +381,7 @@ class TicketDetailScreen(DeskScreen):
         else:
             self.stash.pop(action, None)
             self.say(t("Saved: {action}", action=t(RULES[action].label)))
+        self.current.clear()  # the next action key waits for the ticket as this one left it
         self.reload()
 
     # --- the forms --------------------------------------------------------------------------------------------

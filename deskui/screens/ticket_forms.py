@@ -1,20 +1,23 @@
 """The small forms behind a ticket's actions: a few fields, one key per choice, Enter to save.
 
 One modal serves every action: the ticket screen describes the fields and passes the service call as `submit`.
-The form runs it in a worker and keeps itself open while the service refuses (the message goes next to the field the
-service names in `ValidationError.field`), so nothing is written until the input is valid. When someone else changed
+Enter runs it (after the field has taken the characters typed before it) and keeps the form open while the service
+refuses (the message goes next to the field the service names in `ValidationError.field`), so nothing is written until
+the input is valid; the keys typed after Enter wait for the answer, then go where it leads. When someone else changed
 the ticket since it was shown (`TicketChanged`), the form closes with that outcome and the typed values, so the
 ticket screen can say who changed it, reload, and offer the values again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -70,17 +73,20 @@ class FormOutcome:
 
 
 Submit = Callable[[dict[str, str]], Awaitable["TicketInfo"]]
+DRAIN_SECONDS = 2.0
 
 
 class TicketFormScreen(ModalScreen[FormOutcome | None]):
     """Dismisses with a FormOutcome once saved or overtaken by another terminal; None when the operator backs out."""
 
     CSS_PATH = "../styles/tickets.tcss"
+    # Priority, so the keys typed after Enter wait until the form is saved (or refused) and then go to the ticket
+    # screen, in order. Enter does not read the fields at once: the characters typed before it may still be
+    # queued for the field, so it reads them after the field has taken them (see `drain`).
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Not priority: Enter must arrive after the characters typed before it (see screens/signin.py).
-        Binding("enter", "submit", "Save", id="ticket-form-save-enter", show=False),
-        Binding("ctrl+s", "submit", "Save", id="ticket-form-save"),
-        Binding("escape", "cancel", "Back", id="ticket-form-back"),
+        Binding("enter", "submit", "Save", id="ticket-form-save-enter", show=False, priority=True),
+        Binding("ctrl+s", "submit", "Save", id="ticket-form-save", priority=True),
+        Binding("escape", "cancel", "Back", id="ticket-form-back", priority=True),
     ]
 
     def __init__(
@@ -129,7 +135,9 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
             self.watch(bar, "value", lambda _value: self.update_active(), init=False)
         first = next((f for f in self.fields if self.active(f)), None)
         if first is not None:
-            self.query_one(f"#tf-{first.name}").focus()
+            # set_focus, not focus(): at once, so the key typed right after the one that opened the form is the
+            # form's (focus() would wait behind the keys already queued).
+            self.set_focus(self.query_one(f"#tf-{first.name}"))
 
     # --- values and visibility ------------------------------------------------------------------------------
 
@@ -181,16 +189,28 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
 
     # --- saving -----------------------------------------------------------------------------------------------
 
-    @on(Input.Submitted)
-    def _submitted(self) -> None:
-        self.action_submit()
+    async def drain(self) -> None:
+        """Wait until the focused field has taken every key already sent to it (its queue runs in order)."""
+        focused = self.focused
+        if focused is None:
+            return
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        focused.call_later(lambda: done.done() or done.set_result(None))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done, DRAIN_SECONDS)
 
-    def action_submit(self) -> None:
-        if not self.busy:
-            self.save()
+    async def action_submit(self) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        try:
+            await self.drain()
+            await self.save()
+        finally:
+            self.busy = False
 
-    @work(exclusive=True, group="ticket-form")
     async def save(self) -> None:
+        """Check, call the service, and close, or show its refusal next to the field it names."""
         values = self.values()
         missing = {
             f.name: t("Choose one of these")
@@ -199,26 +219,23 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
         }
         self.show_errors(missing)
         if missing:
-            self.query_one(f"#tf-{next(iter(missing))}").focus()
+            self.set_focus(self.query_one(f"#tf-{next(iter(missing))}"))
             return
-        self.busy = True
         try:
             saved = await self.submit(values)
         except TicketChanged as exc:
-            self.dismiss(FormOutcome(changed=exc, values=values))
+            await self.dismiss(FormOutcome(changed=exc, values=values))
             return
         except DeskError as exc:
             name = self.field_for(exc.field)
             self.show_errors({name: exc.message})
             if name != "general":
-                self.query_one(f"#tf-{name}").focus()
+                self.set_focus(self.query_one(f"#tf-{name}"))
             return
-        finally:
-            self.busy = False
-        self.dismiss(FormOutcome(saved=saved, values=values))
+        await self.dismiss(FormOutcome(saved=saved, values=values))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    async def action_cancel(self) -> None:
+        await self.dismiss(None)
 
 
 class PickScreen(ModalScreen[str | None]):
@@ -226,8 +243,9 @@ class PickScreen(ModalScreen[str | None]):
 
     CSS_PATH = "../styles/tickets.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Back", id="pick-back"),
-        *(Binding(str(n), f"pick({n - 1})", show=False) for n in range(1, 10)),
+        # Priority: the number is taken as it arrives, so the key typed after it acts on the list picked.
+        Binding("escape", "dismiss(None)", "Back", id="pick-back", priority=True),
+        *(Binding(str(n), f"pick({n - 1})", show=False, priority=True) for n in range(1, 10)),
     ]
 
     def __init__(self, title: str, choices: Sequence[tuple[str, Text]], current: str | None = None) -> None:
@@ -249,15 +267,15 @@ class PickScreen(ModalScreen[str | None]):
         options = self.query_one("#pick-list", OptionList)
         keys = [key for key, _ in self.choices]
         options.highlighted = keys.index(self.current) if self.current in keys else 0
-        options.focus()
+        self.set_focus(options)
 
     @on(OptionList.OptionSelected, "#pick-list")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
-    def action_pick(self, index: int) -> None:
+    async def action_pick(self, index: int) -> None:
         if index < len(self.choices):
-            self.dismiss(self.choices[index][0])
+            await self.dismiss(self.choices[index][0])
 
 
 def options_from(pairs: Sequence[tuple[str, str, str, str]]) -> tuple[ChoiceOption, ...]:

@@ -74,11 +74,12 @@ class NewTicketScreen(ModalScreen[str | None]):
     """Dismisses with what was done ("Opened ticket …", "Call … attached to …"), or None when backed out of."""
 
     CSS_PATH = "../styles/tickets.tcss"
+    # Priority: the one-key choices before Enter are already taken (the app takes them as they arrive), there is no
+    # text field, and the keys typed after Enter wait for the ticket and then go to the call screen.
     BINDINGS: ClassVar[list[BindingType]] = [
-        # Not priority: Enter must come after the one-key choices typed before it.
-        Binding("enter", "open_ticket", "Open a ticket", id="new-ticket-open", show=False),
-        Binding("ctrl+s", "open_ticket", "Open a ticket", id="new-ticket-save"),
-        Binding("escape", "dismiss(None)", "Back", id="new-ticket-back"),
+        Binding("enter", "open_ticket", "Open a ticket", id="new-ticket-open", show=False, priority=True),
+        Binding("ctrl+s", "open_ticket", "Open a ticket", id="new-ticket-save", priority=True),
+        Binding("escape", "back", "Back", id="new-ticket-back", priority=True),
     ]
 
     def __init__(self, services: Services, call: CallInfo, operator: OperatorInfo | None) -> None:
@@ -132,10 +133,8 @@ class NewTicketScreen(ModalScreen[str | None]):
         kind = self.query_one("#nt-kind", ChoiceBar)
         # Synchronous, so the severity a complaint enables takes the very next key (see ticket_forms.FormField).
         self.watch(kind, "value", lambda _value: self.update_active(), init=False)
-        if kind.value == "complaint":
-            self.query_one("#nt-severity", ChoiceBar).focus()
-        else:
-            kind.focus()
+        # At once (set_focus): the keys typed right after Ctrl+T are this form's.
+        self.set_focus(self.query_one("#nt-severity", ChoiceBar) if kind.value == "complaint" else kind)
         self.query_one("#nt-open", OptionList).can_focus = False  # until there is a ticket in it
         self.load_open()
 
@@ -201,11 +200,23 @@ class NewTicketScreen(ModalScreen[str | None]):
 
     # --- saving -----------------------------------------------------------------------------------------------
 
-    def action_open_ticket(self) -> None:
-        if not self.busy:
-            self.create()
+    async def action_back(self) -> None:
+        await self.dismiss(None)
 
-    @work(exclusive=True, group="new-ticket-save")
+    async def action_open_ticket(self) -> None:
+        """Enter: a new ticket, or, on the list of the unit's open tickets, attach the call to the highlighted one."""
+        if self.busy:
+            return
+        options = self.query_one("#nt-open", OptionList)
+        self.busy = True
+        try:
+            if self.focused is options and options.highlighted is not None and self.open_tickets:
+                await self.attach(self.open_tickets[options.highlighted])
+            else:
+                await self.create()
+        finally:
+            self.busy = False
+
     async def create(self) -> None:
         kind = self.query_one("#nt-kind", ChoiceBar).value
         severity = self.query_one("#nt-severity", ChoiceBar).value if kind == "complaint" else ""
@@ -220,7 +231,6 @@ class NewTicketScreen(ModalScreen[str | None]):
             self.show_error("severity", t("A complaint needs a severity: major, important or minor"))
             self.query_one("#nt-severity").focus()
             return
-        self.busy = True
         try:
             info = await asyncio.to_thread(
                 self.services.tickets.open_from_call,
@@ -233,19 +243,20 @@ class NewTicketScreen(ModalScreen[str | None]):
         except DeskError as exc:
             self.show_error(exc.field or "general", exc.message)
             return
-        finally:
-            self.busy = False
-        self.dismiss(t("Opened ticket {number}", number=info.number))
+        await self.dismiss(t("Opened ticket {number}", number=info.number))
 
     @on(OptionList.OptionSelected, "#nt-open")
-    def _attach_chosen(self, event: OptionList.OptionSelected) -> None:
+    async def _attach_clicked(self, event: OptionList.OptionSelected) -> None:
+        """A click on an open ticket (the keyboard's Enter is `action_open_ticket`)."""
         ticket = next((x for x in self.open_tickets if str(x.id) == event.option.id), None)
         if ticket is not None and not self.busy:
-            self.attach(ticket)
+            self.busy = True
+            try:
+                await self.attach(ticket)
+            finally:
+                self.busy = False
 
-    @work(exclusive=True, group="new-ticket-save")
     async def attach(self, ticket: TicketInfo) -> None:
-        self.busy = True
         try:
             await asyncio.to_thread(
                 self.services.tickets.attach_call, ticket.id, ticket.version, self.call.id, operator=self.operator
@@ -257,6 +268,4 @@ class NewTicketScreen(ModalScreen[str | None]):
         except DeskError as exc:
             self.show_error("general", exc.message)
             return
-        finally:
-            self.busy = False
-        self.dismiss(t("Call #{id} attached to {number}", id=self.call.root_id, number=ticket.number))
+        await self.dismiss(t("Call #{id} attached to {number}", id=self.call.root_id, number=ticket.number))

@@ -9,6 +9,7 @@ cursor stays on the same ticket. Enter opens the ticket; typing after / filters 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
@@ -27,7 +28,6 @@ from deskui.screens.ticket_forms import PickScreen
 from deskui.services.errors import DeskError
 from deskui.services.tickets_queues import QUEUE_LABELS, QUEUES
 from deskui.widgets.plain import plain
-from deskui.widgets.ticket_table import TicketTable
 from deskui.widgets.ticket_text import (
     STATE_MARKS,
     department_label,
@@ -49,6 +49,7 @@ SECTION_KEYS: tuple[tuple[str, str], ...] = tuple((str(n), name) for n, name in 
 POLL_SECONDS = 1.0
 REFRESH_SECONDS = 30.0  # time left moves and tickets cross into Due soon / Overdue without any change
 FILTER_DELAY = 0.15
+SETTLE_SECONDS = 3.0  # the longest a key waits for the list it acts on
 NARROW_WIDTH = 100
 SECTIONS_WIDE, SECTIONS_NARROW = 26, 20  # the section list's width (tickets.tcss says the same)
 MORE_MARGIN = 5  # fetch the next page when the cursor is this close to the last row
@@ -65,15 +66,25 @@ MIN_DESCRIPTION = 16  # the narrowest set gives the description whatever is left
 class TicketsScreen(DeskScreen):
     CSS_PATH = "../styles/tickets.tcss"
     SECTION: ClassVar[str] = "Tickets"
+    # Priority bindings, taken as each key arrives: the keys typed after Enter land in the ticket, those after a
+    # section key act on the new queue (see `when_settled`). While the filter has focus they give way to it, except
+    # Enter and Esc, which leave it without reading it (the filter is read after the characters still queued for it).
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown beside each queue in the section list rather than in the footer.
         *(
-            Binding(key, f"queue('{name}')", QUEUE_LABELS[name], id=f"tickets-queue-{name}", show=False)
+            Binding(key, f"queue('{name}')", QUEUE_LABELS[name], id=f"tickets-queue-{name}", show=False, priority=True)
             for key, name in SECTION_KEYS
         ),
-        Binding("slash,ctrl+g", "focus_filter", "Filter", id="tickets-filter"),
-        Binding("escape", "clear_filter", "Clear", id="tickets-clear"),
+        Binding("enter", "open_ticket", "Open", id="tickets-open", priority=True),
+        Binding("slash,ctrl+g", "focus_filter", "Filter", id="tickets-filter", priority=True),
+        Binding("escape", "clear_filter", "Clear", id="tickets-clear", priority=True),
+        Binding("down,j", "move(1)", "Down", show=False, priority=True),
+        Binding("up,k", "move(-1)", "Up", show=False, priority=True),
+        Binding("pagedown", "move_page(1)", "Page down", show=False, priority=True),
+        Binding("pageup", "move_page(-1)", "Page up", show=False, priority=True),
     ]
+    IN_FILTER = frozenset({"open_ticket", "clear_filter"})
+    """The actions that still run while the filter has focus."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -91,6 +102,11 @@ class TicketsScreen(DeskScreen):
         self.shown_signature: tuple[object, ...] = ()
         self.preview_key: tuple[int, int] | None = None
         self.last_reload = 0.0
+        self.wanted = 0
+        """Changes to the list the operator asked for (another queue, the filter); `shown` is the last one shown."""
+        self.shown = 0
+        self.settled = asyncio.Event()
+        """Set while the list on screen is the one the operator last asked for."""
         self.wide = True
         self.columns: tuple[str, ...] = ()
         """The message ids of the columns shown (fewer on a narrow terminal), the description not counted."""
@@ -112,7 +128,7 @@ class TicketsScreen(DeskScreen):
                     yield Input(
                         placeholder=t("/ filter: number, unit, caller, phone, text"), id="tq-filter", compact=True
                     )
-                yield TicketTable(id="tq-table", cursor_type="row", zebra_stripes=True)
+                yield DataTable(id="tq-table", cursor_type="row", zebra_stripes=True)
                 yield Static("", id="tq-preview")
         yield from self.compose_footer()
 
@@ -179,6 +195,7 @@ class TicketsScreen(DeskScreen):
     @work(exclusive=True, group="tickets-load", exit_on_error=False)
     async def reload(self, delay: float = 0.0, *, keep: bool = True) -> None:
         """The queue from its first page, as many rows as were shown (so the cursor's ticket stays in reach)."""
+        wanted = self.wanted
         if delay:
             await asyncio.sleep(delay)
         self.generation += 1
@@ -212,6 +229,21 @@ class TicketsScreen(DeskScreen):
             self.selected_id = None
         self.show_sections()
         self.fill_table()
+        self.shown = max(self.shown, wanted)
+        if self.shown >= self.wanted:
+            self.settled.set()
+
+    async def settle(self) -> None:
+        """Wait until the list the operator asked for (another queue, the filter just typed) is on screen.
+
+        Called from the priority bindings: while it waits, the app takes no further key, so the keys typed after
+        this one wait too and then act, in order, on that list ("/", a number, Enter opens the ticket found, and
+        what is typed next goes to that ticket). The list's workers run meanwhile; a slow database only delays.
+        """
+        if self.shown < self.wanted:
+            self.settled.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.settled.wait(), SETTLE_SECONDS)
 
     @work(exclusive=True, group="tickets-more", exit_on_error=False)
     async def load_more(self) -> None:
@@ -399,7 +431,15 @@ class TicketsScreen(DeskScreen):
 
     # --- keys -------------------------------------------------------------------------------------------------
 
+    def filter_focused(self) -> bool:
+        return self.focused is self.query_one("#tq-filter", Input)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the filter has focus, the keys are the filter's (but Enter and Esc leave it)."""
+        return action in self.IN_FILTER or not self.filter_focused()
+
     async def action_queue(self, name: str) -> None:
+        await self.settle()
         if name == "department":
             counts = self.counts.by_department if self.counts is not None else {}
             settings = self.desk.settings
@@ -407,7 +447,8 @@ class TicketsScreen(DeskScreen):
                 (d.key, Text.assemble(department_label(settings, d.key), ("  " + str(counts.get(d.key, 0)), "dim")))
                 for d in settings.departments
             ]
-            self.app.push_screen(PickScreen(t("By department"), choices, self.department), self._department_picked)
+            picker = PickScreen(t("By department"), choices, self.department)
+            await self.app.push_screen(picker, self._department_picked)
             return
         self.switch_queue(name)
 
@@ -424,28 +465,59 @@ class TicketsScreen(DeskScreen):
         self.next_after = None
         self.show_sections()
         self.show_title()
-        self.query_one("#tq-table", DataTable).focus()
+        self.set_focus(self.query_one("#tq-table", DataTable))
+        self.wanted += 1
         self.reload(keep=False)
 
+    async def action_move(self, step: int) -> None:
+        await self.settle()
+        table = self.query_one("#tq-table", DataTable)
+        table.action_cursor_down() if step > 0 else table.action_cursor_up()
+
+    async def action_move_page(self, step: int) -> None:
+        await self.settle()
+        table = self.query_one("#tq-table", DataTable)
+        table.action_page_down() if step > 0 else table.action_page_up()
+
+    async def action_open_ticket(self) -> None:
+        if self.filter_focused():
+            self.leave_filter(clear=False)
+            return
+        await self.settle()
+        await self.open_selected()  # mounted before the next key is taken, so that key lands in the ticket
+
+    async def open_selected(self) -> None:
+        table = self.query_one("#tq-table", DataTable)
+        if table.cursor_row < len(self.rows) and self.app.screen is self:
+            await self.app.push_screen(TicketDetailScreen(self.rows[table.cursor_row].id))
+
     @on(DataTable.RowSelected, "#tq-table")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.cursor_row < len(self.rows):
-            self.app.push_screen(TicketDetailScreen(self.rows[event.cursor_row].id))
+    async def _row_selected(self) -> None:
+        """A click on a row (the keyboard's Enter is the screen's own binding)."""
+        await self.open_selected()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#tq-filter", Input).focus()
+        self.set_focus(self.query_one("#tq-filter", Input))  # the characters typed next are the filter's
 
     def action_clear_filter(self) -> None:
+        self.leave_filter(clear=True)
+
+    def leave_filter(self, *, clear: bool) -> None:
+        """Back to the table at once, so the keys typed next move in it; the filter itself is read (or cleared)
+        after the characters still queued for it, and the keys typed next wait for that list."""
         term = self.query_one("#tq-filter", Input)
-        if term.value:
+        self.set_focus(self.query_one("#tq-table", DataTable))  # now, not after the keys already queued
+        self.wanted += 1
+        term.call_later(self._filter_left, clear)
+
+    def _filter_left(self, clear: bool) -> None:
+        term = self.query_one("#tq-filter", Input)
+        if clear and term.value:
             term.value = ""
-        self.query_one("#tq-table", DataTable).focus()
+        self.reload(keep=False)
 
     @on(Input.Changed, "#tq-filter")
     def _filter_changed(self) -> None:
         self.selected_id = None
+        self.wanted += 1
         self.reload(FILTER_DELAY, keep=False)
-
-    @on(Input.Submitted, "#tq-filter")
-    def _filter_submitted(self) -> None:
-        self.query_one("#tq-table", DataTable).focus()

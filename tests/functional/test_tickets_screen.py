@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
 
@@ -25,6 +26,17 @@ from tests.functional.helpers import operators_listed, sign_in, wait_for
 async def type_text(pilot: Pilot[None], text: str) -> None:
     for char in text:
         await pilot.press("space" if char == " " else char)
+
+
+def burst(pilot: Pilot[None], keys: list[str]) -> None:
+    """Keys sent to the driver all at once, as a fast typist's or a terminal's burst: nothing waits between them."""
+    driver = pilot.app._driver
+    assert driver is not None
+    for key in keys:
+        char = key if len(key) == 1 else {"space": " ", "slash": "/"}.get(key)
+        event = events.Key(key, char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
 
 
 def ticket(app: DeskApp, ref: str | int) -> TicketInfo:
@@ -460,3 +472,27 @@ async def test_a_long_queue_is_read_a_page_at_a_time(settings, clock, desk_servi
         assert len(set(ids)) == 25 and screen.query_one("#tq-table", DataTable).row_count == 25
         expected = [t.id for t in desk_services.tickets.queue("open", limit=100).rows]
         assert ids == expected
+
+
+async def test_keys_typed_ahead_land_where_they_were_meant(app: DeskApp) -> None:
+    """Filter, open, act and type, in one burst: each key acts on what the keys before it put on screen."""
+    assert app.services is not None
+    tickets = app.services.tickets
+    tickets.open_from_call(record_call(app, "外墙渗水"))
+    target = tickets.open_from_call(record_call(app, "门锁坏了", unit="5-1-302"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        screen = await open_queues(pilot)
+        await wait_for(pilot, lambda: len(screen.rows) == 2)
+        keys = ["slash", *target.number.lower(), "enter", "enter", "n", *"burst", "space", *"note", "enter"]
+        burst(pilot, keys)
+        await wait_for(pilot, lambda: [e.kind for e in tickets.events(target.id)] == ["created", "note"])
+        assert tickets.events(target.id)[-1].note == "burst note"
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen))
+        opened = app.screen
+        # Back, clear the filter, overdue (empty), new, and Enter opens the first of the new queue, not of the old.
+        burst(pilot, ["escape", "escape", "3", "2", "enter"])
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen) and app.screen is not opened)
+        detail = app.screen
+        assert isinstance(detail, TicketDetailScreen)
+        assert screen.queue == "new" and detail.ticket_id == tickets.queue("new").rows[0].id
