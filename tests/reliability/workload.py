@@ -189,16 +189,19 @@ class Writer:
             self.acks.put(op="key_lend", loan=loan.id, tag=loan.tag)
 
 
-def run_writer(url: str, proc: int, ops: int, seed: int, ack: str, start_at: float) -> None:
+def run_writer(url: str, proc: int, ops: int, seed: int, ack: str, start_at: float, stop: str = "") -> None:
+    """`ops` operations, or (with `stop`) operations until that file appears, at most `ops`."""
     services = open_desk(url)
     acks = Acks(ack)
     writer = Writer(services, proc, seed, acks)
     while time.time() < start_at:  # all writers start together
         time.sleep(0.005)
     started = time.monotonic()
-    for _ in range(ops):
+    done = 0
+    while done < ops and not (stop and os.path.exists(stop)):
         writer.one()
-    acks.put(done=ops, seconds=round(time.monotonic() - started, 2))
+        done += 1
+    acks.put(done=done, seconds=round(time.monotonic() - started, 2))
     services.close()
 
 
@@ -290,6 +293,7 @@ def main(argv: list[str] | None = None) -> None:
     w.add_argument("--seed", type=int, required=True)
     w.add_argument("--ack", required=True)
     w.add_argument("--start-at", type=float, default=0.0)
+    w.add_argument("--stop", default="")
     r = sub.add_parser("reader")
     r.add_argument("--db", required=True)
     r.add_argument("--stop", required=True)
@@ -303,7 +307,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.role == "prepare":
         prepare(args.db)
     elif args.role == "writer":
-        run_writer(args.db, args.proc, args.ops, args.seed, args.ack, args.start_at)
+        run_writer(args.db, args.proc, args.ops, args.seed, args.ack, args.start_at, args.stop)
     elif args.role == "reader":
         run_reader(args.db, args.stop, args.ack)
     else:
