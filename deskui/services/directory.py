@@ -100,6 +100,11 @@ def check_unit(text: str, kind: str = "residence") -> NewUnit:
     return NewUnit(ref.key, ref.label("zh-CN") if kind == "residence" else text, kind, ref)
 
 
+# A search longer than any stored name (100), unit text (100) or phone matches nothing, and SQLite refuses a LIKE
+# pattern over 50,000 bytes ("LIKE or GLOB pattern too complex"): a paste into the search box must not reach it.
+MAX_QUERY_CHARS = 200
+
+
 def check_resident(
     name: str, unit: str, phones: str | Sequence[str], role: str = "owner", notes: str = ""
 ) -> NewResident:
@@ -287,7 +292,7 @@ class DirectoryService:
     def search_units(self, query: str, limit: int = 20) -> list[UnitInfo]:
         """Units matching a spelling: the exact unit first, then units under a prefix ("3-2"), rooms, names."""
         q = query.strip()
-        if not q:
+        if not q or len(q) > MAX_QUERY_CHARS:  # longer than any unit's text: nothing can match
             return []
         ref = parse_unit(q)
         folded = fold(q)
@@ -316,7 +321,7 @@ class DirectoryService:
     def search_residents(self, query: str, limit: int = 20) -> list[ResidentInfo]:
         """By phone (whole number or last 4+ digits), Chinese name substring, pinyin or initials."""
         q = " ".join(query.split())
-        if not q:
+        if not q or len(q) > MAX_QUERY_CHARS:  # longer than any name or number: nothing can match
             return []
         with self.db.read() as s:
             ids: list[int] = []
