@@ -112,7 +112,7 @@ class CallsScreen(DeskScreen):
         # Priority, and the form is awaited: the keys typed right after Ctrl+T are the ticket form's.
         Binding("ctrl+t", "open_ticket", "Open a ticket", id="call-ticket", priority=True),
         Binding("ctrl+b", "toggle_urgent", "Urgent", id="call-urgent", show=False),
-        Binding("f7", "focus_residents", "Residents", id="call-residents", show=False),
+        Binding("ctrl+o", "focus_residents", "Residents", id="call-residents", show=False),
         Binding("escape", "back_to_form", "Form", id="call-form", show=False),
     ]
 

@@ -128,9 +128,10 @@ class DeskHeader(Widget):
         if app.operator is not None:
             right.append(f"{app.operator.name} · {app.operator.role_label}   ")
         right.append(t(SHIFT_NAMES.get(slot.key, slot.key)) + "   ")
-        right.append(local.strftime("%Y-%m-%d %H:%M"), "bold")
-        right.append(" ")
         width = self.size.width
+        # The year goes first when the line is short: the clock must not be cut off at 80 columns.
+        right.append(local.strftime("%Y-%m-%d %H:%M" if width >= 100 else "%m-%d %H:%M"), "bold")
+        right.append(" ")
         gap = max(1, width - left.cell_len - right.cell_len)
         line = left + Text(" " * gap) + right
         line.truncate(width)
