@@ -23,8 +23,9 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 SEPARATOR = "\x1f"  # between fields of search_text; a control character, so no field or term holds it
-# A term holding a control character other than newline and tab can match no field (fields refuse them).
-_UNMATCHABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# A term holding a control character other than newline and tab, or a lone surrogate (a CLI argument that was not
+# UTF-8), can match no field (fields refuse them); the driver could not even bind the surrogate.
+_UNMATCHABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def fold(value: str) -> str:
