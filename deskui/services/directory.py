@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -103,6 +104,8 @@ def check_unit(text: str, kind: str = "residence") -> NewUnit:
 # A search longer than any stored name (100), unit text (100) or phone matches nothing, and SQLite refuses a LIKE
 # pattern over 50,000 bytes ("LIKE or GLOB pattern too complex"): a paste into the search box must not reach it.
 MAX_QUERY_CHARS = 200
+# A lone surrogate (a command-line argument that was not UTF-8) is in no stored name, and sqlite3 cannot bind it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def check_resident(
@@ -292,7 +295,7 @@ class DirectoryService:
     def search_units(self, query: str, limit: int = 20) -> list[UnitInfo]:
         """Units matching a spelling: the exact unit first, then units under a prefix ("3-2"), rooms, names."""
         q = query.strip()
-        if not q or len(q) > MAX_QUERY_CHARS:  # longer than any unit's text: nothing can match
+        if not q or len(q) > MAX_QUERY_CHARS or _SURROGATE.search(q):  # nothing stored can match
             return []
         ref = parse_unit(q)
         folded = fold(q)
@@ -321,7 +324,7 @@ class DirectoryService:
     def search_residents(self, query: str, limit: int = 20) -> list[ResidentInfo]:
         """By phone (whole number or last 4+ digits), Chinese name substring, pinyin or initials."""
         q = " ".join(query.split())
-        if not q or len(q) > MAX_QUERY_CHARS:  # longer than any name or number: nothing can match
+        if not q or len(q) > MAX_QUERY_CHARS or _SURROGATE.search(q):  # nothing stored can match
             return []
         with self.db.read() as s:
             ids: list[int] = []
