@@ -16,7 +16,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
-from textual.events import Event, Key, MouseDown
+from textual.events import Event, Key, MouseDown, Paste
 from textual.screen import Screen
 
 from deskui.clock import Clock
@@ -152,6 +152,14 @@ class DeskApp(App[None]):
         self.refresh_bindings()
 
     async def on_event(self, event: Event) -> None:
+        if isinstance(event, Paste) and not event.is_forwarded:
+            # A paste is the one way raw control bytes get into a field (keys arrive as keys), and an input
+            # widget draws them as they are: an ESC/OSC sequence from a pasted e-mail would act on the terminal.
+            # They become visible pictures (ESC → ␛) before any widget sees them; line breaks and tabs stay.
+            from deskui.widgets.plain import safe
+
+            event.text = safe(event.text.replace("\r\n", "\n").replace("\r", "\n"))
+            self.last_input = self.clock.now()
         if isinstance(event, Key | MouseDown):
             self.last_input = self.clock.now()
         # One-key choices are taken here, in arrival order, so the keys typed next go to the next field.
