@@ -189,11 +189,14 @@ class Writer:
             self.acks.put(op="key_lend", loan=loan.id, tag=loan.tag)
 
 
-def run_writer(url: str, proc: int, ops: int, seed: int, ack: str, start_at: float, stop: str = "") -> None:
-    """`ops` operations, or (with `stop`) operations until that file appears, at most `ops`."""
+def run_writer(
+    url: str, proc: int, ops: int, seed: int, ack: str, start_at: float, stop: str = "", only: str = ""
+) -> None:
+    """`ops` operations, or (with `stop`) operations until that file appears, at most `ops`; `only`: a comma list
+    of the operations to do (default: the whole mix)."""
     services = open_desk(url)
     acks = Acks(ack)
-    writer = Writer(services, proc, seed, acks)
+    writer = Writer(services, proc, seed, acks, ops=tuple(only.split(",")) if only else OPS)
     while time.time() < start_at:  # all writers start together
         time.sleep(0.005)
     started = time.monotonic()
@@ -294,6 +297,7 @@ def main(argv: list[str] | None = None) -> None:
     w.add_argument("--ack", required=True)
     w.add_argument("--start-at", type=float, default=0.0)
     w.add_argument("--stop", default="")
+    w.add_argument("--only", default="")
     r = sub.add_parser("reader")
     r.add_argument("--db", required=True)
     r.add_argument("--stop", required=True)
@@ -307,7 +311,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.role == "prepare":
         prepare(args.db)
     elif args.role == "writer":
-        run_writer(args.db, args.proc, args.ops, args.seed, args.ack, args.start_at, args.stop)
+        run_writer(args.db, args.proc, args.ops, args.seed, args.ack, args.start_at, args.stop, args.only)
     elif args.role == "reader":
         run_reader(args.db, args.stop, args.ack)
     else:
