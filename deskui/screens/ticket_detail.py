@@ -70,6 +70,7 @@ def _act(key: str, action: str, label: str, *, show: bool = True) -> Binding:
 class TicketDetailScreen(DeskScreen):
     CSS_PATH = "../styles/tickets.tcss"
     SECTION: ClassVar[str] = "Tickets"
+    AUTO_FOCUS = "#td-timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="ticket-back", priority=True),
         # Two bindings on one key: only the one the status allows is active (dispatch a new ticket, else reassign).
@@ -159,14 +160,14 @@ class TicketDetailScreen(DeskScreen):
 
     @work(exclusive=True, group="ticket-load", exit_on_error=False)
     async def reload(self) -> None:
-        if not self.people:
-            people = await asyncio.to_thread(self.services.operators.list)
-            self.people = sorted(people, key=lambda o: (o.role != "maintenance", o.name))
-        marker = await asyncio.to_thread(self.tickets.last_change_marker)
         try:
+            if not self.people:
+                people = await asyncio.to_thread(self.services.operators.list)
+                self.people = sorted(people, key=lambda o: (o.role != "maintenance", o.name))
+            marker = await asyncio.to_thread(self.tickets.last_change_marker)
             detail = await asyncio.to_thread(self.tickets.detail, self.ticket_id, operator=self.desk.operator)
-        except DeskError as exc:
-            self.say(exc.message, error=True)
+        except Exception as exc:  # a refusal, or the database busy or gone
+            self.say(exc.message if isinstance(exc, DeskError) else str(exc), error=True)
             self.current.set()  # nothing more will come; the keys waiting go on
             return
         self.marker = max(self.marker, marker)

@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
@@ -28,7 +28,7 @@ from textual.widgets.option_list import Option
 from deskui.i18n import t
 from deskui.services.errors import DeskError
 from deskui.services.tickets import TicketChanged
-from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption
+from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
@@ -280,11 +280,4 @@ class PickScreen(ModalScreen[str | None]):
 
 def options_from(pairs: Sequence[tuple[str, str, str, str]]) -> tuple[ChoiceOption, ...]:
     """(key, label, english label, preferred hotkey) → one-key choices (see widgets.choice_bar.assign_hotkeys)."""
-    from deskui.widgets.choice_bar import assign_hotkeys
-
     return tuple(assign_hotkeys(pairs))
-
-
-def describe(values: Mapping[str, Any]) -> str:
-    """The typed values in one line (for the message after a conflict)."""
-    return " · ".join(str(v) for v in values.values() if v)

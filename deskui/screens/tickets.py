@@ -66,6 +66,7 @@ MIN_DESCRIPTION = 16  # the narrowest set gives the description whatever is left
 class TicketsScreen(DeskScreen):
     CSS_PATH = "../styles/tickets.tcss"
     SECTION: ClassVar[str] = "Tickets"
+    AUTO_FOCUS = "#tq-table"  # the queue, not the filter: the keys 1–9, j/k and Enter work from the first frame
     # Priority bindings, taken as each key arrives: the keys typed after Enter land in the ticket, those after a
     # section key act on the new queue (see `when_settled`). While the filter has focus they give way to it, except
     # Enter and Esc, which leave it without reading it (the filter is read after the characters still queued for it).
@@ -140,7 +141,7 @@ class TicketsScreen(DeskScreen):
         self.wide = self.size.width >= NARROW_WIDTH
         self.set_class(not self.wide, "-narrow")
         self.set_columns()
-        self.query_one("#tq-table", DataTable).focus()
+        self.set_focus(self.query_one("#tq-table", DataTable))
         self.show_sections()
         self.set_interval(POLL_SECONDS, self.poll)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self.fill_table(force=True))
@@ -165,7 +166,7 @@ class TicketsScreen(DeskScreen):
         self.set_columns()
         self.show_sections()
         self.fill_table(force=True)
-        self.query_one("#tq-table", DataTable).focus()
+        self.set_focus(self.query_one("#tq-table", DataTable))
 
     def set_columns(self) -> None:
         """As many columns as the width allows; the description takes the rest."""
@@ -203,10 +204,11 @@ class TicketsScreen(DeskScreen):
         page_size = self.desk.settings.calls.page_size
         want = max(page_size, len(self.rows)) if keep else page_size
         args = self.queue_args()
-        marker = await asyncio.to_thread(self.tickets.last_change_marker)
         rows: list[TicketInfo] = []
         after = None
+        marker = self.marker
         try:
+            marker = await asyncio.to_thread(self.tickets.last_change_marker)
             while True:
                 limit = min(10 * page_size, max(page_size, want - len(rows)))
                 page = await asyncio.to_thread(self.tickets.queue, self.queue, after=after, limit=limit, **args)
@@ -215,9 +217,9 @@ class TicketsScreen(DeskScreen):
                 if after is None or len(rows) >= want:
                     break
             counts = await asyncio.to_thread(self.tickets.section_counts, operator=self.desk.operator)
-        except DeskError as exc:
-            self.error = exc.message
-            rows, after, counts = [], None, self.counts
+        except Exception as exc:  # a refusal, or the database busy or gone: said in the title, the keys go on
+            self.error = exc.message if isinstance(exc, DeskError) else str(exc)
+            rows, after, counts = self.rows, self.next_after, self.counts  # what was shown stays
         else:
             self.error = ""
         if generation != self.generation:
