@@ -10,7 +10,7 @@ import typer
 
 from deskui.cli import err, state
 from deskui.commands.calls import parse_bound
-from deskui.commands.tickets import export_tickets
+from deskui.commands.tickets import FULL_HELP, OPERATOR_HELP, PIN_HELP, export_tickets, phones_for_export
 from deskui.i18n import t
 
 group = typer.Typer(help="Write data out as CSV, JSON or XLSX.", no_args_is_help=True)
@@ -26,8 +26,12 @@ def calls(
     all_versions: Annotated[
         bool, typer.Option("--all-versions", help="Also versions replaced by a correction.")
     ] = False,
+    full: Annotated[bool, typer.Option("--full", help=FULL_HELP)] = False,
+    operator: Annotated[str | None, typer.Option("--operator", help=OPERATOR_HELP)] = None,
+    pin: Annotated[str | None, typer.Option("--pin", envvar="DESKUI_PIN", help=PIN_HELP)] = None,
 ) -> None:
-    """Export calls oldest first; text cells that a spreadsheet would run as formulas are neutralised."""
+    """Export calls oldest first; phone numbers masked (138****5678) unless --full; text cells that a spreadsheet
+    would run as formulas are neutralised."""
     from deskui.services import exports
 
     services = state(ctx).services()
@@ -36,6 +40,7 @@ def calls(
         until=parse_bound(services, until, end=True, option="--until"),
         current_only=not all_versions,
     )
+    rows = phones_for_export(services, rows, full=full, operator=operator, pin=pin, kind="calls")
     n = exports.export(rows, fmt, services.settings, output=output, stdout=sys.stdout)
     if output is not None:
         err.print(t("Exported {n} calls to {file}", n=n, file=str(output)), markup=False)

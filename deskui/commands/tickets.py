@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -200,16 +200,45 @@ def open_(
     sys.stdout.write(f"{info.number}\n")
 
 
+# Exports mask phone numbers unless --full (deskui/services/masking.py says who may).
+FULL_HELP = "Whole phone numbers (a supervisor or manager: --operator and the PIN; or root)."
+OPERATOR_HELP = "With --full: the supervisor or manager exporting."
+PIN_HELP = "With --full: that operator's PIN (prompted at a terminal; env DESKUI_PIN)."
+
+
+def phones_for_export(services: Any, rows: Any, *, full: bool, operator: str | None, pin: str | None, kind: str) -> Any:
+    """The rows with phone numbers masked, or whole when --full is allowed (refused with one line otherwise)."""
+    from deskui.services import masking
+
+    if not full:
+        return masking.masked_calls(rows) if kind == "calls" else masking.masked_tickets(rows)
+
+    def ask() -> str:
+        if not typer.get_text_stream("stdin").isatty():
+            return ""
+        return str(typer.prompt(t("PIN"), hide_input=True, err=True))
+
+    masking.allow_full(services, operator, pin, ask_pin=ask)
+    return rows
+
+
 def export_tickets(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout for csv/json).")] = None,
+    full: Annotated[bool, typer.Option("--full", help=FULL_HELP)] = False,
+    operator: Annotated[str | None, typer.Option("--operator", help=OPERATOR_HELP)] = None,
+    pin: Annotated[str | None, typer.Option("--pin", envvar="DESKUI_PIN", help=PIN_HELP)] = None,
 ) -> None:
-    """Export every ticket oldest first; text cells a spreadsheet would run as formulas are neutralised."""
+    """Export every ticket oldest first; phone numbers masked (138****5678) unless --full; text cells a spreadsheet
+    would run as formulas are neutralised."""
     from deskui.services import tickets_export
 
     services = state(ctx).services()
-    n = tickets_export.export(services.tickets.iter_all(), fmt, services.settings, output=output, stdout=sys.stdout)
+    rows = phones_for_export(
+        services, services.tickets.iter_all(), full=full, operator=operator, pin=pin, kind="tickets"
+    )
+    n = tickets_export.export(rows, fmt, services.settings, output=output, stdout=sys.stdout)
     if output is not None:
         err.print(t("Exported {n} tickets to {file}", n=n, file=str(output)), markup=False)
 
