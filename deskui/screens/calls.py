@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, time
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -18,6 +20,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.suggester import Suggester
 from textual.widget import Widget
@@ -61,6 +64,23 @@ HOTKEYS = {
     "online": "o",
 }
 COLUMNS = (N_("#"), N_("Time"), N_("Channel"), N_("Caller"), N_("Unit"), N_("Phone"), N_("Category"), N_("Content"))
+
+
+def while_shown(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """A screen worker that outlives its widgets (the app closing mid-lookup) stops quietly.
+
+    The form is composed once and never changes, so a missing widget can only mean the screen is being torn down.
+    """
+
+    @functools.wraps(method)
+    async def run(self: CallsScreen, *args: Any, **kwargs: Any) -> None:
+        try:
+            await method(self, *args, **kwargs)
+        except NoMatches:
+            if self.is_attached and self.app.is_running and self.query("#call-phone"):
+                raise
+
+    return run
 
 
 class UnitSuggester(Suggester):
@@ -336,6 +356,7 @@ class CallsScreen(DeskScreen):
         label.set_class(bool(message), "-shown")
 
     @work(exclusive=True, group="call-draft")
+    @while_shown
     async def flush_draft(self) -> None:
         if not self.dirty or self.desk.services is None:
             return
@@ -352,6 +373,7 @@ class CallsScreen(DeskScreen):
             self.notify(exc.message, severity="warning")
 
     @work(exclusive=True, group="call-restore")
+    @while_shown
     async def restore_draft(self) -> None:
         drafts = await asyncio.to_thread(self.calls.pending_drafts, self.desk.operator, form="call")
         if not drafts:
@@ -388,6 +410,7 @@ class CallsScreen(DeskScreen):
                 return
 
     @work(exclusive=True, group="call-phone")
+    @while_shown
     async def lookup_phone(self, phone: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY)
         await self.fill_from_phone(phone)
@@ -407,6 +430,7 @@ class CallsScreen(DeskScreen):
             self.query_one("#call-caller-info", Static).update(info)
 
     @work(exclusive=True, group="call-unit")
+    @while_shown
     async def lookup_unit(self) -> None:
         await asyncio.sleep(LOOKUP_DELAY)
         unit = self.query_one("#call-unit", Input).value.strip()
@@ -498,6 +522,7 @@ class CallsScreen(DeskScreen):
         self.app.push_screen(ReadBackScreen(sentence, warning), lambda ok: self.confirmed(ok, checked))
 
     @work(exclusive=True, group="call-save")
+    @while_shown
     async def confirmed(self, ok: bool | None, checked: Any) -> None:
         if not ok:
             self.query_one("#call-content", TextArea).focus()
@@ -546,6 +571,7 @@ class CallsScreen(DeskScreen):
         return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
 
     @work(exclusive=True, group="call-log")
+    @while_shown
     async def reload_log(self) -> None:
         term = self.query_one("#call-search", Input).value
         if term.strip():
@@ -563,6 +589,7 @@ class CallsScreen(DeskScreen):
         self.run_search(term)
 
     @work(exclusive=True, group="call-log")
+    @while_shown
     async def run_search(self, term: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY / 2)
         if term.strip():
@@ -574,6 +601,7 @@ class CallsScreen(DeskScreen):
         self.fill_table(rows)
 
     @work(exclusive=True, group="call-more")
+    @while_shown
     async def load_more(self) -> None:
         if not self.more or not self.rows:
             return
