@@ -22,6 +22,7 @@ TILES: tuple[tuple[str, str, str, str], ...] = (
     ("tickets", "F4", N_("Tickets"), N_("Work orders, complaints, help requests, callbacks")),
     ("handover", "F5", N_("Handover"), N_("Duty log, equipment count, open items, sign-off")),
     ("directory", "F6", N_("Directory"), N_("Units, residents and their phone numbers")),
+    ("reports", "F7", N_("Reports"), N_("The month in figures: calls, targets, callbacks, recurring problems")),
 )
 
 
