@@ -68,7 +68,7 @@ class TicketsScreen(DeskScreen):
     SECTION: ClassVar[str] = "Tickets"
     AUTO_FOCUS = "#tq-table"  # the queue, not the filter: the keys 1–9, j/k and Enter work from the first frame
     # Priority bindings, taken as each key arrives: the keys typed after Enter land in the ticket, those after a
-    # section key act on the new queue (see `when_settled`). While the filter has focus they give way to it, except
+    # section key act on the new queue (see `settle`). While the filter has focus they give way to it, except
     # Enter and Esc, which leave it without reading it (the filter is read after the characters still queued for it).
     BINDINGS: ClassVar[list[BindingType]] = [
         # Shown beside each queue in the section list rather than in the footer.
