@@ -42,6 +42,11 @@ NO_PG_REASON = (
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; skipped when the suite runs on PostgreSQL")
     config.addinivalue_line("markers", "pg: needs a live PostgreSQL server (DESKUI_TEST_PG)")
+    config.addinivalue_line(
+        "markers",
+        "load: starts its own processes and loads both cores; `make test` runs these after the rest, so they cannot "
+        "slow the timing-sensitive UI tests down",
+    )
     if BACKEND not in ("sqlite", "postgresql"):
         raise pytest.UsageError(f"DESKUI_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")
     if BACKEND == "postgresql" and not PG_SERVER:

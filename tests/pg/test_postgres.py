@@ -85,6 +85,7 @@ def test_every_append_only_table_refuses_update_delete_and_truncate(pg, clock) -
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_three_processes_get_unique_gapless_ticket_numbers(pg_new_database, tmp_path: Path, open_url) -> None:  # type: ignore[no-untyped-def]
     url = pg_new_database(empty=True)
     workload("prepare", "--db", url)

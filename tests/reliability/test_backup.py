@@ -46,6 +46,7 @@ def fill(path: Path, ops: int = 40, seed: int = 7) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_twenty_backups_under_three_writers_each_restores_intact(desk: Path, tmp_path: Path, open_url) -> None:  # type: ignore[no-untyped-def]
     backups, writers = size("DESKUI_BACKUPS", 20), size("DESKUI_LOAD_WRITERS", 3)
     stop = tmp_path / "stop"

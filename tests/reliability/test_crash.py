@@ -37,6 +37,7 @@ def wait_ready(ack: Path, timeout: float = 20.0) -> bool:
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str, tmp_path: Path, open_url) -> None:  # type: ignore[no-untyped-def]
     kills = size("DESKUI_KILLS", 200)
     if "postgresql" in backend_url:

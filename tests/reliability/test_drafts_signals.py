@@ -30,7 +30,7 @@ from deskui.config import Settings
 from deskui.services import open_services
 from tests.functional.conftest import seed_desk
 
-pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
+pytestmark = [pytest.mark.slow, pytest.mark.load, pytest.mark.sqlite_only]
 
 F3 = b"\x1bOR"
 

@@ -291,6 +291,7 @@ async def paste_into_call_form(services: Any, settings: Any, clock: Any, pasted:
 
 
 @pytest.mark.slow
+@pytest.mark.load
 @settings(
     max_examples=max(5, EXAMPLES // 20),
     deadline=None,

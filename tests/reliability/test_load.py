@@ -18,6 +18,7 @@ from tests.reliability.workload import read_acks
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_three_writers_and_a_reader(backend_url: str, tmp_path: Path, open_url, record_property) -> None:  # type: ignore[no-untyped-def]
     writers, ops = size("DESKUI_LOAD_WRITERS", 3), size("DESKUI_LOAD_OPS", 1000)
     stop = tmp_path / "stop"

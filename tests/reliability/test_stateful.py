@@ -241,6 +241,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.load
 def test_desk_state_machine(template: Path, tmp_path: Path) -> None:
     Desk.workdir = tmp_path
     Desk.template = template
