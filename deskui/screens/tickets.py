@@ -434,7 +434,9 @@ class TicketsScreen(DeskScreen):
     # --- keys -------------------------------------------------------------------------------------------------
 
     def filter_focused(self) -> bool:
-        return self.focused is self.query_one("#tq-filter", Input)
+        # check_action asks this before the screen is composed and while it is torn down: no filter, no focus.
+        found = self.query("#tq-filter")
+        return bool(found) and self.focused is found.first()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """While the filter has focus, the keys are the filter's (but Enter and Esc leave it)."""

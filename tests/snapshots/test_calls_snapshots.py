@@ -29,6 +29,7 @@ async def _fill(pilot: Pilot[None]) -> None:
         await pilot.press(key)
     await pilot.press("enter")
     await wait_for(pilot, lambda: screen.query_one("#call-caller").value == "张三")  # type: ignore[attr-defined]
+    await wait_for(pilot, lambda: screen.query_one("#call-residents-list").option_count == 2)  # type: ignore[attr-defined]
     await pilot.press("r")
     for key in "Kitchen pipe leaking [/":
         await pilot.press("space" if key == " " else key)
