@@ -43,6 +43,7 @@ def still(action: Callable[[Pilot[None]], Awaitable[None]]) -> Callable[[Pilot[N
             field.cursor_blink = False
         for area in pilot.app.screen.query(TextArea):
             area.cursor_blink = False
+            area.highlight_cursor_line = False  # drawn or not depending on when focus settled: not part of the picture
         await pilot.pause()
 
     return run
