@@ -54,7 +54,7 @@ at_home = still(sign_in)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Every snapshot gets two retries: see pyproject.toml (pytest-rerunfailures)."""
+    """Every snapshot gets five retries: see pyproject.toml (pytest-rerunfailures)."""
     for item in items:
         if "tests/snapshots/" in str(item.path).replace("\\", "/"):
-            item.add_marker(pytest.mark.flaky(reruns=2))
+            item.add_marker(pytest.mark.flaky(reruns=5))
