@@ -29,8 +29,25 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip = pytest.mark.skip(reason="reads or attacks the SQLite file directly; tests/pg covers this on PostgreSQL")
     here = Path(__file__).parent
     for item in items:
-        if item.path.is_relative_to(here) and "db_path" in getattr(item, "fixturenames", ()):
+        if not item.path.is_relative_to(here):
+            continue
+        if "db_path" in getattr(item, "fixturenames", ()) or _opens_the_sqlite_file(item):
             item.add_marker(skip)
+
+
+_SQLITE_FILE_USES = ("sqlite3.", ".db.path", "sqlite_master", "migrated_template")
+
+
+def _opens_the_sqlite_file(item: pytest.Item) -> bool:
+    """A test whose own code opens the SQLite file (sqlite3.connect(services.db.path), sqlite_master …)."""
+    import inspect
+
+    function = getattr(item, "function", None)
+    try:
+        source = inspect.getsource(function) if function is not None else ""
+    except (OSError, TypeError):
+        return False
+    return any(use in source for use in _SQLITE_FILE_USES)
 
 
 @pytest.fixture(scope="session")
