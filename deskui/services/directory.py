@@ -111,6 +111,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 def check_resident(
     name: str, unit: str, phones: str | Sequence[str], role: str = "owner", notes: str = ""
 ) -> NewResident:
+    # A name is one line: a line break in it (CR, LF or CRLF, as the paste handler reads them; a CSV cell can hold
+    # one) and any other run of whitespace become one space. search_residents reads its query the same way, so the
+    # name as typed finds the resident.
     name = " ".join(name.split())
     if not name:
         raise ValidationError(t("A name is required"), field="name")

@@ -24,6 +24,8 @@ from deskui.clock import FrozenClock
 from deskui.config import load_settings
 from deskui.services.calls import CallInput
 from deskui.services.errors import DeskError
+from deskui.services.places import fold as place_fold
+from deskui.services.places import phone_digits
 from deskui.services.search import fold
 from deskui.services.tickets import TicketInput
 from tests.reliability.conftest import size
@@ -205,7 +207,6 @@ def test_keys_lend(svc, tag, borrower, purpose, due) -> None:  # type: ignore[no
     assert attempt(lambda: svc.keys.take_back(loan.tag, operator=rec)) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 suite: the test expects '0\\r0' back, the service stores '0 0'")
 @FUZZ
 @given(name=SHORT, notes=HOSTILE, phone=SHORT, query=HOSTILE)
 @example(name="0\r0", notes="", phone="", query="0\r0")  # a fresh clone's `make test` found it
@@ -213,9 +214,16 @@ def test_directory_add_resident_and_search(svc, name, notes, phone, query) -> No
     count("directory.add_resident+search")
     added = attempt(lambda: svc.directory.add_resident(name, "3-2-1202", phone, notes=notes))
     if added is not None:
-        assert added.name == name.strip()
+        # A name is one line: every run of whitespace, line breaks (CR, LF, CRLF) included, is one space, as the
+        # search reads its query; so the name as typed finds the resident.
+        assert added.name == " ".join(name.split())
         again = [r for r in svc.directory.unit_residents(added.unit_id) if r.id == added.id]
         assert again == [added]
+        digits = phone_digits(added.name)
+        if not (
+            len(digits) >= 4 and digits == place_fold(added.name).replace(" ", "").replace("-", "")
+        ):  # not a number
+            assert added.id in {r.id for r in svc.directory.search_residents(name, limit=100_000)}
     attempt(lambda: svc.directory.search_residents(query))
     attempt(lambda: svc.directory.search_units(query))
 
