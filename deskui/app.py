@@ -209,10 +209,10 @@ class DeskApp(App[None]):
             await screen.language_changed()
         from deskui.screens.help import HelpScreen
 
-        if isinstance(self.screen, SignInScreen | HelpScreen):
+        if isinstance(self.screen, SignInScreen):
+            await self.screen.language_changed()  # in place: the chosen operator and the typed PIN stay
+        elif isinstance(self.screen, HelpScreen):
             await self.screen.recompose()
-            if isinstance(self.screen, SignInScreen) and self.services is not None:
-                self.screen.run_worker(self.screen.load_operators(), exclusive=True)
         self.screen.refresh_bindings()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

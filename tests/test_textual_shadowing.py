@@ -85,14 +85,7 @@ def test_the_guard_would_have_caught_lock() -> None:
     assert "lock" in textual_names(Screen) and not is_textual_api(Screen, "lock")
 
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 10 defect 1: SignInScreen sets self.lock")
-
-
-@pytest.mark.parametrize(
-    "cls",
-    [pytest.param(cls, marks=XFAIL) if cls.__name__ == "SignInScreen" else cls for cls in CLASSES],
-    ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}",
-)
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 def test_no_textual_attribute_is_shadowed(cls: type) -> None:
     base = textual_base(cls)
     taken = textual_names(base)

@@ -39,7 +39,8 @@ class SignInScreen(Screen[None]):
 
     def __init__(self, *, lock: bool = False) -> None:
         super().__init__(classes="-lock" if lock else "")
-        self.lock = lock
+        # Not `self.lock`: that is Textual's own Widget.lock (the RLock recompose takes); shadowing it crashed F9.
+        self.is_lock_screen = lock
         self.operators: list[OperatorInfo] = []
         self.pending = False
 
@@ -50,13 +51,27 @@ class SignInScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="signin-box"):
             yield Static(Text.assemble(("deskui", "bold"), "  ", self.desk.settings.site_name), id="signin-site")
-            yield Static(t("Screen locked") if self.lock else t("Sign in"), id="signin-title")
-            yield Static(t("Operator"), classes="field-label")
+            yield Static(self.title_text(), id="signin-title")
+            yield Static(t("Operator"), classes="field-label", id="signin-operator-label")
             yield OperatorPicker(id="signin-operators")
-            yield Static(t("PIN"), classes="field-label")
+            yield Static(t("PIN"), classes="field-label", id="signin-pin-label")
             yield PinField(id="signin-pin")
             yield Static("", id="signin-message")
         yield DeskFooter()
+
+    def title_text(self) -> str:
+        return t("Screen locked") if self.is_lock_screen else t("Sign in")
+
+    async def language_changed(self) -> None:
+        """F9: the same screen in the other language, redrawn in place. The chosen operator, the PIN typed so far
+        and the focus stay, so a receptionist can press F9 half-way through signing in."""
+        self.query_one("#signin-title", Static).update(self.title_text())
+        self.query_one("#signin-operator-label", Static).update(t("Operator"))
+        self.query_one("#signin-pin-label", Static).update(t("PIN"))
+        if self.operators:
+            self.show_operators()
+        elif self.desk.services is None and not self.desk.open_error:
+            self.show_message(t("Opening the database…"), error=False)
 
     def on_mount(self) -> None:
         self.query_one("#signin-pin", PinField).focus()
@@ -76,13 +91,8 @@ class SignInScreen(Screen[None]):
     async def load_operators(self) -> None:
         services = self.desk.services
         assert services is not None
-        self.operators = await asyncio.to_thread(services.operators.list)
-        picker = self.query_one("#signin-operators", OperatorPicker)
-        current = self.desk.operator
-        index = next((i for i, op in enumerate(self.operators) if current and op.id == current.id), 0)
-        picker.set_options(
-            [Text.assemble((op.name, "bold"), "  ", (op.role_label, "dim")) for op in self.operators], index
-        )
+        operators = await asyncio.to_thread(services.operators.list)
+        self.show_operators(operators)
         if not self.operators:
             self.show_message(t("No operators yet: add one with `deskui operators add NAME --role supervisor`"))
             return
@@ -90,6 +100,19 @@ class SignInScreen(Screen[None]):
         if self.pending and self.query_one("#signin-pin", PinField).value:
             self.pending = False
             await self.action_sign_in()
+
+    def show_operators(self, operators: list[OperatorInfo] | None = None) -> None:
+        """List the operators (role names in the current language), keeping the one already chosen, else the one
+        signed in (the lock screen), else the first."""
+        picker = self.query_one("#signin-operators", OperatorPicker)
+        chosen = self.operators[picker.highlighted] if picker.highlighted is not None and self.operators else None
+        current = chosen or self.desk.operator
+        if operators is not None:
+            self.operators = operators
+        index = next((i for i, op in enumerate(self.operators) if current and op.id == current.id), 0)
+        picker.set_options(
+            [Text.assemble((op.name, "bold"), "  ", (op.role_label, "dim")) for op in self.operators], index
+        )
 
     def show_message(self, text: str, *, error: bool = True) -> None:
         label = self.query_one("#signin-message", Static)
@@ -122,4 +145,4 @@ class SignInScreen(Screen[None]):
             self.show_message(exc.message)
             return
         pin_field.value = ""
-        await self.desk.signed_in(signed_in, from_lock=self.lock)
+        await self.desk.signed_in(signed_in, from_lock=self.is_lock_screen)

@@ -99,7 +99,7 @@ async def test_idle_lock_keeps_the_screen_underneath(app: DeskApp, clock) -> Non
         clock.advance(minutes=2)
         app.check_idle_lock()
         await pilot.pause()
-        assert isinstance(app.screen, SignInScreen) and app.screen.lock
+        assert isinstance(app.screen, SignInScreen) and app.screen.is_lock_screen
         await operators_listed(pilot)
         await pilot.press(*"1111", "enter")
         await wait_for(pilot, lambda: app.screen is directory)
@@ -158,9 +158,6 @@ def _title(app: DeskApp) -> str:
     return str(app.screen.query_one("#signin-title", Static).render())
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 10 defect 1: F9 on the sign-in screen crashes (self.lock shadows Widget.lock)"
-)
 async def test_f9_on_sign_in_switches_language_and_keeps_the_choice(app: DeskApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await operators_listed(pilot)
@@ -182,9 +179,6 @@ async def test_f9_on_sign_in_switches_language_and_keeps_the_choice(app: DeskApp
         assert "工单" in str(app.screen.query_one(DeskHeader).render())
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 10 defect 1: F9 on the lock screen crashes (self.lock shadows Widget.lock)"
-)
 async def test_f9_on_lock_screen_switches_language_and_unlocks_to_the_same_screen(app: DeskApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
