@@ -165,6 +165,21 @@ def list_(
         _table(services, found)
 
 
+@group.command("search")
+def search_(
+    ctx: typer.Context,
+    term: Annotated[str, typer.Argument(help="Text in caller, unit, phone or content; a unit in any spelling.")],
+    unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls (newest first).")] = 50,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Also list versions replaced by a correction.")
+    ] = False,
+) -> None:
+    """Find calls, newest first: the same search as Ctrl+G on the Calls screen (`calls list --search`)."""
+    list_(ctx, unit=unit, search=term, limit=limit, fmt=fmt, all_versions=all_versions)
+
+
 def _table(services: Services, calls: list[CallInfo]) -> None:
     from rich.table import Table
     from rich.text import Text

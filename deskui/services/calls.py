@@ -878,14 +878,42 @@ class CallService:
         """Calls whose caller, unit, phone or content contains `term` (any length, NFKC- and case-folded), newest
         first, one page (pass the last id as `before_id` for the next). A blank term lists the latest calls.
 
-        The result is exactly what a plain substring scan of those fields would give; fast because only calls
-        holding every character of the term are checked (see services.search).
+        A term that reads as a unit (any spelling `places.parse_unit` accepts: 3-2-1201, 3栋2单元1201, 3#2-1201,
+        三栋二单元1201, full-width digits) also finds every call of that unit, whatever spelling it was logged with,
+        as `list(unit=…)` and the form's side panel do. Otherwise the result is exactly what a plain substring scan
+        of those fields would give; fast because only calls holding every character of the term are checked
+        (see services.search).
         """
         term = (term or "")[: self.limits.max_content_chars].strip()
         if not term:
             return self.list(
                 before_id=before_id, limit=limit, current_only=current_only, since=since, until=until, unit=unit
             )
+        found = self._search_text(
+            term, before_id=before_id, limit=limit, current_only=current_only, since=since, until=until, unit=unit
+        )
+        ref = parse_unit(term) if len(term) <= self.limits.max_line_chars else None
+        if ref is None or (unit and unit_key(unit.strip()) != ref.key):
+            return found
+        # The unit's own calls, the same page by the same keyset, merged with the text matches by id.
+        same_unit = self.list(
+            unit=ref.key, before_id=before_id, limit=limit, current_only=current_only, since=since, until=until
+        )
+        merged = {c.id: c for c in found} | {c.id: c for c in same_unit}
+        return [merged[i] for i in sorted(merged, reverse=True)][: self._page(limit)]
+
+    def _search_text(
+        self,
+        term: str,
+        *,
+        before_id: int | None,
+        limit: int | None,
+        current_only: bool,
+        since: datetime | None,
+        until: datetime | None,
+        unit: str | None,
+    ) -> list[CallInfo]:
+        """The substring part of `search` (see services.search): calls whose fields contain the folded term."""
         folded = idx.fold_term(term)
         if folded is None:
             return []

@@ -11,7 +11,6 @@ from tests.functional.helpers import wait_for
 from tests.functional.test_calls_screen import open_calls, type_text
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 4: search does not treat unit spellings as one unit")
 @pytest.mark.parametrize("term", ["3-2-1201", "3栋2单元1201", "三栋二单元1201"])
 async def test_ctrl_g_finds_a_unit_in_any_spelling(app: DeskApp, term: str) -> None:
     """Defect 4: Ctrl+G with a unit finds every call of that unit, whatever spelling the call was logged with."""

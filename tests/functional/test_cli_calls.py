@@ -321,7 +321,6 @@ def test_cli_messages_in_chinese(cli) -> None:  # type: ignore[no-untyped-def]
     assert "请填写内容" in line
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 4: search does not treat unit spellings as one unit")
 def test_search_by_unit_in_any_spelling(cli) -> None:  # type: ignore[no-untyped-def]
     """Issue 10 defect 4: `calls list --search` and `calls search` find a unit's calls whatever the spelling."""
     ids = []

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from deskui.models import Site
 from deskui.services.calls import CallInfo, CallInput, CallService
+from deskui.services.places import parse_unit
 
 _site_codes = itertools.count(1)
 
@@ -26,10 +27,12 @@ def fold(s: str) -> str:
 def scan(calls: list[CallInfo], term: str) -> list[int]:
     """The reference: a plain substring check over caller, unit, phone (as typed and as digits) and content."""
     needle = fold(term.strip())
+    unit = parse_unit(term)  # a term that reads as a unit also finds that unit's calls (issue 10 defect 4)
     hits = []
     for c in calls:
         digits = "".join(ch for ch in unicodedata.normalize("NFKC", c.phone) if ch.isdigit())
-        if any(needle in fold(f) for f in (c.caller, c.unit, c.phone, digits, c.content)):
+        same_unit = unit is not None and c.unit_key == unit.key
+        if same_unit or any(needle in fold(f) for f in (c.caller, c.unit, c.phone, digits, c.content)):
             hits.append(c.id)
     return sorted(hits, reverse=True)
 
@@ -234,7 +237,6 @@ def test_pending_index_is_merged_in_batches_and_always_searched(services, db_pat
 UNIT_SPELLINGS = ["3-2-1201", "3栋2单元1201", "3#2-1201", "三栋二单元1201", "３－２－１２０１", "3号楼2单元1201室"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 4: search does not treat unit spellings as one unit")
 @pytest.mark.parametrize("term", UNIT_SPELLINGS)
 def test_a_unit_term_finds_every_spelling_of_that_unit(services, term: str) -> None:  # type: ignore[no-untyped-def]
     calls = services.calls
@@ -245,7 +247,7 @@ def test_a_unit_term_finds_every_spelling_of_that_unit(services, term: str) -> N
     other = calls.record(CallInput(content="3-2-1201楼上漏水", category="repair", unit="3-2-1101", phone="110"))
     calls.record(CallInput(content="别的单元", category="repair", unit="3-2-1202", phone="110"))
     expected = sorted(ids, reverse=True)
-    if term == "3-2-1201":
+    if fold(term) == "3-2-1201":
         expected = [other.id, *expected]  # also a plain text match in another unit's content
     assert [c.id for c in calls.search(term)] == expected
     assert all_pages(calls, term, page=2) == expected
