@@ -485,6 +485,63 @@ async def test_supervisor_review_signed(app: DeskApp, clock: FrozenClock) -> Non
         assert services.review.unsigned_days(yesterday - timedelta(days=0), yesterday) == []
 
 
+def failed_attempts(services: Any, name: str) -> int:
+    from sqlmodel import select
+
+    from deskui.models import Operator
+
+    with services.db.read() as s:
+        return s.exec(select(Operator).where(Operator.name == name)).one().failed_attempts
+
+
+async def open_review_sign_form(pilot: Pilot[None], services: Any, clock: FrozenClock) -> FormScreen:
+    yesterday = date(2026, 11, 22)
+    clock.current = at(yesterday, 21)
+    services.dutylog.add("21:00 夜班正常", operator=people(services)["李强"])
+    clock.current = at(date(2026, 11, 23), 9)
+    await open_checklist(pilot, CHEN)
+    await pilot.press("v")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.review_data)
+    await pilot.press("s")
+    return await form_open(pilot)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 8: the review sign-off form starts on the PIN, below the note")
+async def test_review_sign_off_starts_on_the_note_and_costs_no_attempt(app: DeskApp, clock: FrozenClock) -> None:
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_review_sign_form(pilot, services, clock)
+        assert form.focused is form.query_one("#form-note"), "the form must start on its first field, the note"
+        await type_text(pilot, "核对 2 条报修 ok")
+        await pilot.press("tab", *"3333", "enter")
+        await form_closed(pilot)
+        signature = services.review.signature(date(2026, 11, 22))
+        assert signature is not None and signature.supervisor == "陈静"
+        assert signature.note == "核对 2 条报修 ok"
+        assert failed_attempts(services, "陈静") == 0
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 8: an empty PIN was sent and cost a PIN attempt")
+async def test_review_pin_takes_digits_only_and_an_empty_pin_costs_nothing(app: DeskApp, clock: FrozenClock) -> None:
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        form = await open_review_sign_form(pilot, services, clock)
+        await pilot.press("tab")
+        pin = form.query_one("#form-pin")
+        assert form.focused is pin
+        await pilot.press("enter")  # nothing typed yet
+        await wait_for(pilot, lambda: "Type the PIN" in form_error(form))
+        assert failed_attempts(services, "陈静") == 0
+        await type_text(pilot, "a3b3-3 3")
+        assert pin.value == "3333"  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await form_closed(pilot)
+        assert services.review.signature(date(2026, 11, 22)) is not None
+        assert failed_attempts(services, "陈静") == 0
+
+
 async def test_roster_planned_by_the_supervisor_and_a_swap_approved_with_her_pin(
     app: DeskApp, clock: FrozenClock
 ) -> None:
