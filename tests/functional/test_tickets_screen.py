@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Label, Static
@@ -496,3 +497,88 @@ async def test_keys_typed_ahead_land_where_they_were_meant(app: DeskApp) -> None
         detail = app.screen
         assert isinstance(detail, TicketDetailScreen)
         assert screen.queue == "new" and detail.ticket_id == tickets.queue("new").rows[0].id
+
+
+# --- issue 10 defect 2: Enter always opens a new ticket; attaching is its own key ------------------------------
+
+
+async def open_new_ticket_for(pilot: Pilot[None], rows: int) -> NewTicketScreen:
+    """Calls (F3), the newest call in the log, Ctrl+T; waits for the unit's open tickets to be listed."""
+    app = pilot.app
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen))
+    table = app.screen.query_one("#call-table", DataTable)
+    await wait_for(pilot, lambda: table.row_count == rows)
+    table.focus()  # the newest call is the first row
+    await pilot.press("ctrl+t")
+    await wait_for(pilot, lambda: isinstance(app.screen, NewTicketScreen))
+    new = app.screen
+    assert isinstance(new, NewTicketScreen)
+    await wait_for(pilot, lambda: bool(new.open_tickets))
+    return new
+
+
+@pytest.mark.parametrize("save_key", ["enter", "ctrl+s"])
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 2: Enter attaches the call to the highlighted old ticket")
+async def test_enter_after_a_severity_letter_opens_a_new_ticket(app: DeskApp, save_key: str) -> None:
+    """A noise complaint at a unit with an open garbage-smell complaint: m, Enter is a NEW major complaint."""
+    assert app.services is not None
+    tickets = app.services.tickets
+    smell = record_call(app, "楼道垃圾异味", unit="5-1-302", category="complaint")
+    old = tickets.open_from_call(smell, severity="minor")
+    noise = record_call(app, "楼上深夜噪音", unit="5-1-302", category="complaint")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        new = await open_new_ticket_for(pilot, 2)
+        calls = new.app.screen_stack[-2]
+        await pilot.press("m")  # the last choice of this form: severity major
+        focused = new.focused
+        await pilot.press(save_key)
+        await wait_for(pilot, lambda: app.screen is calls)
+        assert tickets.call_ids(old.id) == [smell], "nothing attached to the old ticket"
+        (opened,) = tickets.tickets_of_call(noise)
+        assert opened.id != old.id and (opened.kind, opened.severity) == ("complaint", "major")
+        assert focused is not new.query_one("#nt-open"), "a choice letter never moves into the old tickets"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 2: Enter attaches the call to the highlighted old ticket")
+async def test_repair_type_letter_then_enter_opens_a_new_ticket(app: DeskApp) -> None:
+    assert app.services is not None
+    tickets = app.services.tickets
+    first = record_call(app, "楼上漏水")
+    old = tickets.open_from_call(first)
+    second = record_call(app, "门禁坏了", unit="3栋2单元1201")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        new = await open_new_ticket_for(pilot, 2)
+        calls = new.app.screen_stack[-2]
+        await pilot.press("tab", "s")  # kind → repair type: safety facility, the last choice
+        focused = new.focused
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is calls)
+        assert tickets.call_ids(old.id) == [first], "nothing attached to the old ticket"
+        (opened,) = tickets.tickets_of_call(second)
+        assert opened.id != old.id and opened.repair_type == "safety"
+        assert focused is not new.query_one("#nt-open")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 2: Enter attaches the call to the highlighted old ticket")
+async def test_attach_is_its_own_key_and_names_the_ticket(app: DeskApp) -> None:
+    assert app.services is not None
+    tickets = app.services.tickets
+    first = record_call(app, "楼上漏水")
+    old = tickets.open_from_call(first)
+    second = record_call(app, "天花板滴水", unit="3栋2单元1201")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        new = await open_new_ticket_for(pilot, 2)
+        calls = new.app.screen_stack[-2]
+        await pilot.press("tab", "tab")  # kind → repair type → the unit's open tickets
+        assert new.focused is new.query_one("#nt-open")
+        hint = new.query_one("#nt-attach", Static)
+        await wait_for(pilot, lambda: old.number in str(hint.render()))
+        assert any(b.binding.action == "attach" and b.enabled for b in new.active_bindings.values())
+        await pilot.press("a")
+        await wait_for(pilot, lambda: app.screen is calls)
+        assert tickets.call_ids(old.id) == [first, second]
+        assert len(tickets.queue("open").rows) == 1
