@@ -215,3 +215,40 @@ def test_export_to_csv_file_has_a_bom(cli, tmp_path: Path) -> None:  # type: ign
     out = tmp_path / "t.csv"
     assert cli("export", "tickets", "--output", str(out)).code == 0
     assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 6: a late callback shows met")
+def test_show_says_a_late_callback_is_late_and_how_late(cli, db_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10 defect 6: a callback made 10 h 5 min after its due time is late in `tickets show`, text and JSON,
+    as the monthly report counts it (the ticket is built with a frozen clock in the past)."""
+    from datetime import UTC, datetime
+
+    from deskui.clock import FrozenClock
+    from deskui.services import open_services
+    from deskui.services.calls import CallInput
+
+    clock = FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
+    services = open_services(load_settings(database_url=str(db_path), language="en", environ={}), clock)
+    try:
+        call = services.calls.record(
+            CallInput(content="厨房水管漏水", category="repair", unit="3-2-1201", phone="13800138000", time="-1m")
+        )
+        x = services.tickets.open_from_call(call.id)
+        x = services.tickets.dispatch(x.number, x.version, "maintenance")
+        clock.advance(hours=5)
+        x = services.tickets.mark_done(x.number, x.version)
+        clock.advance(days=2, hours=10, minutes=5)
+        x = services.tickets.callback(x.number, x.version, "reached", satisfaction=4)
+    finally:
+        services.close()
+    text = cli("tickets", "show", x.number)
+    assert text.code == 0, text.err
+    line = next(line for line in text.out.splitlines() if "Callback" in line)
+    assert "late by 10h 5m" in line and "met" not in line, line
+    zh = cli("tickets", "show", x.number, lang="zh-CN")
+    assert "迟了 10小时5分" in next(line for line in zh.out.splitlines() if "回访" in line)
+    data = json.loads(cli("tickets", "show", x.number, "--format", "json").out)
+    callback = next(g for g in data["targets"] if g["name"] == "callback")
+    assert (callback["state"], callback["seconds_left"]) == ("late", -(10 * 3600 + 5 * 60))
+    report = json.loads(cli("report", "monthly", "--month", "2026-11", "--format", "json").out)
+    assert (report["callbacks"]["done"], report["callbacks"]["on_time"]) == (1, 0)
