@@ -15,6 +15,7 @@ from deskui.config import Settings
 from deskui.db import Database
 from deskui.i18n import t
 from deskui.models import Building, Resident, ResidentPhone, Unit
+from deskui.services.calls import check_text
 from deskui.services.errors import Conflict, NotFound, ValidationError
 from deskui.services.pinyin import spellings
 from deskui.services.places import UnitRef, fold, normalize_phone, parse_unit, phone_digits, public_key
@@ -133,9 +134,13 @@ def check_resident(
         raise ValidationError(t("A unit is required"), field="unit")
     ref = parse_unit(unit)
     unit_key = ref.key if ref else public_key(unit)
-    notes = notes.strip()
+    notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()  # line breaks as the paste handler reads them
     if len(notes) > 1000:
         raise ValidationError(t("Notes are at most 1000 characters"), field="notes")
+    try:  # several lines are fine; control characters, terminal escapes and lone surrogates are refused, as in calls
+        check_text(notes, t("Notes"), max_chars=1000, multiline=True)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field="notes") from None
     return NewResident(name, unit_key, role, notes, tuple(checked))
 
 
