@@ -259,10 +259,18 @@ class FormScreen(ModalScreen[object]):
         self.set_focus(self.query_one(f"#form-{names[index + 1]}"))
 
     def action_submit(self) -> None:
-        """Save what the fields hold now; nothing typed from here on goes into them until the answer is back."""
-        if not self.busy:
-            self.busy = True
-            self.run_submit(self.values())
+        """Save what the fields hold now; nothing typed from here on goes into them until the answer is back.
+
+        An empty PIN is not sent: checking it would cost the operator one of their PIN attempts for nothing."""
+        if self.busy:
+            return
+        values = self.values()
+        empty_pin = next((f.name for f in self.fields if f.kind == "pin" and not str(values[f.name]).strip()), None)
+        if empty_pin is not None:
+            self.show_error(t("Type the PIN"), empty_pin)
+            return
+        self.busy = True
+        self.run_submit(values)
 
     @work(exclusive=True, group="form-submit")
     async def run_submit(self, values: dict[str, Any]) -> None:

@@ -242,7 +242,8 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
             name=operator.name,
             day=day.isoformat(),
         )
-        form = FormScreen(t("Sign the review of {day}", day=day.isoformat()), fields, submit, intro=intro, focus="pin")
+        # Focus on the first field, the note: typed into the PIN it would have been sent as a PIN and cost an attempt.
+        form = FormScreen(t("Sign the review of {day}", day=day.isoformat()), fields, submit, intro=intro)
         await self.open_modal(form, self._signed)
 
     def _signed(self, result: Any) -> None:
