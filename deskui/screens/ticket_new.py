@@ -2,7 +2,9 @@
 unit (five neighbours reporting one burst pipe make one ticket with five calls).
 
 The kind comes from the call's category; a complaint needs its severity chosen (one key), a repair may say leak or
-safety. The unit's open tickets are listed below: Tab to one and Enter attaches the call to it instead.
+safety. Enter and Ctrl+S always open a NEW ticket, as the dialog says. The unit's open tickets are listed below:
+Tab to one (a choice letter never moves there) and A attaches the call to it; the line under the list names the
+ticket it would join.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -51,6 +53,32 @@ SEVERITY_HOTKEYS = {"major": "m", "important": "i", "minor": "n"}
 REPAIR_HOTKEYS = {"leak": "l", "safety": "s", "other": "o"}
 FIELDS = ("kind", "severity", "repair_type")
 OPEN_LIMIT = 20
+
+
+class NewTicketChoice(ChoiceBar):
+    """A one-key choice that moves on among the choices only: never into the list of the unit's open tickets, where
+    the keys typed next (Enter) would be about an old ticket. Tab still goes there."""
+
+    def take_key(self, event: events.Key) -> bool:
+        options = self.screen.query_one("#nt-open", OptionList)
+        focusable, options.can_focus = options.can_focus, False
+        try:
+            return super().take_key(event)
+        finally:
+            options.can_focus = focusable
+
+
+class OpenTicketList(OptionList):
+    """The unit's open tickets. Enter is the screen's (a new ticket); A attaches the call to the highlighted one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "attach", "Attach the call to this ticket", id="new-ticket-attach"),
+    ]
+
+    async def action_attach(self) -> None:
+        screen = self.screen
+        if isinstance(screen, NewTicketScreen):
+            await screen.attach_highlighted()
 
 
 def unit_tickets(app: App[object], settings: Settings, tickets: Sequence[TicketInfo], now: datetime) -> Text:
@@ -109,9 +137,9 @@ class NewTicketScreen(ModalScreen[str | None]):
         levels = assign_hotkeys([(k, t(v), v, SEVERITY_HOTKEYS[k]) for k, v in SEVERITY_LABELS.items()])
         repairs = assign_hotkeys([(k, t(v), v, REPAIR_HOTKEYS[k]) for k, v in REPAIR_TYPE_LABELS.items()])
         controls = (
-            ("kind", N_("Kind"), ChoiceBar(kinds, CATEGORY_KINDS.get(call.category, ""), id="nt-kind")),
-            ("severity", N_("Severity"), ChoiceBar(levels, "", id="nt-severity")),
-            ("repair_type", N_("Repair type"), ChoiceBar(repairs, "other", id="nt-repair_type")),
+            ("kind", N_("Kind"), NewTicketChoice(kinds, CATEGORY_KINDS.get(call.category, ""), id="nt-kind")),
+            ("severity", N_("Severity"), NewTicketChoice(levels, "", id="nt-severity")),
+            ("repair_type", N_("Repair type"), NewTicketChoice(repairs, "other", id="nt-repair_type")),
         )
         with VerticalScroll(id="nt-box"):
             yield Static(Text(t("Ticket from call #{id}", id=call.root_id), style="bold"), id="nt-title")
@@ -124,7 +152,8 @@ class NewTicketScreen(ModalScreen[str | None]):
                         yield Label("", classes="tf-error", id=f"nt-error-{name}")
             yield Label("", classes="tf-error", id="nt-error-general")
             yield Static("", id="nt-open-title")
-            yield OptionList(id="nt-open")
+            yield OpenTicketList(id="nt-open")
+            yield Static("", id="nt-attach")
             yield Static(Text(t("Enter: open the ticket · Esc: back, nothing is written"), style="dim"), id="nt-keys")
         yield DeskFooter()
 
@@ -187,7 +216,7 @@ class NewTicketScreen(ModalScreen[str | None]):
                 Text.assemble(
                     (t("Open tickets at this unit"), "bold"),
                     "  ",
-                    (t("Tab to one, Enter attaches this call to it"), "dim"),
+                    (t("Tab to one, A attaches this call to it; Enter opens a new ticket"), "dim"),
                 )
             )
         elif linked:
@@ -197,6 +226,38 @@ class NewTicketScreen(ModalScreen[str | None]):
         options.can_focus = bool(self.open_tickets)
         if self.open_tickets:
             options.highlighted = 0
+        self.show_attach()
+
+    def highlighted_ticket(self) -> TicketInfo | None:
+        options = self.query_one("#nt-open", OptionList)
+        index = options.highlighted
+        if index is None or not 0 <= index < len(self.open_tickets):
+            return None
+        return self.open_tickets[index]
+
+    def show_attach(self) -> None:
+        """Under the list, while it has focus: the ticket A would attach the call to."""
+        options = self.query_one("#nt-open", OptionList)
+        ticket = self.highlighted_ticket() if self.focused is options else None
+        line = Text()
+        if ticket is not None:
+            line.append("A", "bold reverse")
+            line.append(" " + t("attach this call to {number}", number=ticket.number) + "  ", "bold")
+            line.append(f"{kind_text(ticket)}  ")
+            line.append_text(plain(ticket.description, one_line=True))
+            line.no_wrap = True
+            line.overflow = "ellipsis"
+        self.query_one("#nt-attach", Static).update(line)
+
+    @on(OptionList.OptionHighlighted, "#nt-open")
+    def _highlighted(self, _event: OptionList.OptionHighlighted) -> None:
+        self.show_attach()
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self.show_attach()
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self.call_after_refresh(self.show_attach)
 
     # --- saving -----------------------------------------------------------------------------------------------
 
@@ -204,16 +265,23 @@ class NewTicketScreen(ModalScreen[str | None]):
         await self.dismiss(None)
 
     async def action_open_ticket(self) -> None:
-        """Enter: a new ticket, or, on the list of the unit's open tickets, attach the call to the highlighted one."""
+        """Enter and Ctrl+S: a new ticket, wherever the focus is (attaching is A on the list of open tickets)."""
         if self.busy:
             return
-        options = self.query_one("#nt-open", OptionList)
         self.busy = True
         try:
-            if self.focused is options and options.highlighted is not None and self.open_tickets:
-                await self.attach(self.open_tickets[options.highlighted])
-            else:
-                await self.create()
+            await self.create()
+        finally:
+            self.busy = False
+
+    async def attach_highlighted(self) -> None:
+        """A on the list of the unit's open tickets: attach the call to the highlighted one."""
+        ticket = self.highlighted_ticket()
+        if ticket is None or self.busy or self.focused is not self.query_one("#nt-open", OptionList):
+            return
+        self.busy = True
+        try:
+            await self.attach(ticket)
         finally:
             self.busy = False
 
@@ -246,15 +314,11 @@ class NewTicketScreen(ModalScreen[str | None]):
         await self.dismiss(t("Opened ticket {number}", number=info.number))
 
     @on(OptionList.OptionSelected, "#nt-open")
-    async def _attach_clicked(self, event: OptionList.OptionSelected) -> None:
-        """A click on an open ticket (the keyboard's Enter is `action_open_ticket`)."""
-        ticket = next((x for x in self.open_tickets if str(x.id) == event.option.id), None)
-        if ticket is not None and not self.busy:
-            self.busy = True
-            try:
-                await self.attach(ticket)
-            finally:
-                self.busy = False
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        """A click on an open ticket only chooses it (the line under the list says A attaches); it writes nothing."""
+        event.stop()
+        self.query_one("#nt-open", OptionList).focus()
+        self.show_attach()
 
     async def attach(self, ticket: TicketInfo) -> None:
         try:

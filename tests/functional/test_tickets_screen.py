@@ -242,7 +242,7 @@ async def test_neighbours_calls_attach_to_one_ticket(app: DeskApp) -> None:
         new = app.screen
         assert isinstance(new, NewTicketScreen)
         await wait_for(pilot, lambda: [x.number for x in new.open_tickets] == [burst.number])
-        await pilot.press("tab", "tab", "enter")  # kind → repair type → the open ticket: attach
+        await pilot.press("tab", "tab", "a")  # kind → repair type → the open ticket: A attaches
         await wait_for(pilot, lambda: app.screen is calls)
         assert app.services.tickets.call_ids(burst.id) == [first, second]
         assert len(app.services.tickets.queue("open").rows) == 1
@@ -519,7 +519,6 @@ async def open_new_ticket_for(pilot: Pilot[None], rows: int) -> NewTicketScreen:
 
 
 @pytest.mark.parametrize("save_key", ["enter", "ctrl+s"])
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 2: Enter attaches the call to the highlighted old ticket")
 async def test_enter_after_a_severity_letter_opens_a_new_ticket(app: DeskApp, save_key: str) -> None:
     """A noise complaint at a unit with an open garbage-smell complaint: m, Enter is a NEW major complaint."""
     assert app.services is not None
@@ -532,16 +531,15 @@ async def test_enter_after_a_severity_letter_opens_a_new_ticket(app: DeskApp, sa
         new = await open_new_ticket_for(pilot, 2)
         calls = new.app.screen_stack[-2]
         await pilot.press("m")  # the last choice of this form: severity major
-        focused = new.focused
+        focused, old_tickets = new.focused, new.query_one("#nt-open")
         await pilot.press(save_key)
         await wait_for(pilot, lambda: app.screen is calls)
         assert tickets.call_ids(old.id) == [smell], "nothing attached to the old ticket"
         (opened,) = tickets.tickets_of_call(noise)
         assert opened.id != old.id and (opened.kind, opened.severity) == ("complaint", "major")
-        assert focused is not new.query_one("#nt-open"), "a choice letter never moves into the old tickets"
+        assert focused is not old_tickets, "a choice letter never moves into the old tickets"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 2: Enter attaches the call to the highlighted old ticket")
 async def test_repair_type_letter_then_enter_opens_a_new_ticket(app: DeskApp) -> None:
     assert app.services is not None
     tickets = app.services.tickets
@@ -553,16 +551,15 @@ async def test_repair_type_letter_then_enter_opens_a_new_ticket(app: DeskApp) ->
         new = await open_new_ticket_for(pilot, 2)
         calls = new.app.screen_stack[-2]
         await pilot.press("tab", "s")  # kind → repair type: safety facility, the last choice
-        focused = new.focused
+        focused, old_tickets = new.focused, new.query_one("#nt-open")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is calls)
         assert tickets.call_ids(old.id) == [first], "nothing attached to the old ticket"
         (opened,) = tickets.tickets_of_call(second)
         assert opened.id != old.id and opened.repair_type == "safety"
-        assert focused is not new.query_one("#nt-open")
+        assert focused is not old_tickets
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 2: Enter attaches the call to the highlighted old ticket")
 async def test_attach_is_its_own_key_and_names_the_ticket(app: DeskApp) -> None:
     assert app.services is not None
     tickets = app.services.tickets
