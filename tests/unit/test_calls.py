@@ -344,6 +344,23 @@ def test_duplicate_warning_same_unit_and_category_within_the_window(svc, clock: 
     assert svc.calls.duplicate_warning("3-2-1201", "repair") is None
 
 
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 7: a call and the ticket opened from it count as two")
+def test_duplicate_warning_counts_a_call_and_its_ticket_once(svc) -> None:  # type: ignore[no-untyped-def]
+    """One earlier repair of a unit in the directory, with its ticket: "already has 1", not 2."""
+    earlier = svc.calls.record(repair(content="厨房水管漏水", unit="3-2-1201"))
+    svc.tickets.open_from_call(earlier.id)
+    for spelling in ("3-2-1201", "3栋2单元1201"):
+        warning = svc.calls.duplicate_warning(spelling, "repair")
+        assert warning is not None and len(warning.matters) == 1, warning
+        assert "already has 1 " in warning.message
+    # Correcting that very call: nothing else is open at the unit, so no warning at all.
+    assert svc.calls.duplicate_warning("3-2-1201", "repair", exclude_ids=[earlier.id]) is None
+    # A second repair call at the unit, with no ticket yet: two matters.
+    svc.calls.record(repair(content="门禁坏了"))
+    warning = svc.calls.duplicate_warning("3-2-1201", "repair")
+    assert warning is not None and len(warning.matters) == 2
+
+
 def test_open_matter_sources_can_be_extended(svc) -> None:  # type: ignore[no-untyped-def]
     from deskui.services.calls import OpenMatter
 
