@@ -13,6 +13,20 @@ PostgreSQL:
   `sqlite_only` marker, or are named in tests/unit/conftest.py, and are skipped on that run.
 
 `.ci/run` starts a throw-away server and runs the suite both ways.
+
+Hypothesis. Two profiles, chosen here before any test module is imported (so module-level `settings(...)` build on
+them): `HYPOTHESIS_PROFILE=ci|dev`, else `ci` when the CI variable is set (CI runs `bash .ci/run` with CI=true),
+else `dev`.
+
+- `ci`: reproducible. derandomize=True seeds each test from a hash of its own source, so every run, on any machine
+  and in any xdist worker, tries the same examples; a failure in CI fails the same way with
+  `HYPOTHESIS_PROFILE=ci` by hand, and its @reproduce_failure blob is printed. Hypothesis turns its examples
+  database off whenever a run is seeded (derandomize or --hypothesis-seed imply database=None), so a failure found
+  is kept as an explicit @example in the test.
+- `dev` (by hand): random, exploring anew each run; a failure found is saved in the examples database under the
+  repository's .hypothesis/examples (whatever the working directory) and replayed first on the next run.
+
+Both: no deadline and no too_slow health check, which measure the machine's load, not the code (two cores shared).
 """
 
 from __future__ import annotations
@@ -23,10 +37,27 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from deskui.clock import FrozenClock
 from deskui.config import Settings, load_settings
 from deskui.i18n import set_language
+
+ROOT = Path(__file__).resolve().parents[1]
+
+hypothesis_settings.register_profile(
+    "ci", derandomize=True, deadline=None, print_blob=True, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "dev",
+    database=DirectoryBasedExampleDatabase(ROOT / ".hypothesis" / "examples"),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
 
 PG_SERVER = os.environ.get("DESKUI_TEST_PG", "")
 BACKEND = os.environ.get("DESKUI_TEST_BACKEND", "sqlite").strip().lower() or "sqlite"
@@ -58,6 +89,12 @@ def pytest_configure(config: pytest.Config) -> None:
         name = create_pg_database()
         config.stash[_EMPTY_PG] = name
         os.environ["DESKUI_TEST_PG_URL"] = pg_database_url(name)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    current = hypothesis_settings()
+    how = "derandomized" if current.derandomize else f"random, examples database {current.database}"
+    return f"hypothesis profile {HYPOTHESIS_PROFILE!r}: {how} (HYPOTHESIS_PROFILE=ci|dev picks one)"
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

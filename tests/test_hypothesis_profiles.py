@@ -57,7 +57,6 @@ def test_ci_is_reproducible() -> None:
     assert first["seen"] == second["seen"]  # the same examples every run
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 suite: no dev profile; HYPOTHESIS_PROFILE is not read")
 def test_by_hand_explores_and_keeps_failures() -> None:
     first, second = run_probe(), run_probe()
     assert first["profile"] == "dev" and first["derandomize"] is False and first["deadline"] is None
@@ -65,7 +64,6 @@ def test_by_hand_explores_and_keeps_failures() -> None:
     assert first["seen"] != second["seen"]  # new examples each run (30 random integers twice alike: never)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 suite: no dev profile; HYPOTHESIS_PROFILE is not read")
 @pytest.mark.parametrize("env", [{"HYPOTHESIS_PROFILE": "ci"}, {"CI": "true", "HYPOTHESIS_PROFILE": "dev"}])
 def test_profile_named_by_hand_wins(env: dict[str, str]) -> None:
     assert run_probe(**env)["profile"] == env["HYPOTHESIS_PROFILE"]
