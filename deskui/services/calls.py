@@ -160,13 +160,16 @@ class CallInfo:
 
 @dataclass(frozen=True)
 class OpenMatter:
-    """Something still open for a unit and category: for now a recent call; tickets will add their own kind."""
+    """Something still open for a unit and category: a recent call, or an open ticket (from the ticket service)."""
 
-    kind: str  # "call" (later: "ticket")
+    kind: str  # "call" or "ticket"
     id: int
     time: datetime
     category: str
     summary: str
+    calls: tuple[int, ...] = ()
+    """The calls (first-version ids) this matter is: the call itself, or the calls linked to the ticket. A call behind
+    a listed ticket is that ticket, not a second matter."""
 
 
 @dataclass(frozen=True)
@@ -1052,7 +1055,9 @@ class CallService:
             info = _info(r)
             if info.id in exclude or info.root_id in exclude:
                 continue
-            out.append(OpenMatter("call", info.id, info.time, info.category, _one_line(info.content, 40)))
+            out.append(
+                OpenMatter("call", info.id, info.time, info.category, _one_line(info.content, 40), (info.root_id,))
+            )
         return out
 
     def open_matters(
@@ -1069,6 +1074,11 @@ class CallService:
             found: list[OpenMatter] = []
             for source in self.open_matter_sources:
                 found += source(s, self.site_id, key, cat, now, exclude)
+        # The call being corrected is not a matter, and neither is a ticket that holds nothing but that call.
+        found = [m for m in found if not (m.calls and exclude.issuperset(m.calls))]
+        # One repair is one matter: a call that a listed ticket was opened from (or took in) is counted as the ticket.
+        covered = {c for m in found if m.kind != "call" for c in m.calls}
+        found = [m for m in found if not (m.kind == "call" and covered.intersection(m.calls))]
         return sorted(found, key=lambda m: m.time, reverse=True)
 
     def duplicate_warning(

@@ -1323,11 +1323,17 @@ class TicketService:
             .order_by(_T.c.id.desc())
             .limit(self.settings.calls.history_limit)
         ).all()
+        linked: dict[int, list[int]] = {r.id: [] for r in rows}
+        if rows:
+            for link in s.execute(
+                select(_L.c.ticket_id, _L.c.call_id).where(_L.c.site_id == site_id, _L.c.ticket_id.in_(list(linked)))
+            ):
+                linked[link.ticket_id].append(int(link.call_id))
         out = []
         for r in rows:
             flat = " ".join(r.description.split())
             summary = f"{r.number} {flat if len(flat) <= 40 else flat[:39] + '…'}"
-            out.append(OpenMatter("ticket", r.id, r.created_at, category, summary))
+            out.append(OpenMatter("ticket", r.id, r.created_at, category, summary, tuple(sorted(linked[r.id]))))
         return out
 
 

@@ -344,7 +344,6 @@ def test_duplicate_warning_same_unit_and_category_within_the_window(svc, clock: 
     assert svc.calls.duplicate_warning("3-2-1201", "repair") is None
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 7: a call and the ticket opened from it count as two")
 def test_duplicate_warning_counts_a_call_and_its_ticket_once(svc) -> None:  # type: ignore[no-untyped-def]
     """One earlier repair of a unit in the directory, with its ticket: "already has 1", not 2."""
     earlier = svc.calls.record(repair(content="厨房水管漏水", unit="3-2-1201"))
