@@ -315,6 +315,56 @@ async def test_sign_off_refused_while_an_important_item_has_no_note(app: DeskApp
         await form_open(pilot)
 
 
+# --- tickets named by their number (issue 10 defect 10) ----------------------------------------------------------
+
+
+def signed_with_tickets(services: Any, night: dict[str, Any]) -> Any:
+    """The morning handover signed with a walkie-talkie missing and both night calls made tickets."""
+    wang, li = night["wang"], night["li"]
+    st = services.handover.start(li)
+    services.handover.arrive(st.id, wang)
+    for eq in services.settings.equipment:
+        n = eq.count - 1 if eq.key == "walkie_talkie" else eq.count
+        extra = {"explanation": "借给保安", "holder": "保安 老赵"} if n < eq.count else {}
+        services.handover.record_count(st.id, eq.key, n, operator=wang, **extra)
+    current = services.handover.state(st.id)
+    for item in (*current.keys, *current.items):
+        services.handover.acknowledge(st.id, item.id, operator=wang)
+    for key in ("desk_tidy", "log_read", "area_checked"):
+        services.handover.check(st.id, key, operator=wang)
+    services.handover.dispose(st.id, night["repair"].id, "ticket", operator=wang)
+    services.handover.dispose(st.id, night["complaint"].id, "ticket", operator=wang, severity="minor")
+    services.handover.sign(st.id, li, "2222")
+    return services.handover.sign(st.id, wang, "1111")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 10: handover and review screens name tickets by internal id")
+async def test_handover_and_review_screens_name_tickets_by_number(app: DeskApp, night: dict[str, Any]) -> None:
+    services = app.services
+    assert services is not None
+    st = signed_with_tickets(services, night)
+    numbers = [services.tickets.get(n.ticket_id).number for n in st.night_calls]
+    walkie = next(c for c in st.counts if c.key == "walkie_talkie")
+    shortage = services.tickets.get(walkie.ticket_id).number
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, CHEN)
+        await wait_for(pilot, lambda: screen.st is not None and screen.st.id == st.id)
+        await pilot.press("4")
+        table = screen.query_one("#ho-table", DataTable)
+        await wait_for(pilot, lambda: screen.step == "night_calls" and table.row_count == 2)
+        decisions = [str(table.get_row_at(row)[-1]) for row in range(2)]
+        for number, decision in zip(numbers, decisions, strict=True):
+            assert number in decision and "#" not in decision
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review_data is not None)
+        review = app.screen
+        content = text_of(review, "#rv-content")
+        assert shortage in content and all(number in content for number in numbers)
+        assert "ticket #" not in content
+        for n in st.night_calls:
+            assert f" #{n.ticket_id}" not in content.split(f"#{n.call.id} ", 1)[1].split("\n", 1)[0]
+
+
 # --- two terminals, a crash ---------------------------------------------------------------------------------------
 
 
