@@ -137,6 +137,7 @@ def show(
 
     from deskui.services import tickets_export
     from deskui.services.shifts import local_time
+    from deskui.services.targets import describe
 
     fmt = fmt.strip().lower()
     if fmt not in ("text", "json"):
@@ -164,7 +165,8 @@ def show(
         "",
     ]
     for g in detail.targets:
-        state_text = _left(g.seconds_left) if g.state != "met" else t("met {when}", when=when(g.met_at))
+        # services.targets.describe: the same words as the ticket screen ("met", "late by 10h 5m", "2h left").
+        state_text = describe(g) + (f" ({when(g.met_at)})" if g.met_at is not None else "")
         lines.append(f"  {g.label}: {when(g.due_at)}  {g.state}  {state_text}")
     if detail.calls:
         lines.append(t("Calls: {ids}", ids=", ".join(f"#{c.root_id}" for c in detail.calls)))

@@ -175,6 +175,11 @@ class CallbackFigures:
     by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, needed, done)
 
     @property
+    def late(self) -> int:
+        """Reached after the callback's due time: the same rule as services.targets (a "late" callback target)."""
+        return self.done - self.on_time
+
+    @property
     def rate(self) -> float | None:
         return self.done / self.needed if self.needed else None
 

@@ -11,7 +11,11 @@ was met, and its state at `now`. Every number comes from settings [targets]. Rul
 - the callback runs from the (last) completion, for a leak from the water test, and a "no answer" attempt moves it
   to the rescheduled time; a reopen starts it again at the next completion;
 - a target still open when the ticket is closed, cancelled or merged stops running: it is dropped, unless it was
-  already late then, when it stays overdue (frozen at that moment).
+  already late then, when it stays overdue (frozen at that moment);
+- a target met at or before its due time is "met"; met after it, it is "late" (never "met"), with `seconds_left`
+  the negative lateness. `verdict` maps a state onto the report's on_time / late / overdue / pending, and
+  `describe` says it in words ("late by 10h 5m"): the ticket screen, `deskui tickets show` (text and JSON) and the
+  monthly report (services.reports_sql._state and its callback count, the same comparison in SQL) give one answer.
 The nearest due time of the running targets (`nearest_due`) does not depend on `now`; it is stored on the ticket.
 """
 
@@ -26,7 +30,7 @@ from zoneinfo import ZoneInfo
 from deskui.config import Settings
 from deskui.i18n import N_, t
 
-OK, DUE_SOON, OVERDUE, MET, PAUSED = "ok", "due_soon", "overdue", "met", "paused"
+OK, DUE_SOON, OVERDUE, MET, LATE, PAUSED = "ok", "due_soon", "overdue", "met", "late", "paused"
 RUNNING = frozenset({OK, DUE_SOON, OVERDUE})
 TERMINAL = frozenset({"closed", "cancelled", "merged"})
 RESOLVED = frozenset({"done", "closed"})
@@ -47,13 +51,13 @@ PAUSABLE = frozenset({"resolve"})
 
 @dataclass(frozen=True)
 class TargetState:
-    """One target at one moment. `seconds_left` is negative when late; for a met target, how early (or late) it
-    was met; for a paused one, what was left when the pause began."""
+    """One target at one moment. `seconds_left` is negative when late; for a met (or late) target, how early (or
+    late) it was met; for a paused one, what was left when the pause began."""
 
     name: str
     due_at: datetime
     met_at: datetime | None
-    state: str  # ok | due_soon | overdue | met | paused
+    state: str  # ok | due_soon | overdue | met (on time) | late (met after the due time) | paused
     seconds_left: int
 
     @property
@@ -224,7 +228,9 @@ def compute(
         if name in PAUSABLE:
             due = base_due + timedelta(seconds=f.paused_before)
         if met_at is not None:
-            out.append(TargetState(name, due, met_at, MET, int((due - met_at).total_seconds())))
+            out.append(
+                TargetState(name, due, met_at, MET if met_at <= due else LATE, int((due - met_at).total_seconds()))
+            )
             continue
         if f.ended_at is not None:
             left = (due - f.ended_at).total_seconds()
@@ -246,3 +252,38 @@ def nearest_due(states: Iterable[TargetState], *, ended: bool = False) -> dateti
         return None
     running = [s.due_at for s in states if s.state in RUNNING]
     return min(running) if running else None
+
+
+# The monthly report's words for a target's outcome (services.reports_sql.TARGET_STATES).
+VERDICTS = {MET: "on_time", LATE: "late", OVERDUE: "overdue"}
+
+
+def verdict(target: TargetState) -> str:
+    """How the report counts the target: on_time (met by its due time), late (met after it), overdue (not met and
+    past due), pending (still running or paused, not yet due)."""
+    return VERDICTS.get(target.state, "pending")
+
+
+def span(seconds: int) -> str:
+    """A duration the way a person says it: the two largest units ("1d 3h", "2h 10m", "5m")."""
+    s = abs(int(seconds))
+    days, hours, minutes = s // 86400, s % 86400 // 3600, s % 3600 // 60
+    if days:
+        return t("{d}d {h}h", d=days, h=hours) if hours else t("{d}d", d=days)
+    if hours:
+        return t("{h}h {m}m", h=hours, m=minutes) if minutes else t("{h}h", h=hours)
+    return t("{m}m", m=max(1, minutes))
+
+
+def describe(target: TargetState) -> str:
+    """The target's state in words, the same on screen and in the CLI: "2h 10m left", "late 1d 3h" (overdue, not
+    met yet), "paused, 2h left", "met" (on time), "late by 10h 5m" (met after its due time)."""
+    if target.state == MET:
+        return t("met")
+    if target.state == LATE:
+        return t("late by {time}", time=span(target.seconds_left))
+    if target.state == PAUSED:
+        return t("paused, {time} left", time=span(target.seconds_left))
+    if target.seconds_left < 0:
+        return t("late {time}", time=span(target.seconds_left))
+    return t("{time} left", time=span(target.seconds_left))

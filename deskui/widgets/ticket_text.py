@@ -15,6 +15,7 @@ from rich.text import Text
 
 from deskui.i18n import N_, get_language, t
 from deskui.services.shifts import local_time
+from deskui.services.targets import describe
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -26,22 +27,18 @@ if TYPE_CHECKING:
 
 RUNNING = ("ok", "due_soon", "overdue")
 # Target state → theme variable.
-STATE_VARIABLES = {"ok": "success", "due_soon": "warning", "overdue": "error", "met": "success", "paused": "secondary"}
-STATE_MARKS = {"ok": "●", "due_soon": "●", "overdue": "●", "met": "✓", "paused": "‖"}
+STATE_VARIABLES = {
+    "ok": "success",
+    "due_soon": "warning",
+    "overdue": "error",
+    "met": "success",
+    "late": "error",  # met, but after the due time: late is late (services.targets)
+    "paused": "secondary",
+}
+STATE_MARKS = {"ok": "●", "due_soon": "●", "overdue": "●", "met": "✓", "late": "✗", "paused": "‖"}
 OUTCOME_LABELS = {"reached": N_("Reached"), "no_answer": N_("No answer"), "left_message": N_("Left a message")}
 WAITING_LABELS = {"resident": N_("the resident"), "third_party": N_("a third party")}
 INFORMED_LABELS = {"supervisor": N_("Supervisor"), "manager": N_("Manager")}
-
-
-def span(seconds: int) -> str:
-    """A duration the way a person says it: the two largest units ("1d 3h", "2h 10m", "5m")."""
-    s = abs(int(seconds))
-    days, hours, minutes = s // 86400, s % 86400 // 3600, s % 3600 // 60
-    if days:
-        return t("{d}d {h}h", d=days, h=hours) if hours else t("{d}d", d=days)
-    if hours:
-        return t("{h}h {m}m", h=hours, m=minutes) if minutes else t("{h}h", h=hours)
-    return t("{m}m", m=max(1, minutes))
 
 
 def live(target: TargetState, now: datetime, soon_seconds: float, *, running: bool = True) -> TargetState:
@@ -56,14 +53,9 @@ def live(target: TargetState, now: datetime, soon_seconds: float, *, running: bo
 
 
 def phrase(target: TargetState) -> str:
-    """ "2h 10m left", "late 1d 3h", "paused, 2h left", "met"."""
-    if target.state == "met":
-        return t("met")
-    if target.state == "paused":
-        return t("paused, {time} left", time=span(target.seconds_left))
-    if target.seconds_left < 0:
-        return t("late {time}", time=span(target.seconds_left))
-    return t("{time} left", time=span(target.seconds_left))
+    """ "2h 10m left", "late 1d 3h", "paused, 2h left", "met", "late by 10h 5m": services.targets.describe, the
+    words `deskui tickets show` uses too."""
+    return describe(target)
 
 
 def nearest(ticket: TicketInfo, now: datetime, settings: Settings) -> TargetState | None:

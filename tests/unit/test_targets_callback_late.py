@@ -20,7 +20,6 @@ from tests.unit.test_targets import History, at
 LATE = 10 * 3600 + 5 * 60
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 6: a late callback shows met")
 def test_a_callback_after_its_due_time_is_late_by_how_much(settings) -> None:  # type: ignore[no-untyped-def]
     h = History("repair", at("2026-11-23 10:00"), repair_type="other")
     h.add("status", at("2026-11-23 15:00"), "done", to="done")  # callback due 11-25 15:00
@@ -51,7 +50,6 @@ def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 6: a late callback shows met")
 def test_ticket_and_report_give_the_same_answer(services, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
     call = services.calls.record(
         CallInput(content="厨房水管漏水", category="repair", unit="3-2-1201", phone="13800138000")
