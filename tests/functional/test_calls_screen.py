@@ -183,3 +183,32 @@ async def test_draft_is_restored_on_the_next_start(settings, clock, desk_service
         await wait_for(pilot, lambda: screen.query_one("#call-content", TextArea).text == "half typed")
         assert screen.query_one("#call-phone", Input).value == "13812345678"
         assert screen.token == token, "saving the restored draft reuses its token: saved once"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: the call's visit time does not reach the ticket")
+async def test_visit_time_typed_on_the_call_is_the_tickets_appointment(app: DeskApp) -> None:
+    from datetime import UTC, datetime
+
+    from deskui.screens.ticket_new import NewTicketScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_calls(pilot)
+        await type_text(pilot, "13812345678")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.focused is screen.query_one("#call-category", ChoiceBar))
+        await pilot.press("r")
+        await type_text(pilot, "马桶堵了")
+        await pilot.press("tab")  # content → visit time
+        await type_text(pilot, "明天 9:30")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.last_saved is not None)
+        assert screen.last_saved is not None and screen.last_saved.visit_time == "明天 9:30"
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewTicketScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert app.services is not None
+        (opened,) = app.services.tickets.tickets_of_call(screen.last_saved.id)
+        assert opened.appointment_at == datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # 09:30 tomorrow in Shanghai

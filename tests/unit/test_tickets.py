@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -543,3 +544,48 @@ def test_every_stored_row_is_the_replay_of_its_events(desk: Desk) -> None:
             row = s.execute(select(Ticket.__table__).where(Ticket.__table__.c.number == number)).one()  # type: ignore[attr-defined]
         state = t.state(number)
         assert {k: getattr(row, k) for k in row_values(state)} == row_values(state)
+
+
+# --- issue 10 defect 5: the visit time typed on a repair call becomes the ticket's appointment ----------------------
+
+
+def visit_call(desk: Desk, visit_time: str, *, time: str | None = None) -> int:
+    from deskui.services.calls import CallInput
+
+    data = CallInput(
+        content="卫生间漏水", category="repair", unit="3-2-1201", phone="13812345678", caller="张三", time=time
+    )
+    return int(desk.svc.calls.record(replace(data, visit_time=visit_time), operator=desk.rec).id)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: the call's visit time does not reach the ticket")
+@pytest.mark.parametrize(
+    ("visit_time", "expected"),
+    [
+        ("明天 9:30", datetime(2026, 11, 24, 1, 30, tzinfo=UTC)),  # the call is at 10:00 in Shanghai
+        ("15:00", datetime(2026, 11, 23, 7, 0, tzinfo=UTC)),  # later today
+        ("9:00", datetime(2026, 11, 24, 1, 0, tzinfo=UTC)),  # a time of day already past is the next one
+        ("2026-11-25 14:00", datetime(2026, 11, 25, 6, 0, tzinfo=UTC)),
+    ],
+)
+def test_visit_time_becomes_the_appointment(desk: Desk, visit_time: str, expected: datetime) -> None:
+    x = desk.tickets.open_from_call(visit_call(desk, visit_time), operator=desk.rec)
+    assert x.appointment_at == expected
+    assert desk.tickets.get(x.number).appointment_at == expected
+    assert [e.kind for e in desk.tickets.events(x.number)] == ["created"], "part of opening, not a first response"
+    assert desk.tickets.state(x.number).appointment_at == expected, "the replay of the events agrees"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: the call's visit time does not reach the ticket")
+def test_visit_time_is_read_from_the_call_time_not_when_the_ticket_is_opened(desk: Desk, clock: FrozenClock) -> None:
+    """A night call at 23:00 asks for "明天9点"; the ticket opened at the 08:40 handover is booked 09:00 that day."""
+    clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
+    call_id = visit_call(desk, "明天9点")
+    clock.current = datetime(2026, 11, 24, 0, 40, tzinfo=UTC)  # 08:40 the next morning
+    x = desk.tickets.open_from_call(call_id, operator=desk.rec)
+    assert x.appointment_at == datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+def test_visit_time_that_names_no_moment_leaves_the_appointment_open(desk: Desk) -> None:
+    x = desk.tickets.open_from_call(visit_call(desk, "周末都行"), operator=desk.rec)
+    assert x.appointment_at is None and x.status == "new"
