@@ -31,11 +31,15 @@ lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check deskui tests bench
 
 # The whole suite, slow tests included, in two runs: the tests marked `load` start their own processes (several
-# terminals on one database, kills, backups under load) and would slow the timing-sensitive UI tests running
-# beside them, so they run after the rest.
+# terminals on one database, kills, backups under load) and would slow the UI tests running beside them, so they
+# run after the rest. Both runs always run and report; `make test` fails when either failed.
+REST := $(BIN)/python -m pytest -n 2 -q -m "not load"
+LOAD := $(BIN)/python -m pytest -n 2 -q -m load
 test: lint
-	$(BIN)/python -m pytest -n 2 -q -m "not load"
-	$(BIN)/python -m pytest -n 2 -q -m load
+	@status=0; \
+	echo '$(REST)'; $(REST) || { status=1; echo "make test: the tests not marked load FAILED (the load tests run anyway)"; }; \
+	echo '$(LOAD)'; $(LOAD) || { status=1; echo "make test: the tests marked load FAILED"; }; \
+	exit $$status
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run_all.py
