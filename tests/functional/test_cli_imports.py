@@ -199,3 +199,18 @@ def test_errors_in_chinese(cli, directory, tmp_path: Path) -> None:  # type: ign
     assert "units.csv 第 3 行，unit 列：房号 3-2-1201 重复（第 2 行也有）" in line
     ok = cli("import", "units", str(write(tmp_path / "ok.csv", "unit\n3-2-1201\n")), lang="zh-CN")
     assert ok.out.strip() == "已导入 1 个房号"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 11: 123 accepted while 12 refused; no one phone rule")
+def test_residents_import_uses_the_one_phone_rule(cli, directory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10 defect 11: a residents file accepts and refuses the numbers the call form does."""
+    from tests.unit.test_calls import PHONES_ACCEPTED, PHONES_REFUSED
+
+    assert cli("import", "units", str(write(tmp_path / "u.csv", "unit\n3-2-1201\n"))).code == 0
+    rows = "".join(f'住户{i},3-2-1201,"{p}"\n' for i, p in enumerate(PHONES_ACCEPTED))
+    result = cli("import", "residents", str(write(tmp_path / "r.csv", "name,unit,phone\n" + rows)))
+    assert result.code == 0, result.err
+    for phone in PHONES_REFUSED:
+        path = write(tmp_path / "bad.csv", f'王五,3-2-1201,"{phone}"\n'.join(["name,unit,phone\n", ""]))
+        line = refused(cli("import", "residents", str(path)))
+        assert "line 2" in line and "column phone" in line and repr(phone) in line, line

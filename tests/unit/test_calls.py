@@ -429,3 +429,61 @@ def test_list_filters_by_time_and_unit(svc, clock: FrozenClock) -> None:  # type
     assert [c.id for c in svc.calls.list(until=since)] == [a.id]
     assert [c.id for c in svc.calls.list(since=datetime(2026, 11, 23, 8, 30))] == [b.id]  # naive = site time
     assert [c.id for c in svc.calls.list(unit="5栋1单元302")] == [b.id]
+
+
+# --- issue 10 defect 11: one phone rule (services.places.check_phone) for the form, the CLI and every import ---
+
+# What a front desk is given, and is refused: the same list runs through the form's service, the directory,
+# `deskui calls add` and the CSV imports (tests/functional/test_cli_calls.py, test_cli_imports.py).
+PHONES_ACCEPTED = [
+    "13800138000",  # mainland mobile, 11 digits
+    "138 0013 8000",
+    "+86 138 0013 8000",
+    "１３８００１３８０００",  # full width
+    "0755-88881234",  # landline with area code
+    "010-62345678",
+    "(0571) 8888123",
+    "0755-8888 1234 转 123",  # and an extension
+    "021-62345678 ext 12",
+    "8888 1234",  # local landline without area code, or Hong Kong
+    "+852 2345 6789",
+    "+44 20 7946 0958",  # abroad, with the country code
+    "110",  # short service numbers
+    "119",
+    "120",
+    "12345",
+    "95598",
+    "400-820-8820",
+]
+PHONES_REFUSED = [
+    "12",
+    "123",  # no such service number
+    "1234",
+    "138001",
+    "1380013800",  # a mobile with a digit missing
+    "138001380001",  # … or one too many
+    "23800138000",
+    "0755-123",  # area code and too short a number
+    "1" * 20,
+    "13800138000 转 12",  # a mobile has no extension
+    "+86 123",
+    "138abc00000",
+]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 11: 123 accepted while 12 refused; no one phone rule")
+def test_one_phone_rule_for_the_form_and_the_directory(svc) -> None:  # type: ignore[no-untyped-def]
+    from deskui.services.directory import check_resident
+    from deskui.services.places import check_phone
+
+    for phone in PHONES_ACCEPTED:
+        assert svc.calls.problems(repair(phone=phone)) == {}, phone
+        assert check_resident("张三", "3-2-1201", phone).phones == (check_phone(phone),)
+    for phone in PHONES_REFUSED:
+        problems = svc.calls.problems(repair(phone=phone))
+        assert set(problems) == {"phone"} and repr(phone) in problems["phone"], phone
+        with pytest.raises(ValidationError) as refused:
+            check_phone(phone)
+        assert refused.value.field == "phone" and refused.value.message == problems["phone"]
+        with pytest.raises(ValidationError):
+            check_resident("张三", "3-2-1201", phone)
