@@ -591,6 +591,24 @@ class TicketService:
         except ValidationError as exc:
             raise ValidationError(exc.message, field=name) from None
 
+    def _visit(self, call: CallInfo | None) -> datetime | None:
+        """The appointment a call's visit time (上门时间, 002 报修接待①) names, read as the appointment form reads a
+        time but from the moment of the call: "明天9点" said at 23:00 is 09:00 the next morning, whenever the ticket
+        is opened, and a bare time of day already past at the call is the next one. Free text that names no moment
+        ("周末都行") books nothing; it stays on the call as typed."""
+        text = call.visit_time.strip() if call is not None else ""
+        if call is None or not text:
+            return None
+        from deskui.services.timeparse import is_time_of_day, parse_time
+
+        try:
+            moment = parse_time(text, call.time, self.tz, rollback_hours=24)
+        except ValidationError:
+            return None
+        if moment < call.time and is_time_of_day(text):
+            moment += timedelta(days=1)
+        return moment.replace(microsecond=0)
+
     # --- creating ---------------------------------------------------------------------------------------------
 
     def _next_number(self, s: Session, kind: str, moment: datetime) -> str:
@@ -694,6 +712,7 @@ class TicketService:
             found = self.calls.directory.resolve_unit(unit_text)
             unit_id = found.id if found else None
         resident_id = self._resident(first, caller, phone)
+        appointment = self._visit(first)
         now = self.clock.now().replace(microsecond=0)  # kept to the second, like the call log
         with self.db.write() as s:
             serialize_writers(s, "tickets", self.site_id)
@@ -716,9 +735,11 @@ class TicketService:
                 "resident_deadline": _iso(deadline),
                 "call_ids": [c.root_id for c in calls],
             }
+            if appointment is not None:
+                created["appointment_at"] = _iso(appointment)  # the call's visit time, booked with the ticket
             search = idx.search_text((number, unit_text, caller, phone, phone_digits(phone), description))
             placeholder = {
-                **{k: v for k, v in created.items() if k not in ("call_ids", "resident_deadline")},
+                **{k: v for k, v in created.items() if k not in ("call_ids", "resident_deadline", "appointment_at")},
                 "site_id": self.site_id,
                 "status": "new",
                 "is_open": True,

@@ -176,6 +176,7 @@ def _created(ev: EventRecord) -> TicketState:
         phone=str(d.get("phone") or ""),
         description=str(d.get("description") or ""),
         resident_deadline=_dt(d.get("resident_deadline")),
+        appointment_at=_dt(d.get("appointment_at")),
         created_by_id=ev.operator_id,
         created_by_name=ev.operator_name,
         call_ids=tuple(int(c) for c in d.get("call_ids", ())),

@@ -218,6 +218,11 @@ def parse_time(text: str | None, now: datetime, time_zone: str | ZoneInfo, *, ro
     return moment.astimezone(UTC)
 
 
+def is_time_of_day(text: str | None) -> bool:
+    """True when `text` is a bare time of day ("9:00", "下午3点"): no date, no day word, no offset."""
+    return _CLOCK.match(_fold(text or "")) is not None
+
+
 def check_not_future(moment: datetime, now: datetime, tolerance_seconds: int) -> None:
     """Refuse a call time more than `tolerance_seconds` ahead of now: a call is logged after it happens."""
     if moment - now > timedelta(seconds=tolerance_seconds):

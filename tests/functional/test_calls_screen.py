@@ -185,7 +185,6 @@ async def test_draft_is_restored_on_the_next_start(settings, clock, desk_service
         assert screen.token == token, "saving the restored draft reuses its token: saved once"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: the call's visit time does not reach the ticket")
 async def test_visit_time_typed_on_the_call_is_the_tickets_appointment(app: DeskApp) -> None:
     from datetime import UTC, datetime
 

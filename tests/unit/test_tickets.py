@@ -558,7 +558,6 @@ def visit_call(desk: Desk, visit_time: str, *, time: str | None = None) -> int:
     return int(desk.svc.calls.record(replace(data, visit_time=visit_time), operator=desk.rec).id)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: the call's visit time does not reach the ticket")
 @pytest.mark.parametrize(
     ("visit_time", "expected"),
     [
@@ -576,7 +575,6 @@ def test_visit_time_becomes_the_appointment(desk: Desk, visit_time: str, expecte
     assert desk.tickets.state(x.number).appointment_at == expected, "the replay of the events agrees"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 5: the call's visit time does not reach the ticket")
 def test_visit_time_is_read_from_the_call_time_not_when_the_ticket_is_opened(desk: Desk, clock: FrozenClock) -> None:
     """A night call at 23:00 asks for "明天9点"; the ticket opened at the 08:40 handover is booked 09:00 that day."""
     clock.current = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)  # 23:00 in Shanghai
