@@ -211,3 +211,58 @@ async def test_visit_time_typed_on_the_call_is_the_tickets_appointment(app: Desk
         assert app.services is not None
         (opened,) = app.services.tickets.tickets_of_call(screen.last_saved.id)
         assert opened.appointment_at == datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # 09:30 tomorrow in Shanghai
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 9: an urgent call at night starts nothing")
+async def test_urgent_call_at_night_opens_its_ticket_and_is_shown_on_every_screen(app: DeskApp, clock) -> None:  # type: ignore[no-untyped-def]
+    """李强 on the night shift logs a person trapped in the lift, urgent: the ticket is open the moment the call is
+    saved, every screen's header says so (number, unit, how long ago, F8), and it goes when someone takes it."""
+    from datetime import UTC, datetime, timedelta
+
+    from deskui.widgets.urgent_banner import UrgentBanner
+
+    from deskui.screens.ticket_detail import TicketDetailScreen
+    from deskui.screens.tickets import TicketsScreen
+
+    clock.current = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
+    assert app.services is not None
+    tickets = app.services.tickets
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "2222", index=1)  # 李强, night-shift maintenance
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen))
+        screen = app.screen
+        assert isinstance(screen, CallsScreen)
+        await type_text(pilot, "13812345678")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.focused is screen.query_one("#call-category", ChoiceBar))
+        await pilot.press("h")  # help request
+        await type_text(pilot, "有人被困电梯")
+        await pilot.press("ctrl+b", "ctrl+s")  # urgent, save
+        await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.last_saved is not None)
+        assert screen.last_saved is not None and screen.last_saved.urgent
+        (opened,) = tickets.tickets_of_call(screen.last_saved.id)
+        assert (opened.kind, opened.status, opened.created_by) == ("help", "new", "李强")
+
+        banner = screen.query_one(UrgentBanner)
+        await wait_for(pilot, lambda: opened.number in str(banner.render()))
+        assert "3栋2单元1201" in str(banner.render()) and "F8" in str(banner.render())
+        clock.advance(minutes=3)
+        await wait_for(pilot, lambda: "3 min" in str(banner.render()))
+
+        await pilot.press("f4")  # another section: the same banner
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketsScreen))
+        queues = app.screen
+        await wait_for(pilot, lambda: opened.number in str(queues.query_one(UrgentBanner).render()))
+        await pilot.press("f8")  # opens it
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen))
+        assert app.screen.ticket_id == opened.id  # type: ignore[attr-defined]
+
+        # The supervisor at another terminal dispatches it to security: taken, the banner goes.
+        supervisor = app.services.operators.by_name("陈静")
+        tickets.dispatch(opened.id, opened.version, "security", operator=supervisor)
+        detail_banner = app.screen.query_one(UrgentBanner)
+        await wait_for(pilot, lambda: not detail_banner.display)
+        assert clock.now() - opened.created_at == timedelta(minutes=3)
