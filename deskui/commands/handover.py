@@ -255,6 +255,8 @@ def _handover_text(services: Services, st: HandoverState) -> None:
         extra = ""
         if c.difference:
             extra = f"  ({c.explanation or '?'}; {c.holder or '-'})"
+        if c.ticket_number:
+            extra += "  " + t("ticket {number}", number=c.ticket_number)
         line(f"  {c.label}: {counted}/{c.expected}{extra}")
     line(t("Keys out"))
     for k in st.keys:
@@ -269,8 +271,7 @@ def _handover_text(services: Services, st: HandoverState) -> None:
     if st.morning:
         line(t("Night calls"))
         for n in st.night_calls:
-            decided = n.disposition or "-"
-            line(f"  #{n.call.id} {' '.join(n.call.content.split())[:40]} → {decided} {n.reason}".rstrip())
+            line(f"  #{n.call.id} {' '.join(n.call.content.split())[:40]} → {n.decision or '-'}")
     line(t("Checks"))
     for c in st.checks:
         line(f"  [{'x' if c.done else ' '}] {c.label}" + (f" — {c.note}" if c.note else ""))
@@ -421,12 +422,14 @@ def review_show(
     _entries_table(services, list(review.entries))
     for d in review.discrepancies:
         c = d.count
+        ticket = ("  " + t("ticket {number}", number=c.ticket_number)) if c.ticket_number else ""
         out.print(
-            f"{d.shift_key} {c.label}: {c.counted}/{c.expected} ({c.explanation}; {c.holder or '-'})", markup=False
+            f"{d.shift_key} {c.label}: {c.counted}/{c.expected} ({c.explanation}; {c.holder or '-'}){ticket}",
+            markup=False,
         )
     for n in review.night_calls:
         text = " ".join(n.call.content.split())[:50]
-        out.print(f"#{n.call.id} {text} → {n.disposition or '-'} {n.reason}".rstrip(), markup=False)
+        out.print(f"#{n.call.id} {text} → {n.decision or '-'}", markup=False)
 
 
 @review_group.command("unsigned")

@@ -428,8 +428,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 decision = Text(t("to decide"), style=theme_style(self.app, "warning", bold=True))
             else:
                 decision = Text(t(DISPOSITION_LABELS[n.disposition]), style=theme_style(self.app, "success"))
-                if n.ticket_id:
-                    decision.append(f" #{n.ticket_id}")
+                if n.ticket_number:
+                    decision.append(f" {n.ticket_number}")
                 if n.reason:
                     decision.append(": ")
                     decision.append_text(plain(n.reason, one_line=True))

@@ -186,8 +186,8 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
             )
             out.append(f"{shift_name(d.shift_key)}  ", style="dim")
             out.append_text(plain(line, one_line=True, style=str(theme_style(self.app, "warning"))))
-            if c.ticket_id:
-                out.append("  " + t("ticket #{id}", id=c.ticket_id))
+            if c.ticket_number:
+                out.append("  " + t("ticket {number}", number=c.ticket_number))
             out.append("\n")
         # Night calls
         out.append_text(self.section(t("Night calls"), len(data.night_calls)))
@@ -200,8 +200,8 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
                 out.append(t("nothing recorded"), style=theme_style(self.app, "warning", bold=True))
             else:
                 out.append(t(DISPOSITION_LABELS[n.disposition]), style=theme_style(self.app, "success"))
-                if n.ticket_id:
-                    out.append(f" #{n.ticket_id}")
+                if n.ticket_number:
+                    out.append(f" {n.ticket_number}")
                 if n.reason:
                     out.append(": ")
                     out.append_text(plain(n.reason, one_line=True))

@@ -36,7 +36,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, and_, cast, func, literal, or_, select
@@ -132,7 +132,8 @@ class EquipmentCount:
     explanation: str = ""
     holder: str = ""
     counted_by: str = ""
-    ticket_id: int | None = None  # the ticket opened for a shortage at sign-off
+    ticket_id: int | None = None  # the ticket opened for a shortage at sign-off (stored: the id, a fact)
+    ticket_number: str = ""  # its number (WX-…), what a person reads; looked up when the state is read
 
     @property
     def difference(self) -> int | None:
@@ -186,10 +187,24 @@ class NightCall:
     reason: str = ""
     ticket_id: int | None = None
     decided_by: str = ""
+    ticket_number: str = ""  # the ticket's number (WX-…), looked up when read
+
+    @property
+    def decision(self) -> str:
+        """The decision as shown: "Ticket WX-…", "Handled: reason" (translated, for screens and the CLI)."""
+        if self.disposition is None:
+            return ""
+        text = t(DISPOSITION_LABELS[self.disposition])
+        if self.ticket_number:
+            text += f" {self.ticket_number}"
+        return text + (f": {self.reason}" if self.reason else "")
 
     @property
     def decided(self) -> bool:
         return self.disposition is not None
+
+
+_Numbered = TypeVar("_Numbered", EquipmentCount, NightCall)
 
 
 @dataclass(frozen=True)
@@ -698,7 +713,25 @@ class HandoverService:
         if snapshot is None and gather:
             keys = tuple(_key_item(loan, now) for loan in self.keys.out(now))
         night_calls = self._night_calls(night_ids, dispositions)
-        return self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now)
+        st = self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now)
+        return replace(st, counts=self.ticket_numbers(st.counts), night_calls=self.ticket_numbers(st.night_calls))
+
+    def ticket_numbers(self, rows: Sequence[_Numbered]) -> tuple[_Numbered, ...]:
+        """`rows` with `ticket_number` filled from their `ticket_id`: records keep the id, people read the number."""
+        ids = sorted({r.ticket_id for r in rows if r.ticket_id is not None})
+        if not ids:
+            return tuple(rows)
+        with self.db.read() as s:
+            numbers = dict(
+                s.execute(
+                    select(_TICKET.c.id, _TICKET.c.number).where(
+                        _TICKET.c.site_id == self.site_id, _TICKET.c.id.in_(ids)
+                    )
+                ).all()
+            )
+        return tuple(
+            replace(r, ticket_number=numbers.get(r.ticket_id, "")) if r.ticket_id is not None else r for r in rows
+        )
 
     def _gather(self, ctx: GatherContext) -> list[OpenItem]:
         seen: dict[str, OpenItem] = {}
@@ -1297,14 +1330,14 @@ class HandoverService:
                     explanation=c.explanation,
                     holder=c.holder or "-",
                 )
+                + (f" → {c.ticket_number}" if c.ticket_number else "")
             )
         for k in st.keys:
             lines.append(t("Key out: {title}", title=k.title) + (f" — {k.note}" if k.note else ""))
         for item in st.items:
             lines.append(f"{item.kind_label}: {item.title}" + (f" — {item.note}" if item.note else ""))
         for nc in st.night_calls:
-            label = t(DISPOSITION_LABELS[nc.disposition or "ticket"])
-            lines.append(f"#{nc.call.id} {label}" + (f": {nc.reason}" if nc.reason else ""))
+            lines.append(f"#{nc.call.id} {nc.decision or t(DISPOSITION_LABELS['ticket'])}")
         append_entry(
             s,
             self.site_id,
@@ -1447,7 +1480,7 @@ class ReviewService:
                     out.append(NightCall(c, "ticket", "", linked[c.id], ""))
                 else:
                     out.append(NightCall(c))
-        return out
+        return list(self.handover.ticket_numbers(out))
 
     def signature(self, day: date) -> ReviewSignature | None:
         with self.db.read() as s:

@@ -216,7 +216,6 @@ def test_handover_show(cli, desk) -> None:  # type: ignore[no-untyped-def]
     assert cli("verify").code == 0
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 10: the CLI names tickets by internal id or not at all")
 def test_cli_names_tickets_by_number(cli, desk) -> None:  # type: ignore[no-untyped-def]
     """A walkie-talkie short at sign-off becomes a ticket: handover show, review show and dutylog show give its
     number (WX-…), never the internal id."""

@@ -573,7 +573,6 @@ def ticket_handover(services, people, night):  # type: ignore[no-untyped-def]
     return services.handover.sign(st.id, wang, "1111")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 10: handover and review name tickets by internal id")
 def test_handover_and_review_name_tickets_by_number(services, people, night) -> None:  # type: ignore[no-untyped-def]
     st = ticket_handover(services, people, night)
     walkie = next(c for c in st.counts if c.key == "walkie_talkie")
