@@ -592,3 +592,56 @@ def test_handover_and_review_name_tickets_by_number(services, people, night) -> 
     assert number in entry.text and all(n.ticket_number in entry.text for n in st.night_calls)
     assert entry.payload["discrepancies"][0]["ticket_id"] == walkie.ticket_id
     assert to_plain(st)["counts"][0]["ticket_number"] == number
+
+
+# --- after the handover, the shortage ticket, the late relief (issue 10 defect 13) --------------------------------
+
+
+def signed_with_a_walkie_missing(services, people, night):  # type: ignore[no-untyped-def]
+    li, wang = people["li"], people["wang"]
+    st = services.handover.start(li)
+    count_all(services, st.id, wang, walkies=3, explanation="夜里借给保安巡逻", holder="保安 老赵")
+    complete(services, st.id, wang)
+    services.handover.dispose(st.id, night["repair"].id, "handled", operator=wang, reason="夜里已修好")
+    services.handover.dispose(st.id, night["complaint"].id, "no_action", operator=wang, reason="住户撤回")
+    services.handover.sign(st.id, li, "2222")
+    return services.handover.sign(st.id, wang, "1111")
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: after signing at 08:27 the next handover is the same night")
+def test_once_signed_the_next_handover_is_the_next_shift(services, people, night, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.current = at(MORNING, 8, 27)
+    assert (services.handover.slot_to_hand_over().key, services.handover.slot_to_hand_over().duty_date) == (
+        "night",
+        NIGHT,
+    )
+    signed_with_a_walkie_missing(services, people, night)
+    slot = services.handover.slot_to_hand_over()
+    assert (slot.key, slot.duty_date) == ("day", MORNING), "the night is handed over: next comes the day shift"
+    clock.current = at(MORNING, 8, 40)  # still so once the day shift has begun
+    slot = services.handover.slot_to_hand_over()
+    assert (slot.key, slot.duty_date) == ("day", MORNING)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: the shortage ticket has no place")
+def test_the_shortage_ticket_is_placed_at_the_desk(services, people, night) -> None:  # type: ignore[no-untyped-def]
+    st = signed_with_a_walkie_missing(services, people, night)
+    walkie = next(c for c in st.counts if c.key == "walkie_talkie")
+    ticket = services.tickets.get(walkie.ticket_id)
+    assert services.settings.desk_place and ticket.unit == services.settings.desk_place
+    assert ticket.kind == "repair" and "保安 老赵" in ticket.description
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: the late-relief report names the outgoing person")
+def test_late_relief_report_names_the_late_relief(services, people, night, clock) -> None:  # type: ignore[no-untyped-def]
+    from deskui.services.reports import ReportService
+
+    st = services.handover.start(people["li"])
+    clock.current = at(MORNING, 8, 40)  # the day shift's relief (王芳 on the roster) was due at 08:15
+    [late] = ReportService.of(services).monthly("2026-11").handover.late_reliefs
+    assert late.handover_id == st.id and late.late_minutes == 25
+    assert late.relief == "王芳" and late.outgoing == "李强", "not come yet: the one the roster expects is late"
+    services.handover.arrive(st.id, people["zhao"])  # 赵敏 relieves him instead, 25 minutes late
+    clock.current = at(MORNING, 9)
+    [late] = ReportService.of(services).monthly("2026-11").handover.late_reliefs
+    assert late.relief == "赵敏" and late.late_minutes == 25
