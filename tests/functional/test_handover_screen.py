@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from deskui.app import DeskApp, make_app
 from deskui.clock import FrozenClock
@@ -360,6 +360,67 @@ async def test_handover_and_review_screens_name_tickets_by_number(app: DeskApp, 
         content = text_of(review, "#rv-content")
         assert shortage in content and all(number in content for number in numbers)
         assert "ticket #" not in content.lower()
+
+
+# --- after signing, the shortage ticket, the step counts (issue 10 defect 13) ------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: a silent shortage ticket; the signed night offered again")
+async def test_signing_tells_of_the_shortage_ticket_and_moves_on(
+    app: DeskApp, night: dict[str, Any], clock: FrozenClock
+) -> None:
+    services = app.services
+    assert services is not None
+    clock.current = at(MORNING, 8, 27)
+    wang, li = night["wang"], night["li"]
+    st = services.handover.start(li)
+    services.handover.arrive(st.id, wang)
+    everything_but_signing(services, st.id, wang, night)
+    services.handover.record_count(
+        st.id, "walkie_talkie", 3, operator=wang, explanation="借给保安巡逻", holder="保安 老赵"
+    )
+    services.handover.sign(st.id, li, "2222")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, WANG)
+        assert screen.st is not None and screen.st.id == st.id
+        # Before signing, the screen says a ticket will be opened for the missing walkie-talkie.
+        ready = text_of(screen, "#ho-blockers")
+        assert "Walkie-talkie" in ready and "ticket" in ready.lower()
+        await pilot.press("s")
+        await form_open(pilot)
+        await pilot.press(*"1111", "enter")
+        await form_closed(pilot)
+        await wait_for(pilot, lambda: screen.st is not None and screen.st.signed)
+        walkie = next(c for c in services.handover.state(st.id).counts if c.key == "walkie_talkie")
+        ticket = services.tickets.get(walkie.ticket_id)
+        assert ticket.unit == services.settings.desk_place
+        await wait_for(pilot, lambda: ticket.number in text_of(screen, "#ho-message"))
+        message = text_of(screen, "#ho-message")
+        assert "Walkie-talkie" in message and services.settings.desk_place in message
+        # The night is handed over: what comes next is the day shift, not the night again.
+        await wait_for(pilot, lambda: screen.next_slot is not None and screen.next_slot.key == "day")
+        relief = text_of(screen, "#ho-relief")
+        assert "Night shift" not in relief and "Day shift" in relief and "2026-11-24" in relief
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: the step list counts problems, not rows")
+async def test_step_count_equals_the_rows_shown(app: DeskApp, night: dict[str, Any]) -> None:
+    services = app.services
+    assert services is not None
+    services.tickets.create(
+        TicketInput(kind="help", description="独居老人求助，家中跌倒", unit="5-1-302", caller="王阿姨"),
+        operator=night["wang"],
+    )
+    st = services.handover.start(night["li"])
+    services.handover.arrive(st.id, night["wang"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, LI)
+        await pilot.press("3")
+        table = screen.query_one("#ho-table", DataTable)
+        await wait_for(pilot, lambda: screen.step == "items" and table.row_count > 0)
+        steps = screen.query_one("#ho-steps", OptionList)
+        label = str(steps.get_option("items").prompt)
+        assert label.endswith(f"({table.row_count})"), f"{label!r} over {table.row_count} rows"
 
 
 # --- two terminals, a crash ---------------------------------------------------------------------------------------
