@@ -31,7 +31,7 @@ from deskui.i18n import t
 from deskui.models import Call, CallDraft, Unit
 from deskui.services import search as idx
 from deskui.services.errors import Conflict, NotFound, ValidationError
-from deskui.services.places import normalize_phone, parse_unit, phone_digits, public_key
+from deskui.services.places import check_phone, parse_unit, phone_digits, public_key
 from deskui.services.shifts import shift_at
 from deskui.services.timeparse import check_not_future, parse_time
 
@@ -67,7 +67,6 @@ _SEARCH_SELECT = ", ".join(f"c.{name}" for name in _COLUMNS) + ", n.id AS supers
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _ESCAPES = {"\x1b": "ESC", "\x9b": "CSI", "\x9d": "OSC", "\x90": "DCS"}
-_LETTERS = re.compile(r"[^\W\d_]")
 # A big import rebuilds the character index (one sort) instead of updating it row by row, but only when it adds
 # at least this share of the rows already there: rebuilding a huge index for a small file costs more.
 _REINDEX_SHARE = 0.25
@@ -318,22 +317,10 @@ def unit_key(unit_text: str) -> str:
 
 
 def _check_phone(value: str) -> tuple[str, str]:
+    """The phone tidied and its digits; services.places.check_phone is the one rule (form, CLI, imports)."""
     if not value:
         return "", ""
-    try:
-        phone = normalize_phone(value)
-    except ValueError:
-        if _LETTERS.search(unicodedata.normalize("NFKC", value).replace("转", "").lower().replace("ext", "")):
-            raise ValidationError(
-                t("The phone {phone!r} holds letters; a phone number is digits", phone=value), field="phone"
-            ) from None
-        raise ValidationError(
-            t(
-                "Cannot read the phone {phone!r}: use digits, spaces, +, -, brackets and an extension (转 123)",
-                phone=value,
-            ),
-            field="phone",
-        ) from None
+    phone = check_phone(value)
     return phone, phone_digits(phone)
 
 

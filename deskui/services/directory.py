@@ -18,7 +18,7 @@ from deskui.models import Building, Resident, ResidentPhone, Unit
 from deskui.services.calls import check_text
 from deskui.services.errors import Conflict, NotFound, ValidationError
 from deskui.services.pinyin import spellings
-from deskui.services.places import UnitRef, fold, normalize_phone, parse_unit, phone_digits, public_key
+from deskui.services.places import UnitRef, check_phone, fold, parse_unit, phone_digits, public_key
 
 UNIT_KINDS = ("residence", "shop", "public")
 RESIDENT_ROLES = ("owner", "tenant", "other")
@@ -124,12 +124,7 @@ def check_resident(
     if role not in RESIDENT_ROLES:
         raise ValidationError(t("Unknown role {role}; use owner, tenant or other", role=role), field="role")
     parts = split_phones(phones) if isinstance(phones, str) else [p for p in phones if p.strip()]
-    checked = []
-    for p in parts:
-        try:
-            checked.append(normalize_phone(p))
-        except ValueError as exc:
-            raise ValidationError(t("Bad phone {phone!r}: {why}", phone=p, why=t(str(exc))), field="phone") from None
+    checked = [check_phone(p) for p in parts]  # the one phone rule (services.places.phone_problem)
     if not unit.strip():
         raise ValidationError(t("A unit is required"), field="unit")
     ref = parse_unit(unit)

@@ -201,7 +201,6 @@ def test_errors_in_chinese(cli, directory, tmp_path: Path) -> None:  # type: ign
     assert ok.out.strip() == "已导入 1 个房号"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 11: 123 accepted while 12 refused; no one phone rule")
 def test_residents_import_uses_the_one_phone_rule(cli, directory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Issue 10 defect 11: a residents file accepts and refuses the numbers the call form does."""
     from tests.unit.test_calls import PHONES_ACCEPTED, PHONES_REFUSED

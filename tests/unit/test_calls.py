@@ -471,7 +471,6 @@ PHONES_REFUSED = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 11: 123 accepted while 12 refused; no one phone rule")
 def test_one_phone_rule_for_the_form_and_the_directory(svc) -> None:  # type: ignore[no-untyped-def]
     from deskui.services.directory import check_resident
     from deskui.services.places import check_phone

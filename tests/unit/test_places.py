@@ -200,8 +200,11 @@ def test_phone_refused(phone: str) -> None:
 
 
 def test_phone_length_limits() -> None:
-    assert phone_digits(normalize_phone("1" * 20)) == "1" * 20
-    assert normalize_phone("123") == "123"
+    # issue 10 defect 11: one rule (places.phone_problem) — a number of a kind a desk can call back, not 3-20 digits
+    for refused in ("1" * 20, "123", "12", "1380013800"):
+        with pytest.raises(ValueError):
+            normalize_phone(refused)
+    assert normalize_phone("110") == "110" and normalize_phone("+44 20 7946 0958") == "+44 20 7946 0958"
 
 
 @given(st.from_regex(r"\A1[3-9][0-9]{9}\Z"))
