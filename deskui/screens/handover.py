@@ -321,7 +321,8 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             return "✓"
         if step == "sign":
             return f"{len(st.signatures)}/2"
-        return f"({sum(1 for b in st.blockers if b.step == step)})"
+        # Rows still to do, not problems: an important item without a note and not yet acknowledged is one row.
+        return f"({len({b.item for b in st.blockers if b.step == step})})"
 
     def show_steps(self) -> None:
         steps = self.query_one("#ho-steps", OptionList)

@@ -403,7 +403,6 @@ async def test_signing_tells_of_the_shortage_ticket_and_moves_on(
         assert "Night shift" not in relief and "Day shift" in relief and "2026-11-24" in relief
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: the step list counts problems, not rows")
 async def test_step_count_equals_the_rows_shown(app: DeskApp, night: dict[str, Any]) -> None:
     services = app.services
     assert services is not None
