@@ -362,3 +362,22 @@ def test_one_phone_rule_for_calls_add_and_import_calls(cli, calls, tmp_path: Pat
         line = refused(cli("import", "calls", str(path)))
         assert "line 2" in line and "column phone" in line and repr(phone) in line, line
     assert len(calls.list(limit=100)) == 2 * len(PHONES_ACCEPTED)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 defect 12: a correction hides its original; names differ")
+def test_list_shows_a_correction_and_its_original_by_their_own_numbers(cli, calls) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10 defect 12: `calls list` shows both versions, each by its own number (as the Calls screen does),
+    the correction marked as correcting the original; --current-only leaves the replaced version out."""
+    from deskui.services.calls import CallInput
+
+    first = int(add(cli).out)
+    second = int(add(cli, content="停电").out)
+    fixed = calls.amend(first, CallInput(content="厨房水管漏水 已关阀", category="repair", unit="3-2-1201",
+                                         phone="13800138000", caller="张先生"))  # fmt: skip
+    data = json.loads(cli("calls", "list", "--format", "json").out)
+    assert [(r["id"], r["amends_id"]) for r in data] == [(fixed.id, first), (second, None), (first, None)]
+    table = cli("calls", "list").out
+    assert f"{fixed.id} ✎#{first}" in table and f"{first} →#{fixed.id}" in table
+    current = json.loads(cli("calls", "list", "--current-only", "--format", "json").out)
+    assert [r["id"] for r in current] == [fixed.id, second]
+    assert f"#{fixed.id} " in cli("calls", "show", str(fixed.id)).out
