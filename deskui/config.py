@@ -131,6 +131,9 @@ class Settings:
     source_files: tuple[str, ...] = field(default=())
     calls: CallSettings = field(default_factory=CallSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    desk_place: str = ""
+    """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
+    itself, e.g. a walkie-talkie missing at a handover."""
 
     def with_overrides(self, *, database_url: str | None = None, language: str | None = None) -> Settings:
         changes: dict[str, Any] = {}
@@ -286,6 +289,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
         settings = Settings(
             site_code=str(site["code"]),
             site_name=str(site["name"]),
+            desk_place=str(site.get("desk_place") or site["name"]),
             time_zone=_zone(str(site.get("time_zone", "Asia/Shanghai"))),
             language=normalize_language(language) if language else language_from_locale(environ),
             database_url=str(raw.get("database", {}).get("url", "")),

@@ -483,7 +483,11 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             panel.update("")
             return
         if not st.blockers:
-            panel.update(Text(t("Ready: both sign with their PINs (S)."), style="bold"))
+            text = Text(t("Ready: both sign with their PINs (S)."), style="bold")
+            if self.tickets_to_open(st):
+                text.append("\n")
+                text.append_text(plain(self.tickets_to_open(st), one_line=True))
+            panel.update(text)
             return
         text = Text(t("Before sign-off:"), style="bold")
         shown = 8 if self.size.height >= TALL_HEIGHT else 3
@@ -494,6 +498,31 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
         if more > 0:
             text.append("\n  " + t("… and {n} more", n=more), style="dim")
         panel.update(text)
+
+    def tickets_to_open(self, st: HandoverState) -> str:
+        """What the last signature will open, said before it happens: no ticket is opened unseen."""
+        missing = [c for c in st.counts if c.missing and c.ticket_id is None]
+        if not missing:
+            return ""
+        return t(
+            "Signing opens a repair ticket at {place} for: {items}",
+            place=self.handover.desk_place,
+            items=", ".join(f"{c.label} ×{c.missing}" for c in missing),
+        )
+
+    def tickets_opened(self, st: HandoverState) -> str:
+        """The tickets the sign-off opened, by number, and where."""
+        return " ".join(
+            t(
+                "Ticket {number} opened for the missing {item} (×{n}) at {place}.",
+                number=c.ticket_number,
+                item=c.label,
+                n=c.missing,
+                place=self.handover.desk_place,
+            )
+            for c in st.counts
+            if c.ticket_number
+        )
 
     def show_message(self, message: str, *, error: bool = True) -> None:
         label = self.query_one("#ho-message", Static)
@@ -802,14 +831,17 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
             FormField("who", N_("Who signs"), "choice", value=who, options=options),
             FormField("pin", N_("PIN"), "pin"),
         ]
-        form = FormScreen(t("Sign the handover #{id}", id=st.id), fields, submit, focus="pin")
+        form = FormScreen(
+            t("Sign the handover #{id}", id=st.id), fields, submit, intro=self.tickets_to_open(st) or None, focus="pin"
+        )
         await self.open_modal(form, self.signed)
 
     def signed(self, st: Any) -> None:
         self.after_change(st)
         if self.st is not None and self.st.signed:
-            self.show_message("")
-            self.notify(t("Handover signed by both and locked"))
+            opened = self.tickets_opened(self.st)
+            self.show_message(opened, error=False)
+            self.notify(t("Handover signed by both and locked") + (f"\n{opened}" if opened else ""))
         elif self.st is not None and self.st.signatures:
             names = ", ".join(s.name for s in self.st.signatures)
             self.show_message(t("Signed by: {names}", names=names), error=False)

@@ -521,17 +521,23 @@ class HandoverService:
     def slot_to_hand_over(self, at: datetime | None = None) -> ShiftSlot:
         """The shift a handover started now belongs to: of the current shift and the one before it, the one whose
         end is nearer, unless that earlier one is already signed. So a relief who is late (the outgoing starts at
-        08:40) still hands over the night, while a handover started at 17:20 is the day shift's."""
+        08:40) still hands over the night, while a handover started at 17:20 is the day shift's. A shift already
+        handed over is done: the night signed at 08:27 leaves the day shift (08:30) as the next to hand over."""
         now = at or self.clock.now()
         current = shift_at(self.settings, now)
         before = previous_slot(self.settings, current)
-        if now - current.start < current.end - now:
-            with self.db.read() as s:
-                row = self._row_for(s, before.duty_date, before.key)
-                signed = row is not None and self._signed_entry(s, row.id) is not None
-            if not signed:
+        with self.db.read() as s:
+            if now - current.start < current.end - now and not self._slot_signed(s, before):
                 return before
+            for _ in range(len(self.settings.shifts.shifts)):
+                if not self._slot_signed(s, current):
+                    break
+                current = next_slot(self.settings, current)
         return current
+
+    def _slot_signed(self, s: Session, slot: ShiftSlot) -> bool:
+        row = self._row_for(s, slot.duty_date, slot.key)
+        return row is not None and self._signed_entry(s, row.id) is not None
 
     def _slot(self, duty_date: date | None, shift_key: str | None) -> ShiftSlot:
         if duty_date is None and shift_key is None:
@@ -1190,6 +1196,11 @@ class HandoverService:
         ticket = fn(call.id, kind=kind, severity=severity, operator=operator)
         return int(ticket.id)
 
+    @property
+    def desk_place(self) -> str:
+        """Where the desk is, for the tickets it opens for itself (site.desk_place, else the site's name)."""
+        return self.settings.desk_place or self.settings.site_name
+
     def _ticket_for_shortage(self, st: HandoverState, c: EquipmentCount, operator: OperatorInfo | None) -> int | None:
         """Open a repair ticket (sub-kind "other") for a missing item, naming the shift; None while there is no
         ticket service. A repair because replacing lost or broken equipment is maintenance's job."""
@@ -1209,7 +1220,10 @@ class HandoverService:
             explanation=c.explanation or "-",
             holder=c.holder or "-",
         )
-        ticket = fn(TicketInput(kind="repair", repair_type="other", description=description), operator=operator)
+        # The place is the desk itself (settings: site.desk_place), where the equipment is kept: never a ticket
+        # with no place on it.
+        data = TicketInput(kind="repair", repair_type="other", unit=self.desk_place, description=description)
+        ticket = fn(data, operator=operator)
         return int(ticket.id)
 
     # --- signing --------------------------------------------------------------------------------------------

@@ -608,7 +608,6 @@ def signed_with_a_walkie_missing(services, people, night):  # type: ignore[no-un
     return services.handover.sign(st.id, wang, "1111")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: after signing at 08:27 the next handover is the same night")
 def test_once_signed_the_next_handover_is_the_next_shift(services, people, night, clock) -> None:  # type: ignore[no-untyped-def]
     clock.current = at(MORNING, 8, 27)
     assert (services.handover.slot_to_hand_over().key, services.handover.slot_to_hand_over().duty_date) == (
@@ -623,7 +622,6 @@ def test_once_signed_the_next_handover_is_the_next_shift(services, people, night
     assert (slot.key, slot.duty_date) == ("day", MORNING)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: the shortage ticket has no place")
 def test_the_shortage_ticket_is_placed_at_the_desk(services, people, night) -> None:  # type: ignore[no-untyped-def]
     st = signed_with_a_walkie_missing(services, people, night)
     walkie = next(c for c in st.counts if c.key == "walkie_talkie")
