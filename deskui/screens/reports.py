@@ -338,7 +338,7 @@ class ReportsScreen(DeskScreen):
             )
         late = self.query_one("#report-late", DataTable)
         late.clear(columns=True)
-        for header in (N_("Date"), N_("Shift"), N_("Outgoing"), N_("Arrived"), N_("Minutes late")):
+        for header in (N_("Date"), N_("Shift"), N_("Late relief"), N_("Arrived"), N_("Minutes late")):
             late.add_column(t(header))
         from deskui.services.shifts import local_time
 
@@ -346,7 +346,7 @@ class ReportsScreen(DeskScreen):
             late.add_row(
                 Text(x.duty_date.strftime("%m-%d")),
                 Text(label(settings, "shift", x.shift)),
-                plain(x.outgoing, one_line=True),
+                plain(x.relief or "—", one_line=True),  # the one who was late, not the outgoing who stayed
                 Text(local_time(settings, x.arrived_at).strftime("%m-%d %H:%M") if x.arrived_at else "—"),
                 Text(str(x.late_minutes), justify="right"),
             )

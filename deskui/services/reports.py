@@ -48,6 +48,7 @@ from deskui.services.tickets import KIND_LABELS, KINDS, SEVERITIES, SEVERITY_LAB
 if TYPE_CHECKING:
     from deskui.services import Services
     from deskui.services.handover import ReviewService
+    from deskui.services.roster import RosterService
 
 SECTIONS = ("calls", "tickets", "targets", "callbacks", "recurring", "handover")
 SECTION_LABELS = {
@@ -247,10 +248,11 @@ class LateRelief:
     shift: str
     next_date: date
     next_shift: str
-    outgoing: str
+    outgoing: str  # who stayed on until relieved
     due_at: datetime  # when the relief should have been at the desk
     arrived_at: datetime | None  # None: no relief recorded (yet)
     late_minutes: int
+    relief: str = ""  # who was late: the one who took over, or (nobody yet) the ones the roster planned
 
 
 @dataclass(frozen=True)
@@ -382,19 +384,34 @@ class ReportService:
     """Builds a MonthlyReport; read-only, one read transaction per report so every figure sees the same data."""
 
     def __init__(
-        self, db: Database, settings: Settings, clock: Clock, site_id: int, *, review: ReviewService | None = None
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        site_id: int,
+        *,
+        review: ReviewService | None = None,
+        roster: RosterService | None = None,
     ) -> None:
         self.db = db
         self.settings = settings
         self.clock = clock
         self.site_id = site_id
         self.review = review
+        self.roster = roster
         self.tz = ZoneInfo(settings.time_zone)
 
     @classmethod
     def of(cls, services: Services) -> ReportService:
         """The report service over an open Services (the screen and the CLI build it on demand)."""
-        return cls(services.db, services.settings, services.clock, services.site_id, review=services.review)
+        return cls(
+            services.db,
+            services.settings,
+            services.clock,
+            services.site_id,
+            review=services.review,
+            roster=services.roster,
+        )
 
     def default_month(self) -> str:
         """Last month, in the site's zone: the one a supervisor reviews."""
@@ -636,6 +653,16 @@ class ReportService:
             problems[key] = replace(problem, listed=(*problem.listed, call))
         return tuple(problems.values())  # the SQL keeps the biggest list_limit of each level
 
+    def _late_relief(self, row: Any) -> str:
+        """The late one: who took over the handover, or while nobody has, the ones the roster plans on that shift
+        (the outgoing, who stayed on, is not the one who was late)."""
+        if row.relief:
+            return str(json.loads(row.relief).get("name", ""))
+        if self.roster is None:
+            return ""
+        planned = self.roster.assigned(_day(row.next_date), row.next_shift_key)
+        return ", ".join(o.name for o in planned)
+
     def _handover(
         self,
         rows: Sequence[Any],
@@ -686,6 +713,7 @@ class ReportService:
                         due,
                         arrived,
                         math.ceil((until - due).total_seconds() / 60),
+                        self._late_relief(r),
                     )
                 )
         yesterday = now.astimezone(self.tz).date() - timedelta(days=1)

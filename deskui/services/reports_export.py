@@ -16,7 +16,7 @@ JSON keys (schema "deskui.report.monthly/1"; times ISO 8601 with the site's offs
              content, ticket}]}]
   handover: handovers, signed, discrepancies[{handover_id, duty_date, shift, item, expected, counted,
             difference, explanation, holder, counted_by}], late_reliefs[{handover_id, duty_date, shift, next_date,
-            next_shift, outgoing, due_at, arrived_at, late_minutes}], days_reviewable, unsigned_days[dates]
+            next_shift, relief, outgoing, due_at, arrived_at, late_minutes}], days_reviewable, unsigned_days[dates]
 """
 
 from __future__ import annotations
@@ -187,6 +187,7 @@ def to_dict(report: MonthlyReport) -> dict[str, Any]:
                     "shift": r.shift,
                     "next_date": r.next_date.isoformat(),
                     "next_shift": r.next_shift,
+                    "relief": r.relief,
                     "outgoing": r.outgoing,
                     "due_at": _time(r.due_at, tz),
                     "arrived_at": _time(r.arrived_at, tz),
@@ -485,7 +486,12 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
         ],
     )
     put(
-        ws, [[], [t("Late reliefs")], [t("Date"), t("Shift"), t("Outgoing"), t("Due"), t("Arrived"), t("Minutes late")]]
+        ws,
+        [
+            [],
+            [t("Late reliefs")],
+            [t("Date"), t("Shift"), t("Late relief"), t("Outgoing"), t("Due"), t("Arrived"), t("Minutes late")],
+        ],
     )
     for r in h.late_reliefs:
         put(
@@ -494,6 +500,7 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
                 [
                     r.duty_date.isoformat(),
                     label(settings, "shift", r.shift),
+                    r.relief,
                     r.outgoing,
                     r.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                     r.arrived_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.arrived_at else "",

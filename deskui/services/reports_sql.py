@@ -525,8 +525,14 @@ def handovers_sql() -> str:
         "AND d.ref_key = 'handover:' || CAST(h.id AS TEXT))"
     )
     arrived = "(SELECT MIN(r.recorded_at) FROM handover_record AS r WHERE r.handover_id = h.id AND r.step = 'arrive')"
+    # Who took over (the latest "arrive" record: a wrong person recorded first is replaced), as its JSON value.
+    relief = (
+        "(SELECT r.value FROM handover_record AS r WHERE r.handover_id = h.id AND r.step = 'arrive' "
+        "ORDER BY r.id DESC LIMIT 1)"
+    )
     return (
         f"SELECT h.id, h.duty_date, h.shift_key, h.next_date, h.next_shift_key, h.outgoing_name, {arrived} AS arrived_at, "
+        f"{relief} AS relief, "
         f"{signed} AS signed FROM handover AS h WHERE h.site_id = :site AND h.duty_date >= :first AND h.duty_date <= :last "
         "ORDER BY h.duty_date, h.started_at, h.id"
     )

@@ -630,7 +630,6 @@ def test_the_shortage_ticket_is_placed_at_the_desk(services, people, night) -> N
     assert ticket.kind == "repair" and "保安 老赵" in ticket.description
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 13: the late-relief report names the outgoing person")
 def test_late_relief_report_names_the_late_relief(services, people, night, clock) -> None:  # type: ignore[no-untyped-def]
     from deskui.services.reports import ReportService
 
