@@ -137,11 +137,15 @@ def list_(
     search: Annotated[str | None, typer.Option("--search", help="Text in caller, unit, phone or content.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls (newest first).")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    current_only: Annotated[
+        bool, typer.Option("--current-only", help="Leave out versions replaced by a correction.")
+    ] = False,
     all_versions: Annotated[
-        bool, typer.Option("--all-versions", help="Also list versions replaced by a correction.")
+        bool, typer.Option("--all-versions", hidden=True, help="The default (kept for scripts).")
     ] = False,
 ) -> None:
-    """List calls, newest first: the current version of each unless --all-versions."""
+    """List calls, newest first (the order written): every record by its own number, a correction marked
+    "✎#N" (it corrects #N) and the version it replaced "→#M", both listed, as on the Calls screen."""
     from deskui.services import exports
 
     fmt = fmt.strip().lower()
@@ -155,7 +159,7 @@ def list_(
         unit=unit,
         search=search,
         limit=limit,
-        all_versions=all_versions,
+        all_versions=not current_only,
     )
     if fmt == "csv":
         exports.write_csv(found, sys.stdout, services.settings)
@@ -172,12 +176,12 @@ def search_(
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls (newest first).")] = 50,
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
-    all_versions: Annotated[
-        bool, typer.Option("--all-versions", help="Also list versions replaced by a correction.")
+    current_only: Annotated[
+        bool, typer.Option("--current-only", help="Leave out versions replaced by a correction.")
     ] = False,
 ) -> None:
     """Find calls, newest first: the same search as Ctrl+G on the Calls screen (`calls list --search`)."""
-    list_(ctx, unit=unit, search=term, limit=limit, fmt=fmt, all_versions=all_versions)
+    list_(ctx, unit=unit, search=term, limit=limit, fmt=fmt, current_only=current_only)
 
 
 def _table(services: Services, calls: list[CallInfo]) -> None:
@@ -197,9 +201,14 @@ def _table(services: Services, calls: list[CallInfo]) -> None:
         whole = name in ("id", "time", "phone")
         table.add_column(field_label(name), no_wrap=whole, overflow="fold")
     for c in calls:
-        mark = "!" if c.urgent else ""
+        # The same number as on the Calls screen: each record its own id, a correction marked with what it corrects.
+        number = Text(f"{c.id}{'!' if c.urgent else ''}")
+        if c.amends_id:
+            number.append(f" ✎#{c.amends_id}")
+        if c.superseded_by:
+            number.append(f" →#{c.superseded_by}", style="dim")
         table.add_row(
-            Text(f"{c.id}{mark}"),
+            number,
             Text(local_time(services.settings, c.time).strftime("%m-%d %H:%M")),
             Text(channels.get(c.channel, c.channel)),
             Text(c.caller),

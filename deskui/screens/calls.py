@@ -575,9 +575,9 @@ class CallsScreen(DeskScreen):
     async def reload_log(self) -> None:
         term = self.query_one("#call-search", Input).value
         if term.strip():
-            rows = await asyncio.to_thread(self.calls.search, term)
+            rows = await asyncio.to_thread(self.calls.search, term, current_only=False)
         else:
-            rows = await asyncio.to_thread(self.calls.list, since=self.today_start())
+            rows = await asyncio.to_thread(self.calls.list, since=self.today_start(), current_only=False)
         self.rows = rows
         self.more = len(rows) >= self.desk.settings.calls.page_size
         if rows and not term.strip():
@@ -593,9 +593,9 @@ class CallsScreen(DeskScreen):
     async def run_search(self, term: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY / 2)
         if term.strip():
-            rows = await asyncio.to_thread(self.calls.search, term)
+            rows = await asyncio.to_thread(self.calls.search, term, current_only=False)
         else:
-            rows = await asyncio.to_thread(self.calls.list, since=self.today_start())
+            rows = await asyncio.to_thread(self.calls.list, since=self.today_start(), current_only=False)
         self.rows = rows
         self.more = len(rows) >= self.desk.settings.calls.page_size
         self.fill_table(rows)
@@ -608,9 +608,11 @@ class CallsScreen(DeskScreen):
         term = self.query_one("#call-search", Input).value
         last = self.rows[-1].id
         if term.strip():
-            rows = await asyncio.to_thread(self.calls.search, term, before_id=last)
+            rows = await asyncio.to_thread(self.calls.search, term, before_id=last, current_only=False)
         else:
-            rows = await asyncio.to_thread(self.calls.list, since=self.today_start(), before_id=last)
+            rows = await asyncio.to_thread(
+                self.calls.list, since=self.today_start(), before_id=last, current_only=False
+            )
         self.more = len(rows) >= self.desk.settings.calls.page_size
         self.rows += rows
         table = self.query_one("#call-table", DataTable)
@@ -630,9 +632,16 @@ class CallsScreen(DeskScreen):
         when = local_time(self.desk.settings, call.time)
         today = local_time(self.desk.settings, self.desk.clock.now()).date()
         stamp = when.strftime("%H:%M") if when.date() == today else when.strftime("%m-%d %H:%M")
-        marks = ("!" if call.urgent else "") + ("⚑" if call.ticket_wanted else "") + ("✎" if call.amends_id else "")
+        # Every record by its own number, the one the CLI and the save notice use (issue 10 defect 12); both a
+        # correction and what it corrects stay listed in the order written: "23 ✎#19" corrects 19, "19 →#23".
+        marks = ("!" if call.urgent else "") + ("⚑" if call.ticket_wanted else "")
+        number = Text(f"{call.id}{marks}")
+        if call.amends_id:
+            number.append(f" ✎#{call.amends_id}")
+        if call.superseded_by:
+            number.append(f" →#{call.superseded_by}", style="dim")
         return (
-            Text(f"{call.root_id}{marks}"),
+            number,
             Text(stamp),
             Text(self.channel_label(call.channel)),
             plain(call.caller, one_line=True),

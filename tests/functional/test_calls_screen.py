@@ -142,7 +142,8 @@ async def test_correction_keeps_the_original(app: DeskApp) -> None:
         first, second = app.services.calls.versions(original.id)
         assert first.content == "电梯坏了" and first.id == original.id
         assert second.content == "电梯坏了 困人" and second.amends_id == original.id
-        await wait_for(pilot, lambda: screen.query_one("#call-table", DataTable).row_count == 1)
+        # both stay listed, the correction first (issue 10 defect 12)
+        await wait_for(pilot, lambda: screen.query_one("#call-table", DataTable).row_count == 2)
         screen.query_one("#call-table", DataTable).focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
