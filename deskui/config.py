@@ -36,6 +36,8 @@ class Choice:
     en: str
     ticket: bool = False
     count: int = 0
+    urgent: bool = False
+    """A category whose every call is urgent: its ticket opens the moment the call is saved (like the form's 紧急)."""
 
     def label(self, language: str) -> str:
         return self.zh if language == "zh-CN" else self.en
@@ -98,6 +100,7 @@ class CallSettings:
     search_rarity_cap: int = 20_000
     import_reindex_rows: int = 20_000
     index_merge_calls: int = 100
+    urgent_complaint_severity: str = "major"
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def _choices(raw: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
                     en=str(item.get("en", item["key"])),
                     ticket=bool(item.get("ticket", False)),
                     count=int(item.get("count", 0)),
+                    urgent=bool(item.get("urgent", False)),
                 )
             )
         except (KeyError, ValueError, TypeError) as exc:
@@ -251,6 +255,10 @@ def _call_settings(raw: dict[str, Any]) -> CallSettings:
     for key, value in raw.items():
         if key == "phone_required_channels":
             values[key] = tuple(str(v) for v in value)
+        elif key == "urgent_complaint_severity":
+            values[key] = str(value)
+            if values[key] not in ("major", "important", "minor"):
+                raise ConfigError(f"calls.{key}: use major, important or minor, not {value!r}")
         else:
             values[key] = int(value)
             if values[key] < 0:

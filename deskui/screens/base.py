@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from deskui.widgets.footer import DeskFooter
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 
 
 class DeskScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # The header's urgent banner names this key (deskui.widgets.urgent_banner).
+        Binding("f8", "open_urgent", "Open the urgent ticket", id="open-urgent", show=False),
+    ]
     SECTION: ClassVar[str] = ""
     """Message id of the section name shown in the header."""
 
@@ -36,6 +41,14 @@ class DeskScreen(Screen[None]):
 
     def compose_footer(self) -> ComposeResult:
         yield DeskFooter()
+
+    async def action_open_urgent(self) -> None:
+        """F8: the urgent ticket the header's banner shows, nobody has taken it yet."""
+        from deskui.widgets.urgent_banner import UrgentBanner
+
+        for banner in self.query(UrgentBanner):
+            await banner.open_ticket()
+            return
 
     async def language_changed(self) -> None:
         """Re-render in the new language. Screens holding typed input override this to keep it."""

@@ -37,6 +37,7 @@ from deskui.services.places import normalize_phone
 from deskui.services.shifts import local_time
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.plain import plain
+from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
     from deskui.services.calls import CallInfo, CallInput, CallService
@@ -546,6 +547,8 @@ class CallsScreen(DeskScreen):
             note += " · " + t("a ticket is wanted for it")
         self.notify(note)
         self.reload_log()
+        for banner in self.query(UrgentBanner):  # an urgent call's ticket: shown at once, not at the next poll
+            banner.fetch(force=True)
 
     def action_new_call(self) -> None:
         if self.desk.services is not None:

@@ -211,6 +211,9 @@ class DraftInfo:
 
 # A source of open matters: (session, site_id, unit_key, category, now, exclude_ids) → matters. Tickets register one.
 OpenMatterSource = Callable[[Session, int, str, str, datetime, frozenset[int]], list[OpenMatter]]
+# Called inside the transaction that saves a call (new or corrected), with the saved version and the operator: what
+# must happen with the call or not at all (an urgent call's ticket, from the ticket service).
+SavedHook = Callable[[Session, "CallInfo", Any], None]
 
 
 # --- field rules ----------------------------------------------------------------------------------------------
@@ -460,6 +463,7 @@ class CallService:
         self.directory = directory
         # Open matters come from sources; the ticket service will add one for open tickets.
         self.open_matter_sources: list[OpenMatterSource] = [self._recent_calls_matters]
+        self.saved_hooks: list[SavedHook] = []
         self._rarity: dict[str, int] = {}
         self._recent_slots: list[Any] = []
         # Saved calls never change (append-only), so a row once converted is reused; only `superseded_by` can
@@ -719,7 +723,10 @@ class CallService:
                 if existing is not None:
                     s.execute(delete(_DRAFT).where(_DRAFT.c.client_token == token))
                     return existing
-            return self._insert(s, checked, operator=operator, token=token)
+            info = self._insert(s, checked, operator=operator, token=token)
+            for hook in self.saved_hooks:
+                hook(s, info, operator)
+            return info
 
     def amend(
         self,
@@ -764,7 +771,10 @@ class CallService:
             )
             if same:
                 raise ValidationError(t("Nothing was changed; there is no correction to save"), field="content")
-            return self._insert(s, checked, operator=operator, token=token, amends=old)
+            info = self._insert(s, checked, operator=operator, token=token, amends=old)
+            for hook in self.saved_hooks:
+                hook(s, info, operator)
+            return info
 
     # --- reading --------------------------------------------------------------------------------------------
 

@@ -33,7 +33,7 @@ from deskui.clock import Clock
 from deskui.config import Settings
 from deskui.db import Database, serialize_writers
 from deskui.i18n import N_, t
-from deskui.models import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
+from deskui.models import Call, Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
 from deskui.services import search as idx
 from deskui.services import targets as tg
 from deskui.services.calls import CallInfo, CallService, OpenMatter, check_text, choose
@@ -120,6 +120,18 @@ MAX_NOTE = 10_000
 
 
 # --- data passed in and out ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UrgentTicket:
+    """An urgent ticket nobody has taken yet (status new): what every screen's banner shows."""
+
+    id: int
+    number: str
+    kind: str
+    unit: str
+    description: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -339,6 +351,8 @@ class TicketService:
         self.dept_keys = tuple(d.key for d in settings.departments)
         # The call form's duplicate warning also names this unit's open tickets of the same kind.
         calls.open_matter_sources.append(self._open_ticket_matters)
+        # An urgent call opens its ticket in the transaction that saves it.
+        calls.saved_hooks.append(self._open_if_urgent)
         self.queues = TicketQueues(self)
 
     # --- permissions ----------------------------------------------------------------------------------------
@@ -717,9 +731,7 @@ class TicketService:
         with self.db.write() as s:
             serialize_writers(s, "tickets", self.site_id)
             self._refuse_linked(s, [c.root_id for c in calls], kind)
-            number = self._next_number(s, kind, now)
-            created = {
-                "number": number,
+            fields = {
                 "kind": kind,
                 "repair_type": repair_type,
                 "severity": severity,
@@ -733,54 +745,148 @@ class TicketService:
                 "phone": phone,
                 "description": description,
                 "resident_deadline": _iso(deadline),
-                "call_ids": [c.root_id for c in calls],
             }
-            if appointment is not None:
-                created["appointment_at"] = _iso(appointment)  # the call's visit time, booked with the ticket
-            search = idx.search_text((number, unit_text, caller, phone, phone_digits(phone), description))
-            placeholder = {
-                **{k: v for k, v in created.items() if k not in ("call_ids", "resident_deadline", "appointment_at")},
-                "site_id": self.site_id,
-                "status": "new",
-                "is_open": True,
-                "due_at": FAR_FUTURE,
-                "created_at": now,
-                "updated_at": now,
-                "version": 0,
-                "search_text": search,
-            }
-            ticket_id = s.execute(insert(_T).values(**placeholder)).inserted_primary_key[0]
-            history: list[EventRecord] = []
-            state = self._append(s, None, history, ticket_id, "created", operator=operator, data=created, at=now)
-            for c in calls:
-                s.execute(
-                    insert(_L).values(
-                        site_id=self.site_id,
-                        ticket_id=ticket_id,
-                        call_id=c.root_id,
-                        event_id=history[0].id,
-                        linked_at=now,
-                    )
+            return self._insert_new(
+                s, fields, calls, appointment, operator=operator, now=now, department=department, assignee=assignee
+            )
+
+    def _insert_new(
+        self,
+        s: Session,
+        fields: dict[str, Any],
+        calls: Sequence[CallInfo],
+        appointment: datetime | None,
+        *,
+        operator: OperatorInfo | None,
+        now: datetime,
+        department: str = "",
+        assignee: tuple[int | None, str] = (None, ""),
+        extra: Mapping[str, Any] | None = None,
+    ) -> TicketInfo:
+        """Write a checked new ticket, its "created" event and call links, inside the caller's write transaction."""
+        number = self._next_number(s, str(fields["kind"]), now)
+        created = {"number": number, **fields, "call_ids": [c.root_id for c in calls]}
+        if appointment is not None:
+            created["appointment_at"] = _iso(appointment)  # the call's visit time, booked with the ticket
+        created.update(extra or {})
+        unit_text, caller, phone, description = (
+            fields["unit_text"],
+            fields["caller"],
+            fields["phone"],
+            fields["description"],
+        )
+        search = idx.search_text((number, unit_text, caller, phone, phone_digits(phone), description))
+        placeholder = {
+            **{k: v for k, v in created.items() if k in _T.c and k not in ("resident_deadline", "appointment_at")},
+            "site_id": self.site_id,
+            "status": "new",
+            "is_open": True,
+            "due_at": FAR_FUTURE,
+            "created_at": now,
+            "updated_at": now,
+            "version": 0,
+            "search_text": search,
+        }
+        ticket_id = s.execute(insert(_T).values(**placeholder)).inserted_primary_key[0]
+        history: list[EventRecord] = []
+        state = self._append(s, None, history, ticket_id, "created", operator=operator, data=created, at=now)
+        for c in calls:
+            s.execute(
+                insert(_L).values(
+                    site_id=self.site_id,
+                    ticket_id=ticket_id,
+                    call_id=c.root_id,
+                    event_id=history[0].id,
+                    linked_at=now,
                 )
-            if department:
-                state = self._append(
-                    s,
-                    state,
-                    history,
-                    ticket_id,
-                    "dispatched",
-                    operator=operator,
-                    at=now,
-                    data={"department": department, "assignee_id": assignee[0], "assignee_name": assignee[1]},
+            )
+        if department:
+            state = self._append(
+                s,
+                state,
+                history,
+                ticket_id,
+                "dispatched",
+                operator=operator,
+                at=now,
+                data={"department": department, "assignee_id": assignee[0], "assignee_name": assignee[1]},
+            )
+        self._save(s, ticket_id, 0, state, None)
+        chars = idx.index_chars(search)
+        if chars:
+            s.execute(
+                insert(ticket_char), [{"site_id": self.site_id, "ch": ch, "ticket_id": ticket_id} for ch in chars]
+            )
+        row = s.execute(select(_T).where(_T.c.id == ticket_id)).one()
+        return self._info(row, history, now)
+
+    # --- urgent calls -----------------------------------------------------------------------------------------
+
+    def urgent_categories(self) -> frozenset[str]:
+        return frozenset(c.key for c in self.settings.categories if c.urgent)
+
+    def _open_if_urgent(self, s: Session, call: CallInfo, operator: OperatorInfo | None) -> None:
+        """Inside the transaction saving `call`: an urgent call (紧急, or a category urgent by configuration) gets its
+        ticket now, whoever is at the desk (the night shift's maintenance operator too), so its clock starts with
+        the call and nothing waits for the morning handover. A correction of a call already behind an open ticket
+        opens no second one."""
+        if not (call.urgent or call.category in self.urgent_categories()):
+            return
+        serialize_writers(s, "tickets", self.site_id)
+        linked = s.execute(
+            select(_L.c.ticket_id)
+            .select_from(_L.join(_T, _T.c.id == _L.c.ticket_id))
+            .where(_L.c.site_id == self.site_id, _L.c.call_id == call.root_id, IS_OPEN)
+            .limit(1)
+        ).first()
+        if linked is not None:
+            return
+        kind = CATEGORY_KINDS.get(call.category) or "help"
+        severity = self._severity(kind, self.settings.calls.urgent_complaint_severity) if kind == "complaint" else ""
+        fields = {
+            "kind": kind,
+            "repair_type": self._repair_type(kind, None),
+            "severity": severity,
+            "channel": call.channel,
+            "written": False,
+            "unit_text": call.unit,
+            "unit_key": call.unit_key,
+            "unit_id": call.unit_id,
+            "resident_id": self._resident(call, call.caller, call.phone),
+            "caller": call.caller,
+            "phone": call.phone,
+            "description": call.content,
+            "resident_deadline": None,
+        }
+        now = self.clock.now().replace(microsecond=0)
+        self._insert_new(s, fields, [call], self._visit(call), operator=operator, now=now, extra={"urgent": True})
+
+    def urgent_untaken(self, *, limit: int = 20) -> list[UrgentTicket]:
+        """Open tickets of urgent calls that nobody has taken yet (still new), oldest first: every screen's banner.
+        Dispatching or taking a ticket clears it; so does correcting the call to not urgent."""
+        call = Call.__table__  # type: ignore[attr-defined]
+        newer = call.alias("newer")
+        urgent = call.c.urgent == True  # noqa: E712  (SQL)
+        categories = sorted(self.urgent_categories())
+        if categories:
+            urgent = urgent | call.c.category.in_(categories)
+        current_urgent = (
+            select(_L.c.ticket_id)
+            .select_from(
+                _L.join(call, (call.c.id == _L.c.call_id) | (call.c.original_id == _L.c.call_id)).outerjoin(
+                    newer, newer.c.amends_id == call.c.id
                 )
-            self._save(s, ticket_id, 0, state, None)
-            chars = idx.index_chars(search)
-            if chars:
-                s.execute(
-                    insert(ticket_char), [{"site_id": self.site_id, "ch": ch, "ticket_id": ticket_id} for ch in chars]
-                )
-            row = s.execute(select(_T).where(_T.c.id == ticket_id)).one()
-            return self._info(row, history, now)
+            )
+            .where(_L.c.site_id == self.site_id, newer.c.id.is_(None), urgent)
+        )
+        with self.db.read() as s:
+            rows = s.execute(
+                select(_T.c.id, _T.c.number, _T.c.kind, _T.c.unit_text, _T.c.description, _T.c.created_at)
+                .where(_T.c.site_id == self.site_id, IS_OPEN, _T.c.status == "new", _T.c.id.in_(current_urgent))
+                .order_by(_T.c.created_at, _T.c.id)
+                .limit(limit)
+            ).all()
+        return [UrgentTicket(r.id, r.number, r.kind, r.unit_text, r.description, _aware(r.created_at)) for r in rows]
 
     def open_from_call(
         self,
@@ -1372,4 +1478,5 @@ __all__ = [
     "TicketInfo",
     "TicketInput",
     "TicketService",
+    "UrgentTicket",
 ]

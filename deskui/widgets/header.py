@@ -22,9 +22,10 @@ from textual.widget import Widget
 
 from deskui.i18n import N_, t
 from deskui.services.shifts import local_time, shift_at
+from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.app import App, ComposeResult
 
     from deskui.app import DeskApp
     from deskui.services import Services
@@ -81,6 +82,9 @@ class DeskHeader(Widget):
         background: $panel;
         color: $foreground;
     }
+    DeskHeader.-urgent {
+        height: 3;
+    }
     """
 
     section: reactive[str] = reactive("", layout=False)
@@ -93,6 +97,10 @@ class DeskHeader(Widget):
         super().__init__()
         self.set_reactive(DeskHeader.section, section)
         self.fetched_at = -DUTY_REFRESH_SECONDS
+
+    def compose(self) -> ComposeResult:
+        # Its third line while an urgent ticket waits to be taken (deskui.widgets.urgent_banner); hidden otherwise.
+        yield UrgentBanner()
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)

@@ -214,16 +214,14 @@ async def test_visit_time_typed_on_the_call_is_the_tickets_appointment(app: Desk
         assert opened.appointment_at == datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # 09:30 tomorrow in Shanghai
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 9: an urgent call at night starts nothing")
 async def test_urgent_call_at_night_opens_its_ticket_and_is_shown_on_every_screen(app: DeskApp, clock) -> None:  # type: ignore[no-untyped-def]
     """李强 on the night shift logs a person trapped in the lift, urgent: the ticket is open the moment the call is
     saved, every screen's header says so (number, unit, how long ago, F8), and it goes when someone takes it."""
     from datetime import UTC, datetime, timedelta
 
-    from deskui.widgets.urgent_banner import UrgentBanner
-
     from deskui.screens.ticket_detail import TicketDetailScreen
     from deskui.screens.tickets import TicketsScreen
+    from deskui.widgets.urgent_banner import UrgentBanner
 
     clock.current = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
     assert app.services is not None

@@ -12,8 +12,6 @@ from deskui.clock import FrozenClock
 from deskui.services.calls import CallInput
 from tests.unit.test_tickets_helpers import Desk, make_desk
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 10 defect 9: an urgent call at night starts nothing")
-
 NIGHT = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai
 
 

@@ -1,0 +1,127 @@
+"""The urgent banner: an urgent ticket nobody has taken yet, on every screen, in the header area, until someone
+dispatches or takes it (DOMAIN.md: a help request is answered at once; 003 4.1.2 a).
+
+It is fed by one service query (`TicketService.urgent_untaken`), asked again whenever the site's ticket events move
+(`last_change_marker`, the same live refresh the ticket screens poll, so another terminal's urgent call shows here
+within a poll) and now and then for the minutes. It says the ticket number, the unit, how long ago, and F8, the key
+that opens it (`DeskScreen.action_open_urgent`). Hidden, it takes no room and the header looks as it always did.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import work
+from textual.widget import Widget
+
+from deskui.i18n import t
+from deskui.widgets.plain import plain
+
+if TYPE_CHECKING:
+    from deskui.app import DeskApp
+    from deskui.services.tickets import UrgentTicket
+
+POLL_SECONDS = 1.0
+REFRESH_SECONDS = 30.0  # asked again without a new event: a correction that made the call not urgent
+
+
+def ago(now: datetime, then: datetime) -> str:
+    """ "just now", "3 min ago", "1 h 5 min ago"."""
+    minutes = max(0, int((now - then).total_seconds() // 60))
+    if minutes < 1:
+        return t("just now")
+    if minutes < 60:
+        return t("{n} min ago", n=minutes)
+    return t("{h} h {m} min ago", h=minutes // 60, m=minutes % 60)
+
+
+class UrgentBanner(Widget):
+    DEFAULT_CSS = """
+    UrgentBanner {
+        dock: bottom;
+        height: 1;
+        display: none;
+        background: $error;
+        color: $text;
+        text-style: bold;
+    }
+    UrgentBanner.-shown {
+        display: block;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urgent: tuple[UrgentTicket, ...] = ()
+        self.marker = -1
+        self.fetched_at = -REFRESH_SECONDS
+
+    def on_mount(self) -> None:
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.fetch(force=True)
+
+    def poll(self) -> None:
+        if self.screen.is_active:
+            self.fetch()
+        elif self.urgent:
+            self.refresh()
+
+    @work(exclusive=True, group="urgent-banner", exit_on_error=False)
+    async def fetch(self, *, force: bool = False) -> None:
+        """Ask again when a ticket changed anywhere (or when asked to): one indexed lookup otherwise."""
+        app = cast("DeskApp", self.app)
+        services = app.services
+        if services is None or app.operator is None:
+            return
+        tickets = services.tickets
+        marker = await asyncio.to_thread(tickets.last_change_marker)
+        stale = time.monotonic() - self.fetched_at >= REFRESH_SECONDS
+        if force or stale or marker != self.marker:
+            self.urgent = tuple(await asyncio.to_thread(tickets.urgent_untaken))
+            self.marker = marker
+            self.fetched_at = time.monotonic()
+        self.show()
+
+    def show(self) -> None:
+        shown = bool(self.urgent)
+        self.set_class(shown, "-shown")
+        header = self.parent
+        if isinstance(header, Widget):
+            header.set_class(shown, "-urgent")
+        self.refresh()
+
+    def render(self) -> Text:
+        if not self.urgent:
+            return Text()
+        app = cast("DeskApp", self.app)
+        first = self.urgent[0]
+        line = Text(" ⚠ " + t("URGENT, not taken") + ": ")
+        line.append(first.number + " ")
+        line.append_text(plain(first.unit, one_line=True))
+        line.append(" ")
+        line.append_text(plain(first.description, one_line=True))
+        line.append(" · " + ago(app.clock.now(), first.created_at))
+        if len(self.urgent) > 1:
+            line.append(" · " + t("{n} more", n=len(self.urgent) - 1))
+        key = Text(" " + t("F8 opens it") + " ")
+        width = self.size.width
+        room = max(0, width - key.cell_len)
+        line.truncate(room, overflow="ellipsis")
+        gap = max(0, width - line.cell_len - key.cell_len)
+        return line + Text(" " * gap) + key
+
+    async def open_ticket(self) -> None:
+        """F8: the oldest untaken urgent ticket's detail (nothing when it is already shown)."""
+        if not self.urgent:
+            return
+        from deskui.screens.ticket_detail import TicketDetailScreen
+
+        first = self.urgent[0]
+        screen = self.app.screen
+        if isinstance(screen, TicketDetailScreen) and screen.ticket_id == first.id:
+            return
+        await self.app.push_screen(TicketDetailScreen(first.id))
