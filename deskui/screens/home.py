@@ -80,6 +80,10 @@ class HomeScreen(DeskScreen):
         self.desk.desk_screens.add(self)
         self.query(SectionTile).first().focus()
 
+    def on_screen_resume(self) -> None:
+        # Whoever signed in last (the lock screen lets another operator take over): greet them, not the first one.
+        self.query_one("#home-greeting", Static).update(self.greeting())
+
     async def action_open_tile(self) -> None:
         if isinstance(self.focused, SectionTile):
             await self.focused.open()

@@ -95,24 +95,28 @@ class UrgentBanner(Widget):
         self.refresh()
 
     def render(self) -> Text:
+        """Number, unit, how long ago and the key always fit; the description takes what room is left."""
         if not self.urgent:
             return Text()
         app = cast("DeskApp", self.app)
         first = self.urgent[0]
-        line = Text(" ⚠ " + t("URGENT, not taken") + ": ")
-        line.append(first.number + " ")
-        line.append_text(plain(first.unit, one_line=True))
-        line.append(" ")
-        line.append_text(plain(first.description, one_line=True))
-        line.append(" · " + ago(app.clock.now(), first.created_at))
+        head = Text(" ⚠ " + t("URGENT, not taken") + ": ")
+        head.append(first.number + " ")
+        head.append_text(plain(first.unit, one_line=True))
+        tail = Text(" · " + ago(app.clock.now(), first.created_at))
         if len(self.urgent) > 1:
-            line.append(" · " + t("{n} more", n=len(self.urgent) - 1))
-        key = Text(" " + t("F8 opens it") + " ")
+            tail.append(" · " + t("{n} more", n=len(self.urgent) - 1))
+        key = Text("  " + t("F8 opens it") + " ")
         width = self.size.width
-        room = max(0, width - key.cell_len)
-        line.truncate(room, overflow="ellipsis")
-        gap = max(0, width - line.cell_len - key.cell_len)
-        return line + Text(" " * gap) + key
+        room = width - head.cell_len - tail.cell_len - key.cell_len - 1
+        description = plain(first.description, one_line=True)
+        if room >= 4:
+            description.truncate(room, overflow="ellipsis")
+            head.append(" ")
+            head.append_text(description)
+        line = head + tail
+        line.truncate(max(0, width - key.cell_len), overflow="ellipsis")
+        return line + Text(" " * max(0, width - line.cell_len - key.cell_len)) + key
 
     async def open_ticket(self) -> None:
         """F8: the oldest untaken urgent ticket's detail (nothing when it is already shown)."""

@@ -265,3 +265,23 @@ async def test_urgent_call_at_night_opens_its_ticket_and_is_shown_on_every_scree
         detail_banner = app.screen.query_one(UrgentBanner)
         await wait_for(pilot, lambda: not detail_banner.display)
         assert clock.now() - opened.created_at == timedelta(minutes=3)
+
+
+async def test_urgent_banner_keeps_number_unit_age_and_key_at_80_columns(app: DeskApp, clock) -> None:  # type: ignore[no-untyped-def]
+    """Another terminal saved an urgent call with a long description: at 80 columns the description gives way."""
+    from deskui.widgets.urgent_banner import UrgentBanner
+
+    assert app.services is not None
+    long = "有人被困电梯，" + "电梯停在两层之间，里面有老人和小孩，" * 3
+    call = app.services.calls.record(
+        CallInput(content=long, category="help", unit="3-2-1201", phone="13812345678", caller="张三", urgent=True)
+    )
+    (opened,) = app.services.tickets.tickets_of_call(call.id)
+    clock.advance(minutes=12)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_calls(pilot)
+        banner = screen.query_one(UrgentBanner)
+        await wait_for(pilot, lambda: opened.number in str(banner.render()))
+        shown = str(banner.render())
+        assert "3-2-1201" in shown and "12 min ago" in shown and shown.rstrip().endswith("F8 opens it")
+        assert "…" in shown and len(shown) <= 80

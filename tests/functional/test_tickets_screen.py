@@ -579,3 +579,12 @@ async def test_attach_is_its_own_key_and_names_the_ticket(app: DeskApp) -> None:
         await wait_for(pilot, lambda: app.screen is calls)
         assert tickets.call_ids(old.id) == [first, second]
         assert len(tickets.queue("open").rows) == 1
+
+
+async def test_home_greets_whoever_signed_in_last(app: DeskApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)  # 王芳
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: "王芳" in str(app.screen.query_one("#home-greeting", Static).render()))
+        await switch_operator(pilot, "李强", "2222")  # the night shift takes over at the lock screen
+        await wait_for(pilot, lambda: "李强" in str(app.screen.query_one("#home-greeting", Static).render()))
