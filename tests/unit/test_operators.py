@@ -120,6 +120,19 @@ def test_wrong_pin_counts_down(services: Services, wang: OperatorInfo) -> None:
     assert err.value.attempts_left == max_attempts - 2
 
 
+@pytest.mark.xfail(strict=True, reason="issue 10 follow-up B: an empty PIN counts as a wrong attempt")
+@pytest.mark.parametrize("pin", ["", " ", "\t\n"])
+def test_empty_pin_is_refused_without_counting_an_attempt(services: Services, wang: OperatorInfo, pin: str) -> None:
+    """A script's `--pin ''` or DESKUI_PIN='' typed nothing: say so, and cost no attempt (the forms never send one)."""
+    max_attempts = services.settings.security.pin_max_attempts
+    for _ in range(max_attempts + 1):  # more than the lockout allows: nothing is counted, nobody is locked
+        with pytest.raises(ValidationError, match="Type the PIN") as err:
+            services.operators.authenticate(wang.id, pin)
+        assert err.value.field == "pin"
+    assert (stored(services, "王芳").failed_attempts, stored(services, "王芳").locked_until) == (0, None)
+    assert services.operators.authenticate(wang.id, "2468") == wang
+
+
 def test_right_pin_resets_the_count(services: Services, wang: OperatorInfo) -> None:
     max_attempts = services.settings.security.pin_max_attempts
     for _ in range(max_attempts - 1):
