@@ -31,6 +31,7 @@ from deskui.i18n import N_, get_language, t
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
+from deskui.screens.settling import settles
 from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
 from deskui.services.errors import DeskError
 from deskui.services.places import normalize_phone
@@ -373,6 +374,7 @@ class CallsScreen(DeskScreen):
         except DeskError as exc:
             self.notify(exc.message, severity="warning")
 
+    @settles
     @work(exclusive=True, group="call-restore")
     @while_shown
     async def restore_draft(self) -> None:
@@ -410,6 +412,7 @@ class CallsScreen(DeskScreen):
                 widget.focus()
                 return
 
+    @settles
     @work(exclusive=True, group="call-phone")
     @while_shown
     async def lookup_phone(self, phone: str) -> None:
@@ -430,6 +433,7 @@ class CallsScreen(DeskScreen):
             info = Text.assemble((t("Known caller"), "bold"), ": ", plain(found.caller), "  ", plain(found.unit))
             self.query_one("#call-caller-info", Static).update(info)
 
+    @settles
     @work(exclusive=True, group="call-unit")
     @while_shown
     async def lookup_unit(self) -> None:
@@ -573,6 +577,7 @@ class CallsScreen(DeskScreen):
         local = local_time(self.desk.settings, self.desk.clock.now())
         return datetime.combine(local.date(), time(0), tzinfo=local.tzinfo)
 
+    @settles
     @work(exclusive=True, group="call-log")
     @while_shown
     async def reload_log(self) -> None:
@@ -591,6 +596,7 @@ class CallsScreen(DeskScreen):
     def search(self, term: str) -> None:
         self.run_search(term)
 
+    @settles
     @work(exclusive=True, group="call-log")
     @while_shown
     async def run_search(self, term: str) -> None:
@@ -603,6 +609,7 @@ class CallsScreen(DeskScreen):
         self.more = len(rows) >= self.desk.settings.calls.page_size
         self.fill_table(rows)
 
+    @settles
     @work(exclusive=True, group="call-more")
     @while_shown
     async def load_more(self) -> None:

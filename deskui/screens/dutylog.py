@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 from deskui.i18n import N_, get_language, t
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
+from deskui.screens.settling import settles
 from deskui.services.errors import DeskError, ValidationError
 from deskui.services.roster import next_slot, previous_slot, slot_of
 from deskui.services.shifts import shift_at
@@ -101,6 +102,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     # --- loading --------------------------------------------------------------------------------------------
 
+    @settles
     @work(exclusive=True, group="dutylog-load")
     async def load(self, select_id: int | None = None) -> None:
         assert self.duty_date is not None
@@ -118,6 +120,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
         if self.is_active and self.desk.services is not None:
             self.load()
 
+    @settles
     @work(exclusive=True, group="dutylog-verify")
     async def verify(self) -> None:
         self.verified = await asyncio.to_thread(self.dutylog.verify)
@@ -342,6 +345,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
         if chosen is not None:
             self.show_detail(*chosen)
 
+    @settles
     @work(exclusive=True, group="dutylog-detail")
     async def show_detail(self, kind: str, item: Any) -> None:
         if kind == "log":

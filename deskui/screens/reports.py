@@ -17,6 +17,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from deskui.i18n import N_, t
 from deskui.screens.base import DeskScreen
+from deskui.screens.settling import settles
 from deskui.services.errors import DeskError
 from deskui.services.reports import SECTION_LABELS, SECTIONS, ReportService, label, shift_month
 from deskui.services.reports_export import duration_text, share_text, write_xlsx
@@ -118,10 +119,12 @@ class ReportsScreen(DeskScreen):
 
     # --- loading --------------------------------------------------------------------------------------------
 
+    @settles
     @work(exclusive=True, group="report-buildings")
     async def load_buildings(self) -> None:
         self.buildings = await asyncio.to_thread(self.reports.buildings)
 
+    @settles
     @work(exclusive=True, group="report-load")
     async def load(self) -> None:
         """Build the report for the month and building chosen now; a newer request cancels this one."""

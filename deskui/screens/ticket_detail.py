@@ -25,6 +25,7 @@ from textual.widgets import Static
 
 from deskui.i18n import N_, get_language, t
 from deskui.screens.base import DeskScreen
+from deskui.screens.settling import settles
 from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
 from deskui.services.errors import DeskError
 from deskui.services.tickets import REPAIR_TYPE_LABELS, SEVERITY_LABELS
@@ -158,6 +159,7 @@ class TicketDetailScreen(DeskScreen):
 
     # --- loading ----------------------------------------------------------------------------------------------
 
+    @settles
     @work(exclusive=True, group="ticket-load", exit_on_error=False)
     async def reload(self) -> None:
         try:

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, Static
 
 from deskui.i18n import N_, t
 from deskui.screens.base import DeskScreen
+from deskui.screens.settling import settles
 from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.ticket_forms import PickScreen
 from deskui.services.errors import DeskError
@@ -193,6 +194,7 @@ class TicketsScreen(DeskScreen):
             "text": term or None,
         }
 
+    @settles
     @work(exclusive=True, group="tickets-load", exit_on_error=False)
     async def reload(self, delay: float = 0.0, *, keep: bool = True) -> None:
         """The queue from its first page, as many rows as were shown (so the cursor's ticket stays in reach)."""
@@ -247,6 +249,7 @@ class TicketsScreen(DeskScreen):
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.settled.wait(), SETTLE_SECONDS)
 
+    @settles
     @work(exclusive=True, group="tickets-more", exit_on_error=False)
     async def load_more(self) -> None:
         """The next page, by the keyset of the last row: as cheap as the first, however deep the queue."""
@@ -396,6 +399,7 @@ class TicketsScreen(DeskScreen):
             self.show_preview(ticket)
         self.more_if_near_end(event.cursor_row)
 
+    @settles
     @work(exclusive=True, group="tickets-preview", exit_on_error=False)
     async def show_preview(self, ticket: TicketInfo | None) -> None:
         """The highlighted ticket in a few lines: who, where, what, and its latest events."""

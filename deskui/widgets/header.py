@@ -21,6 +21,7 @@ from textual.signal import Signal
 from textual.widget import Widget
 
 from deskui.i18n import N_, t
+from deskui.screens.settling import settles
 from deskui.services.shifts import local_time, shift_at
 from deskui.widgets.urgent_banner import UrgentBanner
 
@@ -118,6 +119,7 @@ class DeskHeader(Widget):
         if self.screen.is_active:
             self.fetch_duty()
 
+    @settles
     @work(exclusive=True, group="header-duty", exit_on_error=False)
     async def fetch_duty(self) -> None:
         app = cast("DeskApp", self.app)
