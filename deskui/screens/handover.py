@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from deskui.i18n import N_, t
 from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.screens.settling import settles
 from deskui.services.errors import DeskError
 from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
 from deskui.widgets.header import duty_changed
@@ -145,6 +146,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
     # --- loading --------------------------------------------------------------------------------------------
 
+    @settles
     @work(exclusive=True, group="handover-load")
     async def load(self, handover_id: int | None = None) -> None:
         """The handover in progress (or `handover_id`); with none, the last signed one, read-only."""
