@@ -161,6 +161,7 @@ def show(
         f"{t('Unit')}: {x.unit}   {t('Caller')}: {x.caller} {x.phone}",
         f"{t('Department')}: {x.department or '-'}   {t('Assignee')}: {x.assignee or '-'}",
         f"{t('Created')}: {when(x.created_at)} {x.created_by}",
+        *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
         x.description,
         "",
     ]

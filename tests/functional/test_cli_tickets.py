@@ -181,6 +181,20 @@ def test_show_text_and_unknown_number(cli) -> None:  # type: ignore[no-untyped-d
     assert "Unknown format" in cli("tickets", "show", number, "--format", "xml").err
 
 
+def test_show_gives_the_appointment_booked_from_the_calls_visit_time(cli) -> None:  # type: ignore[no-untyped-def]
+    """Issue 10 defect 5: 'calls add --visit-time' reaches the ticket opened from the call."""
+    r = cli(
+        "calls", "add", "--caller", "张先生", "--unit", "3-2-1201", "--phone", "13812345678",
+        "--category", "repair", "--content", "马桶堵了", "--visit-time", "2099-12-25 09:30",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    number = cli("tickets", "open", "--from-call", r.out.strip()).out.strip()
+    assert "Appointment: 2099-12-25 09:30" in cli("tickets", "show", number).out
+    assert json.loads(cli("tickets", "show", number, "--format", "json").out)["appointment_at"].startswith(
+        "2099-12-25T09:30"
+    )
+
+
 def test_export_csv_neutralises_formulas_json_keeps_them(cli) -> None:  # type: ignore[no-untyped-def]
     number = open_ticket(cli, content='=HYPERLINK("http://x")')
     rows = list(csv.DictReader(io.StringIO(cli("export", "tickets", "--format", "csv").out)))
