@@ -152,7 +152,10 @@ class OperatorService:
             return _info(op)
 
     def authenticate(self, operator_id: int, pin: str) -> OperatorInfo:
-        """Check a PIN; count failures and lock the operator after the configured number in a row."""
+        """Check a PIN; count failures and lock the operator after the configured number in a row. An empty PIN is
+        no attempt: nothing was typed (a script's `--pin ''`), so it is refused without counting."""
+        if not pin.strip():
+            raise ValidationError(t("Type the PIN"), field="pin")
         sec = self.settings.security
         now = self.clock.now()
         with self.db.write() as s:

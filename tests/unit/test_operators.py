@@ -120,7 +120,6 @@ def test_wrong_pin_counts_down(services: Services, wang: OperatorInfo) -> None:
     assert err.value.attempts_left == max_attempts - 2
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 follow-up B: an empty PIN counts as a wrong attempt")
 @pytest.mark.parametrize("pin", ["", " ", "\t\n"])
 def test_empty_pin_is_refused_without_counting_an_attempt(services: Services, wang: OperatorInfo, pin: str) -> None:
     """A script's `--pin ''` or DESKUI_PIN='' typed nothing: say so, and cost no attempt (the forms never send one)."""
