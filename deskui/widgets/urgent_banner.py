@@ -100,7 +100,7 @@ class UrgentBanner(Widget):
             return Text()
         app = cast("DeskApp", self.app)
         first = self.urgent[0]
-        head = Text(" ⚠ " + t("URGENT, not taken") + ": ")
+        head = Text(" ⚠ " + t("URGENT, not taken:") + " ")
         head.append(first.number + " ")
         head.append_text(plain(first.unit, one_line=True))
         tail = Text(" · " + ago(app.clock.now(), first.created_at))
