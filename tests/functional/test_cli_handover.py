@@ -280,6 +280,60 @@ def test_roster_and_review(cli, desk) -> None:  # type: ignore[no-untyped-def]
     assert unsigned.code == 1 and unsigned.out == f"{yesterday.isoformat()}\n"
 
 
+def waiting_days(services, clock: FrozenClock) -> list[str]:  # type: ignore[no-untyped-def]
+    """What the review service says waits for a signature now (the CLI runs on the real clock)."""
+    clock.current = datetime.now(UTC)
+    return [d.isoformat() for d in services.review.unsigned_days()]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 follow-up A: an unsigned day with night calls shows as signed")
+async def test_review_screen_and_cli_list_the_same_unsigned_days(cli, desk_services, clock) -> None:  # type: ignore[no-untyped-def]
+    """The demo's shape at any hour: calls on nights four and three days back, the duty log's only entry written
+    today. The review screen (F5 → v) flagged nothing ('Every day is signed.') over yesterday's unsigned review,
+    and `review unsigned --since` listed every day since --since, before the desk had any record too."""
+    from textual.widgets import Static
+
+    from deskui.app import make_app
+    from deskui.screens.handover import HandoverScreen
+    from deskui.screens.review import ReviewScreen
+    from deskui.services.calls import CallInput
+    from deskui.services.shifts import local_time
+    from tests.functional.helpers import sign_in, wait_for
+
+    services = desk_services
+    li = services.operators.by_name("李强")
+    today = local_time(services.settings, datetime.now(UTC)).date()
+    first = today - timedelta(days=4)
+    for day, content in ((first, "快递柜在哪里"), (first + timedelta(days=1), "物业费怎么交")):
+        clock.current = datetime(day.year, day.month, day.day, 22, tzinfo=SH).astimezone(UTC)
+        call = CallInput(content=content, category="inquiry", caller="张", unit="3-2-1201", phone="13800138000")
+        services.calls.record(call, operator=li)
+    clock.current = datetime.now(UTC)
+    services.dutylog.add("巡查B2车库：3号排风机异响", operator=li)
+
+    async with make_app(services.settings, clock=clock, services=services).run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "3333", index=2)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen) and pilot.app.screen.loaded)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.review_data)
+        screen = pilot.app.screen
+        assert isinstance(screen, ReviewScreen)
+        flag = str(screen.query_one("#rv-unsigned", Static).render())
+    assert f"{first:%m-%d}, {first + timedelta(days=1):%m-%d}" in flag, flag
+    # The screen's clock has not moved since: the service's answer at that moment, the same days, the same count.
+    shown = [d.strftime("%m-%d") for d in services.review.unsigned_days()]
+    assert flag == "⚑ Days without a signature: " + ", ".join(shown), flag
+
+    before = waiting_days(services, clock)
+    since_january = cli("review", "unsigned", "--since", f"{today.year - 1}-01-01")
+    listed = cli("review", "unsigned")  # no --since: the screen's look-back
+    after = waiting_days(services, clock)
+    assert since_january.code == 1 and since_january.out.split() in (before, after), since_january
+    assert listed.code == 1 and listed.out == since_january.out
+    assert before[:2] == [first.isoformat(), (first + timedelta(days=1)).isoformat()]
+
+
 # --- export -------------------------------------------------------------------------------------------------------
 
 

@@ -294,3 +294,47 @@ def test_between_filters_by_duty_date(services, li, clock) -> None:  # type: ign
     services.dutylog.add("二", operator=li)
     assert [e.text for e in services.dutylog.between(date(2026, 11, 24))] == ["二"]
     assert [e.text for e in services.dutylog.between(None, date(2026, 11, 23))] == ["一"]
+
+
+# --- the supervisor's review: the days waiting for a signature ----------------------------------------------------
+
+
+def sh(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 11, day, hour, minute, tzinfo=SH).astimezone(UTC)
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 follow-up A: an unsigned day with night calls shows as signed")
+def test_days_waiting_for_the_review_are_the_days_over_since_the_first_record(  # type: ignore[no-untyped-def]
+    services, li, clock
+) -> None:
+    """The supervisor signs each day's duty log the next morning (003 4.3). A day waits for that signature once it
+    is over (its night ended, the moment sign() accepts it) and the desk was keeping its records in deskui: from the
+    first duty date with a call, a log entry or a handover. The demo's shape: calls on the last nights, the log's
+    only entry written tonight; the screen said 'Every day is signed.' over yesterday's unsigned review."""
+    chen = services.operators.add("陈静", "supervisor", "3333")
+    for when, content in ((sh(21, 22), "快递柜在哪里"), (sh(23, 3), "物业费怎么交"), (sh(23, 21), "停车费多少")):
+        clock.current = when
+        call = CallInput(content=content, category="inquiry", caller="张", unit="3-2-1201", phone="13800138000")
+        services.calls.record(call, operator=li)
+    clock.current = sh(24, 21)
+    services.dutylog.add("巡查B2车库：3号排风机异响", operator=li)  # the log's first entry: tonight's
+    clock.current = sh(24, 23)
+    waiting = [date(2026, 11, 21), date(2026, 11, 22), date(2026, 11, 23)]  # 11-22: a day at the desk all the same
+    assert services.review.unsigned_days(date(2026, 1, 1)) == waiting  # nothing before the desk's first record
+    assert services.review.unsigned_days() == waiting  # by default the screen's look-back, 31 days
+    assert services.review.unsigned_days(date(2026, 11, 22)) == waiting[1:]
+    assert not services.review.review(date(2026, 11, 23)).signed  # what the screen opens on: in the list
+    services.review.sign(date(2026, 11, 23), chen, "3333")
+    assert services.review.unsigned_days() == waiting[:2]
+    # Today (11-24) is not over until its night ends at 08:30 tomorrow, and cannot be signed before: not waiting.
+    clock.current = sh(25, 3)
+    assert services.review.unsigned_days() == waiting[:2]
+    clock.current = sh(25, 9)
+    assert services.review.unsigned_days() == [*waiting[:2], date(2026, 11, 24)]
+
+
+@pytest.mark.xfail(strict=True, reason="issue 10 follow-up A: an unsigned day with night calls shows as signed")
+def test_no_record_no_day_waits(services, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.current = sh(24, 23)
+    assert services.review.unsigned_days(date(2026, 11, 1)) == []
+    assert services.review.unsigned_days() == []
