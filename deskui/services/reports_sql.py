@@ -254,7 +254,9 @@ def tickets_sql(q: Sql, building: str | None) -> str:
 
 
 def _state(due: str, met: str, ended: str, paused: str | None) -> str:
-    """services.targets.compute's state of one target, as SQL on epoch seconds (NULL: no such target)."""
+    """services.targets.verdict of one target, as SQL on epoch seconds (NULL: no such target): met at or before
+    the due time is on_time, met after it late (targets.LATE), never met and past due overdue. The callbacks'
+    on-time count below makes the same comparison; tests/unit/test_targets_callback_late.py holds them together."""
     running = f"WHEN {paused} = 1 THEN 'pending' " if paused else ""
     return (
         f"CASE WHEN {due} IS NULL THEN NULL "

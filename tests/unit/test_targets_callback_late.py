@@ -6,7 +6,7 @@ uses the same comparison. The clock is frozen, so "10 hours 5 minutes late" is e
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -48,6 +48,28 @@ def test_a_callback_after_its_due_time_is_late_by_how_much(settings) -> None:  #
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+
+
+@pytest.mark.parametrize(
+    ("after_due", "verdict"),
+    [(-3600, "on_time"), (0, "on_time"), (1, "late"), (60, "late"), (LATE, "late")],
+)
+def test_ticket_and_report_agree_around_the_due_time(
+    services, clock: FrozenClock, after_due: int, verdict: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The ticket's target and the report's count are one answer, at the due time and a second after it."""
+    call = services.calls.record(CallInput(content="门锁坏了", category="repair", unit="3-2-1201", phone="110"))
+    x = services.tickets.open_from_call(call.id)
+    x = services.tickets.dispatch(x.number, x.version, "maintenance")
+    x = services.tickets.mark_done(x.number, x.version)
+    assert x.callback_due_at is not None
+    clock.current = x.callback_due_at + timedelta(seconds=after_due)
+    x = services.tickets.callback(x.number, x.version, "reached", satisfaction=5)
+    clock.advance(days=1)
+    target = next(g for g in services.tickets.detail(x.number).targets if g.name == "callback")
+    assert tg.verdict(target) == verdict and target.state == ("met" if verdict == "on_time" else "late")
+    callbacks = ReportService.of(services).monthly("2026-11").callbacks
+    assert (callbacks.done, callbacks.on_time, callbacks.late) == (1, int(verdict == "on_time"), int(verdict == "late"))
 
 
 def test_ticket_and_report_give_the_same_answer(services, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]
