@@ -435,13 +435,15 @@ def review_show(
 @review_group.command("unsigned")
 def review_unsigned(
     ctx: typer.Context,
-    since: Annotated[str, typer.Option("--since", help="First duty date YYYY-MM-DD.")],
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="First duty date YYYY-MM-DD (default: as far back as the review screen looks)."),
+    ] = None,
 ) -> None:
-    """Duty dates since --since without the supervisor's signature; exit 1 when there are any."""
+    """Days over, since the desk's first record, without the supervisor's signature (the review screen's list);
+    exit 1 when there are any."""
     services = state(ctx).services()
-    first = _date(since, "--since")
-    assert first is not None
-    days = services.review.unsigned_days(first)
+    days = services.review.unsigned_days(_date(since, "--since"))
     for d in days:
         sys.stdout.write(f"{d.isoformat()}\n")
     if days:

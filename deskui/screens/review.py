@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, timedelta
-from itertools import islice
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -30,8 +29,6 @@ from deskui.widgets.plain import plain
 if TYPE_CHECKING:
     from deskui.services.handover import DayReview, ReviewService
 
-UNSIGNED_LOOKBACK_DAYS = 31
-FIRST_ENTRIES = 200
 KIND_LABELS = {"entry": N_("Entry"), "amendment": N_("Amendment"), "handover": N_("Handover"), "review": N_("Review")}
 
 
@@ -81,11 +78,6 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
     def today(self) -> date:
         return local_time(self.desk.settings, self.desk.clock.now()).date()
 
-    def first_duty_date(self) -> date | None:
-        """Runs in a thread: the earliest duty date among the log's first entries (written in order of time)."""
-        dates = [e.duty_date for e in islice(self.services.dutylog.between(), FIRST_ENTRIES)]
-        return min(dates) if dates else None
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         operator = self.desk.operator
         if action == "sign":
@@ -102,13 +94,8 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
     async def load(self) -> None:
         assert self.day is not None
         self.review_data = await asyncio.to_thread(self.review.review, self.day)
-        since = self.today() - timedelta(days=UNSIGNED_LOOKBACK_DAYS)
-        # Not before the log's first duty date: days before the desk used deskui have nothing to sign.
-        first = await asyncio.to_thread(self.first_duty_date)
-        if first is None:
-            self.unsigned = []
-        else:
-            self.unsigned = await asyncio.to_thread(self.review.unsigned_days, max(since, first))
+        # The service's one rule (the days over since the desk's first record, unsigned), as 'review unsigned'.
+        self.unsigned = await asyncio.to_thread(self.review.unsigned_days)
         self.show()
         self.refresh_bindings()
 
@@ -140,7 +127,8 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
             )
             flag.update(Text("⚑ " + text))
         else:
-            flag.update(Text(t("Every day is signed."), style="dim"))
+            # Today is not in the list until it is over (it cannot be signed before): say which days are meant.
+            flag.update(Text(t("Every day that is over is signed."), style="dim"))
         flag.set_class(bool(self.unsigned), "-flagged")
         self.query_one("#rv-content", Static).update(self.body(data))
 

@@ -1426,6 +1426,9 @@ def _item_from(d: dict[str, Any]) -> OpenItem:
 
 # --- the supervisor's review --------------------------------------------------------------------------------------
 
+# How far back the review screen and 'review unsigned' look for days without a signature, by default.
+REVIEW_LOOKBACK_DAYS = 31
+
 
 class ReviewService:
     """Each morning the supervisor reads yesterday's duty log, handovers, count discrepancies and night calls, and
@@ -1508,7 +1511,7 @@ class ReviewService:
             raise PermissionDenied(
                 t("Only a supervisor or manager signs the daily review; {name} is not one", name=supervisor.name)
             )
-        if self.clock.now() < max(slot.end for slot in day_slots(self.settings, day)):  # its night ends tomorrow
+        if not self.is_over(day):  # its night ends tomorrow
             raise ValidationError(t("{day} is not over yet; review it tomorrow", day=day.isoformat()), field="day")
         remark = clean_text(note, "note", t("Note"), max_chars=self.settings.calls.max_content_chars, multiline=True)
         existing = self.signature(day)
@@ -1553,9 +1556,38 @@ class ReviewService:
             row = ref_taken(s, self.site_id, ref)
         return _review_signature(row)
 
-    def unsigned_days(self, since: date, until: date | None = None) -> list[date]:
-        """Duty dates in [since, until] (default: up to yesterday) without a review signature."""
-        last = until or self.today() - timedelta(days=1)
+    def is_over(self, day: date) -> bool:
+        """A duty date is over when its last shift has ended (its night ends the next morning); only then is it
+        signed, and only then does it wait for a signature."""
+        return self.clock.now() >= max(slot.end for slot in day_slots(self.settings, day))
+
+    def last_day_over(self) -> date:
+        day = self.today()
+        while not self.is_over(day):
+            day -= timedelta(days=1)
+        return day
+
+    def first_day(self) -> date | None:
+        """The first duty date the desk kept a record of in deskui: a call, a duty-log entry or a handover. Days
+        before it have nothing to sign."""
+        with self.db.read() as s:
+            firsts = [
+                s.execute(select(func.min(table.c.duty_date)).where(table.c.site_id == self.site_id)).scalar()
+                for table in (_CALL, _LOG, _HANDOVER)
+            ]
+        days = [d if isinstance(d, date) else date.fromisoformat(str(d)) for d in firsts if d is not None]
+        return min(days) if days else None
+
+    def unsigned_days(self, since: date | None = None, until: date | None = None) -> list[date]:
+        """The days waiting for the supervisor's signature (003 4.3: the duty log is read and signed every
+        morning): every duty date that is over, from the desk's first record in deskui (`first_day`), without a
+        review signature, including a day with no record of its own. Limited to [since, until]; `since` defaults
+        to REVIEW_LOOKBACK_DAYS before today. The review screen, 'review unsigned' and the report ask this."""
+        first = self.first_day()
+        if first is None:
+            return []
+        since = max(since or self.today() - timedelta(days=REVIEW_LOOKBACK_DAYS), first)
+        last = self.last_day_over() if until is None else min(until, self.last_day_over())
         if last < since:
             return []
         with self.db.read() as s:

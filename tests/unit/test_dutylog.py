@@ -303,7 +303,6 @@ def sh(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=SH).astimezone(UTC)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 follow-up A: an unsigned day with night calls shows as signed")
 def test_days_waiting_for_the_review_are_the_days_over_since_the_first_record(  # type: ignore[no-untyped-def]
     services, li, clock
 ) -> None:
@@ -333,7 +332,6 @@ def test_days_waiting_for_the_review_are_the_days_over_since_the_first_record(  
     assert services.review.unsigned_days() == [*waiting[:2], date(2026, 11, 24)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 follow-up A: an unsigned day with night calls shows as signed")
 def test_no_record_no_day_waits(services, clock) -> None:  # type: ignore[no-untyped-def]
     clock.current = sh(24, 23)
     assert services.review.unsigned_days(date(2026, 11, 1)) == []

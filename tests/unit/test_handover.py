@@ -526,8 +526,8 @@ def test_supervisor_review_and_unsigned_days(services, people, night, clock) -> 
     outcomes = {n.call.id: (n.disposition, n.reason) for n in review.night_calls}
     assert outcomes[night["repair"].id] == ("handled", "夜里已修好")
     assert len(review.night_calls) == 3  # every night call, the inquiry too (no decision needed for it)
-    assert services.review.unsigned_days(date(2026, 11, 20)) == [date(2026, 11, 20), date(2026, 11, 21),
-                                                                  date(2026, 11, 22), NIGHT]  # fmt: skip
+    # From the desk's first record (the night's), not from an earlier --since: the days before have nothing to sign.
+    assert services.review.unsigned_days(date(2026, 11, 20)) == [NIGHT]
 
     with pytest.raises(PermissionDenied):
         services.review.sign(NIGHT, people["wang"], "1111")
@@ -542,7 +542,7 @@ def test_supervisor_review_and_unsigned_days(services, people, night, clock) -> 
     with pytest.raises(Conflict, match="already signed by 陈静"):
         services.review.sign(NIGHT, people["chen"], "3333")
     assert services.review.review(NIGHT).signature == sig
-    assert services.review.unsigned_days(date(2026, 11, 22)) == [date(2026, 11, 22)]
+    assert services.review.unsigned_days(date(2026, 11, 22)) == []  # the morning's day is not over yet
     assert services.dutylog.verify().intact
 
 
