@@ -109,6 +109,21 @@ def slow_forms(app: DeskApp, monkeypatch: pytest.MonkeyPatch) -> tuple[asyncio.E
     return mounting, gate
 
 
+async def test_ideographic_space_is_typed_not_dropped(app: DeskApp) -> None:
+    """A Chinese input method in full-width mode types U+3000 for the space bar. Textual calls that key not printable
+    and its Input drops it, so 'K-12　2栋电梯机房' became 'K-122栋电梯机房'. It is typed like any character; the key's
+    tag reads it as a space (NFKC), free text keeps it as typed."""
+    services = app.services
+    assert services is not None
+    async with app.run_test(size=(120, 40)) as pilot:
+        await key_log(pilot)
+        keys = ["n", *typed("K-12\u30002栋电梯机房", TAB, "电工\u3000老周", TAB, TAB, "换灯", ENTER)]
+        await type_ahead(pilot, keys)
+        await wait_for(pilot, lambda: len(services.keys.out()) == 1)
+        (loan,) = services.keys.out()
+        assert (loan.tag, loan.borrower, loan.purpose) == ("K-12 2栋电梯机房", "电工\u3000老周", "换灯")
+
+
 async def test_count_form_typed_ahead(
     app: DeskApp,
     night: dict[str, Any],  # noqa: F811
