@@ -38,6 +38,7 @@ from deskui.services.places import normalize_phone
 from deskui.services.shifts import local_time
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.plain import plain
+from deskui.widgets.table import DeskTable
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
@@ -202,7 +203,7 @@ class CallsScreen(DeskScreen):
                 yield Static("", id="call-history")
         with Vertical(id="call-log"):
             yield Input(placeholder=t("Search all calls: caller, unit, phone, content"), id="call-search", compact=True)
-            yield DataTable(id="call-table", cursor_type="row", zebra_stripes=True)
+            yield DeskTable(id="call-table", cursor_type="row", zebra_stripes=True)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:

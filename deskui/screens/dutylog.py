@@ -27,6 +27,7 @@ from deskui.services.roster import next_slot, previous_slot, slot_of
 from deskui.services.shifts import shift_at
 from deskui.services.tickets import EVENT_LABELS
 from deskui.widgets.plain import plain
+from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
     from deskui.services.calls import CallInfo
@@ -80,7 +81,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
         with Vertical(id="dl-main"):
             yield Static("", id="dl-title")
             yield Static("", id="dl-chain")
-            yield DataTable(id="dl-table", cursor_type="row", zebra_stripes=True)
+            yield DeskTable(id="dl-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="dl-message")
         yield from self.compose_footer()
 

@@ -31,6 +31,7 @@ from deskui.services.errors import DeskError
 from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
+from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
     from deskui.services.handover import HandoverService, HandoverState
@@ -126,7 +127,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
                 yield OptionList(id="ho-steps")
                 with Vertical(id="ho-step"):
                     yield Static("", id="ho-step-hint")
-                    yield DataTable(id="ho-table", cursor_type="row", zebra_stripes=True)
+                    yield DeskTable(id="ho-table", cursor_type="row", zebra_stripes=True)
                     yield Static("", id="ho-message")
             yield Static("", id="ho-blockers")
         yield from self.compose_footer()

@@ -23,6 +23,7 @@ from deskui.services.reports import SECTION_LABELS, SECTIONS, ReportService, lab
 from deskui.services.reports_export import duration_text, share_text, write_xlsx
 from deskui.widgets.plain import plain, safe
 from deskui.widgets.report_charts import BarList, DayLine, HourHistogram
+from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
     from deskui.services.reports import MonthlyReport
@@ -86,21 +87,21 @@ class ReportsScreen(DeskScreen):
                         yield BarList(id="report-tickets-severity")
                     yield DayLine(id="report-tickets-days")
                 with Vertical(id="report-targets"):
-                    yield DataTable(id="report-targets-table", cursor_type="row", zebra_stripes=True)
+                    yield DeskTable(id="report-targets-table", cursor_type="row", zebra_stripes=True)
                     yield Static("", id="report-overdue-title", classes="report-subtitle")
-                    yield DataTable(id="report-overdue-table", cursor_type="row", zebra_stripes=True)
+                    yield DeskTable(id="report-overdue-table", cursor_type="row", zebra_stripes=True)
                 with Horizontal(id="report-callbacks"):
                     yield Static("", id="report-callbacks-summary")
                     with Vertical(classes="report-column"):
                         yield BarList(id="report-callbacks-satisfaction")
                         yield BarList(id="report-callbacks-attempts")
                 with Vertical(id="report-recurring"):
-                    yield DataTable(id="report-recurring-table", cursor_type="row", zebra_stripes=True)
+                    yield DeskTable(id="report-recurring-table", cursor_type="row", zebra_stripes=True)
                     yield Static("", id="report-recurring-calls")
                 with VerticalScroll(id="report-handover"):
                     yield Static("", id="report-handover-summary")
-                    yield DataTable(id="report-discrepancies", cursor_type="row", zebra_stripes=True)
-                    yield DataTable(id="report-late", cursor_type="row", zebra_stripes=True)
+                    yield DeskTable(id="report-discrepancies", cursor_type="row", zebra_stripes=True)
+                    yield DeskTable(id="report-late", cursor_type="row", zebra_stripes=True)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
