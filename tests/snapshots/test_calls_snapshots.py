@@ -8,7 +8,7 @@ from textual.pilot import Pilot
 from deskui.screens.calls import CallsScreen
 from deskui.screens.readback import ReadBackScreen
 from tests.functional.helpers import sign_in, wait_for
-from tests.snapshots.conftest import still
+from tests.snapshots.conftest import settle, still
 
 SIZES = [(80, 24), (120, 40)]
 
@@ -19,7 +19,7 @@ async def _open(pilot: Pilot[None]) -> CallsScreen:
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, CallsScreen))
     screen = pilot.app.screen
     assert isinstance(screen, CallsScreen)
-    await pilot.pause(0.3)
+    await settle(pilot)
     return screen
 
 
@@ -33,7 +33,7 @@ async def _fill(pilot: Pilot[None]) -> None:
     await pilot.press("r")
     for key in "Kitchen pipe leaking [/":
         await pilot.press("space" if key == " " else key)
-    await pilot.pause(0.5)
+    await settle(pilot)
 
 
 async def _read_back(pilot: Pilot[None]) -> None:

@@ -17,7 +17,7 @@ from deskui.screens.handover import HandoverScreen
 from deskui.services.calls import CallInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
-from tests.snapshots.conftest import still
+from tests.snapshots.conftest import settle, still
 
 SIZES = [(80, 24), (120, 40)]
 LANGUAGES = ["en", "zh-CN"]
@@ -95,7 +95,7 @@ async def _checklist(pilot: Pilot[None]) -> None:
     await pilot.press("f5")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, HandoverScreen) and pilot.app.screen.st is not None)
     await _header_settled(pilot)
-    await pilot.pause(0.2)
+    await settle(pilot)
 
 
 async def _duty_log(pilot: Pilot[None]) -> None:
@@ -105,7 +105,7 @@ async def _duty_log(pilot: Pilot[None]) -> None:
     screen = pilot.app.screen
     await wait_for(pilot, lambda: "✓" in str(screen.query_one("#dl-chain", Static).render()))
     await _header_settled(pilot)
-    await pilot.pause(0.2)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

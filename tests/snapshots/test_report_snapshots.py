@@ -12,7 +12,7 @@ from deskui.screens.reports import ReportsScreen
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import sign_in, wait_for
 from tests.functional.test_report_screen_data import seed_october
-from tests.snapshots.conftest import still
+from tests.snapshots.conftest import settle, still
 
 SIZE = (120, 40)
 
@@ -42,7 +42,7 @@ def _at(*keys: str):  # type: ignore[no-untyped-def]
         await wait_for(pilot, lambda: screen.report is not None)
         for key in keys:
             await pilot.press(key)
-        await pilot.pause(0.3)
+        await settle(pilot)
 
     return still(run)
 

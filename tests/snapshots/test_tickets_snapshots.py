@@ -16,7 +16,7 @@ from deskui.screens.tickets import TicketsScreen
 from deskui.services.calls import CallInput
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import sign_in, wait_for
-from tests.snapshots.conftest import still
+from tests.snapshots.conftest import settle, still
 
 SIZES = [(80, 24), (120, 40)]
 LANGUAGES = ["en", "zh-CN"]
@@ -80,7 +80,7 @@ async def _queues(pilot: Pilot[None]) -> TicketsScreen:
     screen = pilot.app.screen
     assert isinstance(screen, TicketsScreen)
     await wait_for(pilot, lambda: len(screen.rows) == 4 and screen.preview_key is not None)
-    await pilot.pause(0.3)
+    await settle(pilot)
     return screen
 
 
@@ -93,7 +93,7 @@ async def _detail(pilot: Pilot[None]) -> None:
     detail = pilot.app.screen
     assert isinstance(detail, TicketDetailScreen)
     await wait_for(pilot, lambda: detail.detail is not None)
-    await pilot.pause(0.3)
+    await settle(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
