@@ -2,6 +2,9 @@
 
 The same screen serves both: at start it leads to the home screen; pushed by the idle lock over whatever was on
 screen, it dismisses itself and leaves that screen exactly as it was.
+
+Both show the urgent banner once the database is open (deskui.widgets.urgent_banner, signed out): a terminal left
+locked at night still tells that an urgent call waits, live, without taking the focus or a key from the PIN.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.services.errors import DeskError
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.signin_fields import OperatorPicker, PinField
+from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
@@ -49,6 +53,7 @@ class SignInScreen(Screen[None]):
         return cast("DeskApp", self.app)
 
     def compose(self) -> ComposeResult:
+        yield UrgentBanner(signed_out=True)  # docked at the top (signin.tcss); hidden while nothing waits
         with Vertical(id="signin-box"):
             yield Static(Text.assemble(("deskui", "bold"), "  ", self.desk.settings.site_name), id="signin-site")
             yield Static(self.title_text(), id="signin-title")
@@ -68,6 +73,7 @@ class SignInScreen(Screen[None]):
         self.query_one("#signin-title", Static).update(self.title_text())
         self.query_one("#signin-operator-label", Static).update(t("Operator"))
         self.query_one("#signin-pin-label", Static).update(t("PIN"))
+        self.query_one(UrgentBanner).refresh()
         if self.operators:
             self.show_operators()
         elif self.desk.services is None and not self.desk.open_error:
@@ -84,6 +90,7 @@ class SignInScreen(Screen[None]):
 
     def on_services_opened(self, _message: ServicesOpened) -> None:
         self.run_worker(self.load_operators(), exclusive=True)
+        self.query_one(UrgentBanner).fetch(force=True)
 
     def on_services_failed(self, message: ServicesFailed) -> None:
         self.show_message(message.reason)

@@ -5,6 +5,10 @@ It is fed by one service query (`TicketService.urgent_untaken`), asked again whe
 (`last_change_marker`, the same live refresh the ticket screens poll, so another terminal's urgent call shows here
 within a poll) and now and then for the minutes. It says the ticket number, the unit, how long ago, and F8, the key
 that opens it (`DeskScreen.action_open_urgent`). Hidden, it takes no room and the header looks as it always did.
+
+The sign-in screen, at start and as the idle lock, shows it too (`signed_out=True`), once the database is open: a
+night terminal left locked still tells that someone waits. There it tells only that: number, unit, how long ago, and
+that F8 opens it after signing in; no description, nothing opens without a PIN. It cannot take the focus or a key.
 """
 
 from __future__ import annotations
@@ -54,8 +58,10 @@ class UrgentBanner(Widget):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, signed_out: bool = False) -> None:
         super().__init__()
+        self.signed_out = signed_out
+        """On the sign-in or lock screen: shown before anyone signs in, without the description."""
         self.urgent: tuple[UrgentTicket, ...] = ()
         self.marker = -1
         self.fetched_at = -REFRESH_SECONDS
@@ -75,7 +81,7 @@ class UrgentBanner(Widget):
         """Ask again when a ticket changed anywhere (or when asked to): one indexed lookup otherwise."""
         app = cast("DeskApp", self.app)
         services = app.services
-        if services is None or app.operator is None:
+        if services is None or (app.operator is None and not self.signed_out):
             return
         tickets = services.tickets
         marker = await asyncio.to_thread(tickets.last_change_marker)
@@ -90,7 +96,7 @@ class UrgentBanner(Widget):
         shown = bool(self.urgent)
         self.set_class(shown, "-shown")
         header = self.parent
-        if isinstance(header, Widget):
+        if isinstance(header, Widget) and not self.signed_out:
             header.set_class(shown, "-urgent")
         self.refresh()
 
@@ -106,8 +112,13 @@ class UrgentBanner(Widget):
         tail = Text(" · " + ago(app.clock.now(), first.created_at))
         if len(self.urgent) > 1:
             tail.append(" · " + t("{n} more", n=len(self.urgent) - 1))
-        key = Text("  " + t("F8 opens it") + " ")
         width = self.size.width
+        if self.signed_out:
+            key = Text(" — " + t("Sign in, then F8 opens it") + " ")
+            line = head + tail
+            line.truncate(max(0, width - key.cell_len), overflow="ellipsis")
+            return line + key
+        key = Text("  " + t("F8 opens it") + " ")
         room = width - head.cell_len - tail.cell_len - key.cell_len - 1
         description = plain(first.description, one_line=True)
         if room >= 4:

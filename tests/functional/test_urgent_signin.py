@@ -8,8 +8,6 @@ the PIN field.
 
 from __future__ import annotations
 
-import pytest
-
 from deskui.app import DeskApp, make_app
 from deskui.screens.signin import SignInScreen
 from deskui.services.calls import CallInput
@@ -33,7 +31,6 @@ def shown(banner: UrgentBanner) -> str:
     return str(banner.render()) if banner.display else ""
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 9: no urgent banner on the lock screen")
 async def test_urgent_call_shows_on_the_lock_screen_until_dispatched(app: DeskApp, clock) -> None:  # type: ignore[no-untyped-def]
     assert app.services is not None
     async with app.run_test(size=(100, 30)) as pilot:
@@ -67,7 +64,6 @@ async def test_urgent_call_shows_on_the_lock_screen_until_dispatched(app: DeskAp
         await wait_for(pilot, lambda: not isinstance(app.screen, SignInScreen))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 9: no urgent banner on the sign-in screen")
 async def test_urgent_call_shows_on_the_sign_in_screen_once_the_database_is_open(
     settings, clock, desk_services
 ) -> None:  # type: ignore[no-untyped-def]
