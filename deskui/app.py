@@ -22,6 +22,7 @@ from textual.screen import Screen
 from deskui.clock import Clock
 from deskui.config import Settings, load_settings
 from deskui.i18n import set_language, t
+from deskui.keyqueue import KeyQueue
 from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.screens.signin import SignInScreen
 
@@ -85,6 +86,7 @@ class DeskApp(App[None]):
         self.operator: OperatorInfo | None = None
         self.last_input = self.clock.now()
         self.desk_screens: WeakSet[DeskScreen] = WeakSet()
+        self.keys = KeyQueue(self, self.deliver_key)
         set_language(settings.language)
 
     # --- start-up ---------------------------------------------------------------------------------------
@@ -162,12 +164,33 @@ class DeskApp(App[None]):
             self.last_input = self.clock.now()
         if isinstance(event, Key | MouseDown):
             self.last_input = self.clock.now()
-        # One-key choices are taken here, in arrival order, so the keys typed next go to the next field.
+        if isinstance(event, Key | Paste) and not event.is_forwarded:
+            # Typed ahead: delivered one at a time, each once the one before has settled (deskui.keyqueue).
+            self.keys.put(event)
+            return
+        await super().on_event(event)
+
+    async def deliver_key(self, event: Event) -> None:
+        """One key (or paste) from the key queue, routed as Textual routes it, in the app's own turn."""
         if isinstance(event, Key):
             take_key = getattr(self.focused, "take_key", None)  # a ChoiceBar, duck-typed: no import at start-up
             if take_key is not None and take_key(event):
                 return
+            if wide_space(event):
+                # A Chinese input method's space bar in full-width mode types U+3000. Textual calls that key not
+                # printable, so Input and TextArea dropped it ('K-12　2栋' stored as 'K-122栋'). It is typed text:
+                # delivered as such, to the field with focus.
+                event = Paste(event.character or "")
         await super().on_event(event)
+
+    async def keys_settled(self) -> None:
+        """Every key received so far delivered, and what it started (a form opening, a section) done."""
+        await self.keys.settled()
+
+    async def _press_keys(self, keys: Iterable[str]) -> None:
+        """Pilot's `press`: the keys are queued like typed ones; the test reads on once they have settled."""
+        await super()._press_keys(keys)
+        await self.keys_settled()
 
     def check_idle_lock(self) -> None:
         """Lock when nobody has typed for the configured minutes; the screen underneath stays as it was."""
@@ -206,7 +229,7 @@ class DeskApp(App[None]):
         self.settings = replace(self.settings, language=language)
         set_language(language)
         for screen in list(self.desk_screens):
-            await screen.language_changed()
+            await screen.follow_language()
         from deskui.screens.help import HelpScreen
 
         if isinstance(self.screen, SignInScreen):
@@ -235,6 +258,14 @@ class DeskApp(App[None]):
             await self.run_action(action, node)
 
         return run
+
+
+def wide_space(event: Key) -> bool:
+    """A space other than ASCII's (U+3000, no-break space) typed as a key: text, though not 'printable'."""
+    import unicodedata
+
+    char = event.character or ""
+    return len(char) == 1 and not event.is_printable and unicodedata.category(char) == "Zs"
 
 
 def make_app(

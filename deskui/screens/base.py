@@ -53,3 +53,15 @@ class DeskScreen(Screen[None]):
     async def language_changed(self) -> None:
         """Re-render in the new language. Screens holding typed input override this to keep it."""
         await self.recompose()
+
+    async def follow_language(self) -> None:
+        """`language_changed`, then focus back on the field that had it (a recompose replaces every widget), so
+        the keys typed after F9 go on where they were going: the phone stays the phone."""
+        focused = self.focused
+        widget_id = focused.id if focused is not None else None
+        await self.language_changed()
+        if widget_id is None or (self.focused is not None and self.focused.id == widget_id):
+            return
+        found = self.query(f"#{widget_id}")
+        if found and found.first().focusable:
+            self.set_focus(found.first(), scroll_visible=False)

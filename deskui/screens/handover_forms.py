@@ -5,10 +5,11 @@ The form does not save anything itself: the screen that opens it passes `submit`
 (`field`), or under the form, and the form stays open with everything typed; on success the form closes with what
 `submit` returned. So a wrong PIN or a count that is not a number writes nothing and costs no retyping.
 
-Type-ahead loses nothing. Enter and Ctrl+S are taken by the field itself, in its own turn, so the form reads exactly
-what was typed before them (never a key typed after). Keys that reached a field after focus had moved on are passed
-to the field that now has focus; keys typed while the form is saving are kept and replayed once it has closed (or
-failed), so "e 2 ⏎ ↓ e 2 ⏎" counts two rows in one go.
+Type-ahead loses nothing. The app hands keys on one at a time, each once the one before has settled
+(deskui.keyqueue), so a key typed after Enter reaches the field Enter moved to. Enter and Ctrl+S are taken by the
+field itself, in its own turn, so the form reads exactly what was typed before them. While the form saves, keys are
+held (`start_hold`) and go on, in order, to whatever has focus once it has closed or shown its refusal, so
+"e 2 ⏎ ↓ e 2 ⏎" counts two rows in one go.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from textual.widgets import Input, Label, OptionList, SelectionList, Static, Tex
 from textual.widgets.option_list import Option
 
 from deskui.i18n import t
+from deskui.keyqueue import KeyHold, start_hold
 from deskui.services.errors import DeskError, PinRejected
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
@@ -76,7 +78,7 @@ class FormPick(OptionList):
 
 
 class FormChoice(ChoiceBar):
-    """A ChoiceBar that stops choosing once its form is saving: the keys typed then are held for after."""
+    """A ChoiceBar that goes on in its form's order; a choice in the last field saves."""
 
     def take_key(self, event: events.Key) -> bool:
         """As ChoiceBar, but on to the form's next field in the form's order, and a choice in the last field saves."""
@@ -124,8 +126,8 @@ class FormScreen(ModalScreen[object]):
         self.hint = hint
         self.focus_first = focus or (self.fields[0].name if self.fields else "")
         self.busy = False
-        self.held: list[events.Key] = []
-        """Keys typed while saving: replayed when the form has closed or shown its refusal."""
+        self.saving: KeyHold | None = None
+        """Holds the keys typed while saving, until the form has closed or shown its refusal."""
 
     # --- layout ---------------------------------------------------------------------------------------------
 
@@ -218,13 +220,6 @@ class FormScreen(ModalScreen[object]):
 
         Enter in a one-line field moves to the next field; in the last one (or a PIN) it saves, as Ctrl+S does.
         """
-        if self.busy:
-            self.held.append(events.Key(event.key, event.character))
-            return True
-        focused = self.focused
-        if focused is not None and focused is not widget:
-            focused.post_message(events.Key(event.key, event.character))
-            return True
         if event.key == "ctrl+s":
             self.action_submit()
             return True
@@ -270,6 +265,7 @@ class FormScreen(ModalScreen[object]):
             self.show_error(t("Type the PIN"), empty_pin)
             return
         self.busy = True
+        self.saving = start_hold(self)  # taken now, before the next key: the save runs in a worker
         self.run_submit(values)
 
     @work(exclusive=True, group="form-submit")
@@ -283,16 +279,19 @@ class FormScreen(ModalScreen[object]):
                         self.query_one(f"#form-{field.name}", Input).value = ""
             self.busy = False
             self.show_error(exc.message, exc.field)
-            self.replay()
+            self.release_keys()
             return
+        except BaseException:
+            self.release_keys()
+            raise
         self.dismiss(True if result is None else result)
-        self.replay()
+        self.release_keys()
 
-    def replay(self) -> None:
-        """Keys typed while saving, to whatever has focus now (the form, or the screen under it once closed)."""
-        held, self.held = self.held, []
-        for key in held:
-            self.app.post_message(key)
+    def release_keys(self) -> None:
+        """The keys typed while saving go on to whatever has focus now (the form, or the screen under it)."""
+        if self.saving is not None:
+            self.saving.release()
+            self.saving = None
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -60,16 +60,20 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
 
     def on_mount(self) -> None:
         self.desk.desk_screens.add(self)
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.fill_in()
+
+    def fill_in(self) -> None:
         table = self.query_one("#kl-table", DataTable)
         table.add_columns(*(t(c) for c in COLUMNS))
         table.focus()
-        self.set_interval(POLL_SECONDS, self.poll)
         self.load()
 
     async def language_changed(self) -> None:
+        """The table in the new language; one poll timer still (on_mount again would add another each time)."""
         await self.recompose()
         self.loaded = False
-        self.on_mount()
+        self.fill_in()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "take_back":

@@ -27,8 +27,6 @@ from deskui.screens.tickets import TicketsScreen
 from tests.functional.helpers import sign_in, wait_for
 from tests.functional.test_handover_screen import LI, begin_and_join, night, open_checklist  # noqa: F401
 
-pytestmark = pytest.mark.xfail(strict=True, reason="issue 10 defect 3: keys typed ahead land in the wrong field")
-
 TAB, ENTER = "tab", "enter"
 
 
