@@ -166,6 +166,8 @@ class OpenMatter:
     time: datetime
     category: str
     summary: str
+    name: str
+    """How a person names it: a call '#N' (its own number), a ticket its number (WX-…), never its internal id."""
     calls: tuple[int, ...] = ()
     """The calls (first-version ids) this matter is: the call itself, or the calls linked to the ticket. A call behind
     a listed ticket is that ticket, not a second matter."""
@@ -1053,7 +1055,15 @@ class CallService:
             if info.id in exclude or info.root_id in exclude:
                 continue
             out.append(
-                OpenMatter("call", info.id, info.time, info.category, _one_line(info.content, 40), (info.root_id,))
+                OpenMatter(
+                    "call",
+                    info.id,
+                    info.time,
+                    info.category,
+                    _one_line(info.content, 40),
+                    f"#{info.id}",
+                    (info.root_id,),
+                )
             )
         return out
 
@@ -1089,12 +1099,12 @@ class CallService:
         latest = matters[0]
         when = latest.time.astimezone(self.tz).strftime("%m-%d %H:%M")
         message = t(
-            "{unit} already has {n} {category} matter(s) in the last {days} days; latest #{id} at {when}: {summary}",
+            "{unit} already has {n} {category} matter(s) in the last {days} days; latest {name} at {when}: {summary}",
             unit=unit.strip(),
             n=len(matters),
             category=cat.label(_lang()),
             days=self.limits.duplicate_days,
-            id=latest.id,
+            name=latest.name,
             when=when,
             summary=latest.summary,
         )

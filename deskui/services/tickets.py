@@ -1459,8 +1459,9 @@ class TicketService:
         out = []
         for r in rows:
             flat = " ".join(r.description.split())
-            summary = f"{r.number} {flat if len(flat) <= 40 else flat[:39] + '…'}"
-            out.append(OpenMatter("ticket", r.id, r.created_at, category, summary, tuple(sorted(linked[r.id]))))
+            summary = flat if len(flat) <= 40 else flat[:39] + "…"
+            calls = tuple(sorted(linked[r.id]))
+            out.append(OpenMatter("ticket", r.id, r.created_at, category, summary, r.number, calls))
         return out
 
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from deskui.app import DeskApp
 from deskui.screens.calls import CallsScreen
 from deskui.screens.readback import ReadBackScreen
 from deskui.services.calls import CallInput
+from deskui.widgets.choice_bar import ChoiceBar
 from tests.functional.helpers import sign_in, wait_for
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 10: the duplicate warning names a ticket by its id")
 async def test_call_forms_duplicate_warning_names_the_ticket_by_its_number(app: DeskApp) -> None:
     assert app.services is not None
     services = app.services
@@ -33,7 +32,10 @@ async def test_call_forms_duplicate_warning_names_the_ticket_by_its_number(app: 
         await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen))
         screen = app.screen
         assert isinstance(screen, CallsScreen)
-        await pilot.press("tab", "tab", *"3-2-1201", "tab", "r")  # phone → caller → unit, then repair
+        await pilot.press(*"13812345678", "enter")  # a known caller: caller and unit filled, on to the category
+        await wait_for(pilot, lambda: screen.query_one("#call-unit", Input).value == "3栋2单元1201")
+        await wait_for(pilot, lambda: screen.focused is screen.query_one("#call-category", ChoiceBar))
+        await pilot.press("r")  # repair
         history = screen.query_one("#call-history", Static)
         await wait_for(pilot, lambda: "⚠" in str(history.render()))
         panel = str(history.render())

@@ -364,11 +364,12 @@ def test_open_matter_sources_can_be_extended(svc) -> None:  # type: ignore[no-un
     from deskui.services.calls import OpenMatter
 
     def tickets(s, site_id, key, category, now, exclude):  # type: ignore[no-untyped-def]
-        return [OpenMatter("ticket", 7, now, category, "open ticket")] if key == "3-2-1201" else []
+        return [OpenMatter("ticket", 7, now, category, "open ticket", "WX-20261123-0007")] if key == "3-2-1201" else []
 
     svc.calls.open_matter_sources.append(tickets)
     warning = svc.calls.duplicate_warning("3-2-1201", "repair")
     assert warning is not None and [m.kind for m in warning.matters] == ["ticket"]
+    assert "latest WX-20261123-0007 at " in warning.message and "#7" not in warning.message
 
 
 def test_unit_history_newest_first_and_limited(svc) -> None:  # type: ignore[no-untyped-def]

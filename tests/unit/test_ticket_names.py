@@ -3,8 +3,6 @@ never by its internal id. A call keeps its own '#N': that is the call's number."
 
 from __future__ import annotations
 
-import pytest
-
 from deskui.i18n import get_language, set_language
 from deskui.services.calls import CallInput
 
@@ -13,7 +11,6 @@ def repair(content: str, unit: str = "3-2-1201") -> CallInput:
     return CallInput(content=content, category="repair", unit=unit, phone="13812345678", caller="张三")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 10: the duplicate warning names a ticket by its id")
 def test_duplicate_warning_names_the_latest_ticket_by_its_number(services) -> None:  # type: ignore[no-untyped-def]
     services.directory.add_unit("3-2-1201")
     # Calls and tickets elsewhere first, so the ticket's id and its call's id differ.
@@ -38,7 +35,6 @@ def test_duplicate_warning_names_the_latest_ticket_by_its_number(services) -> No
         set_language(before)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 10: the duplicate warning names a ticket by its id")
 def test_duplicate_warning_names_a_call_by_its_own_number(services) -> None:  # type: ignore[no-untyped-def]
     """A call with no ticket is the latest matter: it is '#N', N the number of the call's current version."""
     services.directory.add_unit("3-2-1201")

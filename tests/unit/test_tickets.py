@@ -509,7 +509,7 @@ def test_open_tickets_join_the_call_forms_duplicate_warning(desk: Desk) -> None:
     x = desk.ticket(content="卫生间漏水")
     matters = desk.svc.calls.open_matters("3栋2单元1201", "repair")
     tickets = [m for m in matters if m.kind == "ticket"]
-    assert [m.id for m in tickets] == [x.id] and x.number in tickets[0].summary
+    assert [m.id for m in tickets] == [x.id] and tickets[0].name == x.number and "卫生间漏水" in tickets[0].summary
     assert desk.svc.calls.duplicate_warning("3-2-1201", "repair") is not None
     desk.tickets.cancel(x.number, x.version, "误报", operator=desk.sup)
     assert not [m for m in desk.svc.calls.open_matters("3-2-1201", "repair") if m.kind == "ticket"]
