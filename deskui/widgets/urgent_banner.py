@@ -71,7 +71,8 @@ class UrgentBanner(Widget):
         self.fetch(force=True)
 
     def poll(self) -> None:
-        if self.screen.is_active:
+        # Shown: the screen on top, or one showing through a dialog over it (its header dimmed, still read).
+        if self.screen.is_current:
             self.fetch()
         elif self.urgent:
             self.refresh()

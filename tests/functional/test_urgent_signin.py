@@ -8,8 +8,6 @@ the PIN field.
 
 from __future__ import annotations
 
-import pytest
-
 from deskui.app import DeskApp, make_app
 from deskui.screens.signin import SignInScreen
 from deskui.services.calls import CallInput
@@ -94,7 +92,6 @@ async def test_urgent_call_shows_on_the_sign_in_screen_once_the_database_is_open
         assert app.screen.ticket_id == opened.id  # type: ignore[attr-defined]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 9: the banner under a dialog does not follow new urgent calls")
 async def test_urgent_call_shows_in_the_header_under_a_dialog(app: DeskApp) -> None:
     """A form or the help is open over a section (the header shows through, dimmed): an urgent call saved meanwhile
     shows in that header at once, not only once the dialog is closed."""
