@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.message_pump import MessagePump
 
-SETTLE_SECONDS = 2.0
-"""At most this long for one key to settle (a handler that hangs); the next key then goes on regardless."""
+SETTLE_SECONDS = 10.0
+"""At most this long for one key to settle (a handler that hangs); the next key then goes on regardless. Opening a
+section for the first time takes over 2 s on a busy 2-core machine (imports, compose), so the bound is generous:
+it only ever matters when something is stuck."""
 HOLD_SECONDS = 30.0
 """At most this long keys wait for a hold (a save) to be released."""
 QUIET_ROUNDS = 2
@@ -136,7 +138,7 @@ class KeyQueue:
         if not self.app.call_later(run):
             return None
         try:
-            return await asyncio.wait_for(asyncio.shield(done), SETTLE_SECONDS * 5)
+            return await asyncio.wait_for(asyncio.shield(done), self.settle_seconds)
         except Exception:
             return None
 
