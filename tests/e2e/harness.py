@@ -82,7 +82,8 @@ class Clock:
 
 
 def child_env(db: Path, clock: Clock, lang: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKUI_")}
+    # COLUMNS / LINES (pytest-xdist's workers may have them) would override the pty's size.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKUI_") and k not in ("COLUMNS", "LINES")}
     env.update(
         DESKUI_DB=str(db),
         DESKUI_E2E_CLOCK=str(clock.path),
@@ -111,6 +112,23 @@ def cli(db: Path, clock: Clock, *args: str, check: bool = True) -> subprocess.Co
 
 def cli_json(db: Path, clock: Clock, *args: str) -> object:
     return json.loads(cli(db, clock, *args).stdout)
+
+
+def cli_batch(db: Path, clock: Clock, commands: Sequence[Sequence[str]]) -> list[dict[str, object]]:
+    """Several `deskui --lang en ARGS` in one process (see launch.py --batch): [{code, stdout, stderr}]."""
+    result = subprocess.run(
+        [sys.executable, str(LAUNCH), "--batch"],
+        input=json.dumps([["--lang", "en", *args] for args in commands]),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=child_env(db, clock, "en"),
+    )
+    if result.returncode != 0:
+        raise AssertionError(f"deskui --batch failed ({result.returncode}):\n{result.stderr}")
+    answers = json.loads(result.stdout)
+    assert isinstance(answers, list)
+    return answers
 
 
 class Gone(AssertionError):

@@ -25,10 +25,38 @@ def _install_clock(path: str) -> None:
     deskui.clock.Clock.now = now  # type: ignore[method-assign]
 
 
+def batch() -> None:
+    """`launch.py --batch`: a JSON list of argument lists on stdin, each run as `deskui ARGS` in this one process
+    (the CLI's own entry point, so one interpreter start-up instead of one per command); a JSON list of
+    {"code", "stdout", "stderr"} on stdout."""
+    import contextlib
+    import io
+    import json
+
+    from deskui.cli import run
+
+    results = []
+    for argv in json.load(sys.stdin):
+        out, err = io.StringIO(), io.StringIO()
+        code: object = 0
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                run(argv)
+            except SystemExit as exc:
+                code = exc.code
+        results.append(
+            {"code": code if isinstance(code, int) else 1, "stdout": out.getvalue(), "stderr": err.getvalue()}
+        )
+    json.dump(results, sys.__stdout__)
+
+
 def main() -> None:
     path = os.environ.get("DESKUI_E2E_CLOCK")
     if path:
         _install_clock(path)
+    if sys.argv[1:2] == ["--batch"]:
+        batch()
+        return
     from deskui.__main__ import main as deskui_main
 
     sys.argv[0] = "deskui"
