@@ -28,6 +28,7 @@ from textual.widgets import Checkbox, DataTable, Input, Label, OptionList, Stati
 from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, get_language, t
+from deskui.keyqueue import KeyHold, start_hold
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
@@ -525,11 +526,21 @@ class CallsScreen(DeskScreen):
                 self.calls.duplicate_warning, checked.unit_text, checked.category, exclude_ids=exclude
             )
             warning = found.message if found else None
-        self.app.push_screen(ReadBackScreen(sentence, warning), lambda ok: self.confirmed(ok, checked))
+        # Confirmed: the keys typed next wait for the save and the cleared form (they are the next call's).
+        self.app.push_screen(
+            ReadBackScreen(sentence, warning), lambda ok: self.confirmed(ok, checked, start_hold(self) if ok else None)
+        )
 
     @work(exclusive=True, group="call-save")
     @while_shown
-    async def confirmed(self, ok: bool | None, checked: Any) -> None:
+    async def confirmed(self, ok: bool | None, checked: Any, saving: KeyHold | None = None) -> None:
+        try:
+            await self.save_confirmed(ok, checked)
+        finally:
+            if saving is not None:
+                saving.release()
+
+    async def save_confirmed(self, ok: bool | None, checked: Any) -> None:
         if not ok:
             self.query_one("#call-content", TextArea).focus()
             return

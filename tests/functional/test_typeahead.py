@@ -239,7 +239,6 @@ def held(app: DeskApp) -> bool:
     return keys is not None and bool(keys.holds) and bool(keys.pending)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect 3: the next call typed while the last one saves is wiped")
 async def test_next_call_typed_while_the_last_one_saves(app: DeskApp, monkeypatch: pytest.MonkeyPatch) -> None:
     """Enter on the read-back saves the call in a worker, held back here until the next caller's phone has been
     typed (or is being held for after the save): that phone is kept, not cleared with the form."""
