@@ -27,13 +27,19 @@ from tests.reliability.conftest import ROOT, child_env, size
 from tests.reliability.workload import read_acks
 
 
-def wait_ready(ack: Path, timeout: float = 20.0) -> bool:
+def wait_for(ack: Path, marker: bytes, timeout: float = 60.0) -> bool:
+    """The writer's ack file holds `marker`: b'"ready"', or b'{"op": ' once a write was acknowledged (a refusal or error
+    line starts with its own key)."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if ack.exists() and b'"ready"' in ack.read_bytes():
+        if ack.exists() and marker in ack.read_bytes():
             return True
         time.sleep(0.002)
     return False
+
+
+def wait_ready(ack: Path, timeout: float = 60.0) -> bool:
+    return wait_for(ack, b'"ready"', timeout)
 
 
 @pytest.mark.slow
@@ -55,6 +61,7 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str,
     assert server.stdin is not None and server.stdout is not None
     acks: list[Path] = []
     early = 0
+    mid_work = 0
     started = time.monotonic()
     try:
         for i in range(kills):
@@ -68,6 +75,11 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str,
                 time.sleep(rng.uniform(0.0, 0.03))  # while it opens the database
             else:
                 assert wait_ready(ack), f"writer {i} never got ready"
+                if rng.random() < 0.5:
+                    # Half of these land while it works: after its first acknowledged write, however slow a
+                    # loaded machine makes it, so the run always kills writers in the middle of real work.
+                    mid_work += 1
+                    assert wait_for(ack, b'{"op": '), f"writer {i} never acknowledged a write"
                 time.sleep(rng.uniform(0.005, 0.150))
             os.kill(pid, signal.SIGKILL)
             server.stdin.write("reap\n")
@@ -84,9 +96,12 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str,
     records = [r for path in acks for r in read_acks(path)]
     failures = [r for r in records if "error" in r]
     done = Counter(r["op"] for r in records if "op" in r and "error" not in r and "refused" not in r)
-    print(f"\n{kills} kills ({early} while opening) in {elapsed:.1f} s; acknowledged before the kills: {dict(done)}")
+    print(
+        f"\n{kills} kills ({early} while opening, {mid_work} after a write) in {elapsed:.1f} s; acknowledged before the kills: {dict(done)}"
+    )
     assert failures == [], failures[:3]
-    assert sum(done.values()) >= kills  # most writers got some work done before they were killed
+    # Every writer killed mid-work had at least one write acknowledged (how many more depends on the machine's load).
+    assert sum(done.values()) >= mid_work > 0
 
     services = open_url(backend_url)
     checked, missing = checks.acknowledged(services, records)
