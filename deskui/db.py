@@ -11,10 +11,11 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
@@ -23,7 +24,9 @@ from sqlmodel import Session
 
 from deskui.config import DEFAULT_DB_PATH
 from deskui.services.errors import DatabaseUnavailable
-from deskui.services.retry import busy_error, is_busy, retry_busy
+from deskui.services.retry import DatabaseBusy, busy_at_open_error, busy_error, is_busy, retry_busy
+
+T = TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -121,8 +124,30 @@ def _checking_connection(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
+def _waiting_out_locks(action: Callable[[], T], database: str) -> T:
+    """`action` (a step of opening, safe to repeat), retried like the writes while another terminal holds the lock
+    (services.retry). Still busy after that: DatabaseBusyAtOpen ("busy, another terminal is writing; try again").
+    A lock says nothing about the file, so it is never reported as damage."""
+    try:
+        return retry_busy(action)
+    except DatabaseBusy as exc:
+        raise busy_at_open_error(database, exc) from None
+
+
+def _quick_check(path: Path) -> tuple[object, ...] | None:
+    con = _checking_connection(path)
+    try:
+        return con.execute("PRAGMA quick_check").fetchone()
+    finally:
+        con.close()
+
+
 def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite before SQLAlchemy (or WAL mode) can touch it."""
+    """Refuse a file that is not SQLite before SQLAlchemy (or WAL mode) can touch it.
+
+    The check reads the whole file, so it needs a moment when no other terminal is committing (rollback journal: a
+    COMMIT's PENDING/EXCLUSIVE lock keeps readers out; a write transaction's RESERVED lock does not). It waits for
+    that with the writes' bounded retry; a lock that stays is DatabaseBusyAtOpen, only a real fault is "damaged"."""
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as fh:
@@ -130,11 +155,7 @@ def check_sqlite_file(path: Path) -> None:
     if header != SQLITE_HEADER:
         raise DatabaseUnavailable(f"{path} is not a SQLite database; the file was left untouched")
     try:
-        con = _checking_connection(path)
-        try:
-            row = con.execute("PRAGMA quick_check").fetchone()
-        finally:
-            con.close()
+        row = _waiting_out_locks(lambda: _quick_check(path), str(path))
     except sqlite3.DatabaseError as exc:
         raise DatabaseUnavailable(f"{path} is damaged ({exc}); the file was left untouched") from None
     if not row or row[0] != "ok":
@@ -329,9 +350,8 @@ def open_database(url: str | None = None, *, migrate: bool = True, keep_private:
             # Before the engine's first connection switches the file to WAL: an unknown schema stays untouched.
             _refuse_unknown_schema(_sqlite_schema_version(path), resolved)
         db = Database(resolved, engine)
-        with engine.connect() as conn:
-            conn.exec_driver_sql("SELECT 1")
-    except DatabaseUnavailable:
+        _waiting_out_locks(lambda: _ping(engine), _label(resolved))
+    except DatabaseUnavailable:  # DatabaseBusyAtOpen too
         raise
     except (ArgumentError, ValueError) as exc:
         raise DatabaseUnavailable(f"bad database URL {mask_url(resolved)}: {exc}") from None
@@ -340,15 +360,29 @@ def open_database(url: str | None = None, *, migrate: bool = True, keep_private:
     except OSError as exc:  # a directory where the file should be, no permission, …
         raise DatabaseUnavailable(f"cannot open database {mask_url(resolved)}: {exc.strerror or exc}") from None
     except (OperationalError, DatabaseError) as exc:
+        if is_busy(exc):
+            raise busy_at_open_error(_label(resolved)) from None
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot open database {mask_url(resolved)}: {reason}") from None
     if migrate:
         try:
-            upgrade(db)
+            # The migrations run in one transaction (migrations/env.py): a busy one rolled back is safe to repeat.
+            _waiting_out_locks(lambda: upgrade(db), _label(resolved))
         except BaseException:
             db.dispose()
             raise
     return db
+
+
+def _label(url: str) -> str:
+    """How a message names the database: its file, or its URL with the password masked."""
+    path = sqlite_path(url)
+    return str(path) if path is not None else mask_url(url)
+
+
+def _ping(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.exec_driver_sql("SELECT 1")
 
 
 # --- migrations -----------------------------------------------------------------------------------------------
@@ -403,7 +437,8 @@ def _sqlite_schema_version(path: Path) -> str | None:
     """The revision recorded in a SQLite file, read through a read-only connection (nothing written)."""
     if not path.exists() or path.stat().st_size == 0:
         return None
-    try:
+
+    def read() -> str | None:
         con = _checking_connection(path)
         try:
             found = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
@@ -412,9 +447,12 @@ def _sqlite_schema_version(path: Path) -> str | None:
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()
+        return row[0] if row else None
+
+    try:
+        return _waiting_out_locks(read, str(path))
     except sqlite3.Error as exc:
         raise DatabaseUnavailable(f"cannot read the schema version of {path}: {exc}") from None
-    return row[0] if row else None
 
 
 def upgrade(db: Database) -> str:

@@ -11,6 +11,9 @@ a write can meet a lock before any of the caller's work is lost, both safe to re
 
 with exponential backoff, jitter and a cap on attempts and on total time. What is still busy after that reaches
 the person as `DatabaseBusy`, a DeskError with a message ("nothing was saved; try again"), never as a traceback.
+Opening a database (`deskui.db.open_database`: the file check, the schema version, the migrations) meets the same
+locks, a reader shut out while another terminal's COMMIT holds the file, and waits the same way; what is still busy
+then is `DatabaseBusyAtOpen`: "busy, another terminal is writing; try again", never "damaged".
 A lock error inside a block (SQLite: a large transaction spilling its cache; PostgreSQL: a deadlock the server
 broke) cannot be retried from here, because the block would have to run again; it becomes `DatabaseBusy` too.
 """
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from deskui.i18n import t
-from deskui.services.errors import DeskError
+from deskui.services.errors import DatabaseUnavailable, DeskError
 
 T = TypeVar("T")
 
@@ -37,7 +40,17 @@ _PG_BUSY = ("40001", "40P01", "55P03")
 
 
 class DatabaseBusy(DeskError):
-    """The database stayed busy (other terminals writing) past every retry; nothing of this action was saved."""
+    """The database stayed busy (other terminals writing) past every retry; nothing of this action was saved.
+
+    `waited`: the seconds spent retrying, when known."""
+
+    waited: float | None = None
+
+
+class DatabaseBusyAtOpen(DatabaseBusy, DatabaseUnavailable):
+    """Opening the database met another terminal's write lock past every retry. Busy, not damaged: the file was
+    neither judged nor changed. A DatabaseUnavailable too, so whoever opens the database (the app's start-up, the
+    CLI) shows it as the reason it did not open."""
 
 
 @dataclass(frozen=True)
@@ -89,14 +102,35 @@ def busy_error(exc: BaseException | None = None, *, waited: float | None = None)
     else:
         message = t("The database was busy (other terminals writing); nothing was saved. Try again.")
     error = DatabaseBusy(message)
+    error.waited = waited
     if exc is not None:
         error.__cause__ = exc
     return error
 
 
+def busy_at_open_error(database: str, busy: BaseException | None = None) -> DatabaseBusyAtOpen:
+    """The message when opening `database` (a path or a masked URL) met a lock that stayed past every retry."""
+    waited = getattr(busy, "waited", None)
+    if waited is not None:
+        message = t(
+            "{database} stayed busy for {seconds} s (another terminal is writing); nothing was changed. Try again.",
+            database=database,
+            seconds=f"{waited:.0f}",
+        )
+    else:
+        message = t(
+            "{database} is busy (another terminal is writing); nothing was changed. Try again.", database=database
+        )
+    error = DatabaseBusyAtOpen(message)
+    error.waited = waited
+    if busy is not None:
+        error.__cause__ = busy
+    return error
+
+
 def retry_busy(
     action: Callable[[], T],
-    policy: RetryPolicy = DEFAULT_POLICY,
+    policy: RetryPolicy | None = None,
     *,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.monotonic,
@@ -104,9 +138,11 @@ def retry_busy(
 ) -> T:
     """`action()`, tried again while it fails with a busy/locked error, within the policy's bounds.
 
-    `action` must be safe to repeat (it is only used for taking the write lock and for COMMIT). When the bounds
-    run out the last error becomes DatabaseBusy; any other error goes straight through.
+    `action` must be safe to repeat (taking the write lock, COMMIT, the reads and the migration transaction of
+    opening). When the bounds run out the last error becomes DatabaseBusy; any other error goes straight through.
+    `policy`: DEFAULT_POLICY (looked up at each call, so a test can shorten it) unless given.
     """
+    policy = policy if policy is not None else DEFAULT_POLICY
     started = clock()
     delays = policy.delays()
     attempt = 0
@@ -127,7 +163,7 @@ def retry_busy(
             sleep(delay)
 
 
-def retrying(policy: RetryPolicy = DEFAULT_POLICY) -> Callable[[Callable[..., T]], Callable[..., T]]:
+def retrying(policy: RetryPolicy | None = None) -> Callable[[Callable[..., T]], Callable[..., T]]:
     """Decorator form of retry_busy for a function that is one whole transaction (safe to run again)."""
 
     def wrap(fn: Callable[..., T]) -> Callable[..., T]:
@@ -142,4 +178,14 @@ def retrying(policy: RetryPolicy = DEFAULT_POLICY) -> Callable[[Callable[..., T]
     return wrap
 
 
-__all__ = ["DEFAULT_POLICY", "DatabaseBusy", "RetryPolicy", "busy_error", "is_busy", "retry_busy", "retrying"]
+__all__ = [
+    "DEFAULT_POLICY",
+    "DatabaseBusy",
+    "DatabaseBusyAtOpen",
+    "RetryPolicy",
+    "busy_at_open_error",
+    "busy_error",
+    "is_busy",
+    "retry_busy",
+    "retrying",
+]

@@ -290,7 +290,6 @@ def short_retries(short_busy: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(retry, "DEFAULT_POLICY", RetryPolicy(attempts=3, first_delay=0.01, max_delay=0.05, deadline=1))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect busy-open: a lock at open is reported as a damaged file")
 def test_opening_while_another_terminal_holds_the_write_lock_says_busy_not_damaged(
     tmp_path: Path, short_retries: None
 ) -> None:
@@ -313,7 +312,6 @@ def test_opening_while_another_terminal_holds_the_write_lock_says_busy_not_damag
     assert path.read_bytes() == before
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect busy-open: a lock at open is reported as a damaged file")
 def test_the_cli_says_busy_on_one_line_and_exits_non_zero(
     tmp_path: Path, short_retries: None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -338,7 +336,6 @@ def test_the_cli_says_busy_on_one_line_and_exits_non_zero(
     assert captured.out == ""
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 defect busy-open: opening does not wait for a lock to go")
 def test_opening_waits_for_a_lock_released_mid_wait(
     tmp_path: Path, short_busy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
