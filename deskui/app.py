@@ -71,7 +71,8 @@ class DeskApp(App[None]):
         Binding("f1", "help", "Help", id="help"),
         # Shown in the header's tab bar rather than the footer, which keeps its room for the screen's own keys.
         *(Binding(key, f"section('{mode}')", label, id=f"section-{mode}", show=False) for mode, key, label in SECTIONS),
-        Binding("f9", "toggle_language", "中文/English", id="language"),
+        # Priority: a dialog (the help, a form) is modal, and a modal screen hides the app's ordinary bindings.
+        Binding("f9", "toggle_language", "中文/English", id="language", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
@@ -117,11 +118,11 @@ class DeskApp(App[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_services(self) -> None:
         from deskui.services import open_services
-        from deskui.services.errors import DatabaseUnavailable
+        from deskui.services.errors import DatabaseUnavailable, DeskError
 
         try:
             services = open_services(self.settings, self.clock)
-        except DatabaseUnavailable as exc:
+        except (DatabaseUnavailable, DeskError) as exc:  # DeskError: busy just after opening, while reading the site
             self.call_from_thread(self._services_failed, str(exc))
             return
         self.call_from_thread(self._services_opened, services)

@@ -9,7 +9,6 @@ from deskui.config import Settings
 from deskui.services.retry import DatabaseBusy
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: a DatabaseBusy from opening escaped the start-up worker")
 async def test_a_busy_database_at_start_up_is_told_not_raised(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
