@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+import asyncio
+import contextlib
+import functools
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from textual._callback import invoke
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from deskui.i18n import get_language
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.header import DeskHeader
 
 if TYPE_CHECKING:
     from textual.app import ComposeResult
+    from textual.timer import Timer, TimerCallback
 
     from deskui.app import DeskApp
     from deskui.services import Services
@@ -24,6 +30,75 @@ class DeskScreen(Screen[None]):
     ]
     SECTION: ClassVar[str] = ""
     """Message id of the section name shown in the header."""
+    recomposing: bool = False
+    """Set while a language switch rebuilds the screen: its widgets are briefly gone."""
+
+    drawn_language: str = ""
+    """The language the screen's widgets were last composed in."""
+
+    def on_mount(self) -> None:
+        self.desk.desk_screens.add(self)
+        self.drawn_language = get_language()
+
+    async def on_screen_resume(self) -> None:
+        """On top again (a dialog closed, back to this section, unlocked): in the language chosen meanwhile."""
+        if self.drawn_language and self.drawn_language != get_language():
+            await self.follow_language()
+
+    def on_unmount(self) -> None:
+        # A view replaced with switch_screen, a closed ticket: no longer one to follow a language switch.
+        self.desk.desk_screens.discard(self)
+
+    @property
+    def live(self) -> bool:
+        """Mounted, in the app and not being recomposed: timers and workers may touch its widgets."""
+        return self.is_mounted and self.is_attached and not self.recomposing
+
+    # --- timers: none fires while the screen is gone or being rebuilt ------------------------------------------
+
+    def set_timer(self, delay: float, callback: TimerCallback | None = None, **kwargs: Any) -> Timer:
+        return super().set_timer(delay, self._while_live(callback), **kwargs)
+
+    def set_interval(self, interval: float, callback: TimerCallback | None = None, **kwargs: Any) -> Timer:
+        return super().set_interval(interval, self._while_live(callback), **kwargs)
+
+    def _while_live(self, callback: TimerCallback | None) -> TimerCallback | None:
+        """The timer's callback, skipped while the screen is not `live`; a language switch waits for a run under
+        way (it may be awaiting the database, then read the widgets) before it rebuilds the screen."""
+        if callback is None:
+            return None
+
+        @functools.wraps(callback)
+        async def run() -> None:
+            if not self.live:
+                return
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._timer_runs.add(done)
+            try:
+                await invoke(callback)
+            finally:
+                self._timer_runs.discard(done)
+                done.set_result(None)
+
+        return run
+
+    @functools.cached_property
+    def _timer_runs(self) -> set[asyncio.Future[None]]:
+        return set()
+
+    async def _quiet(self) -> None:
+        """Wait (boundedly) for this screen's workers and timer callbacks under way: they read the widgets a
+        recompose is about to replace. New ones do not start meanwhile (`recomposing`, `live`)."""
+        waits = [w.wait() for w in self.app.workers if w.node is self and w.is_running]
+        tasks: list[asyncio.Future[Any]] = [asyncio.ensure_future(self._quietly(wait)) for wait in waits]
+        tasks += list(self._timer_runs)
+        if tasks:
+            await asyncio.wait(tasks, timeout=self.desk.keys.settle_seconds)
+
+    @staticmethod
+    async def _quietly(wait: Any) -> None:
+        with contextlib.suppress(Exception):
+            await wait
 
     @property
     def desk(self) -> DeskApp:
@@ -57,9 +132,22 @@ class DeskScreen(Screen[None]):
     async def follow_language(self) -> None:
         """`language_changed`, then focus back on the field that had it (a recompose replaces every widget), so
         the keys typed after F9 go on where they were going: the phone stays the phone."""
+        if not (self.is_mounted and self.is_attached):
+            self.desk.desk_screens.discard(self)  # gone (replaced, closed): nothing to redraw, nothing to query
+            return
+        if self.app.screen is not self:
+            # Under a dialog or in another section: redrawn when it is on top again (`on_screen_resume`), so
+            # nothing rebuilds the widgets a dialog's answer (the read-back, a ticket's form) is about to use.
+            return
+        self.drawn_language = get_language()
         focused = self.focused
         widget_id = focused.id if focused is not None else None
-        await self.language_changed()
+        self.recomposing = True
+        try:
+            await self._quiet()
+            await self.language_changed()
+        finally:
+            self.recomposing = False
         if widget_id is None or (self.focused is not None and self.focused.id == widget_id):
             return
         found = self.query(f"#{widget_id}")

@@ -90,16 +90,21 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
         if self.duty_date is None:
             slot = shift_at(self.desk.settings, self.desk.clock.now())
             self.duty_date, self.shift_key = slot.duty_date, slot.key
+        self.set_interval(POLL_SECONDS, self.poll)
+        self.fill_in()
+
+    def fill_in(self) -> None:
         table = self.query_one("#dl-table", DataTable)
         table.add_columns(*(t(c) for c in COLUMNS))
         table.focus()
-        self.set_interval(POLL_SECONDS, self.poll)
         self.load()
         self.verify()
 
     async def language_changed(self) -> None:
+        """The table in the new language; one poll timer still (on_mount again would add another each time)."""
         await self.recompose()
-        self.on_mount()
+        self.view_data = None  # the next load fills the new, empty table
+        self.fill_in()
 
     # --- loading --------------------------------------------------------------------------------------------
 
