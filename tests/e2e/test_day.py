@@ -66,7 +66,7 @@ pytestmark = [pytest.mark.load, pytest.mark.slow, pytest.mark.sqlite_only]
 
 # Defects of issue 10 not fixed in this tree yet: their checks may fail (the test then reports them as an expected
 # failure, with the screens). Remove a number as soon as its fix lands; from then on its checks must pass.
-OPEN_DEFECTS: set[int] = {1, 3, 12}
+OPEN_DEFECTS: set[int] = {3}
 
 # The desk's clock, UTC (the site is Asia/Shanghai, UTC+8, winter hours: night 17:30–08:30).
 NIGHT = datetime(2026, 11, 22, 18, 0, tzinfo=UTC)  # 02:00

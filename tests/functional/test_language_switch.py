@@ -33,7 +33,7 @@ from deskui.screens.tickets import TicketsScreen
 from deskui.services.calls import CallInput
 from tests.functional.helpers import operators_listed, sign_in, wait_for
 
-FAST = 0.01
+FAST = 0.1
 """Seconds between two ticks of every poll timer in this test: they fire all the time."""
 
 
