@@ -710,3 +710,74 @@ async def test_duty_log_of_any_shift(app: DeskApp, night: dict[str, Any], clock:
         assert log.duty_date == NIGHT
         await pilot.press("n")  # back to the shift now
         await wait_for(pilot, lambda: log.view_data is not None and log.view_data.duty_date == MORNING)
+
+
+async def test_acknowledgements_typed_ahead_each_land_on_their_row(
+    app: DeskApp, night: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 3 (the e2e day): 'a ↓ a ↓ a ↓ a' typed in one burst on the keys step acknowledges every key still out,
+    however long each save takes; the keys after an 'a' wait for its save and the redrawn list."""
+    import time
+
+    from tests.functional.test_typeahead import type_ahead
+
+    services = app.services
+    assert services is not None
+    for tag, who in (("机房B", "保安 老王"), ("天台", "保洁 小李"), ("配电房", "电工 老周")):
+        services.keys.lend(tag, who, operator=night["li"], due="09:30")
+    slow = services.handover.acknowledge
+
+    def acknowledge(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)  # a slow disk: the save is still running when the next keys arrive
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(services.handover, "acknowledge", acknowledge)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, 1)
+        handover_id = await begin_and_join(pilot, screen, services)
+        await pilot.press("2")
+        await wait_for(pilot, lambda: screen.step == "keys" and len(screen.rows) == 4)
+        await type_ahead(pilot, ["a", "down", "a", "down", "a", "down", "a"])
+        await app.workers.wait_for_complete()
+        keys = services.handover.state(handover_id).keys
+        assert [k.acknowledged_by is not None for k in keys] == [True] * 4, keys
+
+
+async def test_notes_and_acknowledgements_typed_row_after_row(
+    app: DeskApp, night: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defect 3 (the e2e day, step 3): on the open items, 'n note Ctrl+S a ↓' row after row, each save slow: every
+    item ends with its note and acknowledged."""
+    import time
+
+    from tests.functional.test_typeahead import type_ahead
+
+    services = app.services
+    assert services is not None
+    for n, unit in enumerate(("5-1-302", "3-2-1201", "1-1-101")):
+        services.tickets.create(TicketInput(kind="help", description=f"待办{n}", unit=unit, caller="王阿姨"))
+    slow_note, slow_ack = services.handover.note, services.handover.acknowledge
+
+    def note(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)
+        return slow_note(*args, **kwargs)
+
+    def acknowledge(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(0.2)
+        return slow_ack(*args, **kwargs)
+
+    monkeypatch.setattr(services.handover, "note", note)
+    monkeypatch.setattr(services.handover, "acknowledge", acknowledge)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_checklist(pilot, 1)
+        handover_id = await begin_and_join(pilot, screen, services)
+        await pilot.press("3")
+        await wait_for(pilot, lambda: screen.step == "items" and len(screen.rows) >= 2)
+        count = len(screen.rows)
+        keys: list[str] = []
+        for n in range(count):
+            keys += ["n", *f"note{n}", "ctrl+s", "a", "down"]
+        await type_ahead(pilot, keys)
+        await app.workers.wait_for_complete()
+        items = services.handover.state(handover_id).items
+        assert [(i.note, i.acknowledged_by is not None) for i in items] == [(f"note{n}", True) for n in range(count)]
