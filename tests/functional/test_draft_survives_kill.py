@@ -71,7 +71,20 @@ def test_draft_survives_sigkill(settings: Settings, clock, db_path: Path) -> Non
         app.wait_for(b"New call")
         app.type("13900001111\t\t\tr")  # phone, then caller, unit, category: repair
         app.type("水管爆裂 urgent [/ half typed")
-        time.sleep(2.0)  # autosave runs twice a second
+        # The kill comes once the autosave (twice a second) has stored everything typed: the signal is the draft
+        # itself, read from another connection, not a guess at how long a loaded machine takes to get there.
+        watcher = open_services(settings)
+        try:
+            operator = watcher.operators.by_name("王芳")
+            end = time.monotonic() + 60
+            while not any(
+                d.payload.get("content") == "水管爆裂 urgent [/ half typed"
+                for d in watcher.calls.pending_drafts(operator, form="call")
+            ):
+                assert time.monotonic() < end, "the autosave never stored what was typed"
+                time.sleep(0.05)
+        finally:
+            watcher.close()
     finally:
         app.kill()
     services = open_services(settings)
