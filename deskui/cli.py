@@ -70,7 +70,8 @@ def root(
     db: Annotated[str | None, typer.Option("--db", help="Database path or SQLAlchemy URL (env DESKUI_DB).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh-CN or en (env DESKUI_LANG).")] = None,
     config: Annotated[
-        Path | None, typer.Option("--config", help="A TOML file overriding data/defaults.toml (env DESKUI_CONFIG).")
+        Path | None,
+        typer.Option("--config", help="A TOML file overriding deskui/defaults/defaults.toml (env DESKUI_CONFIG)."),
     ] = None,
 ) -> None:
     """Open the app when no command is given."""

@@ -1,4 +1,4 @@
-"""Settings: one object built from data/defaults.toml, a user file, the environment and CLI options.
+"""Settings: one object built from deskui/defaults/defaults.toml, a user file, the environment and CLI options.
 
 Every number from the office manuals (DOMAIN.md) lives in the TOML defaults, never as a literal in code.
 Loading is cheap (tomllib + dataclasses) because it runs before the first frame is painted.
@@ -17,7 +17,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
-DEFAULTS_FILE = DATA_DIR / "defaults.toml"
+# Package data (pyproject's `defaults/*.toml`), so a wheel installed away from the checkout finds it.
+DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults" / "defaults.toml"
 DEFAULT_DB_PATH = DATA_DIR / "deskui.db"
 LANGUAGES = ("zh-CN", "en")
 PIN_MAX_DIGITS = 12  # the longest PIN services.operators accepts
