@@ -302,3 +302,114 @@ def test_export_to_a_fifo_leaves_its_mode(cli, desk: Desk, tmp_path: Path) -> No
     assert result.code == 0, result.err
     assert stat.S_IMODE(fifo.stat().st_mode) == 0o644
     assert json.loads(got[0].decode())[0]["id"] == desk.call_id
+
+
+# --- item 13: never chmod what is not a regular file deskui created or owns -------------------------------------
+
+ITEM_13 = pytest.mark.xfail(strict=True, reason="issue 16 item 13: deskui chmods devices, FIFOs and others' files")
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def fifo(tmp_path: Path) -> Path:
+    import os
+
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    os.chmod(path, 0o666)
+    return path
+
+
+@ITEM_13
+def test_a_fifo_as_database_is_refused_and_left_alone(fifo: Path) -> None:
+    from deskui.db import _prepare_sqlite_file
+    from deskui.services.errors import DatabaseUnavailable
+
+    with pytest.raises(DatabaseUnavailable, match="not a regular file"):
+        _prepare_sqlite_file(fifo)
+    assert _mode(fifo) == 0o666
+
+
+@ITEM_13
+def test_make_private_leaves_a_fifo_and_a_symlink_to_it_alone(fifo: Path, tmp_path: Path) -> None:
+    from deskui.db import make_private
+
+    link = tmp_path / "link.db"
+    link.symlink_to(fifo)
+    make_private(fifo)
+    make_private(link)
+    assert _mode(fifo) == 0o666
+
+
+@ITEM_13
+def test_a_device_node_is_left_alone(tmp_path: Path) -> None:
+    """What `--db /dev/null` did as root, on a copy of /dev/null's node in tmp_path (the real one is not touched)."""
+    import os
+
+    from deskui.db import _prepare_sqlite_file, make_private
+    from deskui.services.errors import DatabaseUnavailable
+
+    node = tmp_path / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, OSError) as exc:
+        pytest.skip(f"cannot make a device node here: {exc}")
+    os.chmod(node, 0o666)
+    make_private(node)
+    assert _mode(node) == 0o666
+    with pytest.raises(DatabaseUnavailable, match="not a regular file"):
+        _prepare_sqlite_file(node)
+    assert _mode(node) == 0o666
+
+
+@ITEM_13
+def test_a_file_of_another_user_is_left_alone(tmp_path: Path) -> None:
+    """Root can chmod anything: make_private must only tighten the files this user owns."""
+    import os
+
+    from deskui.db import make_private
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to give a file to another user")
+    path = tmp_path / "theirs.db"
+    path.write_bytes(b"")
+    os.chown(path, 65534, 65534)
+    path.chmod(0o644)
+    make_private(path)
+    assert _mode(path) == 0o644
+
+
+def test_own_lax_database_file_is_still_tightened(tmp_path: Path) -> None:
+    from deskui.db import make_private
+
+    path = tmp_path / "desk.db"
+    path.write_bytes(b"")
+    path.chmod(0o664)
+    link = tmp_path / "link.db"
+    link.symlink_to(path)
+    make_private(link)  # the database reached through a symlink is still this user's regular file
+    assert _mode(path) == 0o660
+
+
+@ITEM_13
+def test_cli_with_a_fifo_as_database_says_so_in_one_line(fifo: Path) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "deskui", "--lang", "en", "--db", str(fifo), "calls", "list"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("deskui hung reading a FIFO as its database")
+    assert result.returncode == 1
+    assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr, result.stderr
+    assert _mode(fifo) == 0o666
