@@ -77,6 +77,7 @@ class DatabaseFacts:
     high_water: dict[str, int] = field(default_factory=dict)
     chain_entries: int = 0
     chain_problem: str = ""
+    trigger_problems: tuple[str, ...] = ()
 
     @property
     def chain_ok(self) -> bool:
@@ -254,6 +255,7 @@ def inspect_file(path: Path, settings: Settings) -> DatabaseFacts:
         return DatabaseFacts(path, integrity, schema)
     db = open_database(str(path))  # upgrades an older schema, in the scratch copy only
     try:
+        triggers = _triggers(db)
         entries, problem = _chain(db, settings)
         con = sqlite3.connect(path)
         try:
@@ -262,7 +264,17 @@ def inspect_file(path: Path, settings: Settings) -> DatabaseFacts:
             con.close()
     finally:
         db.dispose()
-    return DatabaseFacts(path, integrity, schema, marks, entries, problem)  # the schema as it was in the file
+    # the schema as it was in the file
+    return DatabaseFacts(path, integrity, schema, marks, entries, problem, triggers)
+
+
+def _triggers(db: Database) -> tuple[str, ...]:
+    """What is wrong with the append-only triggers (services.guards), as messages."""
+    from deskui.db import schema_version
+    from deskui.services.guards import trigger_problems
+
+    with db.engine.connect() as conn:
+        return tuple(p.message for p in trigger_problems(conn, schema_version(db)))
 
 
 def _chain(db: Database, settings: Settings) -> tuple[int, str]:
@@ -275,7 +287,7 @@ def _chain(db: Database, settings: Settings) -> tuple[int, str]:
         sites = [r[0] for r in s.execute(text("SELECT id FROM site ORDER BY id"))]
     entries = 0
     for site_id in sites:
-        report = DutyLogService(db, settings, Clock(), site_id).verify()
+        report = DutyLogService(db, settings, Clock(), site_id).verify(triggers=False)  # checked apart
         entries += report.entries
         if not report.intact:
             first = report.first_problem
@@ -378,6 +390,16 @@ def restore_database(
                     "The duty log in the backup {path} does not verify: {problem}; nothing was restored",
                     path=source,
                     problem=facts.chain_problem,
+                )
+            )
+        if facts.trigger_problems:
+            raise BackupRefused(
+                t(
+                    "The backup {path} lacks the triggers that keep its logs append-only ({problem}; {n} in all); "
+                    "nothing was restored",
+                    path=source,
+                    problem=facts.trigger_problems[0],
+                    n=len(facts.trigger_problems),
                 )
             )
         current = current_facts(target)

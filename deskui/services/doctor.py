@@ -121,6 +121,20 @@ def schema_row(db: Database) -> DoctorRow:
     return DoctorRow(t("Schema version"), current, False, note)
 
 
+def trigger_row(db: Database) -> DoctorRow:
+    """Every append-only trigger as the migrations made it (services.guards): dropped ones let a shell edit."""
+    from deskui.services.guards import trigger_problems
+
+    with db.engine.connect() as conn:
+        problems = trigger_problems(conn, schema_version(db))
+    if not problems:
+        return DoctorRow(t("Append-only triggers"), t("as the migrations made them"), True)
+    shown = "; ".join(p.message for p in problems[:3])
+    more = len(problems) - 3
+    note = shown if more <= 0 else t("{problems} (and {n} more)", problems=shown, n=more)
+    return DoctorRow(t("Append-only triggers"), t("{n} not as made", n=len(problems)), False, note)
+
+
 def server_rows(db: Database) -> list[DoctorRow]:
     if db.backend == "postgresql":
         with db.engine.connect() as conn:
@@ -172,6 +186,7 @@ def diagnose(settings: Settings) -> list[DoctorRow]:
         if db.backend == "sqlite":
             rows += pragma_rows(db)
         rows.append(schema_row(db))
+        rows.append(trigger_row(db))
         if path is not None:
             rows += file_rows(path)
     except Exception as exc:  # a database that opened but fails a query: report, do not crash

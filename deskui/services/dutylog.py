@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlmodel import Session
 
 from deskui.clock import Clock
@@ -468,8 +468,9 @@ class DutyLogService:
 
     # --- checking -------------------------------------------------------------------------------------------
 
-    def verify(self) -> VerifyResult:
-        """Check the whole chain, then every signed handover's records against its signature's digest."""
+    def verify(self, *, triggers: bool = True) -> VerifyResult:
+        """Check the whole chain, then every signed handover's records against its signature's digest, then (unless
+        `triggers` is False) that every append-only trigger is as the migrations made it."""
         with self.db.read() as s:
             rows = [_chain_row(r) for r in s.execute(select(_LOG).where(_LOG.c.site_id == self.site_id))]
             report = chain.verify_rows(rows)
@@ -499,8 +500,17 @@ class DutyLogService:
                             ),
                         )
                     )
-        problems.sort(key=lambda p: p.seq)
+            problems.sort(key=lambda p: p.seq)
+            if triggers:  # after what was changed: the most telling finding stays the first
+                problems += self._trigger_problems(s)
         return VerifyResult(report.entries, report.head_seq, report.head_hash, tuple(problems))
+
+    def _trigger_problems(self, s: Session) -> list[VerifyProblem]:
+        """The append-only triggers as the migrations made them (services.guards)."""
+        from deskui.services.guards import trigger_problems
+
+        revision = s.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        return [VerifyProblem(0, None, f"trigger_{p.reason}", p.message) for p in trigger_problems(s, revision)]
 
     def _when(self, moment: datetime) -> str:
         return moment.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
@@ -556,9 +566,11 @@ def export(entries: Iterable[LogEntry], fmt: str, settings: Settings, *, output:
     """Write entries as csv / json / xlsx (to `output`, or stdout for csv and json); returns how many.
 
     Text cells a spreadsheet would run as formulas are neutralised (services.exports.neutralise); JSON keeps
-    every value exactly, so the chain can be re-checked from it.
+    every value exactly, so the chain can be re-checked from it (what a terminal acts on escaped: safetext.dumps).
+    Files are 0600 (services.exports.private_file); a CSV file keeps the exact text (services.exports says why).
     """
-    from deskui.services.exports import neutralise
+    from deskui.safetext import dumps
+    from deskui.services.exports import neutralise, private_file, sheet_cell
 
     fmt = fmt.strip().lower()
     if fmt not in EXPORT_FORMATS:
@@ -584,10 +596,11 @@ def export(entries: Iterable[LogEntry], fmt: str, settings: Settings, *, output:
                     cell.number_format = "yyyy-mm-dd hh:mm:ss"
                     row.append(cell)
                 else:
-                    row.append(None if value is None else neutralise(value))
+                    row.append(None if value is None else sheet_cell(value))
             ws.append(row)
             n += 1
-        wb.save(output)
+        with private_file(output, binary=True) as xlsx:
+            wb.save(xlsx)
         return n
 
     def write(fh: IO[str]) -> int:
@@ -602,14 +615,14 @@ def export(entries: Iterable[LogEntry], fmt: str, settings: Settings, *, output:
             return n
         fh.write("[")
         for entry in entries:
-            fh.write(("\n" if n == 0 else ",\n") + json.dumps(export_record(entry, tz), ensure_ascii=False))
+            fh.write(("\n" if n == 0 else ",\n") + dumps(export_record(entry, tz)))
             n += 1
         fh.write("\n]\n" if n else "]\n")
         return n
 
     if output is None:
         return write(stdout)
-    with output.open("w", encoding="utf-8-sig" if fmt == "csv" else "utf-8", newline="") as fh:
+    with private_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as fh:
         return write(fh)
 
 

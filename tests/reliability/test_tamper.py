@@ -481,7 +481,6 @@ def test_each_signed_handover_records_the_chain_head(desk: Desk) -> None:
 # --- item 8: dropped triggers -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 8")
 def test_dropping_every_trigger_fails_doctor_and_verify(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
     from deskui.services.doctor import diagnose, failed
 
@@ -495,7 +494,6 @@ def test_dropping_every_trigger_fails_doctor_and_verify(desk: Desk, capsys: pyte
     assert code == 1 and "trigger" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 8")
 def test_an_altered_trigger_is_reported(desk: Desk) -> None:
     """Dropped and made again with a condition that never holds: present by name, but not as the migration made it."""
     run_sql(
@@ -507,7 +505,6 @@ def test_an_altered_trigger_is_reported(desk: Desk) -> None:
     assert "trigger_changed" in reasons(verify(desk))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 8")
 def test_restore_refuses_a_backup_without_its_triggers(desk: Desk, tmp_path: Path) -> None:
     from deskui.services.backup import BackupRefused, restore_database
 
