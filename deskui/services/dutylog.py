@@ -501,9 +501,18 @@ class DutyLogService:
                         )
                     )
             problems.sort(key=lambda p: p.seq)
+            problems += self._record_problems(s)
             if triggers:  # after what was changed: the most telling finding stays the first
                 problems += self._trigger_problems(s)
         return VerifyResult(report.entries, report.head_seq, report.head_hash, tuple(problems))
+
+    def _record_problems(self, s: Session) -> list[VerifyProblem]:
+        """Tickets against the replay of their events, calls against their search index (services.audit)."""
+        from deskui.services.audit import call_findings, ticket_findings
+
+        _, tickets = ticket_findings(s, self.site_id, self.settings)
+        _, calls = call_findings(s, self.site_id)
+        return [VerifyProblem(0, None, f.reason, f.message) for f in (*tickets, *calls)]
 
     def _trigger_problems(self, s: Session) -> list[VerifyProblem]:
         """The append-only triggers as the migrations made them (services.guards)."""
