@@ -2,20 +2,30 @@
 
 Every failure a person can cause prints one line to stderr and exits non-zero; no tracebacks.
 Heavy modules (SQLAlchemy, services) are imported inside the commands that need them.
+
+Output is safe whoever wrote the rows (deskui.safetext, the sanitiser the TUI uses too): `out` and `err` are
+SafeConsoles, which show a control or bidi code as a visible picture (ESC → ␛) in every string, Text and table
+they print; `cell()` makes a table cell's Text safe before Rich measures it; `stdout()` is sys.stdout for CSV and
+JSON with the same rule (JSON escapes those code points itself, losslessly: safetext.dumps). Error lines also
+mask credentials (services.masking.mask_secrets).
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderableType
+from rich.segment import Segment
+from rich.text import Text
 
 from deskui.config import ConfigError, Settings, load_settings
 from deskui.i18n import set_language, t
+from deskui.safetext import SafeWriter, safe
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -27,16 +37,56 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class SafeConsole(Console):
+    """A Rich console that never sends a control or bidi code it did not make itself.
+
+    Strings are made safe before Rich parses and measures them (render_str), and every segment of text that reaches
+    the terminal is made safe again (render): a Text or a table cell built from a stored row cannot slip through.
+    Rich's own styling and cursor moves are not text segments (they carry `control`) and pass unchanged. A Text
+    made safe only here may be measured one column short per code replaced: build cells with `cell()`."""
+
+    def render_str(self, text: str, **kwargs: Any) -> Text:
+        return super().render_str(safe(text), **kwargs)
+
+    def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
+        for segment in super().render(renderable, options):
+            if segment.control is None and segment.text:
+                cleaned = safe(segment.text)
+                if cleaned != segment.text:
+                    segment = Segment(cleaned, segment.style, segment.control)
+            yield segment
+
+
+out = SafeConsole(highlight=False)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
+
+
+def cell(value: str, style: str = "", *, one_line: bool = False) -> Text:
+    """User text (a caller, a unit, a log entry) as a table cell: never markup, controls shown as pictures."""
+    return Text(safe(value, one_line=one_line), style=style)
+
+
+def stdout() -> IO[str]:
+    """sys.stdout for CSV and JSON printed there: controls become pictures (CSV's CRLF stays). Files written with
+    -o keep the exact stored text instead (services.exports says why)."""
+    return cast(IO[str], SafeWriter(sys.stdout))
 
 
 class CliError(Exception):
     """A failure to report as one line on stderr."""
 
 
+def error_line(message: str) -> None:
+    """One "deskui: …" line on stderr: credentials masked, controls shown as pictures (err is a SafeConsole)."""
+    from deskui.services.masking import mask_secrets
+
+    err.print(f"deskui: {mask_secrets(message)}", markup=False)
+
+
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"deskui: {message}", markup=False)
+    error_line(message)
     raise typer.Exit(code)
 
 
@@ -76,6 +126,9 @@ def root(
 ) -> None:
     """Open the app when no command is given."""
     settings = load_settings(config, database_url=db, language=lang)
+    from deskui.services.masking import remember_url
+
+    remember_url(settings.database_url)  # its password never shows, even where a driver's error quotes a piece
     set_language(settings.language)
     ctx.obj = CliState(settings)
     ctx.call_on_close(ctx.obj.close)
@@ -113,17 +166,17 @@ def run(argv: list[str] | None = None) -> None:
     try:
         code = app(args=argv, prog_name="deskui", standalone_mode=False)
     except (ConfigError, DatabaseUnavailable, DeskError, CliError) as exc:
-        err.print(f"deskui: {exc}", markup=False)
+        error_line(str(exc))
         sys.exit(1)
     except ClickException as exc:
         if isinstance(exc, NoArgsIsHelpError):  # `deskui operators` alone: the help is the answer
             exc.show()
             sys.exit(exc.exit_code)
         command = getattr(getattr(exc, "ctx", None), "command_path", "deskui")
-        err.print(f"deskui: {exc.format_message()} ({command} --help)", markup=False)
+        error_line(f"{exc.format_message()} ({command} --help)")
         sys.exit(exc.exit_code)
     except (KeyboardInterrupt, typer.Abort):
-        err.print("deskui: " + t("interrupted"), markup=False)
+        error_line(t("interrupted"))
         sys.exit(130)
     sys.exit(code if isinstance(code, int) else 0)
 

@@ -8,7 +8,6 @@ The engine always comes from `open_database`, never at import time, so the UI ca
 from __future__ import annotations
 
 import os
-import re
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
@@ -99,11 +98,11 @@ def resolve_url(value: str | os.PathLike[str] | None) -> str:
 
 
 def mask_url(url: str) -> str:
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except (ArgumentError, ValueError):
-        # Unparsable (a typo in the port, …): still never show what looks like a password.
-        return re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
+    """The URL with every credential masked, however given (services.masking.mask_url: a raw '@' in the password,
+    ?password=…); text only, so an unparsable URL is masked too."""
+    from deskui.services.masking import mask_url as mask
+
+    return mask(url)
 
 
 def sqlite_path(url: str) -> Path | None:

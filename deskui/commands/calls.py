@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from deskui.cli import err, fail, out, state
+from deskui.cli import cell, err, fail, out, state, stdout
 from deskui.i18n import t
 
 if TYPE_CHECKING:
@@ -162,9 +162,9 @@ def list_(
         all_versions=not current_only,
     )
     if fmt == "csv":
-        exports.write_csv(found, sys.stdout, services.settings)
+        exports.write_csv(found, stdout(), services.settings)
     elif fmt == "json":
-        exports.write_json(found, sys.stdout, services.settings)
+        exports.write_json(found, stdout(), services.settings)
     else:
         _table(services, found)
 
@@ -210,12 +210,12 @@ def _table(services: Services, calls: list[CallInfo]) -> None:
         table.add_row(
             number,
             Text(local_time(services.settings, c.time).strftime("%m-%d %H:%M")),
-            Text(channels.get(c.channel, c.channel)),
-            Text(c.caller),
-            Text(c.unit),
-            Text(c.phone),
-            Text(labels.get(c.category, c.category)),
-            Text(" ".join(c.content.split())),
+            cell(channels.get(c.channel, c.channel)),
+            cell(c.caller),
+            cell(c.unit),
+            cell(c.phone),
+            cell(labels.get(c.category, c.category)),
+            cell(" ".join(c.content.split())),
         )
     out.print(table)
 

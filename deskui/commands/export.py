@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from deskui.cli import err, state
+from deskui.cli import err, state, stdout
 from deskui.commands.calls import parse_bound
 from deskui.commands.tickets import FULL_HELP, OPERATOR_HELP, PIN_HELP, export_tickets, phones_for_export
 from deskui.i18n import t
@@ -41,7 +40,7 @@ def calls(
         current_only=not all_versions,
     )
     rows = phones_for_export(services, rows, full=full, operator=operator, pin=pin, kind="calls")
-    n = exports.export(rows, fmt, services.settings, output=output, stdout=sys.stdout)
+    n = exports.export(rows, fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} calls to {file}", n=n, file=str(output)), markup=False)
 

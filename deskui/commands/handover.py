@@ -8,7 +8,6 @@ stderr, so a cron job or a monitoring check can run it. JSON output is plain dat
 
 from __future__ import annotations
 
-import json
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -16,8 +15,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskui.cli import err, fail, out, state
+from deskui.cli import cell, err, fail, out, state, stdout
 from deskui.i18n import N_, t
+from deskui.safetext import dumps
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -59,7 +59,8 @@ def _local(services: Services, moment: datetime, fmt: str = "%Y-%m-%d %H:%M") ->
 
 
 def _json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Plain data for programs: the exact stored text, with what a terminal would act on escaped (\\u001b)."""
+    sys.stdout.write(dumps(data, indent=2) + "\n")
 
 
 def _plain(services: Services, value: Any) -> Any:
@@ -154,10 +155,10 @@ def _entries_table(services: Services, entries: list[LogEntry]) -> None:
         table.add_row(
             Text(str(e.seq)),
             Text(_local(services, e.time)),
-            Text(e.shift_key),
-            Text(t(_KIND_LABELS.get(e.kind, e.kind))),
-            Text(e.operator),
-            Text(_entry_text(services, e, by_id)),
+            cell(e.shift_key),
+            cell(t(_KIND_LABELS.get(e.kind, e.kind))),
+            cell(e.operator),
+            cell(_entry_text(services, e, by_id)),
         )
     out.print(table)
 
@@ -189,7 +190,7 @@ def _timeline(services: Services, items: tuple[tuple[datetime, str, Any], ...]) 
         else:
             row = (t("Ticket"), item.number, item.operator)
             text = " ".join(f"{item.kind} {item.note}".split())
-        table.add_row(Text(_local(services, moment)), *(Text(c) for c in row), Text(text))
+        table.add_row(Text(_local(services, moment)), *(cell(c) for c in row), cell(text))
     out.print(table)
 
 
@@ -222,10 +223,9 @@ def handover_show(
 
 
 def _handover_text(services: Services, st: HandoverState) -> None:
-    from rich.text import Text
 
     def line(text: str) -> None:
-        out.print(Text(text))
+        out.print(cell(text))
 
     head = t(
         "Handover #{id}: {shift} shift of {day} → {next_shift} of {next_day}",
@@ -310,12 +310,12 @@ def keys_list(
     for k in loans:
         returned = _local(services, k.returned_at) if k.returned_at else ("!" if k.overdue else "")
         table.add_row(
-            Text(k.tag),
-            Text(k.borrower),
+            cell(k.tag),
+            cell(k.borrower),
             Text(_local(services, k.lent_at)),
             Text(_local(services, k.due_at)),
             Text(returned),
-            Text(k.lent_by),
+            cell(k.lent_by),
         )
     out.print(table)
 
@@ -388,7 +388,7 @@ def roster_show(
     keys = [s.shift_key for s in roster.days[0][1]] if roster.days else []
     table = Table(t("Date"), *keys)
     for day, slots in roster.days:
-        table.add_row(Text(day.isoformat()), *(Text(s.names or "-") for s in slots))
+        table.add_row(Text(day.isoformat()), *(cell(s.names or "-") for s in slots))
     out.print(table)
 
 
@@ -486,7 +486,7 @@ def export_dutylog(
 
     services = state(ctx).services()
     entries = services.dutylog.between(_date(since, "--since"), _date(until, "--until"))
-    n = export(entries, fmt, services.settings, output=output, stdout=sys.stdout)
+    n = export(entries, fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} duty log entries to {file}", n=n, file=str(output)), markup=False)
 

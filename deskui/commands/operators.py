@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from deskui.cli import fail, out, state
+from deskui.cli import cell, fail, out, state
 from deskui.i18n import t
 
 group = typer.Typer(help="Operators who sign in at the desk.", no_args_is_help=True)
@@ -48,7 +48,7 @@ def list_(ctx: typer.Context) -> None:
             from deskui.services.shifts import local_time
 
             locked = local_time(services.settings, op.locked_until).strftime("%Y-%m-%d %H:%M")
-        table.add_row(Text(op.name), Text(op.role_label), Text(locked))
+        table.add_row(cell(op.name), cell(op.role_label), Text(locked))
     out.print(table)
 
 

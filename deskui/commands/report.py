@@ -6,13 +6,12 @@ services.reports_export), an XLSX workbook with one sheet per section and charts
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskui.cli import err, fail, out, state
+from deskui.cli import cell, err, fail, out, state, stdout
 from deskui.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -44,7 +43,7 @@ def monthly(
     if fmt == "table":
         print_tables(report, services.settings)
         return
-    reports_export.export(report, fmt, services.settings, output=output, stdout=sys.stdout)
+    reports_export.export(report, fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Report of {month} written to {file}", month=report.month, file=str(output)), markup=False)
 
@@ -66,7 +65,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         table.add_column(title)
         table.add_column(t("Count"), justify="right")
         for key, n in rows:
-            table.add_row(Text(label(settings, dimension, key)), str(n))
+            table.add_row(cell(label(settings, dimension, key)), str(n))
         return table
 
     c = report.calls
@@ -108,8 +107,8 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         targets.add_column(t(header), justify="left" if header in ("Kind", "Severity") else "right")
     for r in (*report.targets.rows, report.targets.total):
         targets.add_row(
-            Text(label(settings, "kind", r.kind)),
-            Text(label(settings, "severity", r.severity) if r.severity else ""),
+            cell(label(settings, "kind", r.kind)),
+            cell(label(settings, "severity", r.severity) if r.severity else ""),
             str(r.tickets),
             f"{share_text(r.answer.share)} ({r.answer.on_time}/{r.answer.judged})",
             f"{share_text(r.resolve.share)} ({r.resolve.on_time}/{r.resolve.judged})",
@@ -129,9 +128,9 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         zone = ZoneInfo(tz)
         for x in report.targets.overdue:
             overdue.add_row(
-                Text(x.number),
-                Text(label(settings, "kind", x.kind)),
-                Text(x.unit),
+                cell(x.number),
+                cell(label(settings, "kind", x.kind)),
+                cell(x.unit),
                 x.due_at.astimezone(zone).strftime("%m-%d %H:%M"),
                 f"{x.late_seconds / 86_400:.1f}",
             )
@@ -161,9 +160,9 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         recurring.add_column(t(header))
     for p in report.recurring:
         recurring.add_row(
-            Text(label(settings, "level", p.level)),
-            Text(p.key),
-            Text(label(settings, "category", p.category)),
+            cell(label(settings, "level", p.level)),
+            cell(p.key),
+            cell(label(settings, "category", p.category)),
             str(p.calls),
             str(p.units),
         )

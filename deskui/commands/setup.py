@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
-from deskui.cli import fail, out, state
+from deskui.cli import cell, fail, out, state
 from deskui.i18n import t
 
 
@@ -61,13 +61,14 @@ def demo(
         out.print(t("It was already loaded; nothing was added."), markup=False)
     table = Table(t("Name"), t("Role"), t("PIN"), title=t("Demo operators (change the PINs before real use)"))
     for op in DEMO_OPERATORS:
-        table.add_row(Text(op.name), Text(t(ROLE_LABELS[Role(op.role)])), Text(op.pin))
+        table.add_row(cell(op.name), cell(t(ROLE_LABELS[Role(op.role)])), cell(op.pin))
     out.print(table)
 
 
 def doctor(ctx: typer.Context) -> None:
     """Check SQLite, PRAGMAs, schema version, file permissions and configuration; exit 1 if any check fails."""
     from deskui.services.doctor import diagnose, failed
+    from deskui.services.masking import mask_secrets
 
     rows = diagnose(state(ctx).settings)
     table = Table()
@@ -82,7 +83,8 @@ def doctor(ctx: typer.Context) -> None:
             status = Text(t("ok"), style="green")
         else:
             status = Text(t("FAILED"), style="bold red")
-        table.add_row(Text(row.check), Text(row.value), status, Text(row.note))
+        # A driver's error in a note may quote the URL, or a piece of a password it took for the host.
+        table.add_row(cell(row.check), cell(mask_secrets(row.value)), status, cell(mask_secrets(row.note)))
     out.print(table)
     bad = failed(rows)
     if bad:

@@ -6,15 +6,15 @@ data (no Rich wrapping), the table is for people. Without `--operator` the CLI a
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskui.cli import err, fail, out, state
+from deskui.cli import cell, err, fail, out, state, stdout
 from deskui.i18n import t
+from deskui.safetext import dumps
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -80,9 +80,9 @@ def list_(
     calls = services.tickets.calls_of([x.id for x in found])
     rows = [(x, calls[x.id]) for x in found]
     if fmt == "csv":
-        tickets_export.write_csv(rows, sys.stdout, services.settings)
+        tickets_export.write_csv(rows, stdout(), services.settings)
     elif fmt == "json":
-        tickets_export.write_json(rows, sys.stdout, services.settings)
+        tickets_export.write_json(rows, stdout(), services.settings)
     else:
         _table(services, found)
 
@@ -115,13 +115,13 @@ def _table(services: Services, tickets: list[TicketInfo]) -> None:
                 due += f" ({_left(nearest.seconds_left)})"
         kind = x.kind_label + (f" {x.severity_label}" if x.severity else "")
         table.add_row(
-            Text(x.number),
-            Text(kind),
-            Text(x.status_label),
-            Text(x.unit),
-            Text(departments.get(x.department, x.department)),
+            cell(x.number),
+            cell(kind),
+            cell(x.status_label),
+            cell(x.unit),
+            cell(departments.get(x.department, x.department)),
             Text(due),
-            Text(" ".join(x.description.split())[:60]),
+            cell(" ".join(x.description.split())[:60]),
         )
     out.print(table)
 
@@ -150,7 +150,7 @@ def show(
         rec = tickets_export.record(x, [c.root_id for c in detail.calls], tz, detail.events)
         rec["merged_from"] = list(detail.merged_from)
         rec["merged_into"] = detail.merged_into
-        sys.stdout.write(json.dumps(rec, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(dumps(rec, indent=2) + "\n")
         return
 
     def when(moment):  # type: ignore[no-untyped-def]
@@ -241,7 +241,7 @@ def export_tickets(
     rows = phones_for_export(
         services, services.tickets.iter_all(), full=full, operator=operator, pin=pin, kind="tickets"
     )
-    n = tickets_export.export(rows, fmt, services.settings, output=output, stdout=sys.stdout)
+    n = tickets_export.export(rows, fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} tickets to {file}", n=n, file=str(output)), markup=False)
 

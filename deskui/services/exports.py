@@ -3,13 +3,28 @@
 Spreadsheet safety: a cell starting with = + - @ (or a tab or CR) is a formula to Excel, WPS and LibreOffice,
 so a caller who says "=HYPERLINK(…)" could run something on the office PC. Such text cells get a leading
 apostrophe (OWASP "CSV injection"); JSON is data for programs and keeps every value exactly.
+
+Terminal safety (a row may hold an escape sequence another client stored; deskui.safetext):
+- JSON keeps every value exactly, with the code points a terminal acts on (C1, bidi controls) escaped as \\uXXXX
+  like JSON already escapes C0 (safetext.dumps): the same strings to any JSON reader, inert on a terminal.
+- CSV on stdout may reach a terminal (or `less -R`, `tee`): the CLI hands the writers a sanitising stream
+  (deskui.cli.stdout), so controls there show as pictures (ESC → ␛). A CSV *file* (`-o`) keeps the exact stored
+  text: it is data (re-imported, compared, kept for an audit), a spreadsheet does not run escape sequences, and
+  changing it would make the export disagree with the database. Whoever needs exact text on stdout uses JSON.
+- XLSX cannot hold C0 controls at all (XML 1.0): there they show as pictures too (sheet_cell).
+
+Files: every export holds residents' data, so it is written 0600 whatever the umask, like the database and
+backups (private_file); a pipe or device given as -o is written as it is and never chmodded.
 """
 
 from __future__ import annotations
 
 import csv
-import json
+import os
+import stat
+import tempfile
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
 from deskui.i18n import t
+from deskui.safetext import dumps, safe
 from deskui.services.calls import CallInfo
 from deskui.services.errors import ValidationError
 
@@ -48,6 +64,42 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def sheet_cell(value: Any) -> Any:
+    """A value for an XLSX cell: text with controls as pictures (XML cannot hold C0) and formulas neutralised."""
+    return neutralise(safe(value)) if isinstance(value, str) else value
+
+
+@contextmanager
+def private_file(path: Path, *, binary: bool = False, encoding: str | None = None) -> Iterator[IO[Any]]:
+    """`path` opened for writing as a file only its owner may read (0600), whatever the umask.
+
+    A regular file (or none yet) is written to a new 0600 file beside it that replaces it only once complete: an
+    old export's lax mode does not carry over, a reader who had it open does not see the new data, and a failed
+    export leaves the old file whole. Anything else (a pipe, a terminal, /dev/stdout) is written as it is and its
+    mode is never touched: deskui only ever chmods a regular file it owns (issue 16 item 13)."""
+    target = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
+    mode = "wb" if binary else "w"
+    text_args: dict[str, Any] = {} if binary else {"encoding": encoding or "utf-8", "newline": ""}
+    try:
+        existing: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(target, mode, **text_args) as fh:
+            yield fh
+        return
+    fd, scratch = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, mode, **text_args) as fh:
+            yield fh
+        os.replace(scratch, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(scratch)
+        raise
 
 
 def record(call: CallInfo, tz: ZoneInfo) -> dict[str, Any]:
@@ -99,7 +151,7 @@ def iter_json(calls: Iterable[CallInfo], settings: Settings) -> Iterator[str]:
     yield "["
     first = True
     for call in calls:
-        yield ("\n" if first else ",\n") + json.dumps(record(call, tz), ensure_ascii=False)
+        yield ("\n" if first else ",\n") + dumps(record(call, tz))
         first = False
     yield "\n]\n" if not first else "]\n"
 
@@ -141,10 +193,11 @@ def write_xlsx(calls: Iterable[CallInfo], path: Path, settings: Settings) -> int
             elif value is None:
                 row.append(None)
             else:
-                row.append(neutralise(value))
+                row.append(sheet_cell(value))
         ws.append(row)
         n += 1
-    wb.save(path)
+    with private_file(path, binary=True) as fh:
+        wb.save(fh)
     return n
 
 
@@ -162,5 +215,5 @@ def export(calls: Iterable[CallInfo], fmt: str, settings: Settings, *, output: P
         return writer(calls, stdout, settings)
     # utf-8-sig for CSV: Excel on Chinese Windows reads a BOM-less UTF-8 file as GBK and garbles every name.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with output.open("w", encoding=encoding, newline="") as fh:
+    with private_file(output, encoding=encoding) as fh:
         return writer(calls, fh, settings)

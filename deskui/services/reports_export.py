@@ -1,5 +1,6 @@
 """The monthly report as JSON (every figure, stable English keys) and as an XLSX workbook (one sheet per section,
-with openpyxl charts). Text cells go through services.exports.neutralise, like every other export.
+with openpyxl charts). Text cells go through services.exports.sheet_cell, like every other export; the files are
+0600 (services.exports.private_file); JSON escapes what a terminal would act on (deskui.safetext.dumps).
 
 JSON keys (schema "deskui.report.monthly/1"; times ISO 8601 with the site's offset, durations in seconds, shares
 0-1 or null when nothing was judged):
@@ -21,7 +22,6 @@ JSON keys (schema "deskui.report.monthly/1"; times ISO 8601 with the site's offs
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -30,8 +30,9 @@ from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
 from deskui.i18n import t
+from deskui.safetext import dumps
 from deskui.services.errors import ValidationError
-from deskui.services.exports import neutralise
+from deskui.services.exports import neutralise, private_file, sheet_cell
 from deskui.services.reports import (
     ComplianceRow,
     Count,
@@ -202,7 +203,7 @@ def to_dict(report: MonthlyReport) -> dict[str, Any]:
 
 
 def write_json(report: MonthlyReport, fh: IO[str]) -> None:
-    fh.write(json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n")
+    fh.write(dumps(to_dict(report), indent=2) + "\n")
 
 
 # --- XLSX --------------------------------------------------------------------------------------------------------
@@ -245,7 +246,7 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
 
     def put(ws: Any, rows: Sequence[Sequence[Any]]) -> None:
         for row in rows:
-            ws.append([neutralise(v) for v in row])
+            ws.append([sheet_cell(v) for v in row])
 
     def bar(ws: Any, title: str, col: int, first_row: int, last_row: int, anchor: str, *, line: bool = False) -> None:
         if last_row < first_row:
@@ -510,7 +511,8 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
         )
     put(ws, [[], [t("Days without a supervisor's signature")]])
     put(ws, [[d.isoformat()] for d in h.unsigned_days])
-    wb.save(path)
+    with private_file(path, binary=True) as fh:
+        wb.save(fh)
 
 
 def export(report: MonthlyReport, fmt: str, settings: Settings, *, output: Path | None, stdout: IO[str]) -> None:
@@ -519,7 +521,7 @@ def export(report: MonthlyReport, fmt: str, settings: Settings, *, output: Path 
         if output is None:
             write_json(report, stdout)
         else:
-            with output.open("w", encoding="utf-8") as fh:
+            with private_file(output) as fh:
                 write_json(report, fh)
         return
     if fmt == "xlsx":

@@ -2,13 +2,13 @@
 
 Streamed (a batch of tickets at a time from TicketService.iter_all), and spreadsheet-safe like the call export: a
 text cell starting with = + - @ (or a tab or CR) gets a leading apostrophe (services.exports.neutralise); JSON keeps
-every value exactly.
+every value exactly (with what a terminal would act on escaped); files are 0600. services.exports says what is made
+terminal-safe where, and why a CSV file keeps the exact text.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,8 +17,9 @@ from zoneinfo import ZoneInfo
 
 from deskui.config import Settings
 from deskui.i18n import t
+from deskui.safetext import dumps
 from deskui.services.errors import ValidationError
-from deskui.services.exports import FORMATS, neutralise
+from deskui.services.exports import FORMATS, neutralise, private_file, sheet_cell
 from deskui.services.targets import TargetState
 from deskui.services.tickets import EventInfo, TicketInfo
 
@@ -138,7 +139,7 @@ def iter_json(rows: Iterable[tuple[TicketInfo, Sequence[int]]], settings: Settin
     yield "["
     first = True
     for ticket, calls in rows:
-        yield ("\n" if first else ",\n") + json.dumps(record(ticket, calls, tz), ensure_ascii=False)
+        yield ("\n" if first else ",\n") + dumps(record(ticket, calls, tz))
         first = False
     yield "\n]\n" if not first else "]\n"
 
@@ -179,10 +180,11 @@ def write_xlsx(rows: Iterable[tuple[TicketInfo, Sequence[int]]], path: Path, set
             elif value is None:
                 out.append(None)
             else:
-                out.append(_cell(f, value))
+                out.append(sheet_cell(_cell(f, value)))
         ws.append(out)
         n += 1
-    wb.save(path)
+    with private_file(path, binary=True) as fh:
+        wb.save(fh)
     return n
 
 
@@ -207,5 +209,5 @@ def export(
         return writer(rows, stdout, settings)
     # utf-8-sig for CSV: Excel on Chinese Windows reads a BOM-less UTF-8 file as GBK.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with output.open("w", encoding=encoding, newline="") as fh:
+    with private_file(output, encoding=encoding) as fh:
         return writer(rows, fh, settings)

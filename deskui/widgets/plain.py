@@ -6,26 +6,12 @@ control characters become visible symbols (ESC → ␛), and one-line cells fold
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_PICTURES = {0x1B: "␛", 0x7F: "␡"}
+# The one sanitiser, shared with the CLI (deskui.safetext): controls and bidi codes become visible pictures.
+from deskui.safetext import safe
 
-
-def _picture(match: re.Match[str]) -> str:
-    code = ord(match.group(0))
-    if code in _PICTURES:
-        return _PICTURES[code]
-    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
-
-
-def safe(text: str, *, one_line: bool = False) -> str:
-    """The text with control characters replaced by visible pictures (and newlines folded when `one_line`)."""
-    if one_line:
-        text = text.replace("\r\n", "\n").replace("\n", " ⏎ ").replace("\t", " ")
-    return _CONTROLS.sub(_picture, text)
+__all__ = ["plain", "safe"]
 
 
 def plain(text: str, *, one_line: bool = False, style: str = "") -> Text:

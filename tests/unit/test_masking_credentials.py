@@ -17,7 +17,6 @@ from deskui.db import mask_url
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "S3cretPW"
-ITEM_12 = pytest.mark.xfail(strict=True, reason="issue 16 item 12: a password in the query or with a raw @ leaks")
 
 
 @pytest.mark.parametrize(
@@ -29,19 +28,16 @@ ITEM_12 = pytest.mark.xfail(strict=True, reason="issue 16 item 12: a password in
         pytest.param(
             "postgresql+psycopg://desk:p@ss@db.example:5432/desk",
             "postgresql+psycopg://desk:***@db.example:5432/desk",
-            marks=ITEM_12,
             id="raw-at",
         ),
         pytest.param(
             f"postgresql+psycopg://desk@db.example/desk?password={SECRET}",
             "postgresql+psycopg://desk@db.example/desk?password=***",
-            marks=ITEM_12,
             id="query",
         ),
         pytest.param(
             f"postgresql+psycopg://desk@db.example/desk?sslmode=require&PassWord={SECRET}&connect_timeout=5",
             "postgresql+psycopg://desk@db.example/desk?sslmode=require&PassWord=***&connect_timeout=5",
-            marks=ITEM_12,
             id="query-order-kept",
         ),
         ("postgresql+psycopg://desk:%40pw@db.example/desk", "postgresql+psycopg://desk:***@db.example/desk"),
@@ -72,20 +68,13 @@ SECRET_FORMS = [
 ]
 
 
-# Masked before the fix too (the others are the defect).
-ALREADY_MASKED = {0, 1, 3, 4, 5, 11, 12, 13, 14}
-
-
-@pytest.mark.parametrize(
-    "url", [pytest.param(u, marks=() if i in ALREADY_MASKED else ITEM_12) for i, u in enumerate(SECRET_FORMS)]
-)
+@pytest.mark.parametrize("url", SECRET_FORMS)
 def test_no_form_shows_the_password(url: str) -> None:
     shown = mask_url(url)
     assert SECRET not in shown
     assert "***" in shown
 
 
-@ITEM_12
 def test_masking_lives_in_the_masking_service() -> None:
     """One masker: db.mask_url is the masking service's (which the doctor and every error line use)."""
     from deskui.services import masking
@@ -104,9 +93,9 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.parametrize(
     "url",
     [
-        pytest.param(f"postgresql+psycopg://desk@127.0.0.1:1/desk?password={SECRET}", marks=ITEM_12, id="query"),
+        pytest.param(f"postgresql+psycopg://desk@127.0.0.1:1/desk?password={SECRET}", id="query"),
         # SQLAlchemy reads the host as "S3cretPW@127.0.0.1", and the driver's error names that host.
-        pytest.param(f"postgresql+psycopg://desk:p@{SECRET}@127.0.0.1:1/desk", marks=ITEM_12, id="raw-at"),
+        pytest.param(f"postgresql+psycopg://desk:p@{SECRET}@127.0.0.1:1/desk", id="raw-at"),
         pytest.param(f"postgresql+psycopg://desk:{SECRET}@127.0.0.1:abc/desk", id="bad-port"),
     ],
 )
