@@ -162,6 +162,9 @@ def check_sqlite_file(path: Path) -> None:
 
 
 def _prepare_sqlite_file(path: Path, *, private: bool = True) -> None:
+    if path.exists() and not path.is_file():
+        # A device (`--db /dev/null`), a FIFO, a directory: SQLite on it would hang, lose every write or worse.
+        raise DatabaseUnavailable(f"{path} is not a regular file; the file was left untouched")
     check_sqlite_file(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
@@ -177,17 +180,28 @@ def make_private(path: Path) -> None:
 
     SQLite creates -wal, -shm and -journal with exactly the main file's mode (it chmods them after open(), so the
     process umask has no say): the main file's mode is what keeps them private. A file made 0644 by a copy or an
-    old tool is tightened here (group bits are kept: 0660 is how several OS accounts share one desk). A file this
-    user does not own is left as it is; `deskui doctor` reports it.
+    old tool is tightened here (group bits are kept: 0660 is how several OS accounts share one desk). Only a
+    regular file this user owns is ever changed: a device (`--db /dev/null` as root), a FIFO, or another user's file
+    is left as it is (root could chmod them all); `deskui doctor` reports a lax mode. The file is checked and
+    changed through one open descriptor, so a swap between the check and the chmod cannot redirect it.
     """
     for suffix in ("", "-wal", "-shm", "-journal"):
         target = path.with_name(path.name + suffix)
         try:
-            mode = stat.S_IMODE(target.stat().st_mode)
-            if mode & 0o007:
-                os.chmod(target, mode & ~0o007)
+            if not stat.S_ISREG(target.stat().st_mode):  # never open a device or FIFO: opening alone can act
+                continue
+            fd = os.open(target, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
         except OSError:
             continue
+        try:
+            st = os.fstat(fd)
+            mode = stat.S_IMODE(st.st_mode)
+            if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and mode & 0o007:
+                os.fchmod(fd, mode & ~0o007)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
 
 
 def _set_journal_mode(cur: sqlite3.Cursor, wanted: str) -> None:

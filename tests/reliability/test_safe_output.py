@@ -290,8 +290,6 @@ def test_export_to_a_fifo_leaves_its_mode(cli, desk: Desk, tmp_path: Path) -> No
 
 # --- item 13: never chmod what is not a regular file deskui created or owns -------------------------------------
 
-ITEM_13 = pytest.mark.xfail(strict=True, reason="issue 16 item 13: deskui chmods devices, FIFOs and others' files")
-
 
 def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
@@ -307,7 +305,6 @@ def fifo(tmp_path: Path) -> Path:
     return path
 
 
-@ITEM_13
 def test_a_fifo_as_database_is_refused_and_left_alone(fifo: Path) -> None:
     from deskui.db import _prepare_sqlite_file
     from deskui.services.errors import DatabaseUnavailable
@@ -317,7 +314,6 @@ def test_a_fifo_as_database_is_refused_and_left_alone(fifo: Path) -> None:
     assert _mode(fifo) == 0o666
 
 
-@ITEM_13
 def test_make_private_leaves_a_fifo_and_a_symlink_to_it_alone(fifo: Path, tmp_path: Path) -> None:
     from deskui.db import make_private
 
@@ -328,7 +324,6 @@ def test_make_private_leaves_a_fifo_and_a_symlink_to_it_alone(fifo: Path, tmp_pa
     assert _mode(fifo) == 0o666
 
 
-@ITEM_13
 def test_a_device_node_is_left_alone(tmp_path: Path) -> None:
     """What `--db /dev/null` did as root, on a copy of /dev/null's node in tmp_path (the real one is not touched)."""
     import os
@@ -349,7 +344,6 @@ def test_a_device_node_is_left_alone(tmp_path: Path) -> None:
     assert _mode(node) == 0o666
 
 
-@ITEM_13
 def test_a_file_of_another_user_is_left_alone(tmp_path: Path) -> None:
     """Root can chmod anything: make_private must only tighten the files this user owns."""
     import os
@@ -378,7 +372,6 @@ def test_own_lax_database_file_is_still_tightened(tmp_path: Path) -> None:
     assert _mode(path) == 0o660
 
 
-@ITEM_13
 def test_cli_with_a_fifo_as_database_says_so_in_one_line(fifo: Path) -> None:
     import subprocess
     import sys
