@@ -45,6 +45,8 @@ class DutyLogEntry(SiteScoped, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON object ("{}" for plain entries)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # handover / review: HMAC of `hash` with the site key kept outside the database (services.anchors)
+    seal: str | None = Field(default=None, max_length=64)
 
 
 class Handover(SiteScoped, table=True):

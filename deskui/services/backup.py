@@ -45,6 +45,7 @@ from deskui.db import (
     sqlite_path,
 )
 from deskui.i18n import t
+from deskui.services import anchors
 from deskui.services.errors import DeskError
 
 # The append-only logs whose last id says how far a database got.
@@ -227,15 +228,43 @@ def backup_database(db: Database, target: str | os.PathLike[str], *, progress: P
         _fsync_dir(dest.parent)
     finally:
         scratch.unlink(missing_ok=True)
+    _anchor_backup(db, dest)
     return BackupResult(dest, pages, dest.stat().st_size, time.monotonic() - started, marks)
+
+
+def chain_heads(path: Path) -> dict[int, anchors.Head]:
+    """Each site's duty-log head (sequence number, hash) in a database file."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        rows = con.execute(
+            "SELECT site_id, seq, hash FROM dutylog d WHERE seq = (SELECT max(seq) FROM dutylog WHERE site_id = "
+            "d.site_id)"
+        ).fetchall()
+    except sqlite3.DatabaseError:
+        rows = []
+    finally:
+        con.close()
+    return {int(site): anchors.Head(int(seq), str(h)) for site, seq, h in rows}
+
+
+def _anchor_backup(db: Database, dest: Path) -> None:
+    """The copy's heads in a MACed `.anchor` file beside it (restore checks the copy still reaches them), and the
+    live anchor file raised to them."""
+    heads = chain_heads(dest)
+    keeper = anchors.keeper_for(db.url)
+    keeper.write_anchor(heads, anchors.sidecar(dest))
+    with contextlib.suppress(OSError):
+        keeper.raise_anchor(heads)
 
 
 # --- checking a copy ------------------------------------------------------------------------------------------------
 
 
-def inspect_file(path: Path, settings: Settings) -> DatabaseFacts:
+def inspect_file(path: Path, settings: Settings, keeper: anchors.Keeper | None = None) -> DatabaseFacts:
     """Integrity, schema, last ids and the duty-log chain of a database file, which must not be in use (a scratch
-    copy). An older schema is upgraded first, so the chain check runs with this deskui's code."""
+    copy). An older schema is upgraded first, so the chain check runs with this deskui's code. `keeper`: the site
+    key the signatures are checked with and the anchor the chain must reach (a restore's: its target's key, the
+    backup's own anchor file)."""
     with path.open("rb") as fh:
         if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
             raise BackupRefused(t("{path} is not a SQLite database", path=path))
@@ -256,7 +285,7 @@ def inspect_file(path: Path, settings: Settings) -> DatabaseFacts:
     db = open_database(str(path))  # upgrades an older schema, in the scratch copy only
     try:
         triggers = _triggers(db)
-        entries, problem = _chain(db, settings)
+        entries, problem = _chain(db, settings, keeper)
         con = sqlite3.connect(path)
         try:
             marks = high_water(con)
@@ -277,8 +306,9 @@ def _triggers(db: Database) -> tuple[str, ...]:
         return tuple(p.message for p in trigger_problems(conn, schema_version(db)))
 
 
-def _chain(db: Database, settings: Settings) -> tuple[int, str]:
-    """(entries, the first problem or "") of every site's duty-log chain."""
+def _chain(db: Database, settings: Settings, keeper: anchors.Keeper | None = None) -> tuple[int, str]:
+    """(entries, the first problem or "") of every site's duty-log chain. A missing site key is not a problem
+    here (a desk rebuilt after a disk failure restores before its key file): verify says so afterwards."""
     from sqlalchemy import text
 
     from deskui.services.dutylog import DutyLogService
@@ -287,11 +317,13 @@ def _chain(db: Database, settings: Settings) -> tuple[int, str]:
         sites = [r[0] for r in s.execute(text("SELECT id FROM site ORDER BY id"))]
     entries = 0
     for site_id in sites:
-        report = DutyLogService(db, settings, Clock(), site_id).verify(triggers=False)  # checked apart
+        service = DutyLogService(db, settings, Clock(), site_id)
+        service.keeper = keeper or anchors.Keeper(anchors.key_path(db.url), None)
+        report = service.verify(triggers=False)  # the triggers are checked apart
         entries += report.entries
-        if not report.intact:
-            first = report.first_problem
-            return entries, (first.message if first is not None else t("the chain does not verify"))
+        problems = [p for p in report.problems if p.reason != "key_missing"]
+        if problems:
+            return entries, problems[0].message
     return entries, ""
 
 
@@ -369,7 +401,10 @@ def restore_database(
     scratch = _scratch(target, "restoring")
     try:
         _snapshot_copy(source, scratch)
-        facts = inspect_file(scratch, settings)
+        key_file = anchors.key_path(url)
+        backup_anchor = anchors.sidecar(source)
+        known = key_file.is_file() and backup_anchor.is_file()  # without the key its anchor cannot be trusted
+        facts = inspect_file(scratch, settings, anchors.Keeper(key_file, backup_anchor if known else None))
         if facts.integrity != "ok":
             raise BackupRefused(
                 t("The backup {path} is damaged ({result}); nothing was restored", path=source, result=facts.integrity)
@@ -423,6 +458,8 @@ def restore_database(
         finally:
             db.dispose()
         make_private(target)
+        # Going back is deliberate here: the anchor file now follows the restored chain (its heads, not higher).
+        anchors.keeper_for(url).write_anchor(chain_heads(target))
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{scratch}{suffix}").unlink(missing_ok=True)

@@ -13,6 +13,7 @@ Rules (DOMAIN.md "Duty and shift handover"; 003 4.1.8: 不得撕页,记录不得
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlmodel import Session
 
 from deskui.clock import Clock
@@ -30,7 +31,7 @@ from deskui.config import Settings
 from deskui.db import Database
 from deskui.i18n import t
 from deskui.models import CallDisposition, DutyLogEntry, Handover, HandoverRecord, Site, Ticket, TicketEvent
-from deskui.services import chain
+from deskui.services import anchors, chain
 from deskui.services.calls import CallInfo, check_text
 from deskui.services.errors import NotFound, ValidationError
 from deskui.services.operators import OperatorInfo
@@ -220,8 +221,20 @@ def append_entry(
     }
     values["prev_hash"] = head_hash
     values["hash"] = chain.entry_hash(values, head_hash)
+    keeper = anchors.keeper_for(anchors.bind_url(s.get_bind()))
+    if kind in anchors.SEALED_KINDS:  # written only after the signer's PIN was checked (services.anchors)
+        values["seal"] = keeper.seal(values["hash"])
     result = s.execute(_LOG.insert().values(**values))
+    head = {site_id: anchors.Head(values["seq"], values["hash"])}
+    event.listen(s, "after_commit", lambda _s: _raise_anchor(keeper, head), once=True)
     return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def _raise_anchor(keeper: anchors.Keeper, head: dict[int, anchors.Head]) -> None:
+    """After the commit: the anchor file follows the head. A failure here (a full disk, a read-only folder) only
+    leaves the anchor behind, which weakens the truncation check but loses nothing; the entry is committed."""
+    with contextlib.suppress(OSError):
+        keeper.raise_anchor(head)
 
 
 def ref_taken(s: Session, site_id: int, ref_key: str) -> Any | None:
@@ -323,6 +336,7 @@ class DutyLogService:
         self.site_id = site_id
         self.calls = calls
         self.tz = ZoneInfo(settings.time_zone)
+        self._keeper: anchors.Keeper | None = None
 
     @property
     def retention_years(self) -> int:
@@ -500,11 +514,190 @@ class DutyLogService:
                             ),
                         )
                     )
+            seals = dict(
+                s.execute(
+                    select(_LOG.c.id, _LOG.c.seal).where(
+                        _LOG.c.site_id == self.site_id, _LOG.c.kind.in_(anchors.SEALED_KINDS)
+                    )
+                ).all()
+            )
+            problems += self._seal_problems(rows, seals)
+            problems += self._review_head_problems(rows, by_seq)
+            problems += self._anchor_problems(s, rows, by_seq, report)
             problems.sort(key=lambda p: p.seq)
             problems += self._record_problems(s)
             if triggers:  # after what was changed: the most telling finding stays the first
                 problems += self._trigger_problems(s)
         return VerifyResult(report.entries, report.head_seq, report.head_hash, tuple(problems))
+
+    # --- seals and anchors (services.anchors) ------------------------------------------------------------------
+
+    @property
+    def keeper(self) -> anchors.Keeper:
+        """The site key and the anchor file of this database (a restore's check sets those of its target)."""
+        return self._keeper if self._keeper is not None else anchors.keeper_for(self.db.url)
+
+    @keeper.setter
+    def keeper(self, value: anchors.Keeper | None) -> None:
+        self._keeper = value
+
+    def is_sealed(self, entry_hash: str, seal: str | None) -> bool:
+        """A handover or review entry counts as signed only with a valid seal (written after the PIN)."""
+        return self.keeper.sealed(entry_hash, seal)
+
+    def _seal_problems(self, rows: list[chain.ChainRow], seals: dict[int, str | None]) -> list[VerifyProblem]:
+        signed = sorted((r for r in rows if r.kind in anchors.SEALED_KINDS), key=lambda r: r.seq)
+        if not signed:
+            return []
+        keeper = self.keeper
+        if keeper.key() is None:
+            message = t(
+                "The site key {path} is missing: the {n} signatures in the log cannot be checked",
+                path=str(keeper.key_file),
+                n=len(signed),
+            )
+            return [VerifyProblem(signed[0].seq, None, "key_missing", message)]
+        out = []
+        for r in signed:
+            if keeper.sealed(r.hash, seals.get(r.id)):
+                continue
+            if r.kind == "review":
+                message = t(
+                    "Entry #{seq}, the review of {day} in the name of {name}, carries no valid seal: it was not "
+                    "signed in deskui with a PIN",
+                    seq=r.seq,
+                    day=r.duty_date.isoformat(),
+                    name=r.operator_name or "-",
+                )
+            else:
+                message = t(
+                    "Entry #{seq}, a handover signed {when} in the name of {name}, carries no valid seal: it was not "
+                    "signed in deskui with a PIN",
+                    seq=r.seq,
+                    when=self._when(r.written_at),
+                    name=r.operator_name or "-",
+                )
+            out.append(VerifyProblem(r.seq, r.id, "unsealed", message))
+        return out
+
+    def _review_head_problems(
+        self, rows: list[chain.ChainRow], by_seq: dict[int, chain.ChainRow]
+    ) -> list[VerifyProblem]:
+        """Each review records the head it signed: that entry must still be there with that hash."""
+        out = []
+        for r in sorted((r for r in rows if r.kind == "review"), key=lambda r: r.seq):
+            try:
+                payload = json.loads(r.payload or "{}")
+                head_seq, head_hash = int(payload["head_seq"]), str(payload["head_hash"])
+            except (ValueError, KeyError, TypeError):
+                head_seq, head_hash = -1, ""
+            at = by_seq.get(head_seq)
+            expected = chain.GENESIS if head_seq == 0 else (at.hash if at is not None else None)
+            if head_seq < r.seq and expected == head_hash:
+                continue
+            out.append(
+                VerifyProblem(
+                    r.seq,
+                    r.id,
+                    "head_mismatch",
+                    t(
+                        "Entry #{seq}, the review of {day}, signed the log up to entry #{head}, which is not in the "
+                        "log as it was signed",
+                        seq=r.seq,
+                        day=r.duty_date.isoformat(),
+                        head=head_seq,
+                    ),
+                )
+            )
+        return out
+
+    def _anchor_problems(
+        self, s: Session, rows: list[chain.ChainRow], by_seq: dict[int, chain.ChainRow], report: chain.ChainReport
+    ) -> list[VerifyProblem]:
+        """The chain against every head recorded outside it: the anchor file (or a backup's), each signed
+        handover's snapshot record. Truncation is reported against the newest of them."""
+        keeper = self.keeper
+        out: list[VerifyProblem] = []
+        marks: list[tuple[str, anchors.Head]] = []
+        found = keeper.read_anchor()
+        if found is None:
+            if self.db.backend == "sqlite" and keeper.anchor_file is not None and keeper.key() is not None:
+                out.append(
+                    VerifyProblem(
+                        report.head_seq + 1,
+                        None,
+                        "anchor_missing",
+                        t(
+                            "The anchor file {path} is missing: entries deleted at the end of the log could go "
+                            "unnoticed",
+                            path=str(keeper.anchor_file),
+                        ),
+                    )
+                )
+        elif not found.valid:
+            out.append(
+                VerifyProblem(
+                    report.head_seq + 1,
+                    None,
+                    "anchor_invalid",
+                    t("The anchor file {path} was not written by deskui on this site", path=str(found.path)),
+                )
+            )
+        elif self.site_id in found.heads:
+            marks.append((t("the anchor file {path}", path=str(found.path)), found.heads[self.site_id]))
+        signed_refs = {r.ref_key for r in rows if r.kind == "handover"}
+        for rec in s.execute(
+            select(_RECORD.c.handover_id, _RECORD.c.value).where(
+                _RECORD.c.site_id == self.site_id, _RECORD.c.step == "snapshot"
+            )
+        ):
+            try:
+                head = json.loads(rec.value)["chain_head"]
+                mark = anchors.Head(int(head["seq"]), str(head["hash"]))
+            except (ValueError, KeyError, TypeError):
+                continue
+            marks.append((t("the records of handover #{id}", id=rec.handover_id), mark))
+            if f"handover:{rec.handover_id}" not in signed_refs:
+                marks.append((t("the records of handover #{id}", id=rec.handover_id), anchors.Head(mark.seq + 1, "")))
+        if not marks:
+            return out
+        source, newest = max(marks, key=lambda m: m[1].seq)
+        if newest.seq > report.head_seq:
+            first = report.head_seq + 1
+            out.append(
+                VerifyProblem(
+                    first,
+                    None,
+                    "truncated",
+                    t(
+                        "The log ends at entry #{head}, but {source} records entry #{seq}: entries #{first}-#{seq} "
+                        "were deleted from the end of the log",
+                        head=report.head_seq,
+                        source=source,
+                        seq=newest.seq,
+                        first=first,
+                    ),
+                )
+            )
+        seen: set[int] = set()
+        for source, mark in sorted(marks, key=lambda m: m[1].seq):
+            row = by_seq.get(mark.seq)
+            if row is None or not mark.hash or row.hash == mark.hash or mark.seq in seen:
+                continue
+            seen.add(mark.seq)
+            out.append(
+                VerifyProblem(
+                    mark.seq,
+                    row.id,
+                    "anchor_mismatch",
+                    t(
+                        "Entry #{seq} is not the entry {source} records: the log was rewritten",
+                        seq=mark.seq,
+                        source=source,
+                    ),
+                )
+            )
+        return out
 
     def _record_problems(self, s: Session) -> list[VerifyProblem]:
         """Tickets against the replay of their events, calls against their search index (services.audit)."""

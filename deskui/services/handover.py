@@ -1315,10 +1315,12 @@ class HandoverService:
 
     def _lock(self, s: Session, handover_id: int, st: HandoverState, signer: OperatorInfo, now: datetime) -> None:
         """Snapshot what was handed over, then the chain entry with the digest of every record."""
+        head_seq, head_hash = chain_head(s, self.site_id)
         snapshot = {
             "items": [_item_dict(i) for i in st.items],
             "keys": [_item_dict(k) for k in st.keys],
             "night_calls": [n.call.id for n in st.night_calls],
+            "chain_head": {"seq": head_seq, "hash": head_hash},  # an anchor outside the duty log (issue 16)
         }
         self._record(s, handover_id, "snapshot", "", snapshot, signer, now)
         digest, n = handover_digest(s, handover_id)
@@ -1500,9 +1502,19 @@ class ReviewService:
         return list(self.handover.ticket_numbers(out))
 
     def signature(self, day: date) -> ReviewSignature | None:
+        """The day's review signature; one without a valid seal (appended by script, no PIN) is none."""
         with self.db.read() as s:
-            row = ref_taken(s, self.site_id, f"review:{day.isoformat()}")
+            row = self._sealed_review(s, day)
         return _review_signature(row) if row is not None else None
+
+    def _sealed_review(self, s: Session, day: date) -> Any | None:
+        """The first review entry of `day` with a valid seal (one appended by script does not count)."""
+        rows = s.execute(
+            select(_LOG)
+            .where(_LOG.c.site_id == self.site_id, _LOG.c.kind == "review", _LOG.c.duty_date == day)
+            .order_by(_LOG.c.seq)
+        )
+        return next((r for r in rows if self.dutylog.is_sealed(r.hash, r.seal)), None)
 
     def sign(self, day: date, supervisor: OperatorInfo, pin: str, *, note: str = "") -> ReviewSignature:
         """Sign one day's review with the PIN; records the chain head. Supervisors and managers only, once per day,
@@ -1529,7 +1541,14 @@ class ReviewService:
         ref = f"review:{day.isoformat()}"
         with self.db.write() as s:
             lock_chain(s, self.site_id)
-            taken = ref_taken(s, self.site_id, ref)
+            taken = self._sealed_review(s, day)
+            if taken is None and ref_taken(s, self.site_id, ref) is not None:
+                # An entry without a valid seal holds the day's name (written by script): it stays in the log,
+                # reported by verify; the real signature takes the next free name.
+                n = 2
+                while ref_taken(s, self.site_id, f"{ref}#{n}") is not None:
+                    n += 1
+                ref = f"{ref}#{n}"
             if taken is not None:
                 raise Conflict(
                     t(
@@ -1592,15 +1611,16 @@ class ReviewService:
             return []
         with self.db.read() as s:
             signed = {
-                r
+                r.duty_date
                 for r in s.execute(
-                    select(_LOG.c.duty_date).where(
+                    select(_LOG.c.duty_date, _LOG.c.hash, _LOG.c.seal).where(
                         _LOG.c.site_id == self.site_id,
                         _LOG.c.kind == "review",
                         _LOG.c.duty_date >= since,
                         _LOG.c.duty_date <= last,
                     )
-                ).scalars()
+                )
+                if self.dutylog.is_sealed(r.hash, r.seal)  # a review without a valid seal does not count
             }
         out = []
         day = since

@@ -30,8 +30,7 @@ import pytest
 
 from deskui.clock import FrozenClock
 from deskui.config import load_settings
-
-pytestmark = pytest.mark.sqlite_only
+from tests.conftest import BACKEND
 
 # 2026-11-20 10:00 in Shanghai: the day shift.
 START = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
@@ -50,7 +49,7 @@ def _cheap_hasher(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
-def open_desk(path: Path, clock: FrozenClock | None = None) -> Any:
+def open_desk(path: Path | str, clock: FrozenClock | None = None) -> Any:
     from deskui.services import open_services
 
     settings = load_settings(database_url=str(path), language="en", environ={})
@@ -138,6 +137,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
 @pytest.fixture
 def desk(template: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Desk:
     """A copy of the template desk (the database and every file beside it) in this test's folder."""
+    if BACKEND == "postgresql":
+        pytest.skip("tampers with a SQLite file; the PostgreSQL checks are in test_postgresql_*")
     _cheap_hasher(monkeypatch)
     for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG"):
         monkeypatch.delenv(var, raising=False)
@@ -319,7 +320,6 @@ def _forge_review(desk: Desk) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6")
 def test_a_review_appended_by_script_is_not_a_signature(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
     _forge_review(desk)
     result = verify(desk)
@@ -339,7 +339,6 @@ def test_a_review_appended_by_script_is_not_a_signature(desk: Desk, capsys: pyte
     assert code == 1 and "#" in err
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6")
 def test_a_handover_signature_appended_by_script_is_reported(desk: Desk) -> None:
     con = shell(desk.path)
     try:
@@ -351,7 +350,6 @@ def test_a_handover_signature_appended_by_script_is_reported(desk: Desk) -> None
     assert "unsealed" in reasons(verify(desk))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6")
 def test_entries_rewritten_before_a_review_with_fresh_hashes_are_reported(desk: Desk) -> None:
     """Entry #1 edited and every hash after it recomputed (the triggers dropped for it): the chain itself is
     consistent again, but the review's seal no longer matches the head it signed."""
@@ -397,7 +395,6 @@ def test_entries_rewritten_before_a_review_with_fresh_hashes_are_reported(desk: 
         svc.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 6")
 def test_a_review_recording_a_head_the_chain_does_not_have_is_reported(desk: Desk) -> None:
     """Verify checks the head each review records (here forged by script, so unsealed too)."""
     con = shell(desk.path)
@@ -413,7 +410,6 @@ def test_a_review_recording_a_head_the_chain_does_not_have_is_reported(desk: Des
 # --- item 7: truncation -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 7")
 @pytest.mark.parametrize("keep", [3, 0], ids=["last-entries", "all"])
 def test_deleting_the_last_entries_is_reported(desk: Desk, keep: int, capsys: pytest.CaptureFixture[str]) -> None:
     drop_triggers(desk.path, "dutylog_refuse_delete")
@@ -429,7 +425,6 @@ def test_deleting_the_last_entries_is_reported(desk: Desk, keep: int, capsys: py
     assert code == 1 and "intact" not in out, out
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 7")
 def test_the_anchor_file_is_private_and_follows_the_head(desk: Desk) -> None:
     anchor = desk.path.with_name(desk.path.name + ".anchor")
     assert anchor.is_file() and anchor.stat().st_mode & 0o777 == 0o600
@@ -443,7 +438,6 @@ def test_the_anchor_file_is_private_and_follows_the_head(desk: Desk) -> None:
     assert [(h["seq"], h["hash"]) for h in heads.values()] == [(seq, head)]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 7")
 def test_a_truncated_backup_is_refused_by_restore(desk: Desk, tmp_path: Path) -> None:
     from deskui.services.backup import BackupRefused, backup_database, restore_database
 
@@ -462,11 +456,10 @@ def test_a_truncated_backup_is_refused_by_restore(desk: Desk, tmp_path: Path) ->
         "    BEGIN SELECT RAISE(ABORT, 'dutylog is append-only'); END",
     )
     settings = load_settings(database_url=str(desk.path), language="en", environ={})
-    with pytest.raises(BackupRefused, match=r"anchor|truncat"):
+    with pytest.raises(BackupRefused, match=r"anchor|deleted"):
         restore_database(settings, copy, force=True)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 7")
 def test_each_signed_handover_records_the_chain_head(desk: Desk) -> None:
     """The head is anchored in each handover's own records too (a table apart from the duty log)."""
     con = shell(desk.path)
@@ -547,3 +540,46 @@ def test_an_edited_call_is_reported(desk: Desk) -> None:
     drop_triggers(desk.path, "call_refuse_update")
     run_sql(desk.path, "UPDATE call SET content = '卫生间灯不亮', phone = '13900000000' WHERE id = 1")
     assert "call_changed" in reasons(verify(desk))
+
+
+# --- PostgreSQL: the same checks where the server has them ------------------------------------------------------
+
+
+@pytest.mark.pg
+def test_postgresql_triggers_dropped_or_disabled_are_reported(
+    pg_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UPSERT meets the UPDATE trigger; a dropped trigger and a disabled one (ALTER TABLE … DISABLE TRIGGER) are
+    named by verify and the doctor."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from deskui.services.doctor import diagnose, failed
+
+    monkeypatch.setenv("DESKUI_KEY_FILE", str(tmp_path / "site.key"))
+    svc = open_desk(pg_url, FrozenClock(START))
+    try:
+        from deskui.services.calls import CallInput
+
+        svc.dutylog.add("巡查B2车库", operator=None)
+        svc.calls.record(CallInput(content="快递柜位置", category="inquiry", channel="walk_in"))
+        assert svc.dutylog.verify().intact
+    finally:
+        svc.close()
+    raw = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(raw, autocommit=True) as con:
+        with pytest.raises(psycopg.Error, match="append-only"):
+            con.execute(
+                'INSERT INTO "call" SELECT * FROM "call" LIMIT 1 ON CONFLICT (id) DO UPDATE SET content = \'x\''
+            )
+        con.execute("DROP TRIGGER call_refuse_update_delete ON call")
+        con.execute("ALTER TABLE dutylog DISABLE TRIGGER dutylog_refuse_update_delete")
+    svc = open_desk(pg_url, FrozenClock(START))
+    try:
+        found = {(p.reason, p.message.split()[3]) for p in svc.dutylog.verify().problems}
+    finally:
+        svc.close()
+    assert ("trigger_missing", "call_refuse_update_delete") in found, found
+    assert ("trigger_disabled", "dutylog_refuse_update_delete") in found, found
+    settings = load_settings(database_url=pg_url, language="en", environ={})
+    assert any("trigger" in r.check.lower() for r in failed(diagnose(settings)))
