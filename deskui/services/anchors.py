@@ -188,8 +188,10 @@ class Keeper:
             return
         with self._locked():
             current = self.read_anchor()
-            merged = dict(current.heads) if current is not None and current.valid else {}
-            changed = current is None or not current.valid
+            if current is not None and not current.valid:
+                return  # not ours (edited, or another site's): left for verify to report, never papered over
+            merged = dict(current.heads) if current is not None else {}
+            changed = current is None
             for site, head in heads.items():
                 have = merged.get(site)
                 if have is None or head.seq > have.seq:

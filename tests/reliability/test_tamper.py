@@ -438,6 +438,32 @@ def test_the_anchor_file_is_private_and_follows_the_head(desk: Desk) -> None:
     assert [(h["seq"], h["hash"]) for h in heads.values()] == [(seq, head)]
 
 
+def test_an_anchor_file_lowered_by_hand_or_deleted_is_reported(desk: Desk) -> None:
+    """Deleting entries and lowering the anchor to match: the anchor's MAC no longer holds (and the next entry
+    written does not paper over it); deleting the anchor file is reported too."""
+    drop_triggers(desk.path, "dutylog_refuse_delete")
+    run_sql(desk.path, "DELETE FROM dutylog WHERE seq > 4")
+    anchor = desk.path.with_name(desk.path.name + ".anchor")
+    data = json.loads(anchor.read_text(encoding="utf-8"))
+    con = shell(desk.path)
+    try:
+        seq, head = con.execute("SELECT seq, hash FROM dutylog ORDER BY seq DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    for h in data["heads"].values():
+        h.update(seq=seq, hash=head)
+    anchor.write_text(json.dumps(data), encoding="utf-8")
+    assert "anchor_invalid" in reasons(verify(desk))
+    svc = open_desk(desk.path, FrozenClock(desk.now))
+    try:
+        svc.dutylog.add("之后的记录", operator=None)
+    finally:
+        svc.close()
+    assert "anchor_invalid" in reasons(verify(desk))
+    anchor.unlink()
+    assert "anchor_missing" in reasons(verify(desk))
+
+
 def test_a_truncated_backup_is_refused_by_restore(desk: Desk, tmp_path: Path) -> None:
     from deskui.services.backup import BackupRefused, backup_database, restore_database
 
