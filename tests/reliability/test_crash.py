@@ -26,6 +26,8 @@ from tests.reliability import checks
 from tests.reliability.conftest import ROOT, child_env, size
 from tests.reliability.workload import read_acks
 
+MIN_KILLS = 20  # fewer kills than this would not prove much, whatever DESKUI_KILLS asks for
+
 
 def wait_for(ack: Path, marker: bytes, timeout: float = 60.0) -> bool:
     """The writer's ack file holds `marker`: b'"ready"', or b'{"op": ' once a write was acknowledged (a refusal or error
@@ -45,9 +47,10 @@ def wait_ready(ack: Path, timeout: float = 60.0) -> bool:
 @pytest.mark.slow
 @pytest.mark.load
 def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str, tmp_path: Path, open_url) -> None:  # type: ignore[no-untyped-def]
-    kills = size("DESKUI_KILLS", 200)
+    kills = max(MIN_KILLS, size("DESKUI_KILLS", 200))
     if "postgresql" in backend_url:
-        kills = max(1, kills // 4)  # the server side is PostgreSQL's own; a quarter of the kills shows the client's
+        kills = max(MIN_KILLS, kills // 4)  # the server side is PostgreSQL's own; a quarter shows the client's
+    min_kills = MIN_KILLS
     rng = random.Random(20261123)
     server = subprocess.Popen(
         [sys.executable, "-m", "tests.reliability.workload", "forkserver", "--db", backend_url],
@@ -62,6 +65,8 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str,
     acks: list[Path] = []
     early = 0
     mid_work = 0
+    killed = 0  # writers that were still running when SIGKILL came and died of it
+    ended_otherwise: list[str] = []
     started = time.monotonic()
     try:
         for i in range(kills):
@@ -82,9 +87,13 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str,
                     assert wait_for(ack, b'{"op": '), f"writer {i} never acknowledged a write"
                 time.sleep(rng.uniform(0.005, 0.150))
             os.kill(pid, signal.SIGKILL)
-            server.stdin.write("reap\n")
+            server.stdin.write(f"reap {pid}\n")
             server.stdin.flush()
-            assert server.stdout.readline().strip() == "ok"
+            ended = server.stdout.readline().strip()
+            if ended == "killed":
+                killed += 1
+            else:
+                ended_otherwise.append(f"writer {i}: {ended}")
     finally:
         server.stdin.close()
         try:
@@ -97,11 +106,16 @@ def test_sigkill_at_random_moments_loses_no_acknowledged_write(backend_url: str,
     failures = [r for r in records if "error" in r]
     done = Counter(r["op"] for r in records if "op" in r and "error" not in r and "refused" not in r)
     print(
-        f"\n{kills} kills ({early} while opening, {mid_work} after a write) in {elapsed:.1f} s; acknowledged before the kills: {dict(done)}"
+        f"\n{killed} kills ({early} while opening, {mid_work} after a write) in {elapsed:.1f} s; acknowledged before the kills: {dict(done)}"
     )
     assert failures == [], failures[:3]
-    # Every writer killed mid-work had at least one write acknowledged (how many more depends on the machine's load).
-    assert sum(done.values()) >= mid_work > 0
+    # What the test proves does not depend on the machine's speed: every writer was killed while it ran (none had
+    # stopped on its own), at least MIN_KILLS of them, a share of them in the middle of real work (each had a write
+    # acknowledged first), and afterwards no acknowledged write is missing. How many writes a writer got done before
+    # its kill is the machine's load, not a property of deskui, so it is printed, never asserted.
+    assert ended_otherwise == [], ended_otherwise[:3]
+    assert killed == kills >= min_kills
+    assert mid_work >= 1 and sum(done.values()) >= mid_work
 
     services = open_url(backend_url)
     checked, missing = checks.acknowledged(services, records)

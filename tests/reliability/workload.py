@@ -256,6 +256,12 @@ def run_forkserver(url: str) -> None:
         parts = line.split()
         if not parts:
             continue
+        if parts[0] == "reap" and len(parts) > 1:
+            # "reap PID": wait for that writer and say how it ended ("killed" by SIGKILL, or "exited CODE").
+            _, status = os.waitpid(int(parts[1]), 0)
+            killed = os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+            print("killed" if killed else f"exited {os.waitstatus_to_exitcode(status)}", flush=True)
+            continue
         if parts[0] == "reap":
             while True:
                 try:
