@@ -33,8 +33,8 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -55,6 +55,7 @@ class AnchorFile:
     path: Path
     heads: dict[int, Head]
     valid: bool  # its MAC matches the site key
+    legacy: dict[int, int] = field(default_factory=dict)  # site -> last entry written before seals (see ensure)
 
 
 def _sqlite_file(url: str) -> Path | None:
@@ -148,8 +149,15 @@ class Keeper:
 
     # --- the anchor file --------------------------------------------------------------------------------------
 
-    def _mac(self, key: bytes, heads: Mapping[int, Head]) -> str:
-        body = json.dumps({str(k): [h.seq, h.hash] for k, h in sorted(heads.items())}, separators=(",", ":"))
+    def _mac(self, key: bytes, heads: Mapping[int, Head], legacy: Mapping[int, int]) -> str:
+        body = json.dumps(
+            {
+                "heads": {str(k): [h.seq, h.hash] for k, h in sorted(heads.items())},
+                "legacy": {str(k): n for k, n in sorted(legacy.items())},
+            },
+            separators=(",", ":"),
+            sort_keys=True,
+        )
         return hmac.new(key, _ANCHOR_TAG + body.encode("utf-8"), hashlib.sha256).hexdigest()
 
     def read_anchor(self, path: Path | None = None) -> AnchorFile | None:
@@ -159,28 +167,54 @@ class Keeper:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             heads = {int(k): Head(int(v["seq"]), str(v["hash"])) for k, v in data["heads"].items()}
+            legacy = {int(k): int(v) for k, v in data.get("legacy", {}).items()}
             mac = str(data.get("mac", ""))
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return AnchorFile(path, {}, False)
         key = self.key()
-        return AnchorFile(path, heads, key is not None and hmac.compare_digest(self._mac(key, heads), mac))
+        valid = key is not None and hmac.compare_digest(self._mac(key, heads, legacy), mac)
+        return AnchorFile(path, heads, valid, legacy if valid else {})
 
-    def write_anchor(self, heads: Mapping[int, Head], path: Path | None = None) -> None:
-        """Write `heads` as they are (restore, a backup's sidecar)."""
+    def write_anchor(
+        self, heads: Mapping[int, Head], path: Path | None = None, *, legacy: Mapping[int, int] | None = None
+    ) -> None:
+        """Write `heads` as they are (restore, a backup's sidecar); `legacy` as given, else as the file had it."""
         path = path or self.anchor_file
         if path is None:
             return
         key = self.key(create=True)
         assert key is not None
+        if legacy is None:
+            current = self.read_anchor()
+            legacy = current.legacy if current is not None else {}
         now = datetime.now(UTC).isoformat(timespec="seconds")
         body = {
             "v": 1,
             "heads": {str(k): {"seq": h.seq, "hash": h.hash, "at": now} for k, h in sorted(heads.items())},
-            "mac": self._mac(key, heads),
+            "legacy": {str(k): n for k, n in sorted(legacy.items())},
+            "mac": self._mac(key, heads, legacy),
         }
         _private_write(path, (json.dumps(body, indent=1) + "\n").encode("utf-8"))
+
+    def ensure(self, heads_now: Callable[[], Mapping[int, Head]]) -> None:
+        """First use on a database (no key, no anchor file yet): make the key and the anchor at the current heads.
+        Entries up to those heads were written before seals existed (a database upgraded from before them): their
+        signatures count without a seal ("legacy"), recorded in the MACed anchor so the database alone cannot move
+        the boundary. Nothing is done once either file exists (a missing one is then reported by verify)."""
+        if self.anchor_file is None or self.key_file.exists() or self.anchor_file.exists():
+            return
+        with self._locked():
+            if self.anchor_file.exists():
+                return
+            heads = dict(heads_now())
+            self.write_anchor(heads, legacy={site: h.seq for site, h in heads.items()})
+
+    def legacy(self, site_id: int) -> int:
+        """Up to which entry of the site signatures count without a seal (0: none)."""
+        found = self.read_anchor()
+        return found.legacy.get(site_id, 0) if found is not None else 0
 
     def raise_anchor(self, heads: Mapping[int, Head]) -> None:
         """Move the anchor file up to `heads` (a site's head only ever rises here), under the key file's lock."""
@@ -198,7 +232,7 @@ class Keeper:
                     merged[site] = head
                     changed = True
             if changed:
-                self.write_anchor(merged)
+                self.write_anchor(merged, legacy=current.legacy if current is not None else {})
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:

@@ -252,7 +252,10 @@ def _anchor_backup(db: Database, dest: Path) -> None:
     live anchor file raised to them."""
     heads = chain_heads(dest)
     keeper = anchors.keeper_for(db.url)
-    keeper.write_anchor(heads, anchors.sidecar(dest))
+    assert db.path is not None
+    source = db.path
+    keeper.ensure(lambda: chain_heads(source))
+    keeper.write_anchor(heads, anchors.sidecar(dest))  # with the live anchor's legacy boundary
     with contextlib.suppress(OSError):
         keeper.raise_anchor(heads)
 
@@ -458,8 +461,13 @@ def restore_database(
         finally:
             db.dispose()
         make_private(target)
-        # Going back is deliberate here: the anchor file now follows the restored chain (its heads, not higher).
-        anchors.keeper_for(url).write_anchor(chain_heads(target))
+        # Going back is deliberate here: the anchor file now follows the restored chain (its heads, not higher),
+        # keeping the legacy boundary (services.anchors.Keeper.ensure) of this desk, else the backup's.
+        live = anchors.keeper_for(url)
+        here = live.read_anchor()
+        there = anchors.Keeper(key_file, backup_anchor).read_anchor() if known else None
+        legacy = here.legacy if here is not None and here.valid else (there.legacy if there is not None else {})
+        live.write_anchor(chain_heads(target), legacy=legacy)
     finally:
         for suffix in ("", "-journal", "-wal", "-shm"):
             Path(f"{scratch}{suffix}").unlink(missing_ok=True)

@@ -135,6 +135,29 @@ def trigger_row(db: Database) -> DoctorRow:
     return DoctorRow(t("Append-only triggers"), t("{n} not as made", n=len(problems)), False, note)
 
 
+def key_rows(url: str) -> list[DoctorRow]:
+    """The site key that seals signatures and the anchor file (services.anchors): private, and the anchor ours."""
+    from deskui.services.anchors import keeper_for
+
+    keeper = keeper_for(url)
+    if not keeper.key_file.exists():
+        return [DoctorRow(t("Site key"), str(keeper.key_file), None, t("not made yet; made with the first entry"))]
+    rows = [file_mode_row(keeper.key_file)]
+    if keeper.anchor_file is not None and keeper.anchor_file.exists():
+        rows.append(file_mode_row(keeper.anchor_file))
+        found = keeper.read_anchor()
+        if found is not None and not found.valid:
+            rows.append(
+                DoctorRow(
+                    t("Anchor file"),
+                    str(found.path),
+                    False,
+                    t("not written by deskui on this site (its MAC does not match the site key)"),
+                )
+            )
+    return rows
+
+
 def server_rows(db: Database) -> list[DoctorRow]:
     if db.backend == "postgresql":
         with db.engine.connect() as conn:
@@ -189,6 +212,7 @@ def diagnose(settings: Settings) -> list[DoctorRow]:
         rows.append(trigger_row(db))
         if path is not None:
             rows += file_rows(path)
+            rows += key_rows(url)
     except Exception as exc:  # a database that opened but fails a query: report, do not crash
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         rows.append(DoctorRow(t("Database"), mask_url(url), False, reason))

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, select, text
+from sqlalchemy import event, func, select, text
 from sqlmodel import Session
 
 from deskui.clock import Clock
@@ -222,12 +222,24 @@ def append_entry(
     values["prev_hash"] = head_hash
     values["hash"] = chain.entry_hash(values, head_hash)
     keeper = anchors.keeper_for(anchors.bind_url(s.get_bind()))
+    keeper.ensure(lambda: all_heads(s))  # first use: the key, and the anchor at the heads before this entry
     if kind in anchors.SEALED_KINDS:  # written only after the signer's PIN was checked (services.anchors)
         values["seal"] = keeper.seal(values["hash"])
     result = s.execute(_LOG.insert().values(**values))
     head = {site_id: anchors.Head(values["seq"], values["hash"])}
     event.listen(s, "after_commit", lambda _s: _raise_anchor(keeper, head), once=True)
     return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def all_heads(s: Session) -> dict[int, anchors.Head]:
+    """Every site's chain head (sequence number, hash)."""
+    latest = select(_LOG.c.site_id, func.max(_LOG.c.seq).label("seq")).group_by(_LOG.c.site_id).subquery()
+    rows = s.execute(
+        select(_LOG.c.site_id, _LOG.c.seq, _LOG.c.hash).join(
+            latest, (latest.c.site_id == _LOG.c.site_id) & (latest.c.seq == _LOG.c.seq)
+        )
+    )
+    return {r.site_id: anchors.Head(r.seq, r.hash) for r in rows}
 
 
 def _raise_anchor(keeper: anchors.Keeper, head: dict[int, anchors.Head]) -> None:
@@ -486,6 +498,8 @@ class DutyLogService:
         """Check the whole chain, then every signed handover's records against its signature's digest, then (unless
         `triggers` is False) that every append-only trigger is as the migrations made it."""
         with self.db.read() as s:
+            with contextlib.suppress(OSError):  # first use on a database from before seals (Keeper.ensure)
+                self.keeper.ensure(lambda: all_heads(s))
             rows = [_chain_row(r) for r in s.execute(select(_LOG).where(_LOG.c.site_id == self.site_id))]
             report = chain.verify_rows(rows)
             by_seq = {r.seq: r for r in rows}
@@ -541,9 +555,11 @@ class DutyLogService:
     def keeper(self, value: anchors.Keeper | None) -> None:
         self._keeper = value
 
-    def is_sealed(self, entry_hash: str, seal: str | None) -> bool:
-        """A handover or review entry counts as signed only with a valid seal (written after the PIN)."""
-        return self.keeper.sealed(entry_hash, seal)
+    def is_sealed(self, entry_hash: str, seal: str | None, seq: int) -> bool:
+        """A handover or review entry counts as signed only with a valid seal (written after the PIN), or when it
+        was written before seals existed (services.anchors.Keeper.ensure)."""
+        keeper = self.keeper
+        return keeper.sealed(entry_hash, seal) or seq <= keeper.legacy(self.site_id)
 
     def _seal_problems(self, rows: list[chain.ChainRow], seals: dict[int, str | None]) -> list[VerifyProblem]:
         signed = sorted((r for r in rows if r.kind in anchors.SEALED_KINDS), key=lambda r: r.seq)
@@ -558,8 +574,9 @@ class DutyLogService:
             )
             return [VerifyProblem(signed[0].seq, None, "key_missing", message)]
         out = []
+        legacy = keeper.legacy(self.site_id)
         for r in signed:
-            if keeper.sealed(r.hash, seals.get(r.id)):
+            if r.seq <= legacy or keeper.sealed(r.hash, seals.get(r.id)):
                 continue
             if r.kind == "review":
                 message = t(

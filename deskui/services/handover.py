@@ -1514,7 +1514,7 @@ class ReviewService:
             .where(_LOG.c.site_id == self.site_id, _LOG.c.kind == "review", _LOG.c.duty_date == day)
             .order_by(_LOG.c.seq)
         )
-        return next((r for r in rows if self.dutylog.is_sealed(r.hash, r.seal)), None)
+        return next((r for r in rows if self.dutylog.is_sealed(r.hash, r.seal, r.seq)), None)
 
     def sign(self, day: date, supervisor: OperatorInfo, pin: str, *, note: str = "") -> ReviewSignature:
         """Sign one day's review with the PIN; records the chain head. Supervisors and managers only, once per day,
@@ -1613,14 +1613,14 @@ class ReviewService:
             signed = {
                 r.duty_date
                 for r in s.execute(
-                    select(_LOG.c.duty_date, _LOG.c.hash, _LOG.c.seal).where(
+                    select(_LOG.c.duty_date, _LOG.c.hash, _LOG.c.seal, _LOG.c.seq).where(
                         _LOG.c.site_id == self.site_id,
                         _LOG.c.kind == "review",
                         _LOG.c.duty_date >= since,
                         _LOG.c.duty_date <= last,
                     )
                 )
-                if self.dutylog.is_sealed(r.hash, r.seal)  # a review without a valid seal does not count
+                if self.dutylog.is_sealed(r.hash, r.seal, r.seq)  # a review without a valid seal does not count
             }
         out = []
         day = since

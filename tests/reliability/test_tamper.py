@@ -350,6 +350,23 @@ def test_a_handover_signature_appended_by_script_is_reported(desk: Desk) -> None
     assert "unsealed" in reasons(verify(desk))
 
 
+def test_reviews_signed_before_seals_existed_still_count(desk: Desk) -> None:
+    """A database upgraded from before seals: no key, no anchor file, reviews without a seal. The first use makes
+    the key and anchors the heads as they are: those signatures count; one appended after that does not."""
+    for suffix in (".key", ".anchor"):
+        desk.path.with_name(desk.path.name + suffix).unlink()
+    _forge_review(desk)  # what the old deskui wrote: a valid hash, no seal
+    assert verify(desk).intact
+    svc = open_desk(desk.path, FrozenClock(desk.now))
+    try:
+        assert svc.review.signature(desk.unsigned_day) is not None
+    finally:
+        svc.close()
+    later = desk.unsigned_day + timedelta(days=1)
+    _forge_review(Desk(desk.path, desk.review_day, later, desk.now))
+    assert "unsealed" in reasons(verify(desk))
+
+
 def test_entries_rewritten_before_a_review_with_fresh_hashes_are_reported(desk: Desk) -> None:
     """Entry #1 edited and every hash after it recomputed (the triggers dropped for it): the chain itself is
     consistent again, but the review's seal no longer matches the head it signed."""

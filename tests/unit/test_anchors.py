@@ -78,3 +78,17 @@ def test_the_expected_triggers_are_what_the_migrations_make() -> None:
     replace_guards = {name for name in expected if name.endswith("_refuse_replace")}
     assert len(replace_guards) == 10  # 0003's two and 0005's eight
     assert all(sql.startswith("CREATE TRIGGER") for _, sql in expected.values())
+
+
+def test_first_use_records_the_legacy_boundary_once(keeper: Keeper) -> None:
+    keeper.ensure(lambda: {1: Head(40, "4" * 64)})
+    assert keeper.legacy(1) == 40 and keeper.legacy(2) == 0
+    keeper.ensure(lambda: {1: Head(90, "9" * 64)})  # files exist: nothing moves
+    keeper.raise_anchor({1: Head(41, "5" * 64)})
+    found = keeper.read_anchor()
+    assert found is not None and found.valid and found.heads[1].seq == 41 and keeper.legacy(1) == 40
+    assert keeper.anchor_file is not None
+    data = json.loads(keeper.anchor_file.read_text(encoding="utf-8"))
+    data["legacy"]["1"] = 1000  # moved by hand: the MAC no longer holds, nothing counts as legacy
+    keeper.anchor_file.write_text(json.dumps(data), encoding="utf-8")
+    assert keeper.legacy(1) == 0
