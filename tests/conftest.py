@@ -32,6 +32,8 @@ Both: no deadline and no too_slow health check, which measure the machine's load
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -64,6 +66,7 @@ BACKEND = os.environ.get("DESKUI_TEST_BACKEND", "sqlite").strip().lower() or "sq
 if BACKEND in ("pg", "postgres"):
     BACKEND = "postgresql"
 _EMPTY_PG = pytest.StashKey[str]()
+_SCRATCH_CONFIG = pytest.StashKey[str]()
 NO_PG_REASON = (
     "PostgreSQL tests need DESKUI_TEST_PG, a server URL whose user may create databases, e.g. "
     "postgresql+psycopg://postgres@127.0.0.1:5433/postgres (`bash .ci/run` starts one)"
@@ -78,6 +81,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "load: starts its own processes and loads both cores; `make test` runs these after the rest, so they cannot "
         "slow the timing-sensitive UI tests down",
     )
+    # PostgreSQL desks keep their site key under XDG_CONFIG_HOME (services.anchors): the tests' go to a scratch
+    # folder, never the user's home (child processes inherit it).
+    if not hasattr(config, "workerinput") or "XDG_CONFIG_HOME" not in os.environ:
+        config.stash[_SCRATCH_CONFIG] = os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="deskui-test-config-")
     if BACKEND not in ("sqlite", "postgresql"):
         raise pytest.UsageError(f"DESKUI_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")
     if BACKEND == "postgresql" and not PG_SERVER:
@@ -98,6 +105,9 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
+    scratch = config.stash.get(_SCRATCH_CONFIG, None)
+    if scratch:
+        shutil.rmtree(scratch, ignore_errors=True)
     name = config.stash.get(_EMPTY_PG, None)
     if name:
         os.environ.pop("DESKUI_TEST_PG_URL", None)
