@@ -87,6 +87,8 @@ class DeskApp(App[None]):
         self.operator: OperatorInfo | None = None
         self.last_input = self.clock.now()
         self.desk_screens: WeakSet[DeskScreen] = WeakSet()
+        self._parked: dict[int, tuple[str, list[str]]] = {}
+        """Sessions of operators who were locked out by another's unlock: operator id → (mode, sections)."""
         self.keys = KeyQueue(self, self.deliver_key)
         set_language(settings.language)
 
@@ -135,6 +137,22 @@ class DeskApp(App[None]):
         self.open_error = reason
         self.screen.post_message(ServicesFailed(reason))
 
+    def _fatal_error(self) -> None:
+        """A crash's traceback, printed when the app ends, without local variables.
+
+        Textual's own (App._fatal_error) renders Rich's Traceback with `show_locals=True`: a PIN being checked, a
+        resident's phone, a password in a URL would be printed on the terminal and land in whatever captures it.
+        The frames, source lines and the exception itself are kept; values are not. Same steps as Textual's
+        otherwise (bell, pre-rendered for printing after the terminal is restored, close)."""
+        import rich
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        traceback = Traceback(show_locals=False, width=None, suppress=[rich])
+        self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))
+        self._close_messages_no_wait()
+
     def on_unmount(self) -> None:
         if self.services is not None and self._owns_services:
             self.services.close()
@@ -146,13 +164,52 @@ class DeskApp(App[None]):
         return 5.0
 
     async def signed_in(self, operator: OperatorInfo, *, from_lock: bool) -> None:
+        """`operator` typed their PIN: at start, Home; on the lock screen, their own session.
+
+        Unlocked by whoever locked it: the lock goes and the screen underneath is exactly as it was. Unlocked by
+        someone else: the first operator's session (every section as she left it, dialogs and half-typed forms
+        included) is parked, and the new operator gets theirs — the one they left at their last lock, else a new
+        one at Home. The first operator finds hers when she next unlocks."""
+        previous = self.operator
         self.operator = operator
         self.last_input = self.clock.now()
-        if from_lock:
+        if not from_lock:
+            await self.switch_mode("home")
+        elif previous is None or previous.id == operator.id:
             self.pop_screen()
         else:
-            await self.switch_mode("home")
+            await self.switch_session(previous, operator)
         self.refresh_bindings()
+
+    async def switch_session(self, previous: OperatorInfo, operator: OperatorInfo) -> None:
+        """Park `previous`'s sections, bring back `operator`'s (or start them at Home).
+
+        A section is a mode; its screen stack moves to a key of its own in the app's stacks ("calls@3"), which no
+        mode has: nothing can switch to it, and Textual still sees its screens (they close with the app, the call
+        form saving its draft under its owner). They stay mounted, suspended; their timers keep skipping work that
+        is only for the screen shown. The lock screen that was typed on is dropped (its session needs no second
+        PIN when it comes back)."""
+        lock, mode = self.screen, self.current_mode
+        await self.switch_mode(self.DEFAULT_MODE)  # the sign-in's own mode: no section is current while they move
+        stack = self._screen_stacks.get(mode, [])
+        if stack and stack[-1] is lock:
+            stack.pop()
+            self.call_next(self._replace_screen, lock)  # removed after this handler (it is the lock's own)
+        self._park_session(previous.id, mode)
+        await self.switch_mode(self._unpark_session(operator.id) or "home")
+
+    def _park_session(self, operator_id: int, mode: str) -> None:
+        sections = [m for m, _key, _label in SECTIONS if m in self._screen_stacks]
+        for section in sections:
+            self._screen_stacks[f"{section}@{operator_id}"] = self._screen_stacks.pop(section)
+        self._parked[operator_id] = (mode, sections)
+
+    def _unpark_session(self, operator_id: int) -> str | None:
+        """The mode `operator_id` was in when parked (their sections back in place), or None: no session yet."""
+        mode, sections = self._parked.pop(operator_id, ("", []))
+        for section in sections:
+            self._screen_stacks[section] = self._screen_stacks.pop(f"{section}@{operator_id}")
+        return mode or None
 
     async def on_event(self, event: Event) -> None:
         if isinstance(event, Paste) and not event.is_forwarded:

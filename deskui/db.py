@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 from deskui.config import DEFAULT_DB_PATH
 from deskui.services.errors import DatabaseUnavailable
-from deskui.services.retry import DatabaseBusy, busy_at_open_error, busy_error, is_busy, retry_busy
+from deskui.services.retry import DatabaseBusy, busy_at_open_error, busy_error, is_busy, retry_busy, storage_error
 
 T = TypeVar("T")
 
@@ -294,7 +294,13 @@ class Database:
         (services.retry), so a busy database costs a wait, not an error; COMMIT is retried the same way. A lock
         error that still escapes becomes DatabaseBusy, a DeskError with a message.
         """
-        session = retry_busy(self._begin_write)
+        try:
+            session = retry_busy(self._begin_write)
+        except DBAPIError as exc:  # the lock itself refused: a read-only file, an I/O error
+            failed = storage_error(exc)
+            if failed is not None:
+                raise failed from exc
+            raise
         try:
             yield session
             session.commit()
@@ -302,6 +308,8 @@ class Database:
             session.rollback()
             if isinstance(exc, DBAPIError) and is_busy(exc):
                 raise busy_error(exc) from exc
+            if isinstance(exc, DBAPIError) and (failed := storage_error(exc)) is not None:
+                raise failed from exc  # disk full, read-only, I/O error: a DeskError saying nothing was saved
             raise
         finally:
             session.close()
@@ -324,6 +332,8 @@ class Database:
         except DBAPIError as exc:
             if is_busy(exc):
                 raise busy_error(exc) from exc
+            if (failed := storage_error(exc)) is not None:
+                raise failed from exc
             raise
 
     def dispose(self) -> None:

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from deskui.i18n import get_language
+from deskui.screens.background import quietly
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.header import DeskHeader
 
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
 
     from deskui.app import DeskApp
     from deskui.services import Services
+    from deskui.services.operators import OperatorInfo
 
 
 class DeskScreen(Screen[None]):
@@ -39,6 +41,14 @@ class DeskScreen(Screen[None]):
     def on_mount(self) -> None:
         self.desk.desk_screens.add(self)
         self.drawn_language = get_language()
+        _ = self.owner
+
+    @functools.cached_property
+    def owner(self) -> OperatorInfo | None:
+        """The operator whose session this screen belongs to: who was signed in when it opened. Another operator
+        unlocking the lock screen gets screens of their own (DeskApp.signed_in); this one's timers go on saving
+        under its owner (the call form's draft), never under whoever is signed in now."""
+        return self.desk.operator
 
     async def on_screen_resume(self) -> None:
         """On top again (a dialog closed, back to this section, unlocked): in the language chosen meanwhile."""
@@ -64,9 +74,12 @@ class DeskScreen(Screen[None]):
 
     def _while_live(self, callback: TimerCallback | None) -> TimerCallback | None:
         """The timer's callback, skipped while the screen is not `live`; a language switch waits for a run under
-        way (it may be awaiting the database, then read the widgets) before it rebuilds the screen."""
+        way (it may be awaiting the database, then read the widgets) before it rebuilds the screen. A DeskError it
+        meets (the database busy, a write refused) is told quietly (deskui.screens.background): the app goes on."""
         if callback is None:
             return None
+
+        name = getattr(callback, "__qualname__", repr(callback))
 
         @functools.wraps(callback)
         async def run() -> None:
@@ -75,7 +88,8 @@ class DeskScreen(Screen[None]):
             done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
             self._timer_runs.add(done)
             try:
-                await invoke(callback)
+                # A DeskError (the database busy, a write refused) is told quietly; the next tick tries again.
+                await quietly(self, name, lambda: invoke(callback))
             finally:
                 self._timer_runs.discard(done)
                 done.set_result(None)

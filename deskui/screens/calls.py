@@ -29,6 +29,7 @@ from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, get_language, t
 from deskui.keyqueue import KeyHold, start_hold
+from deskui.screens.background import background, saving, still_running
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
@@ -209,11 +210,12 @@ class CallsScreen(DeskScreen):
 
     def on_mount(self) -> None:
         self.desk.desk_screens.add(self)
+        _ = self.owner  # whose drafts these are, from now on (DeskScreen.owner)
         table = self.query_one("#call-table", DataTable)
         table.add_columns(*(t(c) for c in COLUMNS))
         self.show_form_title()
         self.query_one("#call-phone", Input).focus()
-        self.set_interval(AUTOSAVE_SECONDS, self.flush_draft)
+        self.set_interval(AUTOSAVE_SECONDS, self.autosave)
         self.set_interval(LIVE_REFRESH_SECONDS, self.poll_new_calls)
         self.reload_log()
         self.restore_draft()
@@ -226,7 +228,7 @@ class CallsScreen(DeskScreen):
         # Last chance before the app closes (Ctrl+Q, SIGHUP handled by Textual): keep what was typed.
         if self.dirty and self.desk.services is not None and self.last_payload is not None:
             with contextlib.suppress(DeskError):
-                self.calls.save_draft(self.token, self.last_payload, form="call", operator=self.desk.operator)
+                self.calls.save_draft(self.token, self.last_payload, form="call", operator=self.owner)
 
     async def language_changed(self) -> None:
         payload = self.form_payload()
@@ -359,7 +361,13 @@ class CallsScreen(DeskScreen):
         label.update(plain(message))
         label.set_class(bool(message), "-shown")
 
+    def autosave(self) -> None:
+        """The autosave's tick: the draft, unless the last save of it still waits (a locked database)."""
+        if not still_running(self, "call-draft"):
+            self.flush_draft()
+
     @work(exclusive=True, group="call-draft")
+    @background
     @while_shown
     async def flush_draft(self) -> None:
         if not self.dirty or self.desk.services is None:
@@ -370,17 +378,17 @@ class CallsScreen(DeskScreen):
             await asyncio.to_thread(self.calls.discard_draft, self.token)
             return
         try:
-            await asyncio.to_thread(
-                self.calls.save_draft, self.token, payload, form="call", operator=self.desk.operator
-            )
-        except DeskError as exc:
-            self.notify(exc.message, severity="warning")
+            await asyncio.to_thread(self.calls.save_draft, self.token, payload, form="call", operator=self.owner)
+        except DeskError:
+            self.dirty = True  # not kept (busy, disk full): the next tick tries again, the form keeps its text
+            raise
 
     @settles
     @work(exclusive=True, group="call-restore")
+    @background
     @while_shown
     async def restore_draft(self) -> None:
-        drafts = await asyncio.to_thread(self.calls.pending_drafts, self.desk.operator, form="call")
+        drafts = await asyncio.to_thread(self.calls.pending_drafts, self.owner, form="call")
         if not drafts:
             return
         latest = drafts[0]
@@ -416,6 +424,7 @@ class CallsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="call-phone")
+    @background
     @while_shown
     async def lookup_phone(self, phone: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY)
@@ -437,6 +446,7 @@ class CallsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="call-unit")
+    @background
     @while_shown
     async def lookup_unit(self) -> None:
         await asyncio.sleep(LOOKUP_DELAY)
@@ -544,14 +554,15 @@ class CallsScreen(DeskScreen):
         if not ok:
             self.query_one("#call-content", TextArea).focus()
             return
-        operator = self.desk.operator
+        operator = self.owner
         try:
             if self.amending is not None:
-                saved = await asyncio.to_thread(
+                work = asyncio.to_thread(
                     self.calls.amend, self.amending.id, self.call_input(), operator=operator, client_token=self.token
                 )
             else:
-                saved = await asyncio.to_thread(self.calls.record, checked, operator=operator, client_token=self.token)
+                work = asyncio.to_thread(self.calls.record, checked, operator=operator, client_token=self.token)
+            saved = await saving(self, work)  # says "waiting for another terminal…" while a lock holds it up
         except DeskError as exc:
             self.show_errors({exc.field or "content": exc.message})
             self.notify(exc.message, severity="error")
@@ -591,6 +602,7 @@ class CallsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="call-log")
+    @background
     @while_shown
     async def reload_log(self) -> None:
         term = self.query_one("#call-search", Input).value
@@ -610,6 +622,7 @@ class CallsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="call-log")
+    @background
     @while_shown
     async def run_search(self, term: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY / 2)
@@ -623,6 +636,7 @@ class CallsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="call-more")
+    @background
     @while_shown
     async def load_more(self) -> None:
         if not self.more or not self.rows:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 
 if TYPE_CHECKING:
@@ -70,6 +71,7 @@ class DirectoryScreen(DeskScreen):
         self.search(event.value)
 
     @work(exclusive=True, group="directory-search")
+    @background
     async def search(self, query: str) -> None:
         await asyncio.sleep(SEARCH_DELAY)  # let a fast typist finish; exclusive cancels the stale search
         directory = self.services.directory
@@ -110,6 +112,7 @@ class DirectoryScreen(DeskScreen):
             self.show_unit(unit_id)
 
     @work(exclusive=True, group="directory-detail")
+    @background
     async def show_unit(self, unit_id: int) -> None:
         directory = self.services.directory
         unit, residents = await asyncio.gather(

@@ -19,6 +19,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from deskui.i18n import N_, get_language, t
+from deskui.screens.background import background, still_running
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
 from deskui.screens.settling import settles
@@ -110,6 +111,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     @settles
     @work(exclusive=True, group="dutylog-load")
+    @background
     async def load(self, select_id: int | None = None) -> None:
         assert self.duty_date is not None
         view = await asyncio.to_thread(self.dutylog.shift_view, self.duty_date, self.shift_key)
@@ -123,11 +125,12 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     def poll(self) -> None:
         """Entries and calls from other terminals appear within seconds (not while a form is open)."""
-        if self.is_active and self.desk.services is not None:
+        if self.is_active and self.desk.services is not None and not still_running(self, "dutylog-load"):
             self.load()
 
     @settles
     @work(exclusive=True, group="dutylog-verify")
+    @background
     async def verify(self) -> None:
         self.verified = await asyncio.to_thread(self.dutylog.verify)
         self.show_chain()
@@ -353,6 +356,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     @settles
     @work(exclusive=True, group="dutylog-detail")
+    @background
     async def show_detail(self, kind: str, item: Any) -> None:
         if kind == "log":
             entry: LogEntry = item

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background, saving, still_running
 from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.screens.settling import settles
@@ -149,6 +150,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
     @settles
     @work(exclusive=True, group="handover-load")
+    @background
     async def load(self, handover_id: int | None = None) -> None:
         """The handover in progress (or `handover_id`); with none, the last signed one, read-only."""
         current = self.st
@@ -176,7 +178,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
 
     def poll(self) -> None:
         """Another terminal's entries and the relief's lateness appear within seconds (not under a form)."""
-        if self.is_active and self.desk.services is not None:
+        if self.is_active and self.desk.services is not None and not still_running(self, "handover-load"):
             self.load()
 
     # --- who acts -------------------------------------------------------------------------------------------
@@ -586,7 +588,7 @@ class HandoverScreen(HandoverSection, inherit_bindings=False):
     async def run_step(self, fn: Any, *args: Any, **kwargs: Any) -> HandoverState | None:
         """Call a handover service method in a thread; a refusal is shown on the screen, nothing else happens."""
         try:
-            st: HandoverState = await asyncio.to_thread(fn, *args, **kwargs)
+            st: HandoverState = await saving(self, asyncio.to_thread(fn, *args, **kwargs))
         except DeskError as exc:
             self.show_message(exc.message)
             return None

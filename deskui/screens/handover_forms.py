@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 
 from deskui.i18n import t
 from deskui.keyqueue import KeyHold, start_hold
+from deskui.screens.background import saving
 from deskui.services.errors import DeskError, PinRejected
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
@@ -271,7 +272,7 @@ class FormScreen(ModalScreen[object]):
     @work(exclusive=True, group="form-submit")
     async def run_submit(self, values: dict[str, Any]) -> None:
         try:
-            result = await self.submit(values)
+            result = await saving(self, self.submit(values))  # "waiting for another terminal…" past a second
         except DeskError as exc:
             if isinstance(exc, PinRejected):
                 for field in self.fields:

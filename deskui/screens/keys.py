@@ -17,6 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background, still_running
 from deskui.screens.handover_base import BACK, HandoverSection, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.widgets.plain import plain
@@ -83,6 +84,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
     # --- loading --------------------------------------------------------------------------------------------
 
     @work(exclusive=True, group="keys-load")
+    @background
     async def load(self, select_tag: str = "") -> None:
         if self.show_all:
             loans = await asyncio.to_thread(self.key_log.history)
@@ -96,7 +98,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
         self.refresh_bindings()
 
     def poll(self) -> None:
-        if self.is_active and self.desk.services is not None:
+        if self.is_active and self.desk.services is not None and not still_running(self, "keys-load"):
             self.load()
 
     def fill(self, select_tag: str = "") -> None:

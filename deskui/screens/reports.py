@@ -16,6 +16,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
 from deskui.services.errors import DeskError
@@ -122,11 +123,13 @@ class ReportsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="report-buildings")
+    @background
     async def load_buildings(self) -> None:
         self.buildings = await asyncio.to_thread(self.reports.buildings)
 
     @settles
     @work(exclusive=True, group="report-load")
+    @background
     async def load(self) -> None:
         """Build the report for the month and building chosen now; a newer request cancels this one."""
         month, building = self.month, self.building

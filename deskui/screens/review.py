@@ -20,6 +20,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.handover import DISPOSITION_LABELS
@@ -91,6 +92,7 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
     # --- loading --------------------------------------------------------------------------------------------
 
     @work(exclusive=True, group="review-load")
+    @background
     async def load(self) -> None:
         assert self.day is not None
         self.review_data = await asyncio.to_thread(self.review.review, self.day)

@@ -19,6 +19,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.errors import DeskError
@@ -92,6 +93,7 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
     # --- loading --------------------------------------------------------------------------------------------
 
     @work(exclusive=True, group="roster-load")
+    @background
     async def load(self, keep: Coordinate | None = None) -> None:
         self.roster_data = await asyncio.to_thread(self.roster.month_roster, self.year, self.month)
         self.operators = await asyncio.to_thread(self.services.operators.list)

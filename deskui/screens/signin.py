@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.messages import ServicesFailed, ServicesOpened
+from deskui.screens.background import background, saving
 from deskui.services.errors import DeskError
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.signin_fields import OperatorPicker, PinField
@@ -95,6 +96,7 @@ class SignInScreen(Screen[None]):
     def on_services_failed(self, message: ServicesFailed) -> None:
         self.show_message(message.reason)
 
+    @background
     async def load_operators(self) -> None:
         services = self.desk.services
         assert services is not None
@@ -146,8 +148,10 @@ class SignInScreen(Screen[None]):
             self.show_message(t("Type the PIN"))
             return
         try:
-            signed_in = await asyncio.to_thread(self.desk.services.operators.authenticate, operator.id, pin)
-        except DeskError as exc:
+            signed_in = await saving(
+                self, asyncio.to_thread(self.desk.services.operators.authenticate, operator.id, pin)
+            )
+        except DeskError as exc:  # a wrong PIN, a lockout, the database busy or its disk full: said, the app goes on
             pin_field.value = ""
             self.show_message(exc.message)
             return

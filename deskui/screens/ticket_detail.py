@@ -24,6 +24,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskui.i18n import N_, get_language, t
+from deskui.screens.background import saving
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
 from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
@@ -181,9 +182,10 @@ class TicketDetailScreen(DeskScreen):
         self.refresh_bindings()
         self.current.set()
 
-    @work(exclusive=True, group="ticket-poll", exit_on_error=False)
     async def poll(self) -> None:
-        """Another terminal's change to this ticket (or one merged into it) shows within a second or two."""
+        """Another terminal's change to this ticket (or one merged into it) shows within a second or two.
+        A timer's own callback, awaited by the timer: never two at once, so a long lock does not pile them up; a
+        DeskError is told quietly (DeskScreen.set_interval)."""
         if self.marker < 0:
             return
         marker, changed = await asyncio.to_thread(self.tickets.changes_since, self.marker)
@@ -363,7 +365,7 @@ class TicketDetailScreen(DeskScreen):
             "resume": lambda: svc.resume(self.ticket_id, version, operator=op),
         }
         try:
-            await asyncio.to_thread(calls[action])
+            await saving(self, asyncio.to_thread(calls[action]))
         except DeskError as exc:  # TicketChanged included: its message says who changed it
             self.say(exc.message, error=True)
         else:

@@ -26,6 +26,7 @@ from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskui.i18n import t
+from deskui.screens.background import saving
 from deskui.services.errors import DeskError
 from deskui.services.tickets import TicketChanged
 from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
@@ -222,7 +223,7 @@ class TicketFormScreen(ModalScreen[FormOutcome | None]):
             self.set_focus(self.query_one(f"#tf-{next(iter(missing))}"))
             return
         try:
-            saved = await self.submit(values)
+            saved = await saving(self, self.submit(values))  # "waiting for another terminal…" past a second
         except TicketChanged as exc:
             await self.dismiss(FormOutcome(changed=exc, values=values))
             return

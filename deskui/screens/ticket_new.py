@@ -23,6 +23,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, get_language, t
+from deskui.screens.background import background
 from deskui.services.errors import DeskError
 from deskui.services.tickets import (
     CATEGORY_KINDS,
@@ -190,6 +191,7 @@ class NewTicketScreen(ModalScreen[str | None]):
     # --- the unit's open tickets --------------------------------------------------------------------------------
 
     @work(exclusive=True, group="new-ticket-open")
+    @background
     async def load_open(self) -> None:
         tickets = self.services.tickets
         if not self.call.unit_key:

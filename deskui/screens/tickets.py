@@ -22,11 +22,13 @@ from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
 from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.ticket_forms import PickScreen
 from deskui.services.errors import DeskError
+from deskui.services.retry import DatabaseBusy
 from deskui.services.tickets_queues import QUEUE_LABELS, QUEUES
 from deskui.widgets.plain import plain
 from deskui.widgets.ticket_text import (
@@ -196,6 +198,7 @@ class TicketsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="tickets-load", exit_on_error=False)
+    @background
     async def reload(self, delay: float = 0.0, *, keep: bool = True) -> None:
         """The queue from its first page, as many rows as were shown (so the cursor's ticket stays in reach)."""
         wanted = self.wanted
@@ -219,7 +222,9 @@ class TicketsScreen(DeskScreen):
                 if after is None or len(rows) >= want:
                     break
             counts = await asyncio.to_thread(self.tickets.section_counts, operator=self.desk.operator)
-        except Exception as exc:  # a refusal, or the database busy or gone: said in the title, the keys go on
+        except DatabaseBusy:
+            raise  # told quietly (@background); what was shown stays and the next poll tries again
+        except Exception as exc:  # a refusal, or the database gone: said in the title, the keys go on
             self.error = exc.message if isinstance(exc, DeskError) else str(exc)
             rows, after, counts = self.rows, self.next_after, self.counts  # what was shown stays
         else:
@@ -251,6 +256,7 @@ class TicketsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="tickets-more", exit_on_error=False)
+    @background
     async def load_more(self) -> None:
         """The next page, by the keyset of the last row: as cheap as the first, however deep the queue."""
         after, generation = self.next_after, self.generation
@@ -276,9 +282,10 @@ class TicketsScreen(DeskScreen):
         self.shown_signature = self.signature(now)
         self.show_title()
 
-    @work(exclusive=True, group="tickets-poll", exit_on_error=False)
     async def poll(self) -> None:
-        """Reload when any ticket changed (another terminal included), and now and then for the clock."""
+        """Reload when any ticket changed (another terminal included), and now and then for the clock.
+        A timer's own callback, awaited by the timer: never two at once, so a long lock does not pile them up; a
+        DeskError is told quietly (DeskScreen.set_interval)."""
         if self.marker < 0:
             return
         marker = await asyncio.to_thread(self.tickets.last_change_marker)
@@ -401,6 +408,7 @@ class TicketsScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="tickets-preview", exit_on_error=False)
+    @background
     async def show_preview(self, ticket: TicketInfo | None) -> None:
         """The highlighted ticket in a few lines: who, where, what, and its latest events."""
         preview = self.query_one("#tq-preview", Static)

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from deskui.i18n import t
+from deskui.i18n import N_, t
 from deskui.services.errors import DatabaseUnavailable, DeskError
 
 T = TypeVar("T")
@@ -45,6 +45,14 @@ class DatabaseBusy(DeskError):
     `waited`: the seconds spent retrying, when known."""
 
     waited: float | None = None
+
+
+class StorageFailed(DeskError):
+    """The storage refused a write: the disk is full, the database file or its directory is read-only, or an I/O
+    error. SQLite rolled the transaction back, so nothing of this action was saved; the same action works again
+    once the cause is gone (space freed, permissions back). `reason`: which of "full", "readonly", "io"."""
+
+    reason: str = "io"
 
 
 class DatabaseBusyAtOpen(DatabaseBusy, DatabaseUnavailable):
@@ -90,6 +98,56 @@ def is_busy(exc: BaseException) -> bool:
         orig = getattr(current, "orig", None)  # sqlalchemy.exc.DBAPIError wraps the driver's exception
         current = orig if isinstance(orig, BaseException) else current.__cause__
     return False
+
+
+# SQLite's messages for a write the storage refused (SQLITE_FULL, SQLITE_READONLY*, SQLITE_IOERR*, SQLITE_CANTOPEN of
+# a journal in a read-only directory), and PostgreSQL's SQLSTATEs for the same (disk_full, read_only_sql_transaction,
+# io_error, insufficient_resources).
+_SQLITE_STORAGE = (
+    ("full", ("database or disk is full",)),
+    ("readonly", ("attempt to write a readonly database", "unable to open database file")),
+    ("io", ("disk i/o error",)),
+)
+_PG_STORAGE = {"53100": "full", "25006": "readonly", "58030": "io", "53000": "full"}
+_STORAGE_MESSAGES = {
+    "full": N_("The disk is full: nothing was saved. Free some space and try again."),
+    "readonly": N_(
+        "The database is read-only (file or folder permissions): nothing was saved. Make it writable and try again."
+    ),
+    "io": N_("The disk reported an error while writing: nothing was saved. Try again; if it keeps failing, check it."),
+}
+
+
+def storage_problem(exc: BaseException) -> str | None:
+    """ "full", "readonly" or "io" when `exc` (raw or wrapped by SQLAlchemy) is a write the storage refused."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, StorageFailed):
+            return current.reason
+        if isinstance(current, sqlite3.Error):
+            text = str(current).strip().lower()
+            for reason, starts in _SQLITE_STORAGE:
+                if text.startswith(starts):
+                    return reason
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and sqlstate in _PG_STORAGE:
+            return _PG_STORAGE[sqlstate]
+        orig = getattr(current, "orig", None)
+        current = orig if isinstance(orig, BaseException) else current.__cause__
+    return None
+
+
+def storage_error(exc: BaseException) -> StorageFailed | None:
+    """The message a person sees for a write the storage refused (None when `exc` is something else)."""
+    reason = storage_problem(exc)
+    if reason is None:
+        return None
+    error = StorageFailed(t(_STORAGE_MESSAGES[reason]))
+    error.reason = reason
+    error.__cause__ = exc
+    return error
 
 
 def busy_error(exc: BaseException | None = None, *, waited: float | None = None) -> DatabaseBusy:
@@ -183,9 +241,12 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseBusyAtOpen",
     "RetryPolicy",
+    "StorageFailed",
     "busy_at_open_error",
     "busy_error",
     "is_busy",
     "retry_busy",
     "retrying",
+    "storage_error",
+    "storage_problem",
 ]

@@ -21,6 +21,7 @@ from textual.signal import Signal
 from textual.widget import Widget
 
 from deskui.i18n import N_, t
+from deskui.screens.background import background, database_status
 from deskui.screens.settling import settles
 from deskui.services.shifts import local_time, shift_at
 from deskui.widgets.urgent_banner import UrgentBanner
@@ -121,6 +122,7 @@ class DeskHeader(Widget):
 
     @settles
     @work(exclusive=True, group="header-duty", exit_on_error=False)
+    @background
     async def fetch_duty(self) -> None:
         app = cast("DeskApp", self.app)
         if app.services is None or app.operator is None:
@@ -156,7 +158,11 @@ class DeskHeader(Widget):
         return Text("\n").join([line, tabs])
 
     def duty_text(self, app: DeskApp, *, short: bool = False) -> Text:
-        """The duty line; `short` (a narrow terminal): the names alone, and the relief's lateness in minutes."""
+        """The duty line; `short` (a narrow terminal): the names alone, and the relief's lateness in minutes.
+        While the database is busy (deskui.screens.background), that instead: the screen may be behind."""
+        status = database_status(self).label()
+        if status:
+            return Text(f"⏳ {status} ", style=Style(color=app.theme_variables.get("warning"), bold=True))
         duty = self.duty
         if duty.remains:
             colour = app.theme_variables.get("warning")

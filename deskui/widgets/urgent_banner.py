@@ -23,6 +23,7 @@ from textual import work
 from textual.widget import Widget
 
 from deskui.i18n import t
+from deskui.screens.background import background, still_running
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -73,11 +74,13 @@ class UrgentBanner(Widget):
     def poll(self) -> None:
         # Shown: the screen on top, or one showing through a dialog over it (its header dimmed, still read).
         if self.screen.is_current:
-            self.fetch()
+            if not still_running(self, "urgent-banner"):  # the last one waits on a locked database
+                self.fetch()
         elif self.urgent:
             self.refresh()
 
     @work(exclusive=True, group="urgent-banner", exit_on_error=False)
+    @background
     async def fetch(self, *, force: bool = False) -> None:
         """Ask again when a ticket changed anywhere (or when asked to): one indexed lookup otherwise."""
         app = cast("DeskApp", self.app)

@@ -50,9 +50,6 @@ CHILD = textwrap.dedent(
 )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 16 item 2: a write the disk refuses escapes as SQLAlchemy's OperationalError"
-)
 def test_a_write_the_disk_refuses_is_a_desk_error_and_a_retry_works(services, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     services.close()  # the child opens the file itself
     root = Path(__file__).resolve().parents[2]

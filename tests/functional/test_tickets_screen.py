@@ -96,10 +96,10 @@ async def saved(pilot: Pilot[None], detail: TicketDetailScreen, version: int) ->
 
 
 async def switch_operator(pilot: Pilot[None], name: str, pin: str) -> None:
-    """Lock the screen (Ctrl+L) and sign in as someone else, with the arrow keys and the PIN."""
+    """Lock the screen (Ctrl+L) and sign in as someone else, with the arrow keys and the PIN: they get their own
+    session (Home the first time, else the screen they left), the first operator's waits for her (issue 16 item 14)."""
     app = pilot.app
     assert isinstance(app, DeskApp)
-    underneath = app.screen
     await pilot.press("ctrl+l")
     await operators_listed(pilot)
     lock = app.screen
@@ -109,7 +109,10 @@ async def switch_operator(pilot: Pilot[None], name: str, pin: str) -> None:
     step = names.index(name) - here
     await pilot.press(*(["down"] * step if step > 0 else ["up"] * -step))
     await pilot.press(*pin, "enter")
-    await wait_for(pilot, lambda: app.screen is underneath and app.operator is not None and app.operator.name == name)
+    await wait_for(
+        pilot,
+        lambda: not isinstance(app.screen, SignInScreen) and app.operator is not None and app.operator.name == name,
+    )
 
 
 def shown_keys(screen: TicketDetailScreen) -> set[str]:
@@ -165,18 +168,21 @@ async def test_call_becomes_a_ticket_and_is_closed_through_keys(app: DeskApp) ->
         x = ticket(app, opened.id)
         assert (x.status, x.department, x.assignee) == ("dispatched", "maintenance", "李强")
 
-        await switch_operator(pilot, "李强", "2222")  # the plumber marks it done
-        await wait_for(pilot, lambda: "done" in shown_keys(detail))
-        assert "dispatch" not in shown_keys(detail) and "callback" not in shown_keys(detail)
-        version = detail.ticket.version if detail.ticket else 0
+        await switch_operator(pilot, "李强", "2222")  # the plumber marks it done, on his own screen
+        mine = await open_ticket(pilot, opened.number)
+        assert mine is not detail
+        await wait_for(pilot, lambda: "done" in shown_keys(mine))
+        assert "dispatch" not in shown_keys(mine) and "callback" not in shown_keys(mine)
+        version = mine.ticket.version if mine.ticket else 0
         await act(pilot, "f")
         await pilot.press("o")  # repair type: other (and on to the note)
         await type_text(pilot, "valve replaced")
         await pilot.press("enter")
-        await saved(pilot, detail, version)
+        await saved(pilot, mine, version)
         assert ticket(app, opened.id).status == "done"
 
-        await switch_operator(pilot, "王芳", "1111")  # the desk calls the resident back
+        await switch_operator(pilot, "王芳", "1111")  # the desk calls the resident back, on the screen she left
+        assert app.screen is detail
         await wait_for(pilot, lambda: "callback" in shown_keys(detail))
         version = detail.ticket.version if detail.ticket else 0
         form = await act(pilot, "c")
@@ -358,7 +364,14 @@ async def test_reopening_a_closed_ticket_is_for_supervisors(app: DeskApp) -> Non
         await pilot.press("o")
         await pilot.pause(0.2)
         assert app.screen is screen, "a hidden action does not run either"
-        await switch_operator(pilot, "陈静", "3333")
+        await switch_operator(pilot, "陈静", "3333")  # the supervisor, on her own screen
+        queues = await open_queues(pilot)
+        await pilot.press("9")
+        await wait_for(pilot, lambda: table_ids(queues) == [x.id])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen) and app.screen is not screen)
+        screen = app.screen
+        assert isinstance(screen, TicketDetailScreen)
         await wait_for(pilot, lambda: "reopen" in shown_keys(screen))
         await act(pilot, "o")
         await type_text(pilot, "leak came back")

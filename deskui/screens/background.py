@@ -1,0 +1,190 @@
+"""The database busy or refusing a write, as the screens meet it: told quietly, never the end of the app.
+
+Two kinds of database work happen on a screen, and each has one way through here:
+
+- Background work: the poll timers and load workers that keep a screen current (the call log's two-second poll,
+  the ticket queues, the handover, the duty log, the header's duty line and urgent banner, a draft's autosave). A
+  DeskError there — `DatabaseBusy` when another terminal holds the write lock past the busy timeout (a large
+  import, a backup, `BEGIN EXCLUSIVE`), `StorageFailed` when a write is refused (disk full, read-only, I/O error) —
+  ends that one run, not the app. The next tick tries again. It is said once per episode, quietly: a notification
+  and, while it lasts, a word in the header; the same failure repeating tick after tick says nothing more, and the
+  header's word goes when the run that met it gets through. Methods carry `@background` (under `@work`); every
+  timer of a DeskScreen gets the same treatment through `DeskScreen.set_interval` / `set_timer`. A tick that
+  starts a worker skips while the last one still waits (`still_running`): no pile of threads blocked on the lock.
+- A person's own save (a form submitted, a call confirmed, a PIN typed): `await saving(node, work)`. The retry
+  policy (services.retry) already waits out a lock; past a second of waiting the screen says "waiting for another
+  terminal…" until the save ends. What still fails is a DeskError the form shows next to what was typed, so the
+  form keeps its text and the same key tries again.
+
+Nothing here catches other exceptions: a bug still ends the app with its traceback (without locals: DeskApp).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from deskui.i18n import N_, t
+from deskui.services.errors import DeskError
+from deskui.services.retry import DatabaseBusy
+
+if TYPE_CHECKING:
+    from textual.dom import DOMNode
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+BUSY_NOTICE = N_("The database is busy (another terminal is writing); the screen will retry by itself.")
+BUSY_STATUS = N_("Database busy, will retry")
+WAITING_NOTICE = N_("Waiting for another terminal… (the database is busy; nothing is lost)")
+WAITING_STATUS = N_("Waiting for another terminal…")
+WAIT_NOTICE_SECONDS = 1.0
+"""A save still running after this long is waiting for a lock (saves take milliseconds): the screen says so."""
+NOTICE_SECONDS = 6.0
+
+
+@dataclass
+class DatabaseStatus:
+    """What the header tells about the database: busy for some background run, saves waiting for a lock."""
+
+    busy_runs: dict[tuple[int, str], DOMNode] = field(default_factory=dict)
+    """Background runs whose last try found the database busy (by node and method), until they get through."""
+    failing: dict[tuple[int, str], str] = field(default_factory=dict)
+    """The message last told for each background run that failed otherwise (told again only when it changes)."""
+    waiting: int = 0
+    """Saves under way that have waited longer than WAIT_NOTICE_SECONDS."""
+
+    @property
+    def busy(self) -> bool:
+        for key, node in list(self.busy_runs.items()):
+            if not node.is_attached:  # its screen closed: it will not run again to clear itself
+                del self.busy_runs[key]
+        return bool(self.busy_runs)
+
+    def label(self) -> str:
+        """The header's word for it: waiting wins over busy (it is the person's own save)."""
+        if self.waiting:
+            return t(WAITING_STATUS)
+        if self.busy:
+            return t(BUSY_STATUS)
+        return ""
+
+
+def database_status(node: DOMNode) -> DatabaseStatus:
+    """The app's one DatabaseStatus (made on first use)."""
+    app = node.app
+    status: DatabaseStatus | None = getattr(app, "_deskui_database_status", None)
+    if status is None:
+        status = DatabaseStatus()
+        app._deskui_database_status = status  # type: ignore[attr-defined]
+    return status
+
+
+def _key(node: DOMNode, name: str) -> tuple[int, str]:
+    return (id(node), name)
+
+
+def told(node: DOMNode, name: str, error: DeskError) -> None:
+    """Background run `name` of `node` failed with `error`: said once for the episode, the app goes on."""
+    status = database_status(node)
+    key = _key(node, name)
+    if isinstance(error, DatabaseBusy):
+        was_busy = status.busy
+        status.busy_runs[key] = node
+        if not was_busy:
+            node.app.notify(t(BUSY_NOTICE), severity="warning", timeout=NOTICE_SECONDS)
+        _refresh_headers(node)
+        return
+    if status.failing.get(key) != error.message:
+        status.failing[key] = error.message
+        node.app.notify(error.message, severity="error", timeout=NOTICE_SECONDS)
+
+
+def got_through(node: DOMNode, name: str) -> None:
+    """Background run `name` of `node` ended without a DeskError: its episode, if any, is over."""
+    status = database_status(node)
+    key = _key(node, name)
+    status.failing.pop(key, None)
+    if status.busy_runs.pop(key, None) is not None:
+        _refresh_headers(node)
+
+
+async def quietly(node: DOMNode, name: str, work: Callable[[], Awaitable[T]]) -> T | None:
+    """Run one background `work` of `node`; a DeskError is told (see `told`) and the result is None."""
+    try:
+        result = await work()
+    except DeskError as error:
+        if node.is_attached:
+            told(node, name, error)
+        return None
+    if node.is_attached:
+        got_through(node, name)
+    return result
+
+
+def background(method: F) -> F:
+    """A background run (a poll tick, a load worker, an autosave): a DeskError is told quietly, the app goes on and
+    the next tick tries again. Put it under `@work` (and above helpers like `while_shown`)."""
+    name = method.__qualname__
+    if not inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        def run_sync(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
+            try:
+                result = method(self, *args, **kwargs)
+            except DeskError as error:
+                told(self, name, error)
+                return None
+            got_through(self, name)
+            return result
+
+        return run_sync  # type: ignore[return-value]
+
+    @functools.wraps(method)
+    async def run(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
+        return await quietly(self, name, lambda: method(self, *args, **kwargs))
+
+    return run  # type: ignore[return-value]
+
+
+def still_running(node: DOMNode, group: str) -> bool:
+    """A worker of `group` that `node` started has not ended yet: a poll tick skips rather than start another.
+
+    Textual's exclusive workers cancel the one before, but a cancelled worker's database call goes on in its
+    thread until the busy timeout (10 s) lets it go: a tick every second or two under a long lock would block one
+    more thread each time (and the default executor has a handful: a person's own save would queue behind them),
+    and no run would ever finish to say the database is busy."""
+    return any(w.node is node and w.group == group and not w.is_finished for w in node.app.workers)
+
+
+async def saving(node: DOMNode, work: Awaitable[T]) -> T:
+    """A person's own save: its result, or its DeskError raised for the form to show. While it waits longer than
+    WAIT_NOTICE_SECONDS (another terminal holds the write lock; the retry policy keeps trying), the screen says so."""
+    task = asyncio.ensure_future(work)
+    try:
+        done, _ = await asyncio.wait({task}, timeout=WAIT_NOTICE_SECONDS)
+        if done:
+            return task.result()
+        status = database_status(node)
+        status.waiting += 1
+        _refresh_headers(node)
+        node.app.notify(t(WAITING_NOTICE), severity="warning", timeout=NOTICE_SECONDS)
+        try:
+            return await task
+        finally:
+            status.waiting -= 1
+            _refresh_headers(node)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+
+
+def _refresh_headers(node: DOMNode) -> None:
+    from deskui.widgets.header import DeskHeader
+
+    for header in node.app.screen.query(DeskHeader):
+        header.refresh()
