@@ -43,15 +43,28 @@ class PtyApp:
             if ready:
                 self.seen += os.read(self.master, 65536)
 
+    def drain(self, timeout: float) -> None:
+        """Read what the program wrote: a pty nobody reads fills up, and then the program blocks on its output
+        (Textual's writer queue, then the event loop) and processes no key."""
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if ready:
+            self.seen += os.read(self.master, 65536)
+
     def type(self, text: str | bytes, delay: float = 0.03) -> None:
         """Key by key, as fast as a quick typist (a burst of bytes would arrive as one paste)."""
         if isinstance(text, bytes):
             os.write(self.master, text)
-            time.sleep(delay)
+            self.pause(delay)
             return
         for char in text:
             os.write(self.master, char.encode())
-            time.sleep(delay)
+            self.pause(delay)
+
+    def pause(self, seconds: float) -> None:
+        """The gap between two keys, reading the screen meanwhile."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self.drain(left)
 
     def kill(self) -> None:
         self.proc.send_signal(signal.SIGKILL)
@@ -82,7 +95,7 @@ def test_draft_survives_sigkill(settings: Settings, clock, db_path: Path) -> Non
                 for d in watcher.calls.pending_drafts(operator, form="call")
             ):
                 assert time.monotonic() < end, "the autosave never stored what was typed"
-                time.sleep(0.05)
+                app.drain(0.05)
         finally:
             watcher.close()
     finally:
