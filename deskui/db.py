@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -277,6 +278,11 @@ class Database:
 
     def __post_init__(self) -> None:
         self._writer = self.engine.execution_options(deskui_write=True)
+        # The session this thread has open, if any: a read inside it joins it instead of taking a second connection.
+        # With the rollback journal a second connection of the same thread deadlocks against another writer at
+        # COMMIT (it holds PENDING and waits for our outer SHARED; our inner read waits for PENDING) until the busy
+        # timeout fails the read. Sessions are per thread (never shared across threads), hence a thread-local.
+        self._open = threading.local()
 
     @property
     def backend(self) -> str:
@@ -294,6 +300,9 @@ class Database:
         (services.retry), so a busy database costs a wait, not an error; COMMIT is retried the same way. A lock
         error that still escapes becomes DatabaseBusy, a DeskError with a message.
         """
+        if getattr(self._open, "session", None) is not None:
+            # Its COMMIT would wait for this thread's own open transaction: a deadlock, so a bug to fix, not to wait.
+            raise RuntimeError("a write inside another read or write of the same thread")
         try:
             session = retry_busy(self._begin_write)
         except DBAPIError as exc:  # the lock itself refused: a read-only file, an I/O error
@@ -301,6 +310,7 @@ class Database:
             if failed is not None:
                 raise failed from exc
             raise
+        self._open.session = session
         try:
             yield session
             session.commit()
@@ -312,6 +322,7 @@ class Database:
                 raise failed from exc  # disk full, read-only, I/O error: a DeskError saying nothing was saved
             raise
         finally:
+            self._open.session = None
             session.close()
 
     def _begin_write(self) -> Session:
@@ -326,9 +337,18 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        """A read transaction; inside another read or write of the same thread, that one (it sees its writes)."""
+        outer = getattr(self._open, "session", None)
+        if outer is not None:
+            yield outer
+            return
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
-                yield session
+                self._open.session = session
+                try:
+                    yield session
+                finally:
+                    self._open.session = None
         except DBAPIError as exc:
             if is_busy(exc):
                 raise busy_error(exc) from exc

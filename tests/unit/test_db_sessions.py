@@ -19,8 +19,6 @@ from sqlalchemy import event, text
 from deskui.clock import FrozenClock
 from deskui.services.tickets import TicketInput
 
-pytestmark = pytest.mark.xfail(strict=True, reason="a nested read opens a second connection")
-
 
 @pytest.fixture
 def held(services):  # type: ignore[no-untyped-def]
