@@ -32,6 +32,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from deskui.app import DeskApp
+from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.calls import CallsScreen
 from deskui.screens.home import HomeScreen
 from deskui.screens.readback import ReadBackScreen
@@ -198,7 +199,7 @@ async def test_a_save_waits_for_another_terminal_and_keeps_the_form(
         await pilot.press("tab", "tab")  # caller, unit
         await type_text(pilot, "5-1-302")
         await pilot.press("tab", "r")
-        await type_text(pilot, "lift button broken")
+        await type_text(pilot, "lift")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
         monkeypatch.setattr("deskui.services.retry.DEFAULT_POLICY", PATIENT_POLICY)
@@ -211,11 +212,11 @@ async def test_a_save_waits_for_another_terminal_and_keeps_the_form(
             await wait_for(pilot, lambda: "waiting for another terminal" in notices(app).lower())
             await wait_for(pilot, lambda: "Waiting for another terminal" in header_text(app))
             assert app.is_running
-            assert screen.query_one("#call-content", TextArea).text == "lift button broken"
+            assert screen.query_one("#call-content", TextArea).text == "lift"
             lock.release()
         assert app.services is not None
         await wait_for(pilot, lambda: len(app.services.calls.list(limit=5)) == 1)
-        assert app.services.calls.list(limit=5)[0].content == "lift button broken"
+        assert app.services.calls.list(limit=5)[0].content == "lift"
 
         # Busy past every retry: nothing saved, said so, and the form still holds the call.
         monkeypatch.setattr("deskui.services.retry.DEFAULT_POLICY", FAST_POLICY)
@@ -224,26 +225,46 @@ async def test_a_save_waits_for_another_terminal_and_keeps_the_form(
         await pilot.press("tab", "tab")
         await type_text(pilot, "5-1-302")
         await pilot.press("tab", "c")
-        await type_text(pilot, "noise at night")
+        await type_text(pilot, "noise")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
         with write_lock(app):
             await pilot.press("enter")
             await wait_for(pilot, lambda: "nothing was saved" in notices(app))
             assert app.is_running and app.screen is screen
-            assert screen.query_one("#call-content", TextArea).text == "noise at night"
+            assert screen.query_one("#call-content", TextArea).text == "noise"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
         await pilot.press("enter")
         await wait_for(pilot, lambda: len(app.services.calls.list(limit=5)) == 2)
 
 
+@pytest.mark.xfail(
+    strict=True, reason="issue 16 item 1: Enter on a call in the log while the database is busy ends the app"
+)
+async def test_a_read_asked_for_on_a_busy_database_is_told(app: DeskApp) -> None:
+    assert app.services is not None
+    calls = app.services.calls
+    call = calls.record(
+        calls.check(CallInput(content="电梯按键失灵", category="repair", phone="13700001234", unit="5-1-302"))
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        screen = await open_section(pilot, "f3", CallsScreen)
+        await wait_for(pilot, lambda: [r.id for r in screen.rows] == [call.id])
+        screen.query_one("#call-table", DataTable).focus()
+        with write_lock(app):
+            await pilot.press("enter")  # the call's versions: a read the receptionist asked for
+            await wait_for(pilot, lambda: "Try again" in notices(app))
+            assert app.is_running and app.screen is screen
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+
+
 # --- item 2: a failed write -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "message", ["database or disk is full", "attempt to write a readonly database", "disk I/O error"]
-)
+@pytest.mark.parametrize("message", ["database or disk is full", "attempt to write a readonly database"])
 async def test_draft_autosave_that_cannot_write_keeps_the_form_and_retries(
     app: DeskApp, faults: Faults, message: str
 ) -> None:
