@@ -39,12 +39,14 @@ class Finding:
     message: str
 
 
-def _pages(s: Session, table: Any, site_id: int) -> Iterator[list[Any]]:
+def _pages(s: Session, table: Any, site_id: int, *columns: str) -> Iterator[list[Any]]:
+    """The site's rows in pages of PAGE, by id (only `columns`, when given, and the id)."""
+    picked = [table.c.id, *(table.c[name] for name in columns)] if columns else [table]
     after = 0
     while True:
         rows = list(
             s.execute(
-                select(table).where(table.c.site_id == site_id, table.c.id > after).order_by(table.c.id).limit(PAGE)
+                select(*picked).where(table.c.site_id == site_id, table.c.id > after).order_by(table.c.id).limit(PAGE)
             )
         )
         if not rows:
@@ -124,15 +126,17 @@ def call_findings(s: Session, site_id: int) -> tuple[int, list[Finding]]:
 
     checked = 0
     found: list[Finding] = []
-    for rows in _pages(s, _CALL, site_id):
-        ids = [r.id for r in rows]
-        chars: dict[int, set[str]] = {}
-        for table in ("callchar", "callcharpending"):
-            for call_id, ch in s.execute(
-                text(f"SELECT call_id, ch FROM {table} WHERE site_id = :site AND call_id BETWEEN :lo AND :hi"),
-                {"site": site_id, "lo": ids[0], "hi": ids[-1]},
-            ):
-                chars.setdefault(call_id, set()).add(ch)
+    # The index rows of every call at once, one string of characters per call (the index is keyed by character,
+    # so reading it call by call would scan it once per page).
+    concat = "group_concat(ch, '')" if s.get_bind().dialect.name == "sqlite" else "string_agg(ch, '')"
+    chars: dict[int, set[str]] = {}
+    for table in ("callchar", "callcharpending"):
+        for call_id, joined in s.execute(
+            text(f"SELECT call_id, {concat} FROM {table} WHERE site_id = :site GROUP BY call_id"), {"site": site_id}
+        ):
+            chars.setdefault(call_id, set()).update(joined or "")
+    fields = ("caller", "unit_text", "phone", "content", "search_text", "operator_name")
+    for rows in _pages(s, _CALL, site_id, *fields):
         for row in rows:
             checked += 1
             folded = idx.search_text(search_fields(row.caller, row.unit_text, row.phone, row.content))
