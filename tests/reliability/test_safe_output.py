@@ -268,24 +268,40 @@ def test_an_existing_lax_export_file_is_tightened(cli, desk: Desk, tmp_path: Pat
     assert "old" not in target.read_text(encoding="utf-8-sig")
 
 
-def test_export_to_a_fifo_leaves_its_mode(cli, desk: Desk, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """-o may name a pipe (or /dev/stdout): written to, never chmodded (item 13's rule)."""
+def test_a_private_file_on_a_fifo_writes_through_and_leaves_its_mode(tmp_path: Path) -> None:
+    """A pipe (or /dev/stdout) reaching the export writer is written as it is, never chmodded or replaced (item 13's
+    rule). The CLI refuses such a -o target before any work (item 15); the writer does not rely on that."""
     import os
     import threading
 
+    from deskui.services.exports import private_file
+
     fifo = tmp_path / "pipe"
-    os.mkfifo(fifo, 0o644)
+    os.mkfifo(fifo)
     os.chmod(fifo, 0o644)
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
     try:
-        result = cli("export", "calls", "--format", "json", "-o", str(fifo))
+        with private_file(fifo) as fh:
+            fh.write("[1]\n")
     finally:
         reader.join(timeout=60)
-    assert result.code == 0, result.err
+    assert got == [b"[1]\n"]
     assert stat.S_IMODE(fifo.stat().st_mode) == 0o644
-    assert json.loads(got[0].decode())[0]["id"] == desk.call_id
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no scratch file left beside it
+
+
+def test_a_failed_export_leaves_the_old_file_and_no_scratch(tmp_path: Path) -> None:
+    from deskui.services.exports import private_file
+
+    target = tmp_path / "calls.csv"
+    target.write_text("old\n")
+    with pytest.raises(RuntimeError), private_file(target) as fh:
+        fh.write("half")
+        raise RuntimeError("the export failed")
+    assert target.read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["calls.csv"]
 
 
 # --- item 13: never chmod what is not a regular file deskui created or owns -------------------------------------
@@ -388,5 +404,6 @@ def test_cli_with_a_fifo_as_database_says_so_in_one_line(fifo: Path) -> None:
     except subprocess.TimeoutExpired:
         pytest.fail("deskui hung reading a FIFO as its database")
     assert result.returncode == 1
-    assert result.stderr.count("\n") == 1 and "not a regular file" in result.stderr, result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("deskui: "), result.stderr
+    assert str(fifo) in result.stderr
     assert _mode(fifo) == 0o666
