@@ -112,12 +112,16 @@ class Keeper:
     def __init__(self, key_file: Path, anchor_file: Path | None) -> None:
         self.key_file = key_file
         self.anchor_file = anchor_file
+        self._key: bytes | None = None  # read once (a key file is never rewritten; a deleted one is noticed)
 
     # --- the key ----------------------------------------------------------------------------------------------
 
     def key(self, *, create: bool = False) -> bytes | None:
+        if self._key is not None and self.key_file.exists():
+            return self._key
         try:
-            return bytes.fromhex(self.key_file.read_text(encoding="ascii").strip())
+            self._key = bytes.fromhex(self.key_file.read_text(encoding="ascii").strip())
+            return self._key
         except FileNotFoundError:
             if not create:
                 return None

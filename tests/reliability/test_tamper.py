@@ -337,6 +337,16 @@ def test_a_review_appended_by_script_is_not_a_signature(desk: Desk, capsys: pyte
     assert code == 1 and desk.unsigned_day.isoformat() in out
     code, _, err = cli(capsys, desk, "verify")
     assert code == 1 and "#" in err
+    # The forged entry keeps the day's name in the log; the supervisor's real signature still goes in.
+    svc = open_desk(desk.path, FrozenClock(desk.now))
+    try:
+        chen = svc.operators.by_name("陈静")
+        real = svc.review.sign(desk.unsigned_day, chen, "3333")
+        assert svc.review.signature(desk.unsigned_day) == real
+        assert desk.unsigned_day not in svc.review.unsigned_days()
+        assert [p.reason for p in svc.dutylog.verify().problems] == ["unsealed"]
+    finally:
+        svc.close()
 
 
 def test_a_handover_signature_appended_by_script_is_reported(desk: Desk) -> None:
