@@ -125,7 +125,11 @@ class DeskApp(App[None]):
         try:
             services = open_services(self.settings, self.clock)
         except (DatabaseUnavailable, DeskError) as exc:  # DeskError: busy just after opening, while reading the site
-            self.call_from_thread(self._services_failed, str(exc))
+            from deskui.services.masking import mask_secrets, remember_url
+
+            # The driver's own error may quote a piece of the URL's password (a raw '@' read as the host).
+            remember_url(self.settings.database_url)
+            self.call_from_thread(self._services_failed, mask_secrets(str(exc)))
             return
         self.call_from_thread(self._services_opened, services)
 

@@ -412,9 +412,6 @@ def test_cli_with_a_fifo_as_database_says_so_in_one_line(fifo: Path) -> None:
 # --- item 12 in the app: the sign-in screen's reason never shows a password ------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 16 item 12: the app shows the driver's error with a piece of the password"
-)
 async def test_the_app_does_not_show_a_password_piece_when_the_database_fails_to_open() -> None:
     """SQLAlchemy reads `desk:p@S3cretPW@127.0.0.1` as the host "S3cretPW@127.0.0.1", and the driver's error names
     it; nothing listens on port 1, so the open fails at once."""
