@@ -15,6 +15,8 @@ Two kinds of database work happen on a screen, and each has one way through here
   policy (services.retry) already waits out a lock; past a second of waiting the screen says "waiting for another
   terminal…" until the save ends. What still fails is a DeskError the form shows next to what was typed, so the
   form keeps its text and the same key tries again.
+- A read a person asked for (Enter on a row of the call log, Ctrl+R): `@asked`. Its DeskError is shown as a
+  notification and nothing else happens; the same key tries again.
 
 Nothing here catches other exceptions: a bug still ends the app with its traceback (without locals: DeskApp).
 """
@@ -147,6 +149,21 @@ def background(method: F) -> F:
     @functools.wraps(method)
     async def run(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
         return await quietly(self, name, lambda: method(self, *args, **kwargs))
+
+    return run  # type: ignore[return-value]
+
+
+def asked(method: F) -> F:
+    """A read a person asked for (Enter on a row, a key that loads something): a DeskError (the database busy) is
+    shown as a notification and nothing else happens; the same key tries again. Not "will retry": no tick will."""
+
+    @functools.wraps(method)
+    async def run(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except DeskError as error:
+            self.app.notify(error.message, severity="warning", timeout=NOTICE_SECONDS)
+            return None
 
     return run  # type: ignore[return-value]
 

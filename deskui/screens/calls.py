@@ -29,7 +29,7 @@ from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, get_language, t
 from deskui.keyqueue import KeyHold, start_hold
-from deskui.screens.background import background, saving, still_running
+from deskui.screens.background import asked, background, saving, still_running
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
@@ -98,7 +98,10 @@ class UnitSuggester(Suggester):
     async def get_suggestion(self, value: str) -> str | None:
         if len(value.strip()) < 2:
             return None
-        units = await asyncio.to_thread(self.directory.search_units, value, 5)
+        try:
+            units = await asyncio.to_thread(self.directory.search_units, value, 5)
+        except DeskError:  # the database busy: no suggestion this time (it is only ever a suggestion)
+            return None
         for unit in units:
             for spelling in (unit.label, unit.key):
                 if spelling.startswith(value) and spelling != value:
@@ -406,6 +409,7 @@ class CallsScreen(DeskScreen):
         self.lookup_unit()
 
     @on(Input.Submitted, ".call-control Input")
+    @asked
     async def _field_submitted(self, event: Input.Submitted) -> None:
         """Enter in a one-line field jumps to the next field still empty: after a known phone, the category."""
         if event.input.id == "call-phone":
@@ -715,6 +719,7 @@ class CallsScreen(DeskScreen):
         self.query_one("#call-table", DataTable).focus()
 
     @on(DataTable.RowSelected, "#call-table")
+    @asked
     async def _row_selected(self) -> None:
         call = self.selected_call()
         if call is None:
@@ -729,6 +734,7 @@ class CallsScreen(DeskScreen):
         if result == "correct":
             await self.action_correct()
 
+    @asked
     async def action_correct(self) -> None:
         """Load the selected call's latest version into the form; saving makes a correction, not an edit."""
         call = self.selected_call()

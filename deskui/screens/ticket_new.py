@@ -23,7 +23,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskui.i18n import N_, get_language, t
-from deskui.screens.background import background
+from deskui.screens.background import background, saving
 from deskui.services.errors import DeskError
 from deskui.services.tickets import (
     CATEGORY_KINDS,
@@ -302,13 +302,16 @@ class NewTicketScreen(ModalScreen[str | None]):
             self.query_one("#nt-severity").focus()
             return
         try:
-            info = await asyncio.to_thread(
-                self.services.tickets.open_from_call,
-                self.call.id,
-                kind=kind,
-                severity=severity or None,
-                repair_type=repair_type or None,
-                operator=self.operator,
+            info = await saving(
+                self,
+                asyncio.to_thread(
+                    self.services.tickets.open_from_call,
+                    self.call.id,
+                    kind=kind,
+                    severity=severity or None,
+                    repair_type=repair_type or None,
+                    operator=self.operator,
+                ),
             )
         except DeskError as exc:
             self.show_error(exc.field or "general", exc.message)
@@ -324,8 +327,11 @@ class NewTicketScreen(ModalScreen[str | None]):
 
     async def attach(self, ticket: TicketInfo) -> None:
         try:
-            await asyncio.to_thread(
-                self.services.tickets.attach_call, ticket.id, ticket.version, self.call.id, operator=self.operator
+            await saving(
+                self,
+                asyncio.to_thread(
+                    self.services.tickets.attach_call, ticket.id, ticket.version, self.call.id, operator=self.operator
+                ),
             )
         except TicketChanged as exc:
             self.show_error("general", t("{changed}; try again", changed=exc.message))
