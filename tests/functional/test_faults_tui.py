@@ -84,7 +84,7 @@ class WriteLock:
         if self.held:
             self.con.execute("ROLLBACK")
             self.held = False
-        self.con.close()
+            self.con.close()
 
 
 @contextmanager
@@ -276,6 +276,26 @@ async def test_a_read_asked_for_on_a_busy_database_is_told(app: DeskApp) -> None
             assert app.is_running and app.screen is screen
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
+
+
+@pytest.mark.xfail(strict=True, reason="issue 16 item 1: operators not listed once (busy) are never asked for again")
+async def test_the_sign_in_lists_the_operators_once_the_database_is_free(
+    app: DeskApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("deskui.screens.signin.RELIST_SECONDS", 0.1, raising=False)
+    assert app.services is not None and app.services.db.path is not None
+    lock = WriteLock(app.services.db.path)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(pilot, lambda: "busy" in notices(app).lower())
+            signin = app.screen
+            assert isinstance(signin, SignInScreen) and app.is_running and not signin.operators
+            lock.release()
+            await operators_listed(pilot)
+            await pilot.press(*"1111", "enter")
+            await wait_for(pilot, lambda: app.operator is not None and isinstance(app.screen, HomeScreen))
+    finally:
+        lock.release()
 
 
 # --- item 2: a failed write -------------------------------------------------------------------------------------
