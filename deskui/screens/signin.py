@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from deskui.i18n import t
 from deskui.messages import ServicesFailed, ServicesOpened
-from deskui.screens.background import background, saving
+from deskui.screens.background import background, saving, still_running
 from deskui.services.errors import DeskError
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.signin_fields import OperatorPicker, PinField
@@ -31,6 +31,10 @@ from deskui.widgets.urgent_banner import UrgentBanner
 if TYPE_CHECKING:
     from deskui.app import DeskApp
     from deskui.services.operators import OperatorInfo
+
+
+RELIST_SECONDS = 2.0
+"""How often the sign-in asks again for the operators while none is listed (a busy database at start)."""
 
 
 class SignInScreen(Screen[None]):
@@ -82,19 +86,28 @@ class SignInScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#signin-pin", PinField).focus()
+        self.set_interval(RELIST_SECONDS, self.relist_operators)
         if self.desk.services is not None:
-            self.run_worker(self.load_operators(), exclusive=True)
+            self.list_operators()
         elif self.desk.open_error:
             self.show_message(self.desk.open_error)
         else:
             self.show_message(t("Opening the database…"), error=False)
 
     def on_services_opened(self, _message: ServicesOpened) -> None:
-        self.run_worker(self.load_operators(), exclusive=True)
+        self.list_operators()
         self.query_one(UrgentBanner).fetch(force=True)
 
     def on_services_failed(self, message: ServicesFailed) -> None:
         self.show_message(message.reason)
+
+    def list_operators(self) -> None:
+        self.run_worker(self.load_operators(), exclusive=True, group="signin-operators")
+
+    def relist_operators(self) -> None:
+        """None listed yet (the database was busy, or nobody was added yet): ask again, one read at a time."""
+        if self.desk.services is not None and not self.operators and not still_running(self, "signin-operators"):
+            self.list_operators()
 
     @background
     async def load_operators(self) -> None:

@@ -282,7 +282,7 @@ async def test_a_read_asked_for_on_a_busy_database_is_told(app: DeskApp) -> None
 async def test_the_sign_in_lists_the_operators_once_the_database_is_free(
     app: DeskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("deskui.screens.signin.RELIST_SECONDS", 0.1, raising=False)
+    monkeypatch.setattr("deskui.screens.signin.RELIST_SECONDS", 0.1)
     assert app.services is not None and app.services.db.path is not None
     lock = WriteLock(app.services.db.path)
     try:
