@@ -12,6 +12,7 @@ mask credentials (services.masking.mask_secrets).
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -93,12 +94,15 @@ def fail(message: str, code: int = 1) -> NoReturn:
 @dataclass
 class CliState:
     settings: Settings
+    command: str | None = None
     _services: Services | None = field(default=None)
 
     def services(self) -> Services:
-        """Open (and upgrade) the database on first use."""
+        """Open (and upgrade) the database on first use; only init and demo may make a new file."""
         if self._services is None:
             from deskui.services import open_services
+
+            require_database(self.settings.database_url, self.command)
 
             self._services = open_services(self.settings)
         return self._services
@@ -130,12 +134,152 @@ def root(
 
     remember_url(settings.database_url)  # its password never shows, even where a driver's error quotes a piece
     set_language(settings.language)
-    ctx.obj = CliState(settings)
+    check_database_argument(settings.database_url)
+    ctx.obj = CliState(settings, ctx.invoked_subcommand)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from deskui.app import make_app
 
+        require_database(settings.database_url, None)
+
         make_app(settings).run()
+
+
+# Commands that may make a new SQLite file: init and demo say so and print where; restore puts a backup in place;
+# doctor only looks (and says "not created yet"). Any other command, and the app, refuse a file that is not there,
+# so a mistyped --db is not silently a new, empty database (issue 16 item 15).
+_MAKE_A_DATABASE = frozenset({"init", "demo", "restore"})
+_LOOK_ONLY = frozenset({"doctor"})
+
+
+def _sqlite_file(raw: str) -> Path | None:
+    """The file a database argument names (None: PostgreSQL, :memory:); CliError when a URL cannot be read.
+    SQLAlchemy is imported only for a URL: a plain path (the usual case) must not slow the app's start-up."""
+    if "://" not in raw:
+        return Path(raw).expanduser().resolve()
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(raw)
+        backend = url.get_backend_name()
+    except Exception as exc:  # ArgumentError, ValueError (a port that is not a number, a bracket not closed)
+        raise CliError(t("Cannot read the database URL {url}: {reason}", url=raw, reason=_first_line(exc))) from None
+    if backend != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    database = url.database
+    if database.startswith("file:") and str(url.query.get("uri", "")).lower() in ("true", "1"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+    return Path(database).expanduser().resolve()
+
+
+def _database_file(database_url: str | None) -> Path | None:
+    from deskui.config import DEFAULT_DB_PATH
+
+    return _sqlite_file(database_url) if database_url else DEFAULT_DB_PATH.resolve()
+
+
+def check_database_argument(database_url: str | None) -> None:
+    """Refuse, before any command runs: a URL that cannot be read, a path that is not a regular file (a device, a
+    FIFO, a folder; opening one can block, or lose every write)."""
+    path = _database_file(database_url)
+    if path is not None and path.exists() and not path.is_file():
+        raise CliError(
+            t("{path} is not a database file (a folder, a device or a FIFO); nothing was changed", path=str(path))
+        )
+
+
+def require_database(database_url: str | None, command: str | None) -> None:
+    """Before a command opens the database: refuse a database in a folder that does not exist (init and demo make
+    the default one) and, except for init, demo, restore and doctor, a database file that does not exist. A
+    mistyped --db is then a message offering `deskui init`, not a new, empty database."""
+    path = _database_file(database_url)
+    if path is None or path.exists():
+        return
+    given = bool(database_url)
+    shown = str(path)
+    if not path.parent.is_dir():
+        if command in _MAKE_A_DATABASE and not given:
+            return  # the default place: init and demo make its folder
+        raise CliError(
+            t(
+                "No folder {folder} for the database {path}; check --db (or DESKUI_DB). For a new database "
+                "there, make the folder, then run: deskui --db {path} init",
+                folder=str(path.parent),
+                path=shown,
+            )
+        )
+    if command not in _MAKE_A_DATABASE | _LOOK_ONLY:
+        raise CliError(
+            t(
+                "No database at {path}; check --db (or DESKUI_DB), or make a new one with: deskui --db {path} init",
+                path=shown,
+            )
+        )
+
+
+def output_file(path: Path | str, *, folder_allowed: bool = False) -> Path:
+    """Where a command is told to write a file (`backup PATH`, `export -o FILE`), checked before any work: the
+    folder exists and this user may write in it; an existing target is a regular file (or, with `folder_allowed`,
+    a folder); never a device or a FIFO (writing would block or vanish). CliError otherwise, nothing written."""
+    target = Path(path).expanduser()
+    if target.is_dir():
+        if folder_allowed:
+            folder = target
+        else:
+            raise CliError(t("{path} is a folder; give a file name in it", path=str(target)))
+    elif target.exists() and not target.is_file():
+        raise CliError(t("{path} is not a regular file (a device or a FIFO); nothing was written", path=str(target)))
+    else:
+        folder = target.parent
+    if not folder.is_dir():
+        raise CliError(t("No such folder: {path}; nothing was written", path=str(folder)))
+    if not os.access(folder, os.W_OK | os.X_OK, effective_ids=os.access in os.supports_effective_ids):
+        raise CliError(t("Cannot write in {path} (permission denied); nothing was written", path=str(folder)))
+    return target
+
+
+def output_option(value: Path | None) -> Path | None:
+    """Typer callback of every `--output/-o FILE`: checked by output_file() before the command does any work."""
+    return None if value is None else output_file(value)
+
+
+def _first_line(exc: BaseException) -> str:
+    """An exception's own message, first line only (SQLAlchemy appends the SQL and its parameters after it)."""
+    orig = getattr(exc, "orig", None)
+    text = str(orig if isinstance(orig, BaseException) else exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a person reads for a failure no command turned into a DeskError: the storage refusing a write, a
+    file that cannot be written, a number out of range, or a fault of deskui itself. One line, never a traceback
+    (a traceback's locals can hold a PIN). `DESKUI_DEBUG=1` re-raises instead, for a developer."""
+    import errno
+    import sqlite3
+
+    from deskui.services.retry import busy_error, is_busy, storage_error
+
+    failed = storage_error(exc)
+    if failed is not None:
+        return str(failed)
+    if is_busy(exc):
+        return str(busy_error(exc))
+    if isinstance(exc, OSError):
+        where = exc.filename or ""
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            return t("The disk is full writing {file}; nothing was written", file=where)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return t("Cannot write {file} (permission denied or read-only); nothing was written", file=where)
+        return t("{file}: {reason}", file=where, reason=exc.strerror or _first_line(exc))
+    if isinstance(exc, OverflowError):
+        return t("A number or a date is out of range ({reason}); nothing was changed", reason=_first_line(exc))
+    if isinstance(exc, sqlite3.Error) or type(exc).__module__.startswith("sqlalchemy"):
+        return t("Database error: {reason}; nothing was saved", reason=_first_line(exc))
+    return t(
+        "Unexpected error ({kind}: {reason}); nothing more was done. Please report it (DESKUI_DEBUG=1 shows where)",
+        kind=type(exc).__name__,
+        reason=_first_line(exc),
+    )
 
 
 def _register_commands() -> None:
@@ -178,6 +322,11 @@ def run(argv: list[str] | None = None) -> None:
     except (KeyboardInterrupt, typer.Abort):
         error_line(t("interrupted"))
         sys.exit(130)
+    except Exception as exc:  # the one place every other failure becomes a line (issue 16 item 15)
+        if os.environ.get("DESKUI_DEBUG"):
+            raise
+        error_line(failure_message(exc))
+        sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
 
 

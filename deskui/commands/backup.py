@@ -13,21 +13,23 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from deskui.cli import out, state
+from deskui.cli import out, output_file, require_database, state
 from deskui.i18n import t
 
 
 @contextmanager
 def _bar(label: str) -> Any:
     """A Rich progress bar on stderr, shown from the first page copied (a refusal before any copying stays the one
-    line on stderr); yields the (pages done, pages in all) callback."""
+    line on stderr); yields the (pages done, pages in all) callback. A copy that fails takes its bar away (erased on
+    a terminal, never printed to a pipe or a log), so the failure is the one line left on stderr."""
+    console = Console(stderr=True, highlight=False)
     progress = Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn(t("pages")),
         TimeElapsedColumn(),
-        console=Console(stderr=True, highlight=False),
+        console=console,
     )
     task = progress.add_task(label, total=None)
     shown = False
@@ -41,6 +43,9 @@ def _bar(label: str) -> Any:
 
     try:
         yield update
+    except BaseException:
+        progress.live.transient = True
+        raise
     finally:
         if shown:
             progress.stop()
@@ -60,6 +65,8 @@ def backup(
 
     settings = state(ctx).settings
     _refuse_postgresql(settings.database_url or "")
+    require_database(settings.database_url, "backup")  # never back up a new, empty file made by a typo
+    output_file(path, folder_allowed=True)  # a missing folder, a FIFO or a device: one line before any copying
     db = open_database(settings.database_url or None)
     try:
         with _bar(t("Backing up")) as update:

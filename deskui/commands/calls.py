@@ -32,15 +32,18 @@ def parse_bound(services: Services, value: str | None, *, end: bool, option: str
     if not value:
         return None
     from deskui.services.errors import ValidationError
-    from deskui.services.timeparse import parse_time
+    from deskui.services.timeparse import check_day, parse_time
 
     tz = ZoneInfo(services.settings.time_zone)
     text = value.strip()
     if _DATE_ONLY.match(text):
         try:
             day = datetime.strptime(text, "%Y-%m-%d").date()
+            check_day(day, value)  # year 1 or 9999 would overflow below (issue 16 item 15)
         except ValueError:
             fail(t("{option}: not a date: {value}", option=option, value=value))
+        except ValidationError as exc:
+            fail(f"{option}: {exc.message}")
         moment = datetime.combine(day + timedelta(days=1) if end else day, time(0), tzinfo=tz)
         return moment
     try:

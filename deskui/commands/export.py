@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from deskui.cli import err, state, stdout
+from deskui.cli import err, output_option, state, stdout
 from deskui.commands.calls import parse_bound
 from deskui.commands.tickets import FULL_HELP, OPERATOR_HELP, PIN_HELP, export_tickets, phones_for_export
 from deskui.i18n import t
@@ -21,7 +21,9 @@ def calls(
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
     since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601; a date = that day).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Before this time (a date includes that day).")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout for csv/json).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (stdout for csv/json).")
+    ] = None,
     all_versions: Annotated[
         bool, typer.Option("--all-versions", help="Also versions replaced by a correction.")
     ] = False,

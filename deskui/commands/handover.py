@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskui.cli import cell, err, fail, out, state, stdout
+from deskui.cli import cell, err, fail, out, output_option, state, stdout
 from deskui.i18n import N_, t
 from deskui.safetext import dumps
 
@@ -479,7 +479,9 @@ def export_dutylog(
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
     since: Annotated[str | None, typer.Option("--since", help="From this duty date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="To this duty date, included.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout for csv/json).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (stdout for csv/json).")
+    ] = None,
 ) -> None:
     """Export the duty log in chain order with each entry's hash; formula-like text cells are neutralised."""
     from deskui.services.dutylog import export

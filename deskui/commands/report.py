@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskui.cli import cell, err, fail, out, state, stdout
+from deskui.cli import cell, err, fail, out, output_option, state, stdout
 from deskui.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -27,7 +27,9 @@ def monthly(
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; default last month (site time).")] = None,
     building: Annotated[str | None, typer.Option("--building", help="Only this building (3, 3栋).")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (xlsx: required).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (xlsx: required).")
+    ] = None,
 ) -> None:
     """Calls, tickets, targets, callbacks, recurring problems and handover quality of one month."""
     from deskui.services import reports_export

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from rich.text import Text
 
-from deskui.cli import cell, fail, out, state
+from deskui.cli import cell, fail, out, require_database, state
 from deskui.i18n import t
 
 
@@ -17,6 +17,7 @@ def init(ctx: typer.Context) -> None:
     from deskui.db import code_head, mask_url, open_database, schema_version
 
     st = state(ctx)
+    require_database(st.settings.database_url, "init")  # a new file, yes; a folder nobody asked for, no
     # Peek at the version first (without migrating) so the message can say what changed.
     probe = open_database(st.settings.database_url or None, migrate=False)
     try:
@@ -70,7 +71,11 @@ def doctor(ctx: typer.Context) -> None:
     from deskui.services.doctor import diagnose, failed
     from deskui.services.masking import mask_secrets
 
-    rows = diagnose(state(ctx).settings)
+    settings = state(ctx).settings
+    require_database(settings.database_url, "doctor")  # a folder that does not exist: check --db, or init
+    rows = diagnose(settings)
+    database_row = next((i for i, row in enumerate(rows) if row.check == t("Database")), len(rows) - 1)
+    rows[database_row + 1 : database_row + 1] = _write_access_rows(settings.database_url)
     table = Table()
     table.add_column(t("Check"))
     table.add_column(t("Value"), overflow="fold")  # paths: wrapped, never cut with an ellipsis
@@ -96,6 +101,36 @@ def doctor(ctx: typer.Context) -> None:
                 checks=", ".join(r.check for r in bad),
             )
         )
+
+
+def _write_access_rows(database_url: str | None) -> list[Any]:
+    """Can this OS user write the database and create files beside it? SQLite makes its -journal (or -wal) in the
+    database's folder for every write: a read-only folder is a desk that opens, reads and never saves. Effective
+    ids, as SQLite's open() uses them (root may write anywhere; another account may not)."""
+    import os
+
+    from deskui.db import resolve_url, sqlite_path
+    from deskui.services.doctor import DoctorRow
+
+    path = sqlite_path(resolve_url(database_url or None))
+    if path is None or not path.is_file():
+        return []
+    effective = os.access in os.supports_effective_ids
+    rows = []
+    folder = path.parent
+    if os.access(folder, os.W_OK | os.X_OK, effective_ids=effective):
+        rows.append(DoctorRow(t("Database folder"), str(folder), True, t("writable (SQLite's journal goes here)")))
+    else:
+        note = t(
+            "not writable: SQLite makes its journal beside the database, so nothing could be saved; "
+            "let this user write in {folder}",
+            folder=str(folder),
+        )
+        rows.append(DoctorRow(t("Database folder"), str(folder), False, note))
+    if not os.access(path, os.R_OK | os.W_OK, effective_ids=effective):
+        note = t("not writable by this user: nothing could be saved; check its owner and mode")
+        rows.append(DoctorRow(t("Database file"), str(path), False, note))
+    return rows
 
 
 def register(app: typer.Typer) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskui.cli import cell, err, fail, out, state, stdout
+from deskui.cli import cell, err, fail, out, output_option, state, stdout
 from deskui.i18n import t
 from deskui.safetext import dumps
 
@@ -228,7 +228,9 @@ def phones_for_export(services: Any, rows: Any, *, full: bool, operator: str | N
 def export_tickets(
     ctx: typer.Context,
     fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (stdout for csv/json).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (stdout for csv/json).")
+    ] = None,
     full: Annotated[bool, typer.Option("--full", help=FULL_HELP)] = False,
     operator: Annotated[str | None, typer.Option("--operator", help=OPERATOR_HELP)] = None,
     pin: Annotated[str | None, typer.Option("--pin", envvar="DESKUI_PIN", help=PIN_HELP)] = None,

@@ -96,11 +96,14 @@ def relief_due(settings: Settings, incoming: ShiftSlot) -> datetime:
 
 def parse_month(value: str) -> tuple[int, int]:
     """'2026-12' → (2026, 12)."""
+    from deskui.services.timeparse import check_day
+
     try:
         year, month = (int(p) for p in value.strip().split("-"))
-        date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         raise ValidationError(t("Not a month: {value!r}; write e.g. 2026-12", value=value), field="month") from None
+    check_day(first, value, field="month")  # 9999-12 has no following month (issue 16 item 15)
     return year, month
 
 

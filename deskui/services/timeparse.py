@@ -3,6 +3,10 @@
 Pure functions of the text, "now" and the site's zone, so tests pin them with a FrozenClock. A time of day with
 no date far ahead of now is yesterday's ("23:50" typed at 00:10 is last night), because a call is logged after
 it happened. Whether a time is too far in the future is the caller's rule (`check_not_future`), not the parser's.
+
+Every date is between FIRST_DAY and LAST_DAY (years 1900 to 2999): Python's calendar ends at years 1 and 9999, and
+a time zone's offset or "the day after" pushes a date at either end past it (OverflowError, a traceback). A desk's
+records are of this century; a date outside the range is a typo, refused with a message (`check_day`).
 """
 
 from __future__ import annotations
@@ -70,6 +74,8 @@ _CLOCK = re.compile(
     r"|(?P<h3>\d{2})(?P<m3>\d{2}))"
     r"\s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?$"
 )
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 _MONTH_DAY = re.compile(r"^(?:(?P<y>\d{4})[-/年.])?(?P<mo>\d{1,2})[-/月.](?P<d>\d{1,2})日?$")
 
 
@@ -85,6 +91,24 @@ def _bad(text: str) -> ValidationError:
         ),
         field="time",
     )
+
+
+def out_of_range(text: str, field: str = "time") -> ValidationError:
+    return ValidationError(
+        t(
+            "The date in {text!r} is out of range; deskui keeps dates from {first} to {last}",
+            text=text,
+            first=FIRST_DAY.isoformat(),
+            last=LAST_DAY.isoformat(),
+        ),
+        field=field,
+    )
+
+
+def check_day(day: date | datetime, text: str, field: str = "time") -> None:
+    """Refuse a date outside FIRST_DAY..LAST_DAY (`text`: what was typed, for the message)."""
+    if not FIRST_DAY <= (day.date() if isinstance(day, datetime) else day) <= LAST_DAY:
+        raise out_of_range(text, field)
 
 
 def _clock_time(text: str, original: str) -> time | None:
@@ -143,8 +167,18 @@ def parse_time(text: str | None, now: datetime, time_zone: str | ZoneInfo, *, ro
     Naive times are the site's local time. A bare time of day more than `rollback_hours` ahead of now is taken
     as yesterday's (the night shift logs 23:50 at 00:10); closer to now it stays today, so a slip of the finger
     ("14:50" at 14:05) is refused as future by `check_not_future` instead of silently becoming yesterday.
+    A date outside FIRST_DAY..LAST_DAY is refused (`check_day`).
     """
     tz = time_zone if isinstance(time_zone, ZoneInfo) else ZoneInfo(time_zone)
+    try:
+        moment = _parse_time(text, now, tz, rollback_hours)
+    except OverflowError:  # a zone's offset or a day's step past year 1 or 9999
+        raise out_of_range(text or "") from None
+    check_day(moment, text or "")
+    return moment
+
+
+def _parse_time(text: str | None, now: datetime, tz: ZoneInfo, rollback_hours: float) -> datetime:
     now = now.astimezone(UTC)
     if text and len(text) >= 16 and text[:4].isdigit() and text[4] == "-":
         # Fast path for the common ISO 8601 form (imports parse 100,000 of them).

@@ -68,6 +68,9 @@ def fold(s: str) -> str:
 def test_import_and_search_sf311(tmp_path: Path, db_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     calls_csv = tmp_path / "calls.csv"
     rows = to_calls_csv(DATA, calls_csv)
+    with pytest.raises(SystemExit):
+        run(["--db", str(db_path), "init"])  # the CLI opens a database; only init and demo make a new one
+    capsys.readouterr()
     with pytest.raises(SystemExit) as exc:
         run(["--lang", "en", "--db", str(db_path), "import", "calls", str(calls_csv)])
     captured = capsys.readouterr()

@@ -134,7 +134,7 @@ def test_a_file_that_is_not_csv(cli, directory, tmp_path: Path, content: bytes, 
     assert directory.counts()["units"] == 0
 
 
-def test_missing_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_file(cli, directory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     line = refused(cli("import", "units", str(tmp_path / "nope.csv")))
     assert "nope.csv" in line and "no such file" in line
 
