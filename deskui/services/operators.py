@@ -115,7 +115,33 @@ class OperatorService:
                 raise NotFound(t("No operator named {name}", name=name))
             return _info(op)
 
-    def add(self, name: str, role: str, pin: str, *, actor: OperatorInfo | None = None) -> OperatorInfo:
+    def has_operators(self) -> bool:
+        """True once the site has any operator (active or not): from then on only a manager adds or resets."""
+        with self.db.read() as s:
+            return s.exec(select(Operator.id).where(Operator.site_id == self.site_id).limit(1)).first() is not None
+
+    def authorize_manager(self, name: str, pin: str) -> OperatorInfo:
+        """The manager `name`, once `pin` is theirs: checked like a sign-in, so wrong PINs count towards the
+        lockout and a locked manager is refused. Adding operators and resetting PINs need this (issue 16 item 11):
+        a PIN only protects anything if another operator at the same desk cannot simply set a new one."""
+        operator = self.by_name(name.strip())
+        if operator.role is not Role.MANAGER:
+            raise PermissionDenied(
+                t(
+                    "{name} ({role}) may not add operators or reset PINs; a manager may",
+                    name=operator.name,
+                    role=operator.role_label,
+                )
+            )
+        if not pin.strip():
+            raise ValidationError(t("Type the PIN of {name}", name=operator.name), field="pin")
+        return self.authenticate(operator.id, pin)
+
+    def add(
+        self, name: str, role: str, pin: str, *, actor: OperatorInfo | None = None, first_only: bool = False
+    ) -> OperatorInfo:
+        """`first_only`: add only when the site has no operator yet (the first one needs no manager's PIN); the
+        check is inside the write transaction, so two first operators added at once cannot both pass."""
         require_role(actor, *SUPERVISORS)
         name = self._check_name(name)
         try:
@@ -127,6 +153,8 @@ class OperatorService:
             ) from None
         pin_hash = self._hasher.hash(self._check_pin(pin))
         with self.db.write() as s:
+            if first_only and s.exec(select(Operator.id).where(Operator.site_id == self.site_id)).first() is not None:
+                raise PermissionDenied(t("Only the first operator of a new database is added without a manager's PIN"))
             exists = s.exec(select(Operator).where(Operator.site_id == self.site_id, Operator.name == name)).first()
             if exists:
                 raise Conflict(t("An operator named {name} already exists", name=name), field="name")

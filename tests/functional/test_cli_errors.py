@@ -442,7 +442,6 @@ def test_the_first_operator_needs_no_pin(deskui, tmp_path: Path, not_root: None)
     assert _operator(db, MANAGER).role.value == "manager"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 11: operators add needs no PIN")
 @pytest.mark.parametrize("role", ["manager", "supervisor", "receptionist"])
 def test_adding_an_operator_needs_a_managers_pin(cli, desk: Path, not_root: None, role: str) -> None:  # type: ignore[no-untyped-def]
     line = one_line(cli("operators", "add", "赵敏", "--role", role, "--pin", "5555"))
@@ -479,7 +478,6 @@ def test_adding_an_operator_needs_a_managers_pin(cli, desk: Path, not_root: None
     assert _operator(desk, "赵敏").role.value == role
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 11: operators reset-pin needs no PIN and lifts the lockout")
 def test_reset_pin_needs_a_managers_pin(cli, desk: Path, not_root: None, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from deskui.services.errors import OperatorLocked, PinRejected
 

@@ -25,6 +25,13 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _as_local_administrator(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about adding, listing and resetting, run as the local administrator (root), who needs no
+    manager's PIN whoever runs the suite; who must give one is tests/functional/test_cli_errors.py's."""
+    monkeypatch.setattr("deskui.services.masking.is_local_admin", lambda: True)
+
+
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-untyped-def]
     def invoke(*args: str) -> Result:
