@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = [pytest.mark.sqlite_only, pytest.mark.load]
+pytestmark = pytest.mark.sqlite_only
 
 CHILD = textwrap.dedent(
     """
@@ -50,6 +50,7 @@ CHILD = textwrap.dedent(
 )
 
 
+@pytest.mark.load
 def test_a_write_the_disk_refuses_is_a_desk_error_and_a_retry_works(services, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     services.close()  # the child opens the file itself
     root = Path(__file__).resolve().parents[2]
@@ -63,3 +64,35 @@ def test_a_write_the_disk_refuses_is_a_desk_error_and_a_retry_works(services, db
     assert "nothing was saved" in message
     assert out["after"] == [], "the refused write left nothing behind"
     assert out["retried"] == ["00000000-0000-4000-8000-000000000016"], "the same save works once the file may grow"
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("database or disk is full", "full"),
+        ("attempt to write a readonly database", "readonly"),
+        ("disk I/O error", "io"),
+        ("database is locked", None),  # busy is DatabaseBusy's, not a storage failure
+        ("no such table: call", None),
+    ],
+)
+def test_storage_failures_are_told_apart(message: str, reason: str | None) -> None:
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from deskui.services.retry import StorageFailed, storage_error, storage_problem
+
+    raw = sqlite3.OperationalError(message)
+    wrapped = OperationalError("INSERT INTO calldraft …", {}, raw)
+    assert storage_problem(raw) == reason and storage_problem(wrapped) == reason
+    error = storage_error(wrapped)
+    if reason is None:
+        assert error is None
+    else:
+        assert isinstance(error, StorageFailed) and error.reason == reason and "nothing was saved" in error.message
+
+    class PgDiskFull(Exception):
+        sqlstate = "53100"
+
+    assert storage_problem(OperationalError("INSERT …", {}, PgDiskFull())) == "full"
