@@ -35,11 +35,20 @@ def main() -> None:
         run()
         return
     from deskui.config import ConfigError, load_settings
+    from deskui.dbpath import check_database_argument, require_database
+    from deskui.i18n import set_language
+    from deskui.services.errors import DatabaseUnavailable
 
     try:
         settings = load_settings(options.get("config"), database_url=options.get("db"), language=options.get("lang"))
-    except ConfigError as exc:
-        print(f"deskui: {exc}", file=sys.stderr)
+        set_language(settings.language)
+        # As the CLI does: a mistyped --db is one line offering `deskui init`, not a new, empty database.
+        check_database_argument(settings.database_url)
+        require_database(settings.database_url, None)
+    except (ConfigError, DatabaseUnavailable) as exc:
+        from deskui.services.masking import mask_secrets
+
+        print(f"deskui: {mask_secrets(str(exc))}", file=sys.stderr)
         sys.exit(1)
     from deskui.app import make_app
 

@@ -155,6 +155,25 @@ def test_a_new_database_file_is_made_only_by_init_or_demo(deskui, tmp_path: Path
     assert deskui("--db", str(new), "calls", "list").code == 0
 
 
+def test_the_app_refuses_a_database_that_is_not_there(tmp_path: Path) -> None:
+    """`deskui --db PATH` alone starts the app without building the CLI (deskui.__main__'s fast path): the same
+    check, the same line, and no file made."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DESKUI_")}
+    for path in (tmp_path / "typo.db", tmp_path / "dsek" / "desk.db"):
+        proc = subprocess.run(
+            [sys.executable, "-m", "deskui", "--lang", "en", "--db", str(path)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        one_line(Result(proc.returncode, proc.stdout, proc.stderr))
+        assert "init" in proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
 def device_node(folder: Path) -> Path | None:
     """A character device like /dev/null (1, 3) made in `folder`, or None when this user may not make one."""
     node = folder / "null"
