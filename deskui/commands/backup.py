@@ -97,6 +97,7 @@ def restore(
     from deskui.services.backup import restore_database
 
     settings = state(ctx).settings
+    require_database(settings.database_url, "restore")  # a new file, yes (a new PC); a mistyped folder, no
     with _bar(t("Restoring")) as update:
         result = restore_database(settings, path, force=force, progress=update)
     out.print(t("Restored {path} from {source}", path=result.path, source=result.source), markup=False)

@@ -137,7 +137,7 @@ def test_an_unparsable_url_is_one_line(deskui, url: str, command: tuple[str, ...
 
 def test_a_database_in_a_missing_folder_is_refused_and_nothing_is_created(deskui, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     typo = tmp_path / "dsek" / "sub" / "desk.db"
-    for command in (("calls", "list"), ("operators", "list"), ("doctor",)):
+    for command in (("calls", "list"), ("operators", "list"), ("doctor",), ("restore", str(tmp_path / "b.db"))):
         line = one_line(deskui("--db", str(typo), *command))
         assert "deskui --db" in line and "init" in line, line
     line = one_line(deskui("--db", str(typo), "init"))  # init makes the file, not a folder nobody asked for
