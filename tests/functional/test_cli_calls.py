@@ -33,6 +33,7 @@ def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-u
     from deskui.db import open_database
 
     open_database(str(db_path)).dispose()  # as `deskui init` makes it: other commands never make a new file
+
     def invoke(*args: str, lang: str = "en") -> Result:
         with pytest.raises(SystemExit) as exc:
             run(["--lang", lang, "--db", str(db_path), *args])
