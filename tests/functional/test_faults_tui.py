@@ -278,7 +278,6 @@ async def test_a_read_asked_for_on_a_busy_database_is_told(app: DeskApp) -> None
         await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16 item 1: operators not listed once (busy) are never asked for again")
 async def test_the_sign_in_lists_the_operators_once_the_database_is_free(
     app: DeskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
