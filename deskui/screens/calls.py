@@ -37,6 +37,7 @@ from deskui.screens.settling import settles
 from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
 from deskui.services.errors import DeskError
 from deskui.services.places import normalize_phone
+from deskui.services.retry import DatabaseBusy
 from deskui.services.shifts import local_time
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.plain import plain
@@ -382,9 +383,11 @@ class CallsScreen(DeskScreen):
             return
         try:
             await asyncio.to_thread(self.calls.save_draft, self.token, payload, form="call", operator=self.owner)
-        except DeskError:
+        except DeskError as exc:
             self.dirty = True  # not kept (busy, disk full): the next tick tries again, the form keeps its text
-            raise
+            if isinstance(exc, DatabaseBusy):
+                raise
+            raise DeskError(t("The draft was not kept (the form still has it): {reason}", reason=exc.message)) from exc
 
     @settles
     @work(exclusive=True, group="call-restore")

@@ -310,6 +310,7 @@ async def test_draft_autosave_that_cannot_write_keeps_the_form_and_retries(
         faults.fail(message, lambda sql: "calldraft" in sql and not sql.startswith("select"))
         await type_text(pilot, "13812345678")
         await wait_for(pilot, lambda: faults.injected > 0 and "nothing was saved" in notices(app))
+        assert "The draft was not kept (the form still has it)" in notices(app)
         assert app.is_running and app.screen is screen
         assert screen.query_one("#call-phone", Input).value == "13812345678"
         assert app.services is not None
