@@ -171,7 +171,6 @@ async def test_f9_twice_on_every_screen_and_dialog(app: DeskApp, fast_polls: Non
             await f9_twice(pilot, "Tickets", "工单")
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: the header under a dialog keeps the old language until its tick")
 async def test_f9_on_the_help_redraws_the_header_under_it_at_once(
     app: DeskApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
