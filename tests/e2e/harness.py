@@ -33,7 +33,7 @@ import pyte
 
 ROOT = Path(__file__).resolve().parents[2]
 LAUNCH = Path(__file__).with_name("launch.py")
-WAIT_SECONDS = 30.0
+WAIT_SECONDS = 60.0  # an upper bound for a loaded machine working through a burst of keys; a pass never waits it out
 
 
 class Key(bytes):
@@ -240,6 +240,7 @@ class Desk:
             screen = self.text()
             present = [t in screen for t in texts]
             if (not any(present)) if gone else all(present):
+                self.log.append(f"  {'gone' if gone else 'saw'} {texts!r} | {screen.splitlines()[0] if screen else ''}")
                 return screen
             if not self.alive() and self.master < 0:
                 raise Gone(
@@ -261,6 +262,7 @@ class Desk:
             screen = self.text()
             for found in re.finditer(pattern, screen):
                 if accept is None or accept(found):
+                    self.log.append(f"  saw /{pattern}/ {found.group(0)!r} | {screen.splitlines()[0]}")
                     return found
             if not self.alive() and self.master < 0:
                 raise Gone(f"deskui ended waiting for /{pattern}/:\n" + self.crash_output())
