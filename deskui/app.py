@@ -288,23 +288,23 @@ class DeskApp(App[None]):
     async def set_language(self, language: str) -> None:
         from dataclasses import replace
 
+        from deskui.widgets.header import DeskHeader
+
         self.settings = replace(self.settings, language=language)
         set_language(language)
         for screen in list(self.desk_screens):
             await screen.follow_language()
+        # A header paints its text when it is drawn: on a screen under a dialog (drawn as the dialog's background)
+        # it kept the old language until its clock tick, and whoever read it then was told the wrong language.
+        for screen in list(self.desk_screens):
+            for header in screen.query(DeskHeader):
+                header.refresh()
         from deskui.screens.help import HelpScreen
 
         if isinstance(self.screen, SignInScreen):
             await self.screen.language_changed()  # in place: the chosen operator and the typed PIN stay
         elif isinstance(self.screen, HelpScreen):
             await self.screen.recompose()
-        # A header paints its text when it is drawn: on a screen under a dialog (drawn as the dialog's background)
-        # it kept the old language until its clock tick, and whoever read it then was told the wrong language.
-        from deskui.widgets.header import DeskHeader
-
-        for screen in list(self.desk_screens):
-            for header in screen.query(DeskHeader):
-                header.refresh()
         self.screen.refresh_bindings()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
