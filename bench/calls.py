@@ -30,13 +30,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session
 
-from deskui.clock import Clock
-from deskui.config import load_settings
+from deskui.core.clock import Clock
+from deskui.core.config import load_settings
 from deskui.models import Call
 from deskui.services import open_services
-from deskui.services import search as idx
-from deskui.services.calls import _SEARCH_SELECT, CallInput, CallService
-from deskui.services.calls_import import import_calls
+from deskui.services.calls.bulk_import import import_calls
+from deskui.services.calls.service import _SEARCH_SELECT, CallInput, CallService
+from deskui.services.common import search as idx
 
 PLACES = [
     "厨房",

@@ -35,12 +35,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
 from deskui.services import open_services
-from deskui.services import reports_sql as rs
-from deskui.services.reports import ReportService, month_bounds
-from deskui.services.shifts import shift_at
+from deskui.services.common.shifts import shift_at
+from deskui.services.reports import sql as rs
+from deskui.services.reports.service import ReportService, month_bounds
 
 MONTH = "2026-10"
 NOW = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)

@@ -48,10 +48,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
 from deskui.services import open_services
-from deskui.services import search as idx
+from deskui.services.common import search as idx
 from deskui.services.operators import OperatorInfo, Role
 
 NOW = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)

@@ -29,8 +29,8 @@ from textual.app import App, ComposeResult
 from textual.widgets import TextArea
 
 from deskui.app import make_app
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
 from deskui.services import open_services
 
 TARGET = 25.0

@@ -34,10 +34,10 @@ def main() -> None:
 
         run()
         return
-    from deskui.config import ConfigError, load_settings
-    from deskui.dbpath import check_database_argument, require_database
-    from deskui.i18n import set_language
-    from deskui.services.errors import DatabaseUnavailable
+    from deskui.core.config import ConfigError, load_settings
+    from deskui.core.dbpath import check_database_argument, require_database
+    from deskui.core.errors import DatabaseUnavailable
+    from deskui.core.i18n import set_language
 
     try:
         settings = load_settings(options.get("config"), database_url=options.get("db"), language=options.get("lang"))
@@ -46,7 +46,7 @@ def main() -> None:
         check_database_argument(settings.database_url)
         require_database(settings.database_url, None)
     except (ConfigError, DatabaseUnavailable) as exc:
-        from deskui.services.masking import mask_secrets
+        from deskui.services.common.masking import mask_secrets
 
         print(f"deskui: {mask_secrets(str(exc))}", file=sys.stderr)
         sys.exit(1)

@@ -19,12 +19,12 @@ from textual.dom import DOMNode
 from textual.events import Event, Key, MouseDown, Paste
 from textual.screen import Screen
 
-from deskui.clock import Clock
-from deskui.config import Settings, load_settings
-from deskui.i18n import set_language, t
-from deskui.keyqueue import KeyQueue
+from deskui.core.clock import Clock
+from deskui.core.config import Settings, load_settings
+from deskui.core.i18n import set_language, t
 from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.screens.signin import SignInScreen
+from deskui.widgets.keyqueue import KeyQueue
 
 if TYPE_CHECKING:
     from deskui.screens.base import DeskScreen
@@ -119,13 +119,13 @@ class DeskApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_services(self) -> None:
+        from deskui.core.errors import DatabaseUnavailable, DeskError
         from deskui.services import open_services
-        from deskui.services.errors import DatabaseUnavailable, DeskError
 
         try:
             services = open_services(self.settings, self.clock)
         except (DatabaseUnavailable, DeskError) as exc:  # DeskError: busy just after opening, while reading the site
-            from deskui.services.masking import mask_secrets, remember_url
+            from deskui.services.common.masking import mask_secrets, remember_url
 
             # The driver's own error may quote a piece of the URL's password (a raw '@' read as the host).
             remember_url(self.settings.database_url)
@@ -227,7 +227,7 @@ class DeskApp(App[None]):
         if isinstance(event, Key | MouseDown):
             self.last_input = self.clock.now()
         if isinstance(event, Key | Paste) and not event.is_forwarded:
-            # Typed ahead: delivered one at a time, each once the one before has settled (deskui.keyqueue).
+            # Typed ahead: delivered one at a time, each once the one before has settled (deskui.widgets.keyqueue).
             self.keys.put(event)
             return
         await super().on_event(event)

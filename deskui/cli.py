@@ -3,7 +3,7 @@
 Every failure a person can cause prints one line to stderr and exits non-zero; no tracebacks.
 Heavy modules (SQLAlchemy, services) are imported inside the commands that need them.
 
-Output is safe whoever wrote the rows (deskui.safetext, the sanitiser the TUI uses too): `out` and `err` are
+Output is safe whoever wrote the rows (deskui.core.safetext, the sanitiser the TUI uses too): `out` and `err` are
 SafeConsoles, which show a control or bidi code as a visible picture (ESC → ␛) in every string, Text and table
 they print; `cell()` makes a table cell's Text safe before Rich measures it; `stdout()` is sys.stdout for CSV and
 JSON with the same rule (JSON escapes those code points itself, losslessly: safetext.dumps). Error lines also
@@ -24,10 +24,10 @@ from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
-from deskui.config import ConfigError, Settings, load_settings
-from deskui.dbpath import check_database_argument, require_database
-from deskui.i18n import set_language, t
-from deskui.safetext import SafeWriter, safe
+from deskui.core.config import ConfigError, Settings, load_settings
+from deskui.core.dbpath import check_database_argument, require_database
+from deskui.core.i18n import set_language, t
+from deskui.core.safetext import SafeWriter, safe
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -82,7 +82,7 @@ class CliError(Exception):
 
 def error_line(message: str) -> None:
     """One "deskui: …" line on stderr: credentials masked, controls shown as pictures (err is a SafeConsole)."""
-    from deskui.services.masking import mask_secrets
+    from deskui.services.common.masking import mask_secrets
 
     err.print(f"deskui: {mask_secrets(message)}", markup=False)
 
@@ -126,12 +126,12 @@ def root(
     lang: Annotated[str | None, typer.Option("--lang", help="zh-CN or en (env DESKUI_LANG).")] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="A TOML file overriding deskui/defaults/defaults.toml (env DESKUI_CONFIG)."),
+        typer.Option("--config", help="A TOML file overriding deskui/core/defaults.toml (env DESKUI_CONFIG)."),
     ] = None,
 ) -> None:
     """Open the app when no command is given."""
     settings = load_settings(config, database_url=db, language=lang)
-    from deskui.services.masking import remember_url
+    from deskui.services.common.masking import remember_url
 
     remember_url(settings.database_url)  # its password never shows, even where a driver's error quotes a piece
     set_language(settings.language)
@@ -186,7 +186,7 @@ def failure_message(exc: BaseException) -> str:
     import errno
     import sqlite3
 
-    from deskui.services.retry import busy_error, is_busy, storage_error
+    from deskui.core.retry import busy_error, is_busy, storage_error
 
     failed = storage_error(exc)
     if failed is not None:
@@ -233,7 +233,7 @@ def _click_errors() -> tuple[type[Exception], type[Exception]]:
 
 def run(argv: list[str] | None = None) -> None:
     """Run the CLI and always exit through SystemExit; every failure is one "deskui: …" line on stderr."""
-    from deskui.services.errors import DatabaseUnavailable, DeskError
+    from deskui.core.errors import DatabaseUnavailable, DeskError
 
     ClickException, NoArgsIsHelpError = _click_errors()
     try:

@@ -43,9 +43,9 @@ from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
 
-from deskui.clock import FrozenClock
-from deskui.config import Settings, load_settings
-from deskui.i18n import set_language
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings, load_settings
+from deskui.core.i18n import set_language
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -198,7 +198,7 @@ def pg_server() -> str:
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> Iterator[str]:
     """A database at the code's head revision, migrated once per test session and worker; tests get copies."""
-    from deskui.db import open_database
+    from deskui.core.db import open_database
 
     name = create_pg_database()
     try:

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 
 import deskui
-from deskui.i18n import LOCALE_DIR, catalog
+from deskui.core.i18n import LOCALE_DIR, catalog
 
 PACKAGE_DIR = Path(deskui.__file__).resolve().parent
 ZH_DIR = LOCALE_DIR / "zh-CN"
 UI_DIRS = ("screens", "widgets")
-FORBIDDEN_IN_UI = ("sqlalchemy", "sqlmodel", "deskui.models", "deskui.db")
-TRANSLATORS = ("t", "N_")  # deskui.i18n.t translates; deskui.i18n.N_ marks a message translated later by t()
+FORBIDDEN_IN_UI = ("sqlalchemy", "sqlmodel", "deskui.models", "deskui.core.db")
+TRANSLATORS = ("t", "N_")  # deskui.core.i18n.t translates; deskui.core.i18n.N_ marks a message translated later by t()
 
 
 def python_files(root: Path = PACKAGE_DIR) -> Iterator[Path]:
@@ -40,8 +40,8 @@ def rel(path: Path) -> str:
 IMPORT_HYGIENE = r"""
 import importlib, pkgutil, sys
 
-import deskui.config, deskui.db, deskui.clock, deskui.i18n, deskui.models, deskui.services
-names = ["deskui.config", "deskui.db", "deskui.clock", "deskui.i18n"]
+import deskui.core.config, deskui.core.db, deskui.core.clock, deskui.core.i18n, deskui.models, deskui.services
+names = ["deskui.core.config", "deskui.core.db", "deskui.core.clock", "deskui.core.i18n"]
 for package in (deskui.models, deskui.services):
     names.append(package.__name__)
     names += [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
@@ -127,20 +127,20 @@ def test_screens_and_widgets_do_not_touch_the_database() -> None:
 def test_the_scan_sees_imports() -> None:
     """The scanner itself: every spelling of an import of the database layer is caught."""
     source = (
-        "import sqlalchemy\nfrom sqlmodel import select\nfrom deskui import models\nfrom ..db import open_database\n"
+        "import sqlalchemy\nfrom sqlmodel import select\nfrom deskui import models\nfrom ..core.db import open_database\n"
     )
     found = {n for _, n in imported_modules(ast.parse(source), "deskui.screens.x")}
-    assert {"sqlalchemy", "sqlmodel", "deskui.models", "deskui.db"} <= found
+    assert {"sqlalchemy", "sqlmodel", "deskui.models", "deskui.core.db"} <= found
 
 
 # --- (c) translations ----------------------------------------------------------------------------------------------
 
 
 def imports_translator(tree: ast.Module) -> set[str]:
-    """Local names bound to deskui.i18n.t / N_ in this module."""
+    """Local names bound to deskui.core.i18n.t / N_ in this module."""
     names = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "deskui.i18n":
+        if isinstance(node, ast.ImportFrom) and node.module == "deskui.core.i18n":
             names |= {a.asname or a.name for a in node.names if a.name in TRANSLATORS}
     return names
 
@@ -179,7 +179,7 @@ def test_the_scan_sees_translator_calls(tmp_path: Path) -> None:
     source = tmp_path / "sample.py"
     source.write_text(
         "from deskui import i18n\n"
-        "from deskui.i18n import N_, t as tr\n"
+        "from deskui.core.i18n import N_, t as tr\n"
         "tr('one {n}', n=1)\nN_('two')\ni18n.t('three')\ntr(f'four {x}')\nt('not the translator')\n",
         encoding="utf-8",
     )

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from deskui.cli import out, output_file, require_database, state
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 
 @contextmanager
@@ -60,8 +60,8 @@ def backup(
     path: Annotated[str, typer.Argument(help="The backup file to write (a folder: a dated file in it).")],
 ) -> None:
     """Copy the database while other terminals keep working (SQLite's online backup: one consistent moment)."""
-    from deskui.db import mask_url, open_database
-    from deskui.services.backup import _refuse_postgresql, backup_database
+    from deskui.core.db import mask_url, open_database
+    from deskui.services.admin.backup import _refuse_postgresql, backup_database
 
     settings = state(ctx).settings
     _refuse_postgresql(settings.database_url or "")
@@ -94,7 +94,7 @@ def restore(
     ] = False,
 ) -> None:
     """Check a backup (integrity, schema, duty-log chain) and put it in place of the database."""
-    from deskui.services.backup import restore_database
+    from deskui.services.admin.backup import restore_database
 
     settings = state(ctx).settings
     require_database(settings.database_url, "restore")  # a new file, yes (a new PC); a mistyped folder, no

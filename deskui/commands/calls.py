@@ -16,11 +16,11 @@ from zoneinfo import ZoneInfo
 import typer
 
 from deskui.cli import cell, err, fail, out, state, stdout
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.calls import CallInfo
+    from deskui.services.calls.service import CallInfo
 
 group = typer.Typer(help="The call and visit log (来电来访登记).", no_args_is_help=True)
 LIST_FORMATS = ("table", "csv", "json")
@@ -31,8 +31,8 @@ def parse_bound(services: Services, value: str | None, *, end: bool, option: str
     """--since/--until: ISO 8601 (naive = site time) or any time the form accepts; a bare date is a whole day."""
     if not value:
         return None
-    from deskui.services.errors import ValidationError
-    from deskui.services.timeparse import check_day, parse_time
+    from deskui.core.errors import ValidationError
+    from deskui.services.common.timeparse import check_day, parse_time
 
     tz = ZoneInfo(services.settings.time_zone)
     text = value.strip()
@@ -73,7 +73,7 @@ def add(
     urgent: Annotated[bool, typer.Option("--urgent", help="Mark the call urgent.")] = False,
 ) -> None:
     """Log a call or visit; prints the new call's id."""
-    from deskui.services.calls import CallInput
+    from deskui.services.calls.service import CallInput
 
     services = state(ctx).services()
     info = services.calls.record(
@@ -149,7 +149,7 @@ def list_(
 ) -> None:
     """List calls, newest first (the order written): every record by its own number, a correction marked
     "✎#N" (it corrects #N) and the version it replaced "→#M", both listed, as on the Calls screen."""
-    from deskui.services import exports
+    from deskui.services.calls import export as exports
 
     fmt = fmt.strip().lower()
     if fmt not in LIST_FORMATS:
@@ -191,8 +191,8 @@ def _table(services: Services, calls: list[CallInfo]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from deskui.services.calls import field_label
-    from deskui.services.shifts import local_time
+    from deskui.services.calls.service import field_label
+    from deskui.services.common.shifts import local_time
 
     labels = {c.key: c.label(services.settings.language) for c in services.settings.categories}
     channels = {c.key: c.label(services.settings.language) for c in services.settings.channels}
@@ -244,7 +244,7 @@ def import_calls(
     """Add past calls; category and channel as keys (repair) or Chinese labels (报修); naive times are site time."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from deskui.services.calls_import import import_calls as run_import
+    from deskui.services.calls.bulk_import import import_calls as run_import
 
     services = state(ctx).services()
     op = _operator(services, operator)

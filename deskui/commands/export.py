@@ -10,7 +10,7 @@ import typer
 from deskui.cli import err, output_option, state, stdout
 from deskui.commands.calls import parse_bound
 from deskui.commands.tickets import FULL_HELP, OPERATOR_HELP, PIN_HELP, export_tickets, phones_for_export
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 group = typer.Typer(help="Write data out as CSV, JSON or XLSX.", no_args_is_help=True)
 
@@ -33,7 +33,7 @@ def calls(
 ) -> None:
     """Export calls oldest first; phone numbers masked (138****5678) unless --full; text cells that a spreadsheet
     would run as formulas are neutralised."""
-    from deskui.services import exports
+    from deskui.services.calls import export as exports
 
     services = state(ctx).services()
     rows = services.calls.iter_all(

@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from deskui.cli import cell, err, fail, out, output_option, state, stdout
-from deskui.i18n import N_, t
-from deskui.safetext import dumps
+from deskui.core.i18n import N_, t
+from deskui.core.safetext import dumps
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.dutylog import LogEntry
-    from deskui.services.handover import HandoverState
+    from deskui.services.handover.dutylog import LogEntry
+    from deskui.services.handover.service import HandoverState
 
 dutylog_group = typer.Typer(help="The duty log (值班记录): entries that are never changed.", no_args_is_help=True)
 handover_group = typer.Typer(help="Shift handovers (交接班).", no_args_is_help=True)
@@ -53,7 +53,7 @@ def _operator(services: Services, name: str | None):  # type: ignore[no-untyped-
 
 
 def _local(services: Services, moment: datetime, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    from deskui.services.shifts import local_time
+    from deskui.services.common.shifts import local_time
 
     return local_time(services.settings, moment).strftime(fmt)
 
@@ -66,7 +66,7 @@ def _json(data: Any) -> None:
 def _plain(services: Services, value: Any) -> Any:
     from zoneinfo import ZoneInfo
 
-    from deskui.services.handover import to_plain
+    from deskui.services.handover.service import to_plain
 
     return to_plain(value, ZoneInfo(services.settings.time_zone))
 
@@ -112,7 +112,7 @@ def dutylog_show(
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
     """Show a duty date's log (or one shift's, with its calls and ticket events)."""
-    from deskui.services.shifts import shift_at
+    from deskui.services.common.shifts import shift_at
 
     fmt = _format(fmt)
     services = state(ctx).services()
@@ -371,8 +371,8 @@ def roster_show(
     from rich.table import Table
     from rich.text import Text
 
-    from deskui.services.roster import parse_month
-    from deskui.services.shifts import local_time
+    from deskui.services.common.shifts import local_time
+    from deskui.services.handover.roster import parse_month
 
     fmt = _format(fmt)
     services = state(ctx).services()
@@ -484,7 +484,7 @@ def export_dutylog(
     ] = None,
 ) -> None:
     """Export the duty log in chain order with each entry's hash; formula-like text cells are neutralised."""
-    from deskui.services.dutylog import export
+    from deskui.services.handover.dutylog import export
 
     services = state(ctx).services()
     entries = services.dutylog.between(_date(since, "--since"), _date(until, "--until"))

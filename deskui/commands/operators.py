@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deskui.cli import cell, fail, out, state
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -43,8 +43,8 @@ def _manager(
 ) -> tuple[OperatorInfo | None, bool]:
     """Who authorises this: (the manager, False); (None, False) for the local administrator; (None, True) for the
     first operator of a new database. Anyone else is refused with one line saying what to give."""
-    from deskui.services.errors import PermissionDenied
-    from deskui.services.masking import is_local_admin
+    from deskui.core.errors import PermissionDenied
+    from deskui.services.common.masking import is_local_admin
 
     if operator and operator.strip():
         pin = operator_pin
@@ -105,7 +105,7 @@ def list_(ctx: typer.Context) -> None:
     for op in services.operators.list(include_inactive=True):
         locked = ""
         if op.locked_until and op.locked_until > services.clock.now():
-            from deskui.services.shifts import local_time
+            from deskui.services.common.shifts import local_time
 
             locked = local_time(services.settings, op.locked_until).strftime("%Y-%m-%d %H:%M")
         table.add_row(cell(op.name), cell(op.role_label), Text(locked))

@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskui.cli import cell, err, fail, out, output_option, state, stdout
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
-    from deskui.config import Settings
-    from deskui.services.reports import MonthlyReport
+    from deskui.core.config import Settings
+    from deskui.services.reports.service import MonthlyReport
 
 group = typer.Typer(help="Monthly summary and analysis (月度汇总分析).", no_args_is_help=True)
 
@@ -32,8 +32,8 @@ def monthly(
     ] = None,
 ) -> None:
     """Calls, tickets, targets, callbacks, recurring problems and handover quality of one month."""
-    from deskui.services import reports_export
-    from deskui.services.reports import ReportService
+    from deskui.services.reports import export as reports_export
+    from deskui.services.reports.service import ReportService
 
     fmt = fmt.strip().lower()
     if fmt not in reports_export.FORMATS:
@@ -55,8 +55,8 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from deskui.services.reports import label
-    from deskui.services.reports_export import duration_text, share_text
+    from deskui.services.reports.export import duration_text, share_text
+    from deskui.services.reports.service import label
 
     tz = report.time_zone
     where = label(settings, "building", report.building) if report.building else t("Whole site")

@@ -9,12 +9,12 @@ from rich.table import Table
 from rich.text import Text
 
 from deskui.cli import cell, fail, out, require_database, state
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 
 def init(ctx: typer.Context) -> None:
     """Create the database or upgrade its schema to this version of deskui."""
-    from deskui.db import code_head, mask_url, open_database, schema_version
+    from deskui.core.db import code_head, mask_url, open_database, schema_version
 
     st = state(ctx)
     require_database(st.settings.database_url, "init")  # a new file, yes; a folder nobody asked for, no
@@ -41,7 +41,7 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
 ) -> None:
     """Load a demo property and one operator per role; running it again changes nothing."""
-    from deskui.services.demo import DEMO_OPERATORS, load_demo, load_demo_activity
+    from deskui.services.admin.demo import DEMO_OPERATORS, load_demo, load_demo_activity
     from deskui.services.operators import ROLE_LABELS, Role
 
     summary = load_demo(state(ctx).services())
@@ -68,8 +68,8 @@ def demo(
 
 def doctor(ctx: typer.Context) -> None:
     """Check SQLite, PRAGMAs, schema version, file permissions and configuration; exit 1 if any check fails."""
-    from deskui.services.doctor import diagnose, failed
-    from deskui.services.masking import mask_secrets
+    from deskui.services.admin.doctor import diagnose, failed
+    from deskui.services.common.masking import mask_secrets
 
     settings = state(ctx).settings
     require_database(settings.database_url, "doctor")  # a folder that does not exist: check --db, or init
@@ -109,8 +109,8 @@ def _write_access_rows(database_url: str | None) -> list[Any]:
     ids, as SQLite's open() uses them (root may write anywhere; another account may not)."""
     import os
 
-    from deskui.db import resolve_url, sqlite_path
-    from deskui.services.doctor import DoctorRow
+    from deskui.core.db import resolve_url, sqlite_path
+    from deskui.services.admin.doctor import DoctorRow
 
     path = sqlite_path(resolve_url(database_url or None))
     if path is None or not path.is_file():

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from deskui.cli import cell, err, fail, out, output_option, state, stdout
-from deskui.i18n import t
-from deskui.safetext import dumps
+from deskui.core.i18n import t
+from deskui.core.safetext import dumps
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.tickets import TicketInfo
+    from deskui.services.tickets.service import TicketInfo
 
 group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
 LIST_FORMATS = ("table", "csv", "json")
@@ -67,7 +67,7 @@ def list_(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """List a queue's tickets, nearest due time first (closed: newest first)."""
-    from deskui.services import tickets_export
+    from deskui.services.tickets import export as tickets_export
 
     fmt = fmt.strip().lower()
     if fmt not in LIST_FORMATS:
@@ -99,7 +99,7 @@ def _table(services: Services, tickets: list[TicketInfo]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from deskui.services.shifts import local_time
+    from deskui.services.common.shifts import local_time
 
     table = Table()
     table.add_column(t("Number"), no_wrap=True)  # a number cut in two cannot be copied or read out
@@ -135,9 +135,9 @@ def show(
     """A ticket: facts, every target with time left or how late, its calls and its whole history."""
     from zoneinfo import ZoneInfo
 
-    from deskui.services import tickets_export
-    from deskui.services.shifts import local_time
-    from deskui.services.targets import describe
+    from deskui.services.common.shifts import local_time
+    from deskui.services.tickets import export as tickets_export
+    from deskui.services.tickets.targets import describe
 
     fmt = fmt.strip().lower()
     if fmt not in ("text", "json"):
@@ -211,7 +211,7 @@ PIN_HELP = "With --full: that operator's PIN (prompted at a terminal; env DESKUI
 
 def phones_for_export(services: Any, rows: Any, *, full: bool, operator: str | None, pin: str | None, kind: str) -> Any:
     """The rows with phone numbers masked, or whole when --full is allowed (refused with one line otherwise)."""
-    from deskui.services import masking
+    from deskui.services.common import masking
 
     if not full:
         return masking.masked_calls(rows) if kind == "calls" else masking.masked_tickets(rows)
@@ -237,7 +237,7 @@ def export_tickets(
 ) -> None:
     """Export every ticket oldest first; phone numbers masked (138****5678) unless --full; text cells a spreadsheet
     would run as formulas are neutralised."""
-    from deskui.services import tickets_export
+    from deskui.services.tickets import export as tickets_export
 
     services = state(ctx).services()
     rows = phones_for_export(

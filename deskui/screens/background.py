@@ -30,9 +30,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from deskui.i18n import N_, t
-from deskui.services.errors import DeskError
-from deskui.services.retry import DatabaseBusy
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, t
+from deskui.core.retry import DatabaseBusy
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode

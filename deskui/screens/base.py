@@ -11,7 +11,7 @@ from textual._callback import invoke
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from deskui.i18n import get_language
+from deskui.core.i18n import get_language
 from deskui.screens.background import quietly
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.header import DeskHeader

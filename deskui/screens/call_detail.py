@@ -13,12 +13,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from deskui.i18n import t
+from deskui.core.i18n import t
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.calls import CallInfo
+    from deskui.services.calls.service import CallInfo
 
 
 class CallDetailScreen(ModalScreen[str | None]):

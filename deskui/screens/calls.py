@@ -27,26 +27,26 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskui.i18n import N_, get_language, t
-from deskui.keyqueue import KeyHold, start_hold
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, get_language, t
+from deskui.core.retry import DatabaseBusy
 from deskui.screens.background import asked, background, saving, still_running
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
 from deskui.screens.settling import settles
 from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
-from deskui.services.errors import DeskError
-from deskui.services.places import normalize_phone
-from deskui.services.retry import DatabaseBusy
-from deskui.services.shifts import local_time
+from deskui.services.common.places import normalize_phone
+from deskui.services.common.shifts import local_time
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
+from deskui.widgets.keyqueue import KeyHold, start_hold
 from deskui.widgets.plain import plain
 from deskui.widgets.table import DeskTable
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
-    from deskui.services.calls import CallInfo, CallInput, CallService
-    from deskui.services.directory import DirectoryService, ResidentInfo
+    from deskui.services.calls.service import CallInfo, CallInput, CallService
+    from deskui.services.directory.service import DirectoryService, ResidentInfo
 
 AUTOSAVE_SECONDS = 0.5
 LOOKUP_DELAY = 0.25
@@ -289,7 +289,7 @@ class CallsScreen(DeskScreen):
             self.restoring = False
 
     def call_input(self) -> CallInput:
-        from deskui.services.calls import CallInput
+        from deskui.services.calls.service import CallInput
 
         p = self.form_payload()
         return CallInput(

@@ -12,12 +12,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 
 if TYPE_CHECKING:
-    from deskui.services.directory import ResidentInfo, UnitInfo
+    from deskui.services.directory.service import ResidentInfo, UnitInfo
 
 KIND_NAMES = {"residence": N_("Residence"), "shop": N_("Shop"), "public": N_("Public area")}
 ROLE_NAMES = {"owner": N_("Owner"), "tenant": N_("Tenant"), "other": N_("Other")}

@@ -18,21 +18,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from deskui.i18n import N_, get_language, t
+from deskui.core.errors import DeskError, ValidationError
+from deskui.core.i18n import N_, get_language, t
 from deskui.screens.background import background, still_running
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
 from deskui.screens.settling import settles
-from deskui.services.errors import DeskError, ValidationError
-from deskui.services.roster import next_slot, previous_slot, slot_of
-from deskui.services.shifts import shift_at
-from deskui.services.tickets import EVENT_LABELS
+from deskui.services.common.shifts import shift_at
+from deskui.services.handover.roster import next_slot, previous_slot, slot_of
+from deskui.services.tickets.service import EVENT_LABELS
 from deskui.widgets.plain import plain
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
-    from deskui.services.calls import CallInfo
-    from deskui.services.dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine, VerifyResult
+    from deskui.services.calls.service import CallInfo
+    from deskui.services.handover.dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine, VerifyResult
 
 POLL_SECONDS = 5.0
 KIND_LABELS = {

@@ -23,21 +23,21 @@ from textual.events import Resize
 from textual.widgets import DataTable, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskui.i18n import N_, t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background, saving, still_running
 from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.screens.settling import settles
-from deskui.services.errors import DeskError
-from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
+from deskui.services.handover.service import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
-    from deskui.services.handover import HandoverService, HandoverState
+    from deskui.services.common.shifts import ShiftSlot
+    from deskui.services.handover.service import HandoverService, HandoverState
     from deskui.services.operators import OperatorInfo
-    from deskui.services.shifts import ShiftSlot
 
 POLL_SECONDS = 5.0
 # Widest a cell may be (wide terminal, narrow terminal): a long title must not push the next columns away.

@@ -21,9 +21,9 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import DataTable, OptionList
 
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 from deskui.screens.base import DeskScreen
-from deskui.services.shifts import local_time
+from deskui.services.common.shifts import local_time
 from deskui.widgets.footer import DeskFooter
 
 # (view, key, message id, module, class): the checklist first, the base of the section's stack.

@@ -6,7 +6,7 @@ The form does not save anything itself: the screen that opens it passes `submit`
 `submit` returned. So a wrong PIN or a count that is not a number writes nothing and costs no retyping.
 
 Type-ahead loses nothing. The app hands keys on one at a time, each once the one before has settled
-(deskui.keyqueue), so a key typed after Enter reaches the field Enter moved to. Enter and Ctrl+S are taken by the
+(deskui.widgets.keyqueue), so a key typed after Enter reaches the field Enter moved to. Enter and Ctrl+S are taken by the
 field itself, in its own turn, so the form reads exactly what was typed before them. While the form saves, keys are
 held (`start_hold`) and go on, in order, to whatever has focus once it has closed or shown its refusal, so
 "e 2 ⏎ ↓ e 2 ⏎" counts two rows in one go.
@@ -28,12 +28,12 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskui.i18n import t
-from deskui.keyqueue import KeyHold, start_hold
+from deskui.core.errors import DeskError, PinRejected
+from deskui.core.i18n import t
 from deskui.screens.background import saving
-from deskui.services.errors import DeskError, PinRejected
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
+from deskui.widgets.keyqueue import KeyHold, start_hold
 from deskui.widgets.plain import plain
 
 FIELD_KINDS = ("line", "text", "pin", "choice", "pick", "multi")

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 
 class HelpScreen(ModalScreen[None]):

@@ -10,7 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.widgets import Static
 
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 from deskui.screens.base import DeskScreen
 
 if TYPE_CHECKING:

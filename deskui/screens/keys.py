@@ -16,14 +16,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background, still_running
 from deskui.screens.handover_base import BACK, HandoverSection, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.keys import KeyLoanInfo, KeyService
+    from deskui.services.handover.keylog import KeyLoanInfo, KeyService
 
 POLL_SECONDS = 5.0
 COLUMNS = (N_("Key tag"), N_("Borrower"), N_("Purpose"), N_("Lent"), N_("Due back"), N_("Returned"), N_("By"))

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Center, Middle
 from textual.widgets import Static
 
-from deskui.i18n import t
+from deskui.core.i18n import t
 from deskui.screens.base import DeskScreen
 
 

@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from deskui.i18n import t
+from deskui.core.i18n import t
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 

@@ -15,19 +15,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Static
 
-from deskui.i18n import N_, t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
-from deskui.services.errors import DeskError
-from deskui.services.reports import SECTION_LABELS, SECTIONS, ReportService, label, shift_month
-from deskui.services.reports_export import duration_text, share_text, write_xlsx
+from deskui.services.reports.export import duration_text, share_text, write_xlsx
+from deskui.services.reports.service import SECTION_LABELS, SECTIONS, ReportService, label, shift_month
 from deskui.widgets.plain import plain, safe
 from deskui.widgets.report_charts import BarList, DayLine, HourHistogram
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
-    from deskui.services.reports import MonthlyReport
+    from deskui.services.reports.service import MonthlyReport
 
 SECTION_KEYS = ("1", "2", "3", "4", "5", "6")
 EXPORT_DIR = Path("reports")
@@ -231,7 +231,7 @@ class ReportsScreen(DeskScreen):
         overdue.clear(columns=True)
         for header in (N_("Number"), N_("Kind"), N_("Unit"), N_("Department"), N_("Due"), N_("Days late")):
             overdue.add_column(t(header))
-        from deskui.services.shifts import local_time
+        from deskui.services.common.shifts import local_time
 
         for x in r.targets.overdue:
             overdue.add_row(
@@ -298,7 +298,7 @@ class ReportsScreen(DeskScreen):
         """The calls of one recurring problem, oldest first: what the supervisor writes up."""
         if self.report is None or index >= len(self.report.recurring):
             return
-        from deskui.services.shifts import local_time
+        from deskui.services.common.shifts import local_time
 
         p = self.report.recurring[index]
         text = Text()
@@ -347,7 +347,7 @@ class ReportsScreen(DeskScreen):
         late.clear(columns=True)
         for header in (N_("Date"), N_("Shift"), N_("Late relief"), N_("Arrived"), N_("Minutes late")):
             late.add_column(t(header))
-        from deskui.services.shifts import local_time
+        from deskui.services.common.shifts import local_time
 
         for x in h.late_reliefs:
             late.add_row(

@@ -19,16 +19,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
-from deskui.services.handover import DISPOSITION_LABELS
-from deskui.services.shifts import local_time
+from deskui.services.common.shifts import local_time
+from deskui.services.handover.service import DISPOSITION_LABELS
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.handover import DayReview, ReviewService
+    from deskui.services.handover.service import DayReview, ReviewService
 
 KIND_LABELS = {"entry": N_("Entry"), "amendment": N_("Amendment"), "handover": N_("Handover"), "review": N_("Review")}
 

@@ -18,18 +18,18 @@ from textual.containers import Vertical
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from deskui.i18n import N_, t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
-from deskui.services.errors import DeskError
-from deskui.services.shifts import local_time
+from deskui.services.common.shifts import local_time
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
+    from deskui.services.handover.roster import MonthRoster, RosterService, RosterSlot
     from deskui.services.operators import OperatorInfo
-    from deskui.services.roster import MonthRoster, RosterService, RosterSlot
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 

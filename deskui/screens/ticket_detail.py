@@ -23,14 +23,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from deskui.i18n import N_, get_language, t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, get_language, t
 from deskui.screens.background import saving
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
 from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
-from deskui.services.errors import DeskError
-from deskui.services.tickets import REPAIR_TYPE_LABELS, SEVERITY_LABELS
-from deskui.services.tickets_rules import RULES
+from deskui.services.tickets.rules import RULES
+from deskui.services.tickets.service import REPAIR_TYPE_LABELS, SEVERITY_LABELS
 from deskui.widgets.plain import plain
 from deskui.widgets.ticket_text import (
     INFORMED_LABELS,
@@ -48,7 +48,7 @@ from deskui.widgets.ticket_text import (
 
 if TYPE_CHECKING:
     from deskui.services.operators import OperatorInfo
-    from deskui.services.tickets import TicketDetail, TicketInfo, TicketService
+    from deskui.services.tickets.service import TicketDetail, TicketInfo, TicketService
 
 POLL_SECONDS = 1.0
 LOAD_SECONDS = 3.0  # the longest an action key waits for the ticket to be read

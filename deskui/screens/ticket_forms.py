@@ -25,16 +25,16 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskui.i18n import t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import t
 from deskui.screens.background import saving
-from deskui.services.errors import DeskError
-from deskui.services.tickets import TicketChanged
+from deskui.services.tickets.service import TicketChanged
 from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.tickets import TicketInfo
+    from deskui.services.tickets.service import TicketInfo
 
 
 @dataclass(frozen=True)

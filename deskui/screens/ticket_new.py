@@ -22,10 +22,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskui.i18n import N_, get_language, t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, get_language, t
 from deskui.screens.background import background, saving
-from deskui.services.errors import DeskError
-from deskui.services.tickets import (
+from deskui.services.tickets.service import (
     CATEGORY_KINDS,
     KIND_LABELS,
     REPAIR_TYPE_LABELS,
@@ -42,11 +42,11 @@ if TYPE_CHECKING:
 
     from textual.app import App
 
-    from deskui.config import Settings
+    from deskui.core.config import Settings
     from deskui.services import Services
-    from deskui.services.calls import CallInfo
+    from deskui.services.calls.service import CallInfo
     from deskui.services.operators import OperatorInfo
-    from deskui.services.tickets import TicketInfo
+    from deskui.services.tickets.service import TicketInfo
 
 # The call screen's one-key categories, so the same letter means the same kind here.
 KIND_HOTKEYS = {"repair": "r", "complaint": "c", "help": "h", "inquiry": "i", "service": "v"}

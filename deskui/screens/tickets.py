@@ -21,15 +21,15 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.widgets import DataTable, Input, Static
 
-from deskui.i18n import N_, t
+from deskui.core.errors import DeskError
+from deskui.core.i18n import N_, t
+from deskui.core.retry import DatabaseBusy
 from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
 from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.ticket_forms import PickScreen
-from deskui.services.errors import DeskError
-from deskui.services.retry import DatabaseBusy
-from deskui.services.tickets_queues import QUEUE_LABELS, QUEUES
+from deskui.services.tickets.queues import QUEUE_LABELS, QUEUES
 from deskui.widgets.plain import plain
 from deskui.widgets.ticket_text import (
     STATE_MARKS,
@@ -45,8 +45,8 @@ from deskui.widgets.ticket_text import (
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from deskui.services.tickets import TicketInfo, TicketService
-    from deskui.services.tickets_queues import SectionCounts
+    from deskui.services.tickets.queues import SectionCounts
+    from deskui.services.tickets.service import TicketInfo, TicketService
 
 SECTION_KEYS: tuple[tuple[str, str], ...] = tuple((str(n), name) for n, name in enumerate(QUEUES, start=1))
 POLL_SECONDS = 1.0

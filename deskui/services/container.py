@@ -6,18 +6,19 @@ from dataclasses import dataclass
 
 from sqlmodel import select
 
-from deskui.clock import Clock
-from deskui.config import Settings
-from deskui.db import Database, open_database
+from deskui.core.clock import Clock
+from deskui.core.config import Settings
+from deskui.core.db import Database, open_database
 from deskui.models import Site
-from deskui.services.calls import CallService
-from deskui.services.directory import DirectoryService
-from deskui.services.dutylog import DutyLogService
-from deskui.services.handover import HandoverService, ReviewService
-from deskui.services.keys import KeyService
+from deskui.services.calls.service import CallService
+from deskui.services.context import DeskContext
+from deskui.services.directory.service import DirectoryService
+from deskui.services.handover.dutylog import DutyLogService
+from deskui.services.handover.keylog import KeyService
+from deskui.services.handover.roster import RosterService
+from deskui.services.handover.service import HandoverService, ReviewService
 from deskui.services.operators import OperatorService
-from deskui.services.roster import RosterService
-from deskui.services.tickets import TicketService
+from deskui.services.tickets.service import TicketService
 
 
 def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
@@ -41,6 +42,7 @@ def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
 class Services:
     """Every service of one desk, sharing one database, settings, clock and site."""
 
+    ctx: DeskContext
     db: Database
     settings: Settings
     clock: Clock
@@ -63,7 +65,8 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     clock = clock or Clock()
     db = open_database(settings.database_url or None, migrate=migrate)
     site_id = ensure_site(db, settings, clock)
-    args = (db, settings, clock, site_id)
+    ctx = DeskContext(db, settings, clock, site_id)
+    args = (db, settings, clock, site_id)  # the services not yet built from ctx
     directory = DirectoryService(*args)
     operators = OperatorService(*args)
     calls = CallService(*args, directory=directory)
@@ -75,6 +78,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         *args, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
     )
     return Services(
+        ctx=ctx,
         db=db,
         settings=settings,
         clock=clock,

@@ -11,12 +11,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import select
 
-from deskui.clock import Clock
-from deskui.config import Settings
-from deskui.db import Database
-from deskui.i18n import N_, t
-from deskui.models import Operator
-from deskui.services.errors import (
+from deskui.core.clock import Clock
+from deskui.core.config import Settings
+from deskui.core.db import Database
+from deskui.core.errors import (
     Conflict,
     NotFound,
     OperatorLocked,
@@ -24,6 +22,8 @@ from deskui.services.errors import (
     PinRejected,
     ValidationError,
 )
+from deskui.core.i18n import N_, t
+from deskui.models import Operator
 
 
 class Role(StrEnum):

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from deskui.i18n import t
+from deskui.core.i18n import t
 
 
 class DeskFooter(Footer):

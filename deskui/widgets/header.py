@@ -20,10 +20,10 @@ from textual.reactive import reactive
 from textual.signal import Signal
 from textual.widget import Widget
 
-from deskui.i18n import N_, t
+from deskui.core.i18n import N_, t
 from deskui.screens.background import background, database_status
 from deskui.screens.settling import settles
-from deskui.services.shifts import local_time, shift_at
+from deskui.services.common.shifts import local_time, shift_at
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:

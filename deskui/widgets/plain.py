@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-# The one sanitiser, shared with the CLI (deskui.safetext): controls and bidi codes become visible pictures.
-from deskui.safetext import safe
+# The one sanitiser, shared with the CLI (deskui.core.safetext): controls and bidi codes become visible pictures.
+from deskui.core.safetext import safe
 
 __all__ = ["plain", "safe"]
 

@@ -13,17 +13,17 @@ from typing import TYPE_CHECKING, Any
 from rich.style import Style
 from rich.text import Text
 
-from deskui.i18n import N_, get_language, t
-from deskui.services.shifts import local_time
-from deskui.services.targets import describe
+from deskui.core.i18n import N_, get_language, t
+from deskui.services.common.shifts import local_time
+from deskui.services.tickets.targets import describe
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from deskui.config import Settings
-    from deskui.services.targets import TargetState
-    from deskui.services.tickets import EventInfo, TicketInfo
+    from deskui.core.config import Settings
+    from deskui.services.tickets.service import EventInfo, TicketInfo
+    from deskui.services.tickets.targets import TargetState
 
 RUNNING = ("ok", "due_soon", "overdue")
 # Target state → theme variable.
@@ -107,7 +107,7 @@ def kind_text(ticket: TicketInfo) -> str:
 
 def event_detail(event: EventInfo, settings: Settings) -> str:
     """What an event changed, in words (the note is shown beside it, as typed)."""
-    from deskui.services.tickets import SEVERITY_LABELS, STATUS_LABELS
+    from deskui.services.tickets.service import SEVERITY_LABELS, STATUS_LABELS
 
     data = event.data
     parts: list[str] = []

@@ -22,13 +22,13 @@ from rich.text import Text
 from textual import work
 from textual.widget import Widget
 
-from deskui.i18n import t
+from deskui.core.i18n import t
 from deskui.screens.background import background, still_running
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from deskui.app import DeskApp
-    from deskui.services.tickets import UrgentTicket
+    from deskui.services.tickets.service import UrgentTicket
 
 POLL_SECONDS = 1.0
 REFRESH_SECONDS = 30.0  # asked again without a new event: a correction that made the call not urgent

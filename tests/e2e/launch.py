@@ -15,14 +15,14 @@ from datetime import datetime, timedelta
 
 
 def _install_clock(path: str) -> None:
-    import deskui.clock
+    import deskui.core.clock
 
-    def now(self: deskui.clock.Clock) -> datetime:
+    def now(self: deskui.core.clock.Clock) -> datetime:
         with open(path, encoding="ascii") as f:
             iso, real = f.read().split()
         return datetime.fromisoformat(iso) + timedelta(seconds=time.time() - float(real))
 
-    deskui.clock.Clock.now = now  # type: ignore[method-assign]
+    deskui.core.clock.Clock.now = now  # type: ignore[method-assign]
 
 
 def batch() -> None:

@@ -33,8 +33,8 @@ from typing import Any
 
 import pytest
 
-from deskui.i18n import catalog
-from deskui.services.tickets_rules import RULES
+from deskui.core.i18n import catalog
+from deskui.services.tickets.rules import RULES
 from tests.e2e.harness import (
     DOWN,
     ENTER,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deskui.app import DeskApp, make_app
-from deskui.clock import FrozenClock
-from deskui.config import Settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings
 
 OPERATORS = (("王芳", "receptionist", "1111"), ("李强", "maintenance", "2222"), ("陈静", "supervisor", "3333"))
 

@@ -7,6 +7,7 @@ from sqlmodel import select
 from textual.widgets import DataTable, Input, Static
 
 from deskui.app import DeskApp
+from deskui.core.errors import DeskError
 from deskui.models import Operator
 from deskui.screens.calls import CallsScreen
 from deskui.screens.directory import DirectoryScreen
@@ -15,7 +16,6 @@ from deskui.screens.help import HelpScreen
 from deskui.screens.home import HomeScreen
 from deskui.screens.signin import SignInScreen
 from deskui.screens.tickets import TicketsScreen
-from deskui.services.errors import DeskError
 from deskui.widgets.header import DeskHeader
 from deskui.widgets.signin_fields import OperatorPicker, PinField
 from tests.functional.helpers import operators_listed, sign_in, wait_for

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.config import ROOT, load_settings
+from deskui.core.config import ROOT, load_settings
 
 DATA = ROOT.parent / "shared" / "data" / "sf_311_sample_2008_2018.csv.gz"
 

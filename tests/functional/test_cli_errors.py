@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.config import load_settings
+from deskui.core.config import load_settings
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -310,7 +310,7 @@ def test_disk_full_on_backup_is_one_line_and_leaves_no_file(desk: Path, tmp_path
 @pytest.fixture
 def read_only_sqlite(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every deskui connection refuses writes the way SQLite refuses them on a read-only file."""
-    import deskui.db as dbmod
+    import deskui.core.db as dbmod
 
     plain = dbmod.sqlite_pragmas
     monkeypatch.setattr(dbmod, "sqlite_pragmas", lambda version=None: (*plain(version), ("query_only", "ON")))
@@ -442,7 +442,7 @@ def test_doctor_fails_a_database_in_a_folder_it_cannot_write(deskui, desk: Path,
 @pytest.fixture
 def not_root(monkeypatch: pytest.MonkeyPatch) -> None:
     """The local administrator (root) may manage operators without a PIN; these tests are about everyone else."""
-    monkeypatch.setattr("deskui.services.masking.is_local_admin", lambda: False)
+    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: False)
 
 
 def _operator(db: Path, name: str):  # type: ignore[no-untyped-def]
@@ -498,7 +498,7 @@ def test_adding_an_operator_needs_a_managers_pin(cli, desk: Path, not_root: None
 
 
 def test_reset_pin_needs_a_managers_pin(cli, desk: Path, not_root: None, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.errors import OperatorLocked, PinRejected
+    from deskui.core.errors import OperatorLocked, PinRejected
 
     svc = _open(desk)
     try:
@@ -519,6 +519,6 @@ def test_reset_pin_needs_a_managers_pin(cli, desk: Path, not_root: None, monkeyp
 
 
 def test_the_local_administrator_needs_no_pin(cli, desk: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr("deskui.services.masking.is_local_admin", lambda: True)
+    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: True)
     assert cli("operators", "add", "赵敏", "--role", "manager", "--pin", "5555").code == 0
     assert cli("operators", "reset-pin", "王芳", "--pin", "2468").code == 0

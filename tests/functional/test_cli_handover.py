@@ -15,8 +15,8 @@ import argon2
 import pytest
 
 from deskui.cli import run
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
 
 SH = ZoneInfo("Asia/Shanghai")
 
@@ -88,8 +88,8 @@ def test_dutylog_add_and_show(cli, desk) -> None:  # type: ignore[no-untyped-def
 
 
 def test_dutylog_show_a_shift_with_its_calls(cli, desk) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.calls import CallInput
-    from deskui.services.shifts import shift_at
+    from deskui.services.calls.service import CallInput
+    from deskui.services.common.shifts import shift_at
 
     desk.calls.record(
         CallInput(content="厨房漏水", category="repair", caller="张", unit="3-2-1201", phone="13800138000")
@@ -261,7 +261,7 @@ def test_keys_lend_list_return(cli, desk) -> None:  # type: ignore[no-untyped-de
 
 
 def test_roster_and_review(cli, desk) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.shifts import local_time
+    from deskui.services.common.shifts import local_time
 
     today = local_time(desk.settings, datetime.now(UTC)).date()
     desk.roster.set_assignment(today, "day", desk.operators.by_name("王芳"), None)
@@ -295,8 +295,8 @@ async def test_review_screen_and_cli_list_the_same_unsigned_days(cli, desk_servi
     from deskui.app import make_app
     from deskui.screens.handover import HandoverScreen
     from deskui.screens.review import ReviewScreen
-    from deskui.services.calls import CallInput
-    from deskui.services.shifts import local_time
+    from deskui.services.calls.service import CallInput
+    from deskui.services.common.shifts import local_time
     from tests.functional.helpers import sign_in, wait_for
 
     services = desk_services

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.config import load_settings
+from deskui.core.config import load_settings
 
 
 @dataclass

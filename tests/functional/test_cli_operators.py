@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.config import load_settings
-from deskui.services.errors import OperatorLocked, PinRejected
+from deskui.core.config import load_settings
+from deskui.core.errors import OperatorLocked, PinRejected
 
 
 @dataclass
@@ -29,7 +29,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def _as_local_administrator(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about adding, listing and resetting, run as the local administrator (root), who needs no
     manager's PIN whoever runs the suite; who must give one is tests/functional/test_cli_errors.py's."""
-    monkeypatch.setattr("deskui.services.masking.is_local_admin", lambda: True)
+    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: True)
 
 
 @pytest.fixture

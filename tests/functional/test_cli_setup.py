@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.config import load_settings
-from deskui.db import code_head
+from deskui.core.config import load_settings
+from deskui.core.db import code_head
 
 DESKUI = Path(sys.executable).with_name("deskui")
 PG_URL = "postgresql+psycopg://desk:s3cret-pw@127.0.0.1:1/deskui"

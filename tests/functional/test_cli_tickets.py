@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.config import load_settings
+from deskui.core.config import load_settings
 
 
 @dataclass
@@ -29,7 +29,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-untyped-def]
-    from deskui.db import open_database
+    from deskui.core.db import open_database
 
     open_database(str(db_path)).dispose()  # as `deskui init` makes it: other commands never make a new file
 
@@ -240,9 +240,9 @@ def test_show_says_a_late_callback_is_late_and_how_late(cli, db_path: Path) -> N
     as the monthly report counts it (the ticket is built with a frozen clock in the past)."""
     from datetime import UTC, datetime
 
-    from deskui.clock import FrozenClock
+    from deskui.core.clock import FrozenClock
     from deskui.services import open_services
-    from deskui.services.calls import CallInput
+    from deskui.services.calls.service import CallInput
 
     clock = FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
     services = open_services(load_settings(database_url=str(db_path), language="en", environ={}), clock)

@@ -14,7 +14,7 @@ import termios
 import time
 from pathlib import Path
 
-from deskui.config import Settings
+from deskui.core.config import Settings
 from deskui.services import open_services
 from tests.functional.conftest import seed_desk
 

@@ -21,10 +21,10 @@ pytestmark = pytest.mark.sqlite_only
 CHILD = textwrap.dedent(
     """
     import json, os, resource, signal, sys
-    from deskui.clock import FrozenClock
-    from deskui.config import load_settings
+    from deskui.core.clock import FrozenClock
+    from deskui.core.config import load_settings
     from deskui.services import open_services
-    from deskui.services.errors import DeskError
+    from deskui.core.errors import DeskError
 
     path = sys.argv[1]
     services = open_services(load_settings(database_url=path, language="en", environ={}), FrozenClock())
@@ -81,7 +81,7 @@ def test_storage_failures_are_told_apart(message: str, reason: str | None) -> No
 
     from sqlalchemy.exc import OperationalError
 
-    from deskui.services.retry import StorageFailed, storage_error, storage_problem
+    from deskui.core.retry import StorageFailed, storage_error, storage_problem
 
     raw = sqlite3.OperationalError(message)
     wrapped = OperationalError("INSERT INTO calldraft …", {}, raw)

@@ -32,14 +32,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from deskui.app import DeskApp
+from deskui.core.retry import RetryPolicy
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.calls import CallsScreen
 from deskui.screens.home import HomeScreen
 from deskui.screens.readback import ReadBackScreen
 from deskui.screens.signin import SignInScreen
 from deskui.screens.tickets import TicketsScreen
-from deskui.services.calls import CallInput
-from deskui.services.retry import RetryPolicy
+from deskui.services.calls.service import CallInput
 from deskui.widgets.header import DeskHeader
 from deskui.widgets.signin_fields import PinField
 from tests.functional.helpers import operators_listed, sign_in
@@ -54,8 +54,8 @@ PATIENT_POLICY = RetryPolicy(attempts=400, first_delay=0.01, max_delay=0.02, dea
 @pytest.fixture
 def short_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """A busy database is noticed in a tenth of a second, and a busy write gives up after two tries."""
-    monkeypatch.setattr("deskui.db.BUSY_TIMEOUT_MS", 100)
-    monkeypatch.setattr("deskui.services.retry.DEFAULT_POLICY", FAST_POLICY)
+    monkeypatch.setattr("deskui.core.db.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("deskui.core.retry.DEFAULT_POLICY", FAST_POLICY)
     monkeypatch.setattr("deskui.screens.calls.LIVE_REFRESH_SECONDS", 0.1)
     monkeypatch.setattr("deskui.screens.calls.AUTOSAVE_SECONDS", 0.1)
     monkeypatch.setattr("deskui.screens.tickets.POLL_SECONDS", 0.1)
@@ -222,11 +222,11 @@ async def test_a_save_waits_for_another_terminal_and_keeps_the_form(
         await type_text(pilot, "lift")
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
-        monkeypatch.setattr("deskui.services.retry.DEFAULT_POLICY", PATIENT_POLICY)
+        monkeypatch.setattr("deskui.core.retry.DEFAULT_POLICY", PATIENT_POLICY)
         monkeypatch.setattr("deskui.screens.background.WAIT_NOTICE_SECONDS", 0.2)
-        # Enter holds the next keys until the save ends (deskui.keyqueue); here the save waits on the lock, so the
+        # Enter holds the next keys until the save ends (deskui.widgets.keyqueue); here the save waits on the lock, so the
         # test takes its keys back after a moment instead of the hold's 30 s bound.
-        monkeypatch.setattr("deskui.keyqueue.HOLD_SECONDS", 0.5)
+        monkeypatch.setattr("deskui.widgets.keyqueue.HOLD_SECONDS", 0.5)
         with write_lock(app) as lock:
             await pilot.press("enter")
             await wait_for(pilot, lambda: "waiting for another terminal" in notices(app).lower())
@@ -239,7 +239,7 @@ async def test_a_save_waits_for_another_terminal_and_keeps_the_form(
         assert app.services.calls.list(limit=5)[0].content == "lift"
 
         # Busy past every retry: nothing saved, said so, and the form still holds the call.
-        monkeypatch.setattr("deskui.services.retry.DEFAULT_POLICY", FAST_POLICY)
+        monkeypatch.setattr("deskui.core.retry.DEFAULT_POLICY", FAST_POLICY)
         await wait_for(pilot, lambda: screen.query_one("#call-content", TextArea).text == "")
         await type_text(pilot, "13700001234")
         await pilot.press("tab", "tab")

@@ -12,15 +12,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList, Static
 
 from deskui.app import DeskApp, make_app
-from deskui.clock import FrozenClock
+from deskui.core.clock import FrozenClock
 from deskui.screens.dutylog import DutyLogScreen
 from deskui.screens.handover import HandoverScreen
 from deskui.screens.handover_forms import FormScreen
 from deskui.screens.keys import KeyLogScreen
 from deskui.screens.review import ReviewScreen
 from deskui.screens.roster import RosterScreen
-from deskui.services.calls import CallInput
-from deskui.services.tickets import TicketInput
+from deskui.services.calls.service import CallInput
+from deskui.services.tickets.service import TicketInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from deskui.app import make_app
-from deskui.config import Settings
-from deskui.services.retry import DatabaseBusy
+from deskui.core.config import Settings
+from deskui.core.retry import DatabaseBusy
 
 
 async def test_a_busy_database_at_start_up_is_told_not_raised(
@@ -30,10 +30,10 @@ async def test_a_busy_database_at_start_up_is_told_not_raised(
 @pytest.fixture
 def short_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """The busy timeout and the open's bounded retry shortened, so a lock that stays is reported in a second."""
-    from deskui.services import retry
-    from deskui.services.retry import RetryPolicy
+    from deskui.core import retry
+    from deskui.core.retry import RetryPolicy
 
-    monkeypatch.setattr("deskui.db.BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr("deskui.core.db.BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr(retry, "DEFAULT_POLICY", RetryPolicy(attempts=3, first_delay=0.01, max_delay=0.05, deadline=1))
     for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG"):
         monkeypatch.delenv(var, raising=False)
@@ -59,7 +59,7 @@ def test_every_command_says_busy_never_damaged_while_another_process_holds_the_l
     import sqlite3
 
     from deskui.cli import run
-    from deskui.db import sqlite_path
+    from deskui.core.db import sqlite_path
 
     services.close()
     path = sqlite_path(services.db.url)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from deskui.clock import FrozenClock
-from deskui.services.calls import CallInput
+from deskui.core.clock import FrozenClock
+from deskui.services.calls.service import CallInput
 
 SH = ZoneInfo("Asia/Shanghai")
 # (day, hour, category, unit, channel)

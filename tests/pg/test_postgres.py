@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from deskui.clock import FrozenClock
-from deskui.config import Settings
-from deskui.db import code_head, open_database, schema_version
-from deskui.services.calls import CallInput, CallService
-from deskui.services.errors import Conflict, DeskError
-from deskui.services.tickets import TicketInput
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings
+from deskui.core.db import code_head, open_database, schema_version
+from deskui.core.errors import Conflict, DeskError
+from deskui.services.calls.service import CallInput, CallService
+from deskui.services.tickets.service import TicketInput
 from tests.reliability.checks import ticket_numbers
 from tests.reliability.conftest import spawn, stop_all, workload
 from tests.reliability.workload import read_acks
@@ -158,7 +158,7 @@ def test_drafts_on_postgresql(pg) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_bulk_insert_and_import_on_postgresql(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.calls_import import import_calls
+    from deskui.services.calls.bulk_import import import_calls
 
     pg.directory.add_unit("3-2-1201")
     pg.calls.record(CallInput(content="已有的漏水", category="repair", unit="3-2-1201", phone="13800138000"))
@@ -239,7 +239,7 @@ def test_one_correction_wins_when_two_terminals_correct_a_call(pg, pg_url: str, 
 
 def test_three_terminals_acting_on_one_ticket(pg, pg_url: str, settings: Settings, clock) -> None:  # type: ignore[no-untyped-def]
     from deskui.services import open_services
-    from deskui.services.tickets import TicketChanged
+    from deskui.services.tickets.service import TicketChanged
 
     x = pg.tickets.create(TicketInput(kind="repair", unit="3-2-1201", description="漏水"))
     others = [open_services(dataclasses.replace(settings, database_url=pg_url), clock) for _ in range(3)]

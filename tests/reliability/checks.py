@@ -49,7 +49,7 @@ def ticket_numbers(services: Any) -> list[str]:
 def tickets_replay(services: Any) -> list[str]:
     """Each stored ticket row equals the replay of its events; events numbered 1..n; counts equal a GROUP BY."""
     from deskui.models import Ticket
-    from deskui.services.tickets_replay import EventRecord, replay, row_values
+    from deskui.services.tickets.replay import EventRecord, replay, row_values
 
     problems = []
     table = Ticket.__table__  # type: ignore[attr-defined]
@@ -88,7 +88,7 @@ def calls_once(services: Any) -> list[str]:
 
 def acknowledged(services: Any, acks: list[dict[str, Any]]) -> tuple[int, list[str]]:
     """(how many acknowledged writes were checked, the ones missing or different in the database)."""
-    from deskui.services.errors import NotFound
+    from deskui.core.errors import NotFound
 
     missing: list[str] = []
     checked = 0

@@ -97,7 +97,7 @@ def stop_all(procs: list[subprocess.Popen[str]], timeout: float) -> list[str]:
 @pytest.fixture
 def open_url() -> Callable[[str], object]:
     """Services on a URL (closed after the test)."""
-    from deskui.config import load_settings
+    from deskui.core.config import load_settings
     from deskui.services import open_services
 
     opened: list[object] = []

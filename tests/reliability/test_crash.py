@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from deskui.db import sqlite_path
+from deskui.core.db import sqlite_path
 from tests.reliability import checks
 from tests.reliability.conftest import ROOT, child_env, size
 from tests.reliability.workload import read_acks

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from deskui.config import Settings
+from deskui.core.config import Settings
 from deskui.services import open_services
 from tests.functional.conftest import seed_desk
 

@@ -21,14 +21,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
-from deskui.services.calls import CallInput
-from deskui.services.errors import DeskError
-from deskui.services.places import fold as place_fold
-from deskui.services.places import phone_digits
-from deskui.services.search import fold
-from deskui.services.tickets import TicketInput
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
+from deskui.core.errors import DeskError
+from deskui.services.calls.service import CallInput
+from deskui.services.common.places import fold as place_fold
+from deskui.services.common.places import phone_digits
+from deskui.services.common.search import fold
+from deskui.services.tickets.service import TicketInput
 from tests.reliability.conftest import size
 
 EXAMPLES = size("DESKUI_FUZZ_EXAMPLES", 200)
@@ -116,7 +116,7 @@ def attempt(fn: Callable[[], Any]) -> Any | None:
 @pytest.fixture(scope="module")
 def svc(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """One desk for the whole module (hypothesis runs hundreds of examples against it)."""
-    from deskui.i18n import set_language
+    from deskui.core.i18n import set_language
     from deskui.services import open_services
     from tests.functional.conftest import seed_desk
 
@@ -241,7 +241,7 @@ def test_directory_add_resident_and_search(svc, name, notes, phone, query) -> No
 )
 def test_imports(svc, rows, encoding) -> None:  # type: ignore[no-untyped-def]
     """A residents file (name, unit, phone, role, notes) with hostile cells: all of it or none of it."""
-    from deskui.services.imports import import_residents
+    from deskui.services.directory.imports import import_residents
 
     count("import residents")
     path = Path(svc.fuzz_dir) / f"residents-{uuid.uuid4().hex}.csv"

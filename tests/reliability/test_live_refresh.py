@@ -4,7 +4,7 @@ ticket screens, calls.list(limit=1) for the call log) and reload when they move.
 - a change made by another terminal moves the marker and is reported;
 - a marker never runs ahead of a change that is still committing: every row with an id at or below a marker a
   screen has seen was already visible when it saw it. On PostgreSQL ids come from a sequence, so without the
-  writer lock (deskui.db.serialize_writers) a terminal that took id 10 and committed after another terminal's
+  writer lock (deskui.core.db.serialize_writers) a terminal that took id 10 and committed after another terminal's
   id 11 was never shown: the poller had already moved to 11.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from deskui.services.calls import CallInput
-from deskui.services.tickets import TicketInput
+from deskui.services.calls.service import CallInput
+from deskui.services.tickets.service import TicketInput
 
 
 def two_terminals(open_url, backend_url: str) -> tuple[Any, Any, Any]:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from deskui.db import sqlite_path
+from deskui.core.db import sqlite_path
 from tests.reliability import checks
 from tests.reliability.conftest import size, spawn, stop_all
 from tests.reliability.workload import read_acks

@@ -21,7 +21,7 @@ from typing import NamedTuple
 import pytest
 
 from deskui.cli import run
-from deskui.config import load_settings
+from deskui.core.config import load_settings
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -74,10 +74,10 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     """A desk whose call, ticket, duty-log entry and key loan hold escape sequences, as another client stores them.
 
     One database for the module: the commands only read it (exports write files elsewhere)."""
-    import deskui.services.calls as calls_module
+    import deskui.services.calls.service as calls_module
     from deskui.services import open_services
-    from deskui.services.calls import CallInput
-    from deskui.services.shifts import shift_at
+    from deskui.services.calls.service import CallInput
+    from deskui.services.common.shifts import shift_at
 
     db_path = tmp_path_factory.mktemp("hostile") / "desk.db"
     services = open_services(load_settings(database_url=str(db_path), language="en", environ={}))
@@ -218,7 +218,7 @@ def test_error_lines_are_sanitised(cli, desk: Desk) -> None:  # type: ignore[no-
 
 
 def test_the_cli_and_the_tui_share_one_sanitiser() -> None:
-    from deskui import safetext
+    from deskui.core import safetext
     from deskui.widgets import plain
 
     assert plain.safe is safetext.safe
@@ -230,7 +230,7 @@ def test_export_files_are_private(cli, desk: Desk, tmp_path: Path, monkeypatch: 
     """Item 10: whatever the umask, an export holds residents' data and is written 0600."""
     import os
 
-    from deskui.services import masking
+    from deskui.services.common import masking
 
     monkeypatch.setattr(masking, "is_local_admin", lambda: True)
     old = os.umask(0o022)
@@ -274,7 +274,7 @@ def test_a_private_file_on_a_fifo_writes_through_and_leaves_its_mode(tmp_path: P
     import os
     import threading
 
-    from deskui.services.exports import private_file
+    from deskui.services.calls.export import private_file
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -293,7 +293,7 @@ def test_a_private_file_on_a_fifo_writes_through_and_leaves_its_mode(tmp_path: P
 
 
 def test_a_failed_export_leaves_the_old_file_and_no_scratch(tmp_path: Path) -> None:
-    from deskui.services.exports import private_file
+    from deskui.services.calls.export import private_file
 
     target = tmp_path / "calls.csv"
     target.write_text("old\n")
@@ -322,8 +322,8 @@ def fifo(tmp_path: Path) -> Path:
 
 
 def test_a_fifo_as_database_is_refused_and_left_alone(fifo: Path) -> None:
-    from deskui.db import _prepare_sqlite_file
-    from deskui.services.errors import DatabaseUnavailable
+    from deskui.core.db import _prepare_sqlite_file
+    from deskui.core.errors import DatabaseUnavailable
 
     with pytest.raises(DatabaseUnavailable, match="not a regular file"):
         _prepare_sqlite_file(fifo)
@@ -331,7 +331,7 @@ def test_a_fifo_as_database_is_refused_and_left_alone(fifo: Path) -> None:
 
 
 def test_make_private_leaves_a_fifo_and_a_symlink_to_it_alone(fifo: Path, tmp_path: Path) -> None:
-    from deskui.db import make_private
+    from deskui.core.db import make_private
 
     link = tmp_path / "link.db"
     link.symlink_to(fifo)
@@ -344,8 +344,8 @@ def test_a_device_node_is_left_alone(tmp_path: Path) -> None:
     """What `--db /dev/null` did as root, on a copy of /dev/null's node in tmp_path (the real one is not touched)."""
     import os
 
-    from deskui.db import _prepare_sqlite_file, make_private
-    from deskui.services.errors import DatabaseUnavailable
+    from deskui.core.db import _prepare_sqlite_file, make_private
+    from deskui.core.errors import DatabaseUnavailable
 
     node = tmp_path / "null"
     try:
@@ -364,7 +364,7 @@ def test_a_file_of_another_user_is_left_alone(tmp_path: Path) -> None:
     """Root can chmod anything: make_private must only tighten the files this user owns."""
     import os
 
-    from deskui.db import make_private
+    from deskui.core.db import make_private
 
     if os.geteuid() != 0:
         pytest.skip("needs root to give a file to another user")
@@ -377,7 +377,7 @@ def test_a_file_of_another_user_is_left_alone(tmp_path: Path) -> None:
 
 
 def test_own_lax_database_file_is_still_tightened(tmp_path: Path) -> None:
-    from deskui.db import make_private
+    from deskui.core.db import make_private
 
     path = tmp_path / "desk.db"
     path.write_bytes(b"")

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-import deskui.db as dbmod
-from deskui.config import load_settings
-from deskui.db import open_database, sqlite_journal_mode, wal_reset_affected
-from deskui.services.doctor import diagnose, failed
-from deskui.services.retry import DatabaseBusy, RetryPolicy, is_busy, retry_busy
+import deskui.core.db as dbmod
+from deskui.core.config import load_settings
+from deskui.core.db import open_database, sqlite_journal_mode, wal_reset_affected
+from deskui.core.retry import DatabaseBusy, RetryPolicy, is_busy, retry_busy
+from deskui.services.admin.doctor import diagnose, failed
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -55,7 +55,7 @@ def test_this_machine_is_affected_and_uses_the_rollback_journal(tmp_path: Path) 
 @pytest.mark.parametrize(("version", "mode"), [(AFFECTED, "delete"), ("3.50.6", "delete"), (FIXED, "wal")])
 def test_the_mode_follows_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, mode: str) -> None:
     monkeypatch.setattr(dbmod, "library_version", lambda: version)
-    monkeypatch.setattr("deskui.services.doctor.library_version", lambda: version)
+    monkeypatch.setattr("deskui.services.admin.doctor.library_version", lambda: version)
     path = tmp_path / "desk.db"
     db = open_database(str(path))
     try:
@@ -226,7 +226,7 @@ def test_a_write_waits_out_a_lock_held_longer_than_the_busy_timeout(tmp_path: Pa
 def test_a_lock_held_past_every_retry_is_a_message_and_nothing_is_written(
     tmp_path: Path, short_busy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import deskui.services.retry as retry
+    import deskui.core.retry as retry
 
     monkeypatch.setattr(retry, "DEFAULT_POLICY", RetryPolicy(attempts=3, first_delay=0.01, deadline=1))
     monkeypatch.setattr(dbmod, "retry_busy", lambda action: retry.retry_busy(action, retry.DEFAULT_POLICY))
@@ -285,7 +285,7 @@ def migrated(tmp_path: Path) -> Path:
 @pytest.fixture
 def short_retries(short_busy: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The retry bound shortened (and the busy timeout, by short_busy): a lock that stays is given up on in ~1 s."""
-    import deskui.services.retry as retry
+    import deskui.core.retry as retry
 
     monkeypatch.setattr(retry, "DEFAULT_POLICY", RetryPolicy(attempts=3, first_delay=0.01, max_delay=0.05, deadline=1))
 
@@ -293,7 +293,7 @@ def short_retries(short_busy: None, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_opening_while_another_terminal_holds_the_write_lock_says_busy_not_damaged(
     tmp_path: Path, short_retries: None
 ) -> None:
-    from deskui.services.errors import DatabaseUnavailable
+    from deskui.core.errors import DatabaseUnavailable
 
     path = migrated(tmp_path)
     before = path.read_bytes()
@@ -339,7 +339,7 @@ def test_the_cli_says_busy_on_one_line_and_exits_non_zero(
 def test_opening_waits_for_a_lock_released_mid_wait(
     tmp_path: Path, short_busy: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import deskui.services.retry as retry
+    import deskui.core.retry as retry
 
     # Generous bounds: the lock goes as soon as the opening has met it once, so this never runs out on a slow machine.
     monkeypatch.setattr(

@@ -25,11 +25,11 @@ from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invar
 from sqlalchemy import text
 
 import deskui.services.operators as operators_module
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
-from deskui.services.calls import CallInput
-from deskui.services.errors import DeskError
-from deskui.services.tickets import TicketInput
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
+from deskui.core.errors import DeskError
+from deskui.services.calls.service import CallInput
+from deskui.services.tickets.service import TicketInput
 from tests.reliability import checks
 from tests.reliability.conftest import size
 
@@ -222,7 +222,7 @@ class Desk(RuleBasedStateMachine):
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated desk with the operators and units, made once (cheap PIN hashes: nobody signs in here)."""
-    from deskui.i18n import set_language
+    from deskui.core.i18n import set_language
     from deskui.services import open_services
     from tests.functional.conftest import seed_desk
 

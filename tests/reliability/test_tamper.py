@@ -28,8 +28,8 @@ from typing import Any
 import argon2
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
 from tests.conftest import BACKEND
 
 # 2026-11-20 10:00 in Shanghai: the day shift.
@@ -57,7 +57,7 @@ def open_desk(path: Path | str, clock: FrozenClock | None = None) -> Any:
 
 
 def _build(path: Path) -> Desk:
-    from deskui.services.calls import CallInput
+    from deskui.services.calls.service import CallInput
 
     clock = FrozenClock(START)
     svc = open_desk(path, clock)
@@ -275,7 +275,7 @@ def test_replace_with_a_new_key_still_appends(desk: Desk) -> None:
 def _append_by_script(path: Path, **changes: Any) -> None:
     """A new chain entry written by script: the head's next seq, the head's hash, a hash recomputed with deskui's
     own canonical form. No PIN, no key."""
-    from deskui.services import chain
+    from deskui.services.handover import chain
 
     con = shell(path)
     try:
@@ -380,7 +380,7 @@ def test_reviews_signed_before_seals_existed_still_count(desk: Desk) -> None:
 def test_entries_rewritten_before_a_review_with_fresh_hashes_are_reported(desk: Desk) -> None:
     """Entry #1 edited and every hash after it recomputed (the triggers dropped for it): the chain itself is
     consistent again, but the review's seal no longer matches the head it signed."""
-    from deskui.services import chain
+    from deskui.services.handover import chain
 
     drop_triggers(desk.path, "dutylog_refuse_update")
     con = shell(desk.path)
@@ -492,7 +492,7 @@ def test_an_anchor_file_lowered_by_hand_or_deleted_is_reported(desk: Desk) -> No
 
 
 def test_a_truncated_backup_is_refused_by_restore(desk: Desk, tmp_path: Path) -> None:
-    from deskui.services.backup import BackupRefused, backup_database, restore_database
+    from deskui.services.admin.backup import BackupRefused, backup_database, restore_database
 
     svc = open_desk(desk.path, FrozenClock(desk.now))
     try:
@@ -528,7 +528,7 @@ def test_each_signed_handover_records_the_chain_head(desk: Desk) -> None:
 
 
 def test_dropping_every_trigger_fails_doctor_and_verify(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
-    from deskui.services.doctor import diagnose, failed
+    from deskui.services.admin.doctor import diagnose, failed
 
     drop_triggers(desk.path)
     run_sql(desk.path, "UPDATE call SET content = '改过的内容' WHERE id = 1")  # what the triggers stopped
@@ -552,7 +552,7 @@ def test_an_altered_trigger_is_reported(desk: Desk) -> None:
 
 
 def test_restore_refuses_a_backup_without_its_triggers(desk: Desk, tmp_path: Path) -> None:
-    from deskui.services.backup import BackupRefused, restore_database
+    from deskui.services.admin.backup import BackupRefused, restore_database
 
     copy = tmp_path / "no-triggers.db"
     src = shell(desk.path)
@@ -607,12 +607,12 @@ def test_postgresql_triggers_dropped_or_disabled_are_reported(
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from deskui.services.doctor import diagnose, failed
+    from deskui.services.admin.doctor import diagnose, failed
 
     monkeypatch.setenv("DESKUI_KEY_FILE", str(tmp_path / "site.key"))
     svc = open_desk(pg_url, FrozenClock(START))
     try:
-        from deskui.services.calls import CallInput
+        from deskui.services.calls.service import CallInput
 
         svc.dutylog.add("巡查B2车库", operator=None)
         svc.calls.record(CallInput(content="快递柜位置", category="inquiry", channel="walk_in"))

@@ -29,7 +29,7 @@ RECEPTIONIST, SUPERVISOR = "王芳", "陈静"
 
 
 def _settings(url: str):  # type: ignore[no-untyped-def]
-    from deskui.config import load_settings
+    from deskui.core.config import load_settings
 
     return load_settings(database_url=url, language="en", environ={})
 
@@ -103,8 +103,8 @@ class Writer:
         self.n = 0
 
     def one(self) -> None:
-        from deskui.services.errors import DeskError
-        from deskui.services.retry import DatabaseBusy
+        from deskui.core.errors import DeskError
+        from deskui.core.retry import DatabaseBusy
 
         op = self.rng.choices(self.ops, self.weights)[0]
         self.n += 1
@@ -121,7 +121,7 @@ class Writer:
         return f"p{self.proc}-{self.n}-{self.rng.randrange(1 << 30):x}"
 
     def op_call(self) -> None:
-        from deskui.services.calls import CallInput
+        from deskui.services.calls.service import CallInput
 
         mark = self.mark()
         content = f"漏水 {mark}"
@@ -138,7 +138,7 @@ class Writer:
         self.acks.put(op="call", id=call.id, content=content)
 
     def op_ticket(self) -> None:
-        from deskui.services.tickets import TicketInput
+        from deskui.services.tickets.service import TicketInput
 
         mark = self.mark()
         x = self.s.tickets.create(
@@ -210,8 +210,8 @@ def run_writer(
 
 def run_reader(url: str, stop: str, ack: str) -> None:
     """What an idle screen does: the calls screen's and ticket screens' polls, a queue, a search, the chain head."""
-    from deskui.services.errors import DeskError
-    from deskui.services.retry import DatabaseBusy
+    from deskui.core.errors import DeskError
+    from deskui.core.retry import DatabaseBusy
 
     services = open_desk(url)
     acks = Acks(ack)
@@ -248,8 +248,8 @@ def run_forkserver(url: str) -> None:
     that opens its own connection and writes until killed, and answers its pid. Forked (not spawned) so that a
     new terminal is writing within milliseconds and 200 kills take seconds, not minutes."""
     import deskui.services.container  # noqa: F401 - the imports a writer needs, done once before forking
-    from deskui.services.calls import CallInput  # noqa: F401
-    from deskui.services.tickets import TicketInput  # noqa: F401
+    from deskui.services.calls.service import CallInput  # noqa: F401
+    from deskui.services.tickets.service import TicketInput  # noqa: F401
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for line in sys.stdin:
@@ -311,7 +311,7 @@ def main(argv: list[str] | None = None) -> None:
     f = sub.add_parser("forkserver")
     f.add_argument("--db", required=True)
     args = parser.parse_args(argv)
-    from deskui.i18n import set_language
+    from deskui.core.i18n import set_language
 
     set_language("en")
     if args.role == "prepare":

@@ -16,8 +16,8 @@ from textual.widget import Widget
 from textual.widgets import DataTable, Input, TextArea
 
 from deskui.app import DeskApp, make_app
-from deskui.clock import FrozenClock
-from deskui.config import Settings, load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings, load_settings
 from deskui.screens.settling import settled, unsettled
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import operators_listed, sign_in

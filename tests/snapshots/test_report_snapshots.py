@@ -6,8 +6,8 @@ import pytest
 from textual.pilot import Pilot
 
 from deskui.app import DeskApp, make_app
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
 from deskui.screens.reports import ReportsScreen
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import sign_in, wait_for

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.config import Settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings
 from tests.conftest import BACKEND
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def _opens_the_sqlite_file(item: pytest.Item) -> bool:
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database at the code's head revision, built once per test session (running migrations costs ~0.4 s)."""
-    from deskui.db import open_database
+    from deskui.core.db import open_database
 
     path = tmp_path_factory.mktemp("template") / "desk.db"
     open_database(str(path)).dispose()  # dispose checkpoints the WAL: the one file holds everything

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from deskui.services.anchors import Head, Keeper, anchor_path, key_path, sidecar
+from deskui.services.common.anchors import Head, Keeper, anchor_path, key_path, sidecar
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def test_the_anchor_only_rises_and_is_macced(keeper: Keeper) -> None:
 
 def test_the_expected_triggers_are_what_the_migrations_make() -> None:
     """25 from 0002-0004 and 8 REPLACE guards from 0005, each on an append-only table."""
-    from deskui.db import code_head
-    from deskui.services.guards import expected_sqlite_triggers
+    from deskui.core.db import code_head
+    from deskui.services.admin.guards import expected_sqlite_triggers
 
     expected = expected_sqlite_triggers(code_head())
     assert len(expected_sqlite_triggers("0004")) == 25

@@ -14,8 +14,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from deskui.models import Site
-from deskui.services.calls import CallInfo, CallInput, CallService
-from deskui.services.places import parse_unit
+from deskui.services.calls.service import CallInfo, CallInput, CallService
+from deskui.services.common.places import parse_unit
 
 _site_codes = itertools.count(1)
 

@@ -1,4 +1,4 @@
-"""Settings (deskui.config): defaults, the user file, the environment, and clear refusals."""
+"""Settings (deskui.core.config): defaults, the user file, the environment, and clear refusals."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from deskui.config import DEFAULTS_FILE, ConfigError, load_settings, normalize_language
+from deskui.core.config import DEFAULTS_FILE, ConfigError, load_settings, normalize_language
 
 # Every row of DOMAIN.md's "Response and resolution targets" table, as a setting name and its default.
 DOMAIN_TARGETS = {

@@ -1,4 +1,4 @@
-"""The engine factory (deskui.db): PRAGMAs, BEGIN IMMEDIATE, concurrent writers, refusing bad files, URLs."""
+"""The engine factory (deskui.core.db): PRAGMAs, BEGIN IMMEDIATE, concurrent writers, refusing bad files, URLs."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from deskui.config import DEFAULT_DB_PATH
-from deskui.db import (
+from deskui.core.config import DEFAULT_DB_PATH
+from deskui.core.db import (
     SQLITE_PRAGMAS,
     Database,
     DatabaseUnavailable,
@@ -146,7 +146,7 @@ def test_write_rolls_back_on_error(db: Database) -> None:
 
 def _next_numbers(path: str, count: int, barrier: object, results: object) -> None:
     """Worker: read the counter, think, write counter+1, `count` times; report the numbers taken and the errors."""
-    from deskui.db import open_database
+    from deskui.core.db import open_database
 
     database = open_database(path, migrate=False)
     taken: list[int] = []
@@ -221,10 +221,10 @@ def real_db_bytes(tmp_path: Path) -> bytes:
     """A migrated database with some rows, closed (WAL checkpointed), as bytes."""
     path = tmp_path / "source.db"
     database = open_database(str(path))
-    from deskui.clock import FrozenClock
-    from deskui.config import load_settings
+    from deskui.core.clock import FrozenClock
+    from deskui.core.config import load_settings
     from deskui.services.container import ensure_site
-    from deskui.services.directory import DirectoryService
+    from deskui.services.directory.service import DirectoryService
 
     settings = load_settings(environ={})
     site = ensure_site(database, settings, FrozenClock())

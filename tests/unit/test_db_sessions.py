@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import event, text
 
-from deskui.clock import FrozenClock
-from deskui.services.tickets import TicketInput
+from deskui.core.clock import FrozenClock
+from deskui.services.tickets.service import TicketInput
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from deskui.models import Resident, ResidentPhone, Unit
-from deskui.services.demo import DEMO_OPERATORS, demo_residents, demo_units, load_demo
-from deskui.services.places import parse_unit
+from deskui.services.admin.demo import DEMO_OPERATORS, demo_residents, demo_units, load_demo
+from deskui.services.common.places import parse_unit
 
 
 def _table_counts(services) -> tuple[int, int, int]:  # type: ignore[no-untyped-def]

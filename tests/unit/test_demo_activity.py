@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deskui.services.demo import DEMO_CALLS, load_demo, load_demo_activity
+from deskui.services.admin.demo import DEMO_CALLS, load_demo, load_demo_activity
 
 
 def test_demo_activity_fills_every_queue_once(services) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,4 @@
-"""The resident directory (deskui.services.directory) against a temporary SQLite file."""
+"""The resident directory (deskui.services.directory.service) against a temporary SQLite file."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from deskui.clock import FrozenClock
-from deskui.config import Settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings
+from deskui.core.errors import Conflict, NotFound, ValidationError
 from deskui.models import Building, Resident, ResidentPhone, Unit
 from deskui.services import Services, open_services
-from deskui.services.directory import check_resident, check_unit, split_phones
-from deskui.services.errors import Conflict, NotFound, ValidationError
+from deskui.services.directory.service import check_resident, check_unit, split_phones
 
 
 def row_counts(svc: Services) -> dict[str, int]:

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from deskui.config import Settings
-from deskui.db import Database, code_head, sqlite_journal_mode
-from deskui.services.doctor import (
+from deskui.core.config import Settings
+from deskui.core.db import Database, code_head, sqlite_journal_mode
+from deskui.services.admin.doctor import (
     diagnose,
     expected_pragma,
     failed,
@@ -98,7 +98,7 @@ def test_config_files_are_listed(settings: Settings) -> None:
 def test_a_missing_database_in_a_folder_it_cannot_write_fails(
     settings: Settings, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import deskui.services.doctor as doctor
+    import deskui.services.admin.doctor as doctor
 
     monkeypatch.setattr(doctor.os, "access", lambda *_args: False)
     assert [r.check for r in failed(diagnose(settings))] == ["Database"]

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.services.calls import CallInput
-from deskui.services.chain import GENESIS
-from deskui.services.dutylog import export
-from deskui.services.errors import NotFound, ValidationError
+from deskui.core.clock import FrozenClock
+from deskui.core.errors import NotFound, ValidationError
+from deskui.services.calls.service import CallInput
+from deskui.services.handover.chain import GENESIS
+from deskui.services.handover.dutylog import export
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=SH).astimezone(UTC)  # the night shift of 2026-11-23
@@ -209,7 +209,7 @@ def test_inserted_forgery_at_the_head_is_refused(services, li, clock, db_path) -
 
 
 def _writer(db_url: str, count: int, barrier, results) -> None:  # type: ignore[no-untyped-def]
-    from deskui.config import load_settings
+    from deskui.core.config import load_settings
     from deskui.services import open_services
 
     services = open_services(load_settings(database_url=db_url, language="en", environ={}))

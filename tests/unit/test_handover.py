@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.services.calls import CallInput
-from deskui.services.errors import Conflict, NotFound, PermissionDenied, PinRejected, ValidationError
-from deskui.services.handover import HandoverExists, parse_count, to_plain
+from deskui.core.clock import FrozenClock
+from deskui.core.errors import Conflict, NotFound, PermissionDenied, PinRejected, ValidationError
+from deskui.services.calls.service import CallInput
+from deskui.services.handover.service import HandoverExists, parse_count, to_plain
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = date(2026, 11, 23)
@@ -283,7 +283,7 @@ def test_which_shift_a_handover_belongs_to(services, people, clock) -> None:  # 
 
 
 def test_sign_off_refused_while_an_important_item_has_no_note(services, people, clock) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.tickets import TicketInput
+    from deskui.services.tickets.service import TicketInput
 
     wang, zhao = people["wang"], people["zhao"]
     clock.current = at(NIGHT, 10, 0)
@@ -442,9 +442,9 @@ def test_starting_the_same_handover_twice_is_a_conflict(services, people, night,
 
 
 def _start(db_url: str, operator_id: int, barrier, results) -> None:  # type: ignore[no-untyped-def]
-    from deskui.config import load_settings
+    from deskui.core.config import load_settings
     from deskui.services import open_services
-    from deskui.services.handover import HandoverExists
+    from deskui.services.handover.service import HandoverExists
 
     services = open_services(load_settings(database_url=db_url, language="en", environ={}))
     operator = services.operators.get(operator_id)
@@ -487,7 +487,7 @@ def test_two_terminals_start_the_same_handover(services, people, db_path) -> Non
 
 
 def test_open_items_are_gathered_from_tickets_and_calls(services, people, clock) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.tickets import TicketInput
+    from deskui.services.tickets.service import TicketInput
 
     wang, zhao = people["wang"], people["zhao"]
     clock.current = at(NIGHT, 9, 0)
@@ -631,7 +631,7 @@ def test_the_shortage_ticket_is_placed_at_the_desk(services, people, night) -> N
 
 
 def test_late_relief_report_names_the_late_relief(services, people, night, clock) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.reports import ReportService
+    from deskui.services.reports.service import ReportService
 
     st = services.handover.start(people["li"])
     clock.current = at(MORNING, 8, 40)  # the day shift's relief (王芳 on the roster) was due at 08:15

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.services.calls import CallInput
+from deskui.services.calls.service import CallInput
 
 SH = ZoneInfo("Asia/Shanghai")
 TABLES = {
@@ -84,8 +84,8 @@ def snapshot(con: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
 @pytest.fixture(scope="module")
 def filled_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Filled once per module (the refusals change nothing, but each test still gets its own copy)."""
-    from deskui.clock import FrozenClock
-    from deskui.config import load_settings
+    from deskui.core.clock import FrozenClock
+    from deskui.core.config import load_settings
     from deskui.services import open_services
 
     path = tmp_path_factory.mktemp("filled") / "desk.db"

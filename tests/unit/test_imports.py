@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from deskui.services.csvfiles import CsvImportFailed, read_csv
-from deskui.services.errors import ImportFailed
-from deskui.services.imports import (
+from deskui.core.errors import ImportFailed
+from deskui.services.common.csvfiles import CsvImportFailed, read_csv
+from deskui.services.directory.imports import (
     check_residents_file,
     check_units_file,
     import_residents,

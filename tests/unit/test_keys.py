@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.services.errors import Conflict, NotFound, ValidationError
-from deskui.services.keys import normalize_tag
+from deskui.core.clock import FrozenClock
+from deskui.core.errors import Conflict, NotFound, ValidationError
+from deskui.services.handover.keylog import normalize_tag
 
 SH = ZoneInfo("Asia/Shanghai")
 

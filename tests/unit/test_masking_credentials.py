@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from deskui.db import mask_url
+from deskui.core.db import mask_url
 
 SECRET = "S3cretPW"
 
@@ -72,7 +72,7 @@ def test_no_form_shows_the_password(url: str) -> None:
 
 def test_masking_lives_in_the_masking_service() -> None:
     """One masker: db.mask_url is the masking service's (which the doctor and every error line use)."""
-    from deskui.services import masking
+    from deskui.services.common import masking
 
     assert masking.mask_url("postgresql://u:p@ss@h/d") == "postgresql://u:***@h/d"
     assert SECRET not in masking.mask_secrets(f"cannot open database postgresql://h/d?password={SECRET}: refused")

@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
 import deskui.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from deskui.db import (
+from deskui.core.db import (
     Database,
     DatabaseUnavailable,
     code_head,
@@ -73,7 +73,7 @@ def test_upgrade_is_idempotent(db_path: Path) -> None:
 def test_upgrade_from_the_first_revision_keeps_data(db_path: Path) -> None:
     from alembic import command
 
-    from deskui.db import _alembic_config
+    from deskui.core.db import _alembic_config
 
     first = min(known_revisions())
     db = open_database(str(db_path), migrate=False)
@@ -133,7 +133,7 @@ def test_revisions_are_numbered_and_linear() -> None:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from deskui.db import MIGRATIONS_DIR
+    from deskui.core.db import MIGRATIONS_DIR
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))

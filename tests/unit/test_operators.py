@@ -8,10 +8,10 @@ import argon2
 import pytest
 from sqlmodel import select
 
-from deskui.clock import FrozenClock
+from deskui.core.clock import FrozenClock
+from deskui.core.errors import Conflict, NotFound, OperatorLocked, PermissionDenied, PinRejected, ValidationError
 from deskui.models import Operator
 from deskui.services import Services
-from deskui.services.errors import Conflict, NotFound, OperatorLocked, PermissionDenied, PinRejected, ValidationError
 from deskui.services.operators import OperatorInfo, Role, require_role
 
 

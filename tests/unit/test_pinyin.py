@@ -1,10 +1,10 @@
-"""Pinyin spellings of names (deskui.services.pinyin), so "zs" and "zhangsan" find 张三."""
+"""Pinyin spellings of names (deskui.services.common.pinyin), so "zs" and "zhangsan" find 张三."""
 
 from __future__ import annotations
 
 import pytest
 
-from deskui.services.pinyin import spellings
+from deskui.services.common.pinyin import spellings
 
 
 @pytest.mark.parametrize(

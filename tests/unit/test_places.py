@@ -1,4 +1,4 @@
-"""Unit spellings and phone numbers (deskui.services.places): pure functions, no database."""
+"""Unit spellings and phone numbers (deskui.services.common.places): pure functions, no database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
-from deskui.services.places import UnitRef, fold, normalize_phone, parse_unit, phone_digits, public_key
+from deskui.services.common.places import UnitRef, fold, normalize_phone, parse_unit, phone_digits, public_key
 
 FULL_WIDTH = str.maketrans("0123456789-#", "０１２３４５６７８９－＃")
 CN_DIGITS = "零一二三四五六七八九"

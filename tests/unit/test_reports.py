@@ -30,11 +30,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.config import ReportSettings, Settings
-from deskui.services.calls import CallInput
-from deskui.services.reports import ReportService, month_bounds, normalize_building, quantile, shift_month
-from deskui.services.tickets import TicketInput
+from deskui.core.clock import FrozenClock
+from deskui.core.config import ReportSettings, Settings
+from deskui.services.calls.service import CallInput
+from deskui.services.reports.service import ReportService, month_bounds, normalize_building, quantile, shift_month
+from deskui.services.tickets.service import TicketInput
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
@@ -385,7 +385,7 @@ def test_a_zone_with_daylight_saving(services, clock, settings: Settings) -> Non
 def test_json_and_xlsx_hold_the_figures(october: ReportService, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from deskui.services import reports_export
+    from deskui.services.reports import export as reports_export
 
     report = october.monthly("2026-10")
     data = reports_export.to_dict(report)

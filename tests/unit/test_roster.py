@@ -1,4 +1,4 @@
-"""The duty roster (deskui.services.roster): shift arithmetic from the configured times, who may plan, swaps."""
+"""The duty roster (deskui.services.handover.roster): shift arithmetic from the configured times, who may plan, swaps."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.config import Settings, ShiftDef, load_settings
-from deskui.services.errors import NotFound, PermissionDenied, PinRejected, ValidationError
-from deskui.services.roster import (
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings, ShiftDef, load_settings
+from deskui.core.errors import NotFound, PermissionDenied, PinRejected, ValidationError
+from deskui.services.handover.roster import (
     crosses_midnight,
     day_slots,
     next_slot,

@@ -1,4 +1,4 @@
-"""Which shift a moment belongs to (deskui.services.shifts), winter and summer, in the site's time zone."""
+"""Which shift a moment belongs to (deskui.services.common.shifts), winter and summer, in the site's time zone."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskui.config import Settings, ShiftDef, load_settings
-from deskui.services.shifts import local_time, shift_at
+from deskui.core.config import Settings, ShiftDef, load_settings
+from deskui.services.common.shifts import local_time, shift_at
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

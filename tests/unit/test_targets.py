@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskui.config import Settings, load_settings
-from deskui.services import targets as tg
-from deskui.services.tickets_replay import EventRecord
+from deskui.core.config import Settings, load_settings
+from deskui.services.tickets import targets as tg
+from deskui.services.tickets.replay import EventRecord
 
 SH = ZoneInfo("Asia/Shanghai")
 

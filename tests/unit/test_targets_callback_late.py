@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.i18n import get_language, set_language
-from deskui.services import targets as tg
-from deskui.services.calls import CallInput
-from deskui.services.reports import ReportService
+from deskui.core.clock import FrozenClock
+from deskui.core.i18n import get_language, set_language
+from deskui.services.calls.service import CallInput
+from deskui.services.reports.service import ReportService
+from deskui.services.tickets import targets as tg
 from tests.unit.test_targets import History, at
 
 LATE = 10 * 3600 + 5 * 60

@@ -3,8 +3,8 @@ never by its internal id. A call keeps its own '#N': that is the call's number."
 
 from __future__ import annotations
 
-from deskui.i18n import get_language, set_language
-from deskui.services.calls import CallInput
+from deskui.core.i18n import get_language, set_language
+from deskui.services.calls.service import CallInput
 
 
 def repair(content: str, unit: str = "3-2-1201") -> CallInput:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from deskui.services.tickets import TicketChanged, TicketInput
-from deskui.services.tickets_replay import row_values
+from deskui.core.clock import FrozenClock
+from deskui.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from deskui.services.tickets.replay import row_values
+from deskui.services.tickets.service import TicketChanged, TicketInput
 from tests.unit.test_tickets_helpers import Desk, dump, make_desk
 
 
@@ -404,7 +404,7 @@ def test_the_administrator_is_named_too(desk: Desk) -> None:
 
 
 def test_conflict_message_in_chinese(desk: Desk) -> None:
-    from deskui.i18n import set_language
+    from deskui.core.i18n import set_language
 
     seen = desk.ticket()
     desk.tickets.note(seen.number, seen.version, "先写", operator=desk.sup)
@@ -550,7 +550,7 @@ def test_every_stored_row_is_the_replay_of_its_events(desk: Desk) -> None:
 
 
 def visit_call(desk: Desk, visit_time: str, *, time: str | None = None) -> int:
-    from deskui.services.calls import CallInput
+    from deskui.services.calls.service import CallInput
 
     data = CallInput(
         content="卫生间漏水", category="repair", unit="3-2-1201", phone="13812345678", caller="张三", time=time

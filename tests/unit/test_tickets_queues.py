@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from deskui.clock import FrozenClock
-from deskui.services import tickets_queues
-from deskui.services.errors import ValidationError
+from deskui.core.clock import FrozenClock
+from deskui.core.errors import ValidationError
+from deskui.services.tickets import queues as tickets_queues
 from tests.unit.test_tickets_helpers import Desk, make_desk
 
 

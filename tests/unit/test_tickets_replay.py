@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from deskui.clock import FrozenClock
-from deskui.config import load_settings
+from deskui.core.clock import FrozenClock
+from deskui.core.config import load_settings
+from deskui.core.errors import DeskError
 from deskui.models import Ticket
-from deskui.services.errors import DeskError
-from deskui.services.tickets import TicketInput
-from deskui.services.tickets_replay import EventRecord, replay, row_values, status_after
+from deskui.services.tickets.replay import EventRecord, replay, row_values, status_after
+from deskui.services.tickets.service import TicketInput
 from tests.unit.test_tickets_helpers import dump, make_desk
 
 ROLES = ("rec", "mnt", "sup", "mgr", None)
@@ -96,7 +96,7 @@ def check_ticket(desk: Any, number: str) -> None:
     assert [e.seq for e in records] == list(range(1, len(records) + 1))
     state = None
     history: list[EventRecord] = []
-    from deskui.services.tickets_replay import apply
+    from deskui.services.tickets.replay import apply
 
     for ev in records:
         assert ev.status == status_after(state, ev.kind, ev.data), (ev.kind, ev.data)
@@ -141,7 +141,7 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_ticket_state_is_the_replay_of_its_events(
     migrated_template: Path, workdir: Path, kind: tuple[str, str | None], steps: list[Any]
 ) -> None:
-    from deskui.i18n import set_language
+    from deskui.core.i18n import set_language
     from deskui.services import open_services
 
     set_language("en")

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskui.services.errors import ValidationError
-from deskui.services.timeparse import check_not_future, parse_time
+from deskui.core.errors import ValidationError
+from deskui.services.common.timeparse import check_not_future, parse_time
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 23, 14, 0, tzinfo=SH)  # 06:00 UTC

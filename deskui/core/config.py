@@ -1,0 +1,366 @@
+"""Settings: one object built from deskui/core/defaults.toml, a user file, the environment and CLI options.
+
+Every number from the office manuals (DOMAIN.md) lives in the TOML defaults, never as a literal in code.
+Loading is cheap (tomllib + dataclasses) because it runs before the first frame is painted.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = ROOT / "data"
+# Package data (pyproject's `core/*.toml`), so a wheel installed away from the checkout finds it.
+DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults.toml"
+DEFAULT_DB_PATH = DATA_DIR / "deskui.db"
+LANGUAGES = ("zh-CN", "en")
+PIN_MAX_DIGITS = 12  # the longest PIN services.operators accepts
+
+
+class ConfigError(ValueError):
+    """A configuration file or value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A configured option with a stable key and labels in both languages (department, category, …)."""
+
+    key: str
+    zh: str
+    en: str
+    ticket: bool = False
+    count: int = 0
+    urgent: bool = False
+    """A category whose every call is urgent: its ticket opens the moment the call is saved (like the form's 紧急)."""
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh-CN" else self.en
+
+
+@dataclass(frozen=True)
+class ShiftDef:
+    """One shift of the duty day; `cover` shifts overlap another (midday cover) and are not logging shifts."""
+
+    key: str
+    start: time
+    end: time
+    summer_start: time | None = None
+    summer_end: time | None = None
+    cover: bool = False
+
+    def times(self, summer: bool) -> tuple[time, time]:
+        if summer:
+            return (self.summer_start or self.start, self.summer_end or self.end)
+        return (self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Shifts:
+    shifts: tuple[ShiftDef, ...]
+    summer_start: tuple[int, int]
+    summer_end: tuple[int, int]
+    handover_early_minutes: int
+
+    def is_summer(self, day: date) -> bool:
+        md = (day.month, day.day)
+        if self.summer_start <= self.summer_end:
+            return self.summer_start <= md <= self.summer_end
+        return md >= self.summer_start or md <= self.summer_end
+
+
+@dataclass(frozen=True)
+class Security:
+    pin_max_attempts: int
+    pin_lockout_minutes: int
+    idle_lock_minutes: float
+    pin_min_length: int
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """The call log's limits ([calls] in defaults.toml); the defaults here only cover an old user file."""
+
+    future_tolerance_seconds: int = 60
+    time_of_day_rollback_hours: int = 6
+    duplicate_days: int = 7
+    history_limit: int = 10
+    page_size: int = 50
+    max_content_chars: int = 10_000
+    max_line_chars: int = 200
+    max_draft_bytes: int = 262_144
+    phone_required_channels: tuple[str, ...] = ("phone",)
+    readback_phone_digits: int = 3
+    search_max_chars: int = 4
+    search_rarity_cap: int = 20_000
+    import_reindex_rows: int = 20_000
+    index_merge_calls: int = 100
+    urgent_complaint_severity: str = "major"
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    """The monthly report's thresholds ([reports] in defaults.toml); the defaults here only cover an old user file."""
+
+    recurring_unit_calls: int = 3  # same category from one unit in a month: a recurring problem
+    recurring_riser_calls: int = 3  # … from one riser (same building, entrance and room position, any floor)
+    recurring_building_calls: int = 10  # … from one building
+    recurring_calls_listed: int = 20  # calls listed under each recurring problem
+    list_limit: int = 50  # longest list in a report: problems per level, overdue tickets, discrepancies, late reliefs
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable about one desk; immutable so it can be shared across threads."""
+
+    site_code: str
+    site_name: str
+    time_zone: str
+    language: str
+    database_url: str
+    security: Security
+    shifts: Shifts
+    targets: dict[str, float]
+    retention: dict[str, int]
+    departments: tuple[Choice, ...]
+    categories: tuple[Choice, ...]
+    channels: tuple[Choice, ...]
+    equipment: tuple[Choice, ...]
+    source_files: tuple[str, ...] = field(default=())
+    calls: CallSettings = field(default_factory=CallSettings)
+    reports: ReportSettings = field(default_factory=ReportSettings)
+    desk_place: str = ""
+    """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
+    itself, e.g. a walkie-talkie missing at a handover."""
+
+    def with_overrides(self, *, database_url: str | None = None, language: str | None = None) -> Settings:
+        changes: dict[str, Any] = {}
+        if database_url:
+            changes["database_url"] = database_url
+        if language:
+            changes["language"] = normalize_language(language)
+        return replace(self, **changes)
+
+    def target(self, name: str) -> float:
+        try:
+            return self.targets[name]
+        except KeyError:
+            raise ConfigError(f"missing target setting: targets.{name}") from None
+
+
+def normalize_language(value: str) -> str:
+    v = value.strip().lower().replace("_", "-")
+    if v.startswith("zh"):
+        return "zh-CN"
+    if v.startswith("en"):
+        return "en"
+    raise ConfigError(f"unknown language {value!r}; use zh-CN or en")
+
+
+def language_from_locale(environ: Mapping[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value and value not in ("C", "POSIX") and not value.startswith("C."):
+            return "zh-CN" if value.lower().startswith("zh") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "zh-CN" if loc.lower().startswith("zh") else "en"
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"configuration file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+
+
+def _hhmm(value: str, where: str) -> time:
+    try:
+        hh, mm = str(value).split(":")
+        return time(int(hh), int(mm))
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: expected HH:MM, got {value!r}") from None
+
+
+def _shift_time(shift: dict[str, Any], name: str) -> time | None:
+    """An optional time of one [[shifts.shift]]; errors name the shift, not the MM-DD [shifts].summer_start."""
+    return _hhmm(shift[name], f"shifts.{shift['key']}.{name}") if name in shift else None
+
+
+def _mmdd(value: str, where: str) -> tuple[int, int]:
+    try:
+        mm, dd = str(value).split("-")
+        date(2024, int(mm), int(dd))
+        return (int(mm), int(dd))
+    except (ValueError, TypeError):
+        raise ConfigError(f"{where}: expected MM-DD, got {value!r}") from None
+
+
+def _zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ConfigError(f"site.time_zone: unknown time zone {value!r}; use an IANA name like Asia/Shanghai") from None
+    return value
+
+
+def _choices(raw: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
+    out = []
+    for i, item in enumerate(raw):
+        try:
+            out.append(
+                Choice(
+                    key=str(item["key"]),
+                    zh=str(item.get("zh", item["key"])),
+                    en=str(item.get("en", item["key"])),
+                    ticket=bool(item.get("ticket", False)),
+                    count=int(item.get("count", 0)),
+                    urgent=bool(item.get("urgent", False)),
+                )
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ConfigError(f"{where}[{i}]: {exc}") from None
+    keys = [c.key for c in out]
+    if len(set(keys)) != len(keys):
+        raise ConfigError(f"{where}: duplicate key")
+    return tuple(out)
+
+
+def _call_settings(raw: dict[str, Any]) -> CallSettings:
+    known = CallSettings.__dataclass_fields__
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"calls: unknown setting {unknown[0]}")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "phone_required_channels":
+            values[key] = tuple(str(v) for v in value)
+        elif key == "urgent_complaint_severity":
+            values[key] = str(value)
+            if values[key] not in ("major", "important", "minor"):
+                raise ConfigError(f"calls.{key}: use major, important or minor, not {value!r}")
+        else:
+            values[key] = int(value)
+            if values[key] < 0:
+                raise ConfigError(f"calls.{key}: must not be negative")
+    return CallSettings(**values)
+
+
+def _report_settings(raw: dict[str, Any]) -> ReportSettings:
+    unknown = sorted(set(raw) - set(ReportSettings.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(f"reports: unknown setting {unknown[0]}")
+    values = {key: int(value) for key, value in raw.items()}
+    for key, value in values.items():
+        if value < 1:
+            raise ConfigError(f"reports.{key}: must be at least 1")
+    return ReportSettings(**values)
+
+
+def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, str]) -> Settings:
+    try:
+        site = raw["site"]
+        sec = raw["security"]
+        sh = raw["shifts"]
+        shifts = tuple(
+            ShiftDef(
+                key=str(s["key"]),
+                start=_hhmm(s["start"], f"shifts.{s['key']}.start"),
+                end=_hhmm(s["end"], f"shifts.{s['key']}.end"),
+                summer_start=_shift_time(s, "summer_start"),
+                summer_end=_shift_time(s, "summer_end"),
+                cover=bool(s.get("cover", False)),
+            )
+            for s in sh["shift"]
+        )
+        language = str(site.get("language") or "")
+        settings = Settings(
+            site_code=str(site["code"]),
+            site_name=str(site["name"]),
+            desk_place=str(site.get("desk_place") or site["name"]),
+            time_zone=_zone(str(site.get("time_zone", "Asia/Shanghai"))),
+            language=normalize_language(language) if language else language_from_locale(environ),
+            database_url=str(raw.get("database", {}).get("url", "")),
+            security=Security(
+                pin_max_attempts=int(sec["pin_max_attempts"]),
+                pin_lockout_minutes=int(sec["pin_lockout_minutes"]),
+                idle_lock_minutes=float(sec["idle_lock_minutes"]),
+                pin_min_length=int(sec.get("pin_min_length", 4)),
+            ),
+            shifts=Shifts(
+                shifts=shifts,
+                summer_start=_mmdd(sh["summer_start"], "shifts.summer_start"),
+                summer_end=_mmdd(sh["summer_end"], "shifts.summer_end"),
+                handover_early_minutes=int(sh.get("handover_early_minutes", 15)),
+            ),
+            targets={k: float(v) for k, v in raw["targets"].items()},
+            retention={k: int(v) for k, v in raw.get("retention", {}).items()},
+            departments=_choices(raw["departments"], "departments"),
+            categories=_choices(raw["categories"], "categories"),
+            channels=_choices(raw["channels"], "channels"),
+            equipment=_choices(raw.get("equipment", []), "equipment"),
+            source_files=sources,
+            calls=_call_settings(raw.get("calls", {})),
+            reports=_report_settings(raw.get("reports", {})),
+        )
+    except KeyError as exc:
+        raise ConfigError(f"missing configuration key: {exc.args[0]}") from None
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"bad configuration value: {exc}") from None
+    if not [s for s in settings.shifts.shifts if not s.cover]:
+        raise ConfigError("shifts: at least one shift that is not a cover shift is needed")
+    sec = settings.security
+    for name, ok, rule in (
+        ("pin_max_attempts", sec.pin_max_attempts >= 1, "at least 1"),
+        ("pin_lockout_minutes", sec.pin_lockout_minutes >= 0, "0 or more"),
+        ("idle_lock_minutes", sec.idle_lock_minutes > 0, "more than 0"),
+        ("pin_min_length", 1 <= sec.pin_min_length <= PIN_MAX_DIGITS, f"1 to {PIN_MAX_DIGITS}"),
+    ):
+        if not ok:
+            raise ConfigError(f"security.{name}: must be {rule}, got {getattr(sec, name)}")
+    return settings
+
+
+def load_settings(
+    config_file: str | Path | None = None,
+    *,
+    database_url: str | None = None,
+    language: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Settings:
+    """Defaults, then DESKUI_CONFIG (or `config_file`), then DESKUI_DB / DESKUI_LANG, then explicit arguments."""
+    env = os.environ if environ is None else environ
+    raw = _read_toml(DEFAULTS_FILE)
+    sources = [str(DEFAULTS_FILE)]
+    user_file = config_file or env.get("DESKUI_CONFIG")
+    if user_file:
+        raw = _merge(raw, _read_toml(Path(user_file)))
+        sources.append(str(user_file))
+    settings = _build(raw, tuple(sources), env)
+    return settings.with_overrides(
+        database_url=database_url or env.get("DESKUI_DB") or None,
+        language=language or env.get("DESKUI_LANG") or None,
+    )

@@ -1,0 +1,1 @@
+"""deskui.services.calls.service."""

@@ -1,0 +1,219 @@
+"""Writing calls out as CSV, JSON or XLSX, streamed so a million calls never sit in memory at once.
+
+Spreadsheet safety: a cell starting with = + - @ (or a tab or CR) is a formula to Excel, WPS and LibreOffice,
+so a caller who says "=HYPERLINK(…)" could run something on the office PC. Such text cells get a leading
+apostrophe (OWASP "CSV injection"); JSON is data for programs and keeps every value exactly.
+
+Terminal safety (a row may hold an escape sequence another client stored; deskui.core.safetext):
+- JSON keeps every value exactly, with the code points a terminal acts on (C1, bidi controls) escaped as \\uXXXX
+  like JSON already escapes C0 (safetext.dumps): the same strings to any JSON reader, inert on a terminal.
+- CSV on stdout may reach a terminal (or `less -R`, `tee`): the CLI hands the writers a sanitising stream
+  (deskui.cli.stdout), so controls there show as pictures (ESC → ␛). A CSV *file* (`-o`) keeps the exact stored
+  text: it is data (re-imported, compared, kept for an audit), a spreadsheet does not run escape sequences, and
+  changing it would make the export disagree with the database. Whoever needs exact text on stdout uses JSON.
+- XLSX cannot hold C0 controls at all (XML 1.0): there they show as pictures too (sheet_cell).
+
+Files: every export holds residents' data, so it is written 0600 whatever the umask, like the database and
+backups (private_file); a pipe or device given as -o is written as it is and never chmodded.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import stat
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from deskui.core.config import Settings
+from deskui.core.errors import ValidationError
+from deskui.core.i18n import t
+from deskui.core.safetext import dumps, safe
+from deskui.services.calls.service import CallInfo
+
+FIELDS = (
+    "id",
+    "time",
+    "channel",
+    "caller",
+    "unit",
+    "phone",
+    "category",
+    "content",
+    "visit_time",
+    "urgent",
+    "ticket_wanted",
+    "operator",
+    "shift",
+    "duty_date",
+    "amends_id",
+    "original_id",
+    "recorded_at",
+)
+FORMATS = ("csv", "json", "xlsx")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def sheet_cell(value: Any) -> Any:
+    """A value for an XLSX cell: text with controls as pictures (XML cannot hold C0) and formulas neutralised."""
+    return neutralise(safe(value)) if isinstance(value, str) else value
+
+
+@contextmanager
+def private_file(path: Path, *, binary: bool = False, encoding: str | None = None) -> Iterator[IO[Any]]:
+    """`path` opened for writing as a file only its owner may read (0600), whatever the umask.
+
+    A regular file (or none yet) is written to a new 0600 file beside it that replaces it only once complete: an
+    old export's lax mode does not carry over, a reader who had it open does not see the new data, and a failed
+    export leaves the old file whole. Anything else (a pipe, a terminal, /dev/stdout) is written as it is and its
+    mode is never touched: deskui only ever chmods a regular file it owns (issue 16 item 13)."""
+    target = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
+    mode = "wb" if binary else "w"
+    text_args: dict[str, Any] = {} if binary else {"encoding": encoding or "utf-8", "newline": ""}
+    try:
+        existing: os.stat_result | None = target.stat()
+    except FileNotFoundError:
+        existing = None
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        with open(target, mode, **text_args) as fh:
+            yield fh
+        return
+    fd, scratch = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, mode, **text_args) as fh:
+            yield fh
+        os.replace(scratch, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(scratch)
+        raise
+
+
+def record(call: CallInfo, tz: ZoneInfo) -> dict[str, Any]:
+    """A call as plain data with English keys; times ISO 8601 with the site's offset."""
+    return {
+        "id": call.id,
+        "time": call.time.astimezone(tz).isoformat(),
+        "channel": call.channel,
+        "caller": call.caller,
+        "unit": call.unit,
+        "phone": call.phone,
+        "category": call.category,
+        "content": call.content,
+        "visit_time": call.visit_time,
+        "urgent": call.urgent,
+        "ticket_wanted": call.ticket_wanted,
+        "operator": call.operator,
+        "shift": call.shift,
+        "duty_date": call.duty_date.isoformat(),
+        "amends_id": call.amends_id,
+        "original_id": call.original_id,
+        "recorded_at": call.recorded_at.astimezone(tz).isoformat(),
+    }
+
+
+def _csv_cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return neutralise(value)
+
+
+def write_csv(calls: Iterable[CallInfo], fh: IO[str], settings: Settings) -> int:
+    tz = ZoneInfo(settings.time_zone)
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    n = 0
+    for call in calls:
+        rec = record(call, tz)
+        writer.writerow([_csv_cell(rec[f]) for f in FIELDS])
+        n += 1
+    return n
+
+
+def iter_json(calls: Iterable[CallInfo], settings: Settings) -> Iterator[str]:
+    """A JSON array, one object per line, produced piece by piece."""
+    tz = ZoneInfo(settings.time_zone)
+    yield "["
+    first = True
+    for call in calls:
+        yield ("\n" if first else ",\n") + dumps(record(call, tz))
+        first = False
+    yield "\n]\n" if not first else "]\n"
+
+
+def write_json(calls: Iterable[CallInfo], fh: IO[str], settings: Settings) -> int:
+    count = 0
+
+    def counted() -> Iterator[CallInfo]:
+        nonlocal count
+        for call in calls:
+            count += 1
+            yield call
+
+    for piece in iter_json(counted(), settings):
+        fh.write(piece)
+    return count
+
+
+def write_xlsx(calls: Iterable[CallInfo], path: Path, settings: Settings) -> int:
+    """A workbook written row by row (openpyxl write-only mode): constant memory however many calls."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    tz = ZoneInfo(settings.time_zone)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(t("Calls"))
+    ws.append(list(FIELDS))
+    n = 0
+    for call in calls:
+        rec = record(call, tz)
+        row: list[Any] = []
+        for f in FIELDS:
+            value = rec[f]
+            if f in ("time", "recorded_at"):
+                # Excel has no time zones: the site's local time as a real date-time cell.
+                cell = WriteOnlyCell(ws, value=datetime.fromisoformat(value).replace(tzinfo=None))
+                cell.number_format = "yyyy-mm-dd hh:mm"
+                row.append(cell)
+            elif value is None:
+                row.append(None)
+            else:
+                row.append(sheet_cell(value))
+        ws.append(row)
+        n += 1
+    with private_file(path, binary=True) as fh:
+        wb.save(fh)
+    return n
+
+
+def export(calls: Iterable[CallInfo], fmt: str, settings: Settings, *, output: Path | None, stdout: IO[str]) -> int:
+    """Write `calls` in `fmt` to `output` (or stdout for csv/json); returns the number of calls written."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValidationError(t("Unknown export format {fmt!r}; use csv, json or xlsx", fmt=fmt), field="format")
+    if fmt == "xlsx":
+        if output is None:
+            raise ValidationError(t("An xlsx export needs --output FILE.xlsx"), field="output")
+        return write_xlsx(calls, output, settings)
+    writer = write_csv if fmt == "csv" else write_json
+    if output is None:
+        return writer(calls, stdout, settings)
+    # utf-8-sig for CSV: Excel on Chinese Windows reads a BOM-less UTF-8 file as GBK and garbles every name.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with private_file(output, encoding=encoding) as fh:
+        return writer(calls, fh, settings)

@@ -1,0 +1,1 @@
+"""deskui.services.reports.service."""

@@ -1,0 +1,213 @@
+"""Tickets as plain data: the JSON of `deskui tickets list/show` and `deskui export tickets` (CSV, JSON, XLSX).
+
+Streamed (a batch of tickets at a time from TicketService.iter_all), and spreadsheet-safe like the call export: a
+text cell starting with = + - @ (or a tab or CR) gets a leading apostrophe (services.exports.neutralise); JSON keeps
+every value exactly (with what a terminal would act on escaped); files are 0600. services.exports says what is made
+terminal-safe where, and why a CSV file keeps the exact text.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+from zoneinfo import ZoneInfo
+
+from deskui.core.config import Settings
+from deskui.core.errors import ValidationError
+from deskui.core.i18n import t
+from deskui.core.safetext import dumps
+from deskui.services.calls.export import FORMATS, neutralise, private_file, sheet_cell
+from deskui.services.tickets.service import EventInfo, TicketInfo
+from deskui.services.tickets.targets import TargetState
+
+FIELDS = (
+    "number",
+    "kind",
+    "status",
+    "severity",
+    "repair_type",
+    "unit",
+    "caller",
+    "phone",
+    "description",
+    "department",
+    "assignee",
+    "created_at",
+    "created_by",
+    "due_at",
+    "appointment_at",
+    "done_at",
+    "closed_at",
+    "callback_result",
+    "satisfaction",
+    "callback_comment",
+    "targets",
+    "calls",
+)
+TIME_FIELDS = frozenset({"created_at", "due_at", "appointment_at", "done_at", "closed_at"})
+
+
+def _time(moment: datetime | None, tz: ZoneInfo) -> str | None:
+    return moment.astimezone(tz).isoformat() if moment else None
+
+
+def target_record(target: TargetState, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "name": target.name,
+        "due_at": _time(target.due_at, tz),
+        "state": target.state,
+        "met_at": _time(target.met_at, tz),
+        "seconds_left": target.seconds_left,
+    }
+
+
+def event_record(event: EventInfo, tz: ZoneInfo) -> dict[str, Any]:
+    return {
+        "seq": event.seq,
+        "ticket": event.ticket_number,
+        "kind": event.kind,
+        "at": _time(event.at, tz),
+        "operator": event.operator,
+        "status": event.status,
+        "note": event.note,
+        "data": dict(event.data),
+    }
+
+
+def record(
+    ticket: TicketInfo, call_ids: Sequence[int], tz: ZoneInfo, events: Sequence[EventInfo] | None = None
+) -> dict[str, Any]:
+    """A ticket with English keys; times ISO 8601 with the site's offset; `events` only when given (show)."""
+    rec: dict[str, Any] = {
+        "number": ticket.number,
+        "kind": ticket.kind,
+        "status": ticket.status,
+        "severity": ticket.severity or None,
+        "repair_type": ticket.repair_type or None,
+        "unit": ticket.unit,
+        "caller": ticket.caller,
+        "phone": ticket.phone,
+        "description": ticket.description,
+        "department": ticket.department or None,
+        "assignee": ticket.assignee or None,
+        "created_at": _time(ticket.created_at, tz),
+        "created_by": ticket.created_by,
+        "due_at": _time(ticket.due_at, tz),
+        "appointment_at": _time(ticket.appointment_at, tz),
+        "done_at": _time(ticket.done_at, tz),
+        "closed_at": _time(ticket.closed_at, tz),
+        "callback_result": ticket.callback_result or None,
+        "satisfaction": ticket.satisfaction,
+        "callback_comment": ticket.callback_comment,
+        "version": ticket.version,
+        "targets": [target_record(x, tz) for x in ticket.targets],
+        "calls": list(call_ids),
+    }
+    if events is not None:
+        rec["events"] = [event_record(e, tz) for e in events]
+    return rec
+
+
+def _cell(name: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if name == "targets":
+        return "; ".join(f"{x['name']} {x['state']} {x['due_at']}" for x in value)
+    if name == "calls":
+        return " ".join(str(c) for c in value)
+    return neutralise(value)
+
+
+def write_csv(rows: Iterable[tuple[TicketInfo, Sequence[int]]], fh: IO[str], settings: Settings) -> int:
+    tz = ZoneInfo(settings.time_zone)
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(FIELDS)
+    n = 0
+    for ticket, calls in rows:
+        rec = record(ticket, calls, tz)
+        writer.writerow([_cell(f, rec[f]) for f in FIELDS])
+        n += 1
+    return n
+
+
+def iter_json(rows: Iterable[tuple[TicketInfo, Sequence[int]]], settings: Settings) -> Iterator[str]:
+    """A JSON array, one ticket per line, produced piece by piece."""
+    tz = ZoneInfo(settings.time_zone)
+    yield "["
+    first = True
+    for ticket, calls in rows:
+        yield ("\n" if first else ",\n") + dumps(record(ticket, calls, tz))
+        first = False
+    yield "\n]\n" if not first else "]\n"
+
+
+def write_json(rows: Iterable[tuple[TicketInfo, Sequence[int]]], fh: IO[str], settings: Settings) -> int:
+    count = 0
+
+    def counted() -> Iterator[tuple[TicketInfo, Sequence[int]]]:
+        nonlocal count
+        for row in rows:
+            count += 1
+            yield row
+
+    for piece in iter_json(counted(), settings):
+        fh.write(piece)
+    return count
+
+
+def write_xlsx(rows: Iterable[tuple[TicketInfo, Sequence[int]]], path: Path, settings: Settings) -> int:
+    """Row by row (openpyxl write-only mode), times as real date-time cells in the site's local time."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    tz = ZoneInfo(settings.time_zone)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(t("Tickets"))
+    ws.append(list(FIELDS))
+    n = 0
+    for ticket, calls in rows:
+        rec = record(ticket, calls, tz)
+        out: list[Any] = []
+        for f in FIELDS:
+            value = rec[f]
+            if f in TIME_FIELDS and value:
+                cell = WriteOnlyCell(ws, value=datetime.fromisoformat(value).replace(tzinfo=None))
+                cell.number_format = "yyyy-mm-dd hh:mm"
+                out.append(cell)
+            elif value is None:
+                out.append(None)
+            else:
+                out.append(sheet_cell(_cell(f, value)))
+        ws.append(out)
+        n += 1
+    with private_file(path, binary=True) as fh:
+        wb.save(fh)
+    return n
+
+
+def export(
+    rows: Iterable[tuple[TicketInfo, Sequence[int]]],
+    fmt: str,
+    settings: Settings,
+    *,
+    output: Path | None,
+    stdout: IO[str],
+) -> int:
+    """Write tickets in `fmt` to `output` (or stdout for csv/json); returns how many."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValidationError(t("Unknown export format {fmt!r}; use csv, json or xlsx", fmt=fmt), field="format")
+    if fmt == "xlsx":
+        if output is None:
+            raise ValidationError(t("An xlsx export needs --output FILE.xlsx"), field="output")
+        return write_xlsx(rows, output, settings)
+    writer = write_csv if fmt == "csv" else write_json
+    if output is None:
+        return writer(rows, stdout, settings)
+    # utf-8-sig for CSV: Excel on Chinese Windows reads a BOM-less UTF-8 file as GBK.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with private_file(output, encoding=encoding) as fh:
+        return writer(rows, fh, settings)
