@@ -1,4 +1,4 @@
-"""Keys typed ahead: what the key queue (deskui/keyqueue.py) costs a fast typist, against Textual's own routing.
+"""Keys typed ahead: what the key queue (deskui/widgets/keyqueue.py) costs a fast typist, against Textual's own routing.
 
 A burst of N printable keys (a call's content typed without a pause) is posted to the app at once, as a terminal
 delivers it, and timed until the last one is in the field:
