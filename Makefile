@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip
 
-.PHONY: run test lint bench demo clean
+.PHONY: run test lint typecheck bench demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ demo: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check deskui tests bench
 	$(BIN)/ruff format --check deskui tests bench
+
+# The architecture and the types: the import contracts and mypy, both configured in pyproject.toml.
+typecheck: $(VENV)/.installed-test
+	$(BIN)/lint-imports
+	$(BIN)/mypy deskui
 
 # The whole suite, slow tests included, in two runs: the tests marked `load` start their own processes (several
 # terminals on one database, kills, backups under load) and would slow the UI tests running beside them, so they
