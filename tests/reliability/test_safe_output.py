@@ -74,7 +74,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     """A desk whose call, ticket, duty-log entry and key loan hold escape sequences, as another client stores them.
 
     One database for the module: the commands only read it (exports write files elsewhere)."""
-    import deskui.services.calls.service as calls_module
+    import deskui.services.common.text as text_module
     from deskui.services import open_services
     from deskui.services.calls.service import CallInput
     from deskui.services.common.shifts import shift_at
@@ -85,8 +85,8 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     services.directory.add_unit("3-2-1201")
     never = re.compile(r"(?!)")
     with pytest.MonkeyPatch.context() as mp:  # the desk's own input check, off while "another client" writes
-        mp.setattr(calls_module, "_CONTROL_LINE", never)
-        mp.setattr(calls_module, "_CONTROL_MULTILINE", never)
+        mp.setattr(text_module, "_CONTROL_LINE", never)
+        mp.setattr(text_module, "_CONTROL_MULTILINE", never)
         call = services.calls.record(
             CallInput(
                 content=CONTENT, category="repair", channel="phone", caller=CALLER, unit="3-2-1201", phone="13812345678"

@@ -10,8 +10,6 @@ Rules (DOMAIN.md "Logging a call or visit"):
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -33,6 +31,7 @@ from deskui.models import Call, CallDraft, Unit
 from deskui.services.common import search as idx
 from deskui.services.common.places import check_phone, parse_unit, phone_digits, public_key
 from deskui.services.common.shifts import shift_at
+from deskui.services.common.text import FIELD_LABELS, check_text, choose, field_label
 from deskui.services.common.timeparse import check_not_future, parse_time
 
 _CALL = Call.__table__  # type: ignore[attr-defined]
@@ -63,10 +62,6 @@ _COLUMNS = (
 )
 _SEARCH_SELECT = ", ".join(f"c.{name}" for name in _COLUMNS) + ", n.id AS superseded_by"
 
-# C0 and C1 control characters (Unicode category Cc) and lone surrogates. Content may keep newline and tab.
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-_ESCAPES = {"\x1b": "ESC", "\x9b": "CSI", "\x9d": "OSC", "\x90": "DCS"}
 # A big import rebuilds the character index (one sort) instead of updating it row by row, but only when it adds
 # at least this share of the rows already there: rebuilding a huge index for a small file costs more.
 _REINDEX_SHARE = 0.25
@@ -219,98 +214,6 @@ SavedHook = Callable[[Session, "CallInfo", Any], None]
 
 
 # --- field rules ----------------------------------------------------------------------------------------------
-
-# Field names inside messages, in both languages here rather than in the catalog: short words like "Phone" are
-# message ids of other screens too, and a catalog id may be defined only once.
-_FIELD_LABELS = {
-    "id": ("#", "编号"),
-    "content": ("Content", "内容"),
-    "caller": ("Caller", "来电人"),
-    "unit": ("Unit", "房号/地点"),
-    "phone": ("Phone", "电话"),
-    "visit_time": ("Visit time", "上门时间"),
-    "time": ("Time", "时间"),
-    "category": ("category", "类别"),
-    "channel": ("channel", "方式"),
-    "Category": ("Category", "类别"),
-    "Channel": ("Channel", "方式"),
-}
-
-
-def field_label(name: str, language: str | None = None) -> str:
-    """A call field's name for messages and column headers, in `language` (default: the current one)."""
-    en, zh = _FIELD_LABELS.get(name, (name, name))
-    return zh if (language or _lang()) == "zh-CN" else en
-
-
-_label = field_label
-
-
-def check_text(value: str, name: str, *, max_chars: int, multiline: bool = False) -> str:
-    """Refuse text that is too long, or holds control characters or terminal escape sequences.
-
-    Markup such as "[bold]" is plain text here and is kept byte for byte: displaying it safely is the screen's
-    job (markup=False / rich.text.Text). One-line fields are trimmed; content is kept exactly as typed.
-    """
-    if not isinstance(value, str):
-        raise ValidationError(t("{field}: expected text", field=_label(name)), field=name)
-    if len(value) > max_chars:
-        raise ValidationError(
-            t(
-                "{field} is too long: {n} characters, at most {max} are allowed",
-                field=_label(name),
-                n=f"{len(value):,}",
-                max=f"{max_chars:,}",
-            ),
-            field=name,
-        )
-    if not multiline:
-        value = value.strip()
-    bad = (_CONTROL_MULTILINE if multiline else _CONTROL_LINE).search(value)
-    if bad:
-        ch = bad.group(0)
-        position = bad.start() + 1
-        if ch in _ESCAPES:
-            raise ValidationError(
-                t(
-                    "{field} holds a terminal escape sequence ({code} at character {pos}); "
-                    "it could change the screen, so it is refused",
-                    field=_label(name),
-                    code=_ESCAPES[ch],
-                    pos=position,
-                ),
-                field=name,
-            )
-        if "\ud800" <= ch <= "\udfff":
-            reason = t("a broken character (lone surrogate)")
-        elif ch in "\n\r":
-            reason = t("a line break; this field is one line")
-        else:
-            reason = t("the control character U+{code}", code=f"{ord(ch):04X}")
-        raise ValidationError(
-            t("{field} holds {reason} at character {pos}; remove it", field=_label(name), reason=reason, pos=position),
-            field=name,
-        )
-    return value
-
-
-def choose(value: str, choices: Sequence[Choice], name: str) -> Choice:
-    """A configured choice by key (any case), Chinese label or English label (any case)."""
-    v = unicodedata.normalize("NFKC", value).strip()
-    low = v.lower()
-    for c in choices:
-        if low == c.key.lower() or v == c.zh or low == c.en.lower():
-            return c
-    raise ValidationError(
-        t(
-            "Unknown {what} {value!r}; use one of: {keys}",
-            what=_label(name),
-            value=value,
-            keys=", ".join(c.key for c in choices),
-        ),
-        field=name,
-    )
-
 
 @lru_cache(maxsize=4096)
 def unit_key(unit_text: str) -> str:
@@ -572,7 +475,7 @@ class CallService:
         """Every field's first problem at once (for a form that marks all bad fields), {} when all is well."""
         found: dict[str, str] = {}
         current = data
-        for _ in range(len(_FIELD_LABELS) + 4):
+        for _ in range(len(FIELD_LABELS) + 4):
             try:
                 self.check(current)
                 break

@@ -16,9 +16,9 @@ from deskui.core.db import Database
 from deskui.core.errors import Conflict, NotFound, ValidationError
 from deskui.core.i18n import t
 from deskui.models import Building, Resident, ResidentPhone, Unit
-from deskui.services.calls.service import check_text
 from deskui.services.common.pinyin import spellings
 from deskui.services.common.places import UnitRef, check_phone, fold, parse_unit, phone_digits, public_key
+from deskui.services.common.text import check_text
 
 UNIT_KINDS = ("residence", "shop", "public")
 RESIDENT_ROLES = ("owner", "tenant", "other")

@@ -35,9 +35,10 @@ from deskui.core.db import Database, serialize_writers
 from deskui.core.errors import Conflict, DeskError, NotFound, PermissionDenied, ValidationError
 from deskui.core.i18n import N_, t
 from deskui.models import Call, Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
-from deskui.services.calls.service import CallInfo, CallService, OpenMatter, check_text, choose
+from deskui.services.calls.service import CallInfo, CallService, OpenMatter
 from deskui.services.common import search as idx
 from deskui.services.common.places import phone_digits
+from deskui.services.common.text import check_text, choose
 from deskui.services.operators import OperatorInfo, OperatorService, Role
 from deskui.services.tickets import targets as tg
 from deskui.services.tickets.queues import QueuePage, SectionCounts, TicketQueues
