@@ -7,7 +7,6 @@ so the first frame does not wait on the heaviest imports.
 from __future__ import annotations
 
 import contextlib
-import importlib
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakSet
@@ -24,27 +23,13 @@ from deskui.core.config import Settings, load_settings
 from deskui.core.i18n import set_language, t
 from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.screens.signin import SignInScreen
+from deskui.sections import SECTIONS
 from deskui.widgets.keyqueue import KeyQueue
 
 if TYPE_CHECKING:
     from deskui.screens.base import DeskScreen
     from deskui.services import Services
     from deskui.services.operators import OperatorInfo
-
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    # (mode, key, message id)
-    ("home", "f2", "Home"),
-    ("calls", "f3", "Calls"),
-    ("tickets", "f4", "Tickets"),
-    ("handover", "f5", "Handover"),
-    ("directory", "f6", "Directory"),
-    ("reports", "f7", "Reports"),
-)
-
-
-def _screen(module: str, name: str) -> Screen[None]:
-    screen_type = getattr(importlib.import_module(f"deskui.screens.{module}"), name)
-    return screen_type()
 
 
 class DeskApp(App[None]):
@@ -57,12 +42,7 @@ class DeskApp(App[None]):
     # Section screens are imported when first opened, keeping their widgets (DataTable…) off the start-up path.
     MODES: ClassVar[dict[str, Callable[[], Screen[None]]]] = {  # type: ignore[assignment]
         "signin": SignInScreen,
-        "home": lambda: _screen("home", "HomeScreen"),
-        "calls": lambda: _screen("calls", "CallsScreen"),
-        "tickets": lambda: _screen("tickets", "TicketsScreen"),
-        "handover": lambda: _screen("handover", "HandoverScreen"),
-        "directory": lambda: _screen("directory", "DirectoryScreen"),
-        "reports": lambda: _screen("reports", "ReportsScreen"),
+        **{section.mode: section.make_screen for section in SECTIONS},
     }
     BINDINGS: ClassVar[list[BindingType]] = [
         # Priority, so focus moves as the Tab arrives: keys typed after it go to the next field, not this one.
@@ -70,7 +50,7 @@ class DeskApp(App[None]):
         Binding("shift+tab", "focus_previous", "Previous field", show=False, priority=True),
         Binding("f1", "help", "Help", id="help"),
         # Shown in the header's tab bar rather than the footer, which keeps its room for the screen's own keys.
-        *(Binding(key, f"section('{mode}')", label, id=f"section-{mode}", show=False) for mode, key, label in SECTIONS),
+        *(Binding(s.key, f"section('{s.mode}')", s.label, id=f"section-{s.mode}", show=False) for s in SECTIONS),
         # Priority: a dialog (the help, a form) is modal, and a modal screen hides the app's ordinary bindings.
         Binding("f9", "toggle_language", "中文/English", id="language", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
@@ -203,7 +183,7 @@ class DeskApp(App[None]):
         await self.switch_mode(self._unpark_session(operator.id) or "home")
 
     def _park_session(self, operator_id: int, mode: str) -> None:
-        sections = [m for m, _key, _label in SECTIONS if m in self._screen_stacks]
+        sections = [s.mode for s in SECTIONS if s.mode in self._screen_stacks]
         for section in sections:
             self._screen_stacks[f"{section}@{operator_id}"] = self._screen_stacks.pop(section)
         self._parked[operator_id] = (mode, sections)

@@ -10,39 +10,28 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.widgets import Static
 
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import t
 from deskui.screens.base import DeskScreen
+from deskui.sections import SECTIONS, Section
 
 if TYPE_CHECKING:
     from textual.app import App
-
-TILES: tuple[tuple[str, str, str, str], ...] = (
-    # (mode, key, section message id, description message id)
-    ("calls", "F3", N_("Calls"), N_("Log a call or visit, search every call")),
-    ("tickets", "F4", N_("Tickets"), N_("Work orders, complaints, help requests, callbacks")),
-    ("handover", "F5", N_("Handover"), N_("Duty log, equipment count, open items, sign-off")),
-    ("directory", "F6", N_("Directory"), N_("Units, residents and their phone numbers")),
-    ("reports", "F7", N_("Reports"), N_("The month in figures: calls, targets, callbacks, recurring problems")),
-)
 
 
 class SectionTile(Static, can_focus=True):
     """One section on the home screen; Enter or its letter opens it."""
 
-    def __init__(self, mode: str, key: str, section: str, description: str) -> None:
+    def __init__(self, section: Section) -> None:
         super().__init__(classes="tile")
-        self.mode = mode
-        self.key = key
         self.section = section
-        self.description = description
 
     def render(self) -> Text:
         return Text.assemble(
-            (f" {self.key} ", "reverse bold"),
+            (f" {self.section.key_label} ", "reverse bold"),
             "  ",
-            (t(self.section), "bold"),
+            (t(self.section.label), "bold"),
             "\n\n",
-            (t(self.description), "dim"),
+            (t(self.section.description), "dim"),
         )
 
     async def on_click(self) -> None:
@@ -50,7 +39,7 @@ class SectionTile(Static, can_focus=True):
 
     async def open(self) -> None:
         app: App[object] = self.app
-        await app.switch_mode(self.mode)
+        await app.switch_mode(self.section.mode)
 
 
 class HomeScreen(DeskScreen):
@@ -67,8 +56,9 @@ class HomeScreen(DeskScreen):
         with Vertical(id="home"):
             yield Static(self.greeting(), id="home-greeting")
             with Grid(id="home-tiles"):
-                for tile in TILES:
-                    yield SectionTile(*tile)
+                for section in SECTIONS:
+                    if section.description:  # every section but Home itself
+                        yield SectionTile(section)
         yield from self.compose_footer()
 
     def greeting(self) -> Text:

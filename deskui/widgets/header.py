@@ -23,6 +23,7 @@ from textual.widget import Widget
 from deskui.core.i18n import N_, t
 from deskui.screens.background import background, database_status
 from deskui.screens.settling import settles
+from deskui.sections import SECTIONS
 from deskui.services.common.shifts import local_time, shift_at
 from deskui.widgets.urgent_banner import UrgentBanner
 
@@ -66,14 +67,6 @@ def read_duty(services: Services) -> DutyLine:
 
 
 SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
-TABS: tuple[tuple[str, str], ...] = (
-    ("F2", N_("Home")),
-    ("F3", N_("Calls")),
-    ("F4", N_("Tickets")),
-    ("F5", N_("Handover")),
-    ("F6", N_("Directory")),
-    ("F7", N_("Reports")),
-)
 
 
 class DeskHeader(Widget):
@@ -178,10 +171,10 @@ class DeskHeader(Widget):
     def tabs(self, width: int) -> Text:
         """The sections and their keys, the current one highlighted: the way around without a mouse."""
         bar = Text(" ")
-        for key, section in TABS:
-            style = "bold reverse" if section == self.section else ""
-            bar.append(f" {key} ", "bold")
-            bar.append(f"{t(section)} ", style)
+        for section in SECTIONS:
+            style = "bold reverse" if section.label == self.section else ""
+            bar.append(f" {section.key_label} ", "bold")
+            bar.append(f"{t(section.label)} ", style)
             bar.append(" ")
         bar.truncate(width)
         return bar
