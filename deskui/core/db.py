@@ -1,6 +1,6 @@
 """Engines, sessions and schema migrations.
 
-`DatabaseUnavailable` lives in services.errors (re-exported here) so the CLI can catch it without loading SQLAlchemy.
+`DatabaseUnavailable` lives in core.errors (re-exported here) so the CLI can catch it without loading SQLAlchemy.
 
 The engine always comes from `open_database`, never at import time, so the UI can paint before SQLAlchemy loads.
 """
@@ -15,16 +15,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, OperationalError
+from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
 from deskui.core.config import DEFAULT_DB_PATH
 from deskui.core.errors import DatabaseUnavailable
 from deskui.core.retry import DatabaseBusy, busy_at_open_error, busy_error, is_busy, retry_busy, storage_error
+from deskui.core.urls import mask_url as mask_url  # re-exported: the CLI shows db.url masked
+
+if TYPE_CHECKING:
+    from alembic.config import Config  # loaded when a migration runs, not with the engine
 
 T = TypeVar("T")
 
@@ -98,14 +103,6 @@ def resolve_url(value: str | os.PathLike[str] | None) -> str:
     return f"sqlite:///{Path(raw).expanduser().resolve()}"
 
 
-def mask_url(url: str) -> str:
-    """The URL with every credential masked, however given (services.masking.mask_url: a raw '@' in the password,
-    ?password=…); text only, so an unparsable URL is masked too."""
-    from deskui.services.common.masking import mask_url as mask
-
-    return mask(url)
-
-
 def sqlite_path(url: str) -> Path | None:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
@@ -137,7 +134,8 @@ def _waiting_out_locks(action: Callable[[], T], database: str) -> T:
 def _quick_check(path: Path) -> tuple[object, ...] | None:
     con = _checking_connection(path)
     try:
-        return con.execute("PRAGMA quick_check").fetchone()
+        row: tuple[object, ...] | None = con.execute("PRAGMA quick_check").fetchone()
+        return row
     finally:
         con.close()
 
@@ -237,7 +235,7 @@ def _install_sqlite_hooks(engine: Engine, pragmas: tuple[tuple[str, str], ...]) 
         cur.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(conn: Connection) -> None:
         # Writers take the write lock up front so the busy handler can wait for it; a deferred BEGIN that upgrades
         # later fails at once with "database is locked" and lets two terminals read the same "next number".
         mode = "BEGIN IMMEDIATE" if conn.get_execution_options().get("deskui_write") else "BEGIN"
@@ -247,9 +245,10 @@ def _install_sqlite_hooks(engine: Engine, pragmas: tuple[tuple[str, str], ...]) 
     # "database is locked", leaving the transaction open: issuing COMMIT again is safe, so it is retried.
     plain_commit = engine.dialect.do_commit
 
-    def do_commit(dbapi_connection: sqlite3.Connection) -> None:
+    def do_commit(dbapi_connection: PoolProxiedConnection) -> None:
         retry_busy(lambda: plain_commit(dbapi_connection))
 
+    # This engine's dialect only (each engine has its own): mypy refuses assigning to a method.
     engine.dialect.do_commit = do_commit  # type: ignore[method-assign]
 
 
@@ -431,7 +430,7 @@ def _ping(engine: Engine) -> None:
 # --- migrations -----------------------------------------------------------------------------------------------
 
 
-def _alembic_config(db: Database):  # type: ignore[no-untyped-def]
+def _alembic_config(db: Database) -> Config:
     from alembic.config import Config
 
     cfg = Config()
@@ -508,7 +507,3 @@ def upgrade(db: Database) -> str:
     if current != head:
         command.upgrade(_alembic_config(db), "head")
     return head
-
-
-def file_mode(path: Path) -> str:
-    return stat.filemode(path.stat().st_mode)

@@ -230,6 +230,7 @@ def retrying(policy: RetryPolicy | None = None) -> Callable[[Callable[..., T]], 
 
         run.__name__ = getattr(fn, "__name__", "run")
         run.__doc__ = fn.__doc__
+        # inspect.unwrap's convention; a function object takes any attribute, mypy knows only the declared ones.
         run.__wrapped__ = fn  # type: ignore[attr-defined]
         return run
 
