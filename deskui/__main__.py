@@ -46,7 +46,7 @@ def main() -> None:
         check_database_argument(settings.database_url)
         require_database(settings.database_url, None)
     except (ConfigError, DatabaseUnavailable) as exc:
-        from deskui.services.common.masking import mask_secrets
+        from deskui.core.urls import mask_secrets
 
         print(f"deskui: {mask_secrets(str(exc))}", file=sys.stderr)
         sys.exit(1)

@@ -7,7 +7,7 @@ Output is safe whoever wrote the rows (deskui.core.safetext, the sanitiser the T
 SafeConsoles, which show a control or bidi code as a visible picture (ESC → ␛) in every string, Text and table
 they print; `cell()` makes a table cell's Text safe before Rich measures it; `stdout()` is sys.stdout for CSV and
 JSON with the same rule (JSON escapes those code points itself, losslessly: safetext.dumps). Error lines also
-mask credentials (services.masking.mask_secrets).
+mask credentials (core.urls.mask_secrets).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ from deskui.core.i18n import set_language, t
 from deskui.core.safetext import SafeWriter, safe
 
 if TYPE_CHECKING:
+    from typer._click.exceptions import ClickException
+
     from deskui.services import Services
 
 app = typer.Typer(
@@ -82,7 +84,7 @@ class CliError(Exception):
 
 def error_line(message: str) -> None:
     """One "deskui: …" line on stderr: credentials masked, controls shown as pictures (err is a SafeConsole)."""
-    from deskui.services.common.masking import mask_secrets
+    from deskui.core.urls import mask_secrets
 
     err.print(f"deskui: {mask_secrets(message)}", markup=False)
 
@@ -131,7 +133,7 @@ def root(
 ) -> None:
     """Open the app when no command is given."""
     settings = load_settings(config, database_url=db, language=lang)
-    from deskui.services.common.masking import remember_url
+    from deskui.core.urls import remember_url
 
     remember_url(settings.database_url)  # its password never shows, even where a driver's error quotes a piece
     set_language(settings.language)
@@ -222,7 +224,7 @@ def _register_commands() -> None:
         importlib.import_module(f"deskui.commands.{mod.name}").register(app)
 
 
-def _click_errors() -> tuple[type[Exception], type[Exception]]:
+def _click_errors() -> tuple[type[ClickException], type[ClickException]]:
     """Click's usage-error classes: recent Typer vendors Click as `typer._click`, older Typer depends on it."""
     try:
         from typer._click import exceptions

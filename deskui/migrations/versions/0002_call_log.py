@@ -12,7 +12,7 @@ Create Date: 2026-11-23 02:55:23.960160
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # names sqlmodel.sql.sqltypes.AutoString for mypy too
 from alembic import op
 
 revision: str = "0002"

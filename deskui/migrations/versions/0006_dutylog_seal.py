@@ -12,7 +12,7 @@ Create Date: 2026-12-02 19:50:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-import sqlmodel
+import sqlmodel.sql.sqltypes  # names sqlmodel.sql.sqltypes.AutoString for mypy too
 from alembic import op
 
 revision: str = "0006"
