@@ -27,7 +27,7 @@ from deskui.sections import SECTIONS
 from deskui.widgets.keyqueue import KeyQueue
 
 if TYPE_CHECKING:
-    from deskui.screens.base import DeskScreen
+    from deskui.desk import Desk, FollowsLanguage
     from deskui.services import Services
     from deskui.services.operators import OperatorInfo
 
@@ -66,7 +66,7 @@ class DeskApp(App[None]):
         self.open_error: str | None = None
         self.operator: OperatorInfo | None = None
         self.last_input = self.clock.now()
-        self.desk_screens: WeakSet[DeskScreen] = WeakSet()
+        self.desk_screens: WeakSet[FollowsLanguage] = WeakSet()
         self._parked: dict[int, tuple[str, list[str]]] = {}
         """Sessions of operators who were locked out by another's unlock: operator id → (mode, sections)."""
         self.keys = KeyQueue(self, self.deliver_key)
@@ -254,7 +254,18 @@ class DeskApp(App[None]):
     # --- sections, help, language -----------------------------------------------------------------------------
 
     async def action_section(self, mode: str) -> None:
+        await self.switch_section(mode)
+
+    async def switch_section(self, mode: str) -> None:
         await self.switch_mode(mode)
+
+    async def show_ticket(self, ticket_id: int) -> None:
+        from deskui.screens.ticket_detail import TicketDetailScreen
+
+        screen = self.screen
+        if isinstance(screen, TicketDetailScreen) and screen.ticket_id == ticket_id:
+            return
+        await self.push_screen(TicketDetailScreen(ticket_id))
 
     def action_help(self) -> None:
         from deskui.screens.help import HelpScreen
@@ -268,8 +279,6 @@ class DeskApp(App[None]):
     async def set_language(self, language: str) -> None:
         from dataclasses import replace
 
-        from deskui.widgets.header import DeskHeader
-
         self.settings = replace(self.settings, language=language)
         set_language(language)
         for screen in list(self.desk_screens):
@@ -277,8 +286,7 @@ class DeskApp(App[None]):
         # A header paints its text when it is drawn: on a screen under a dialog (drawn as the dialog's background)
         # it kept the old language until its clock tick, and whoever read it then was told the wrong language.
         for screen in list(self.desk_screens):
-            for header in screen.query(DeskHeader):
-                header.refresh()
+            screen.refresh_headers()
         from deskui.screens.help import HelpScreen
 
         if isinstance(self.screen, SignInScreen):
@@ -307,6 +315,13 @@ class DeskApp(App[None]):
             await self.run_action(action, node)
 
         return run
+
+
+if TYPE_CHECKING:
+
+    def _desk(app: DeskApp) -> Desk:
+        """mypy checks here that the app is what screens and widgets take it for (deskui.desk)."""
+        return app
 
 
 def wide_space(event: Key) -> bool:

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
     from textual.timer import Timer, TimerCallback
 
-    from deskui.app import DeskApp
+    from deskui.desk import Desk
     from deskui.services import Services
     from deskui.services.operators import OperatorInfo
 
@@ -115,8 +115,8 @@ class DeskScreen(Screen[None]):
             await wait
 
     @property
-    def desk(self) -> DeskApp:
-        return cast("DeskApp", self.app)
+    def desk(self) -> Desk:
+        return cast("Desk", self.app)
 
     @property
     def services(self) -> Services:
@@ -127,6 +127,10 @@ class DeskScreen(Screen[None]):
 
     def compose_header(self) -> ComposeResult:
         yield DeskHeader(self.SECTION)
+
+    def refresh_headers(self) -> None:
+        for header in self.query(DeskHeader):
+            header.refresh()
 
     def compose_footer(self) -> ComposeResult:
         yield DeskFooter()

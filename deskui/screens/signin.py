@@ -29,7 +29,7 @@ from deskui.widgets.signin_fields import OperatorPicker, PinField
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
+    from deskui.desk import Desk
     from deskui.services.operators import OperatorInfo
 
 
@@ -54,8 +54,8 @@ class SignInScreen(Screen[None]):
         self.pending = False
 
     @property
-    def desk(self) -> DeskApp:
-        return cast("DeskApp", self.app)
+    def desk(self) -> Desk:
+        return cast("Desk", self.app)
 
     def compose(self) -> ComposeResult:
         yield UrgentBanner(signed_out=True)  # docked at the top (signin.tcss); hidden while nothing waits

@@ -20,17 +20,17 @@ from textual.reactive import reactive
 from textual.signal import Signal
 from textual.widget import Widget
 
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import t
 from deskui.screens.background import background, database_status
 from deskui.screens.settling import settles
 from deskui.sections import SECTIONS
-from deskui.services.common.shifts import local_time, shift_at
+from deskui.services.common.shifts import SHIFT_LABELS, local_time, shift_at
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
     from textual.app import App, ComposeResult
 
-    from deskui.app import DeskApp
+    from deskui.desk import Desk
     from deskui.services import Services
 
 DUTY_REFRESH_SECONDS = 60.0
@@ -66,7 +66,6 @@ def read_duty(services: Services) -> DutyLine:
     return line
 
 
-SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 
 
 class DeskHeader(Widget):
@@ -117,14 +116,14 @@ class DeskHeader(Widget):
     @work(exclusive=True, group="header-duty", exit_on_error=False)
     @background
     async def fetch_duty(self) -> None:
-        app = cast("DeskApp", self.app)
+        app = cast("Desk", self.app)
         if app.services is None or app.operator is None:
             return
         self.fetched_at = time.monotonic()
         self.duty = await asyncio.to_thread(read_duty, app.services)
 
     def render(self) -> Text:
-        app = cast("DeskApp", self.app)
+        app = cast("Desk", self.app)
         now = app.clock.now()
         local = local_time(app.settings, now)
         slot = shift_at(app.settings, now)
@@ -132,7 +131,7 @@ class DeskHeader(Widget):
         right = Text()
         if app.operator is not None:
             right.append(f"{app.operator.name} · {app.operator.role_label}   ")
-        right.append(t(SHIFT_NAMES.get(slot.key, slot.key)) + "   ")
+        right.append(t(SHIFT_LABELS.get(slot.key, slot.key)) + "   ")
         width = self.size.width
         # The year goes first when the line is short: the clock must not be cut off at 80 columns.
         right.append(local.strftime("%Y-%m-%d %H:%M" if width >= 100 else "%m-%d %H:%M"), "bold")
@@ -142,23 +141,23 @@ class DeskHeader(Widget):
         line.truncate(width)
         tabs = self.tabs(width)
         room = width - tabs.cell_len - 2
-        duty = self.duty_text(app)
+        duty = self.duty_text()
         if duty.cell_len > room:
-            duty = self.duty_text(app, short=True)
+            duty = self.duty_text(short=True)
         if duty.cell_len:
             duty.truncate(max(0, room), overflow="ellipsis")
             tabs = tabs + Text(" " * max(2, width - tabs.cell_len - duty.cell_len)) + duty
         return Text("\n").join([line, tabs])
 
-    def duty_text(self, app: DeskApp, *, short: bool = False) -> Text:
+    def duty_text(self, *, short: bool = False) -> Text:
         """The duty line; `short` (a narrow terminal): the names alone, and the relief's lateness in minutes.
         While the database is busy (deskui.screens.background), that instead: the screen may be behind."""
         status = database_status(self).label()
         if status:
-            return Text(f"⏳ {status} ", style=Style(color=app.theme_variables.get("warning"), bold=True))
+            return Text(f"⏳ {status} ", style=Style(color=self.app.theme_variables.get("warning"), bold=True))
         duty = self.duty
         if duty.remains:
-            colour = app.theme_variables.get("warning")
+            colour = self.app.theme_variables.get("warning")
             if short:
                 message = f"{duty.remains} +{duty.late_minutes}′"
             else:

@@ -21,7 +21,7 @@ import asyncio
 import contextlib
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 
@@ -62,7 +62,7 @@ class KeyHold:
 
 
 class KeyQueue:
-    def __init__(self, app: App[object], deliver: Callable[[events.Event], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], deliver: Callable[[events.Event], Awaitable[None]]) -> None:
         self.app = app
         self.deliver = deliver
         """Routes one key as Textual would (called in the app's own turn)."""

@@ -27,8 +27,8 @@ from deskui.screens.background import background, still_running
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.app import DeskApp
-    from deskui.services.tickets.service import UrgentTicket
+    from deskui.desk import Desk
+    from deskui.services.tickets import UrgentTicket
 
 POLL_SECONDS = 1.0
 REFRESH_SECONDS = 30.0  # asked again without a new event: a correction that made the call not urgent
@@ -83,7 +83,7 @@ class UrgentBanner(Widget):
     @background
     async def fetch(self, *, force: bool = False) -> None:
         """Ask again when a ticket changed anywhere (or when asked to): one indexed lookup otherwise."""
-        app = cast("DeskApp", self.app)
+        app = cast("Desk", self.app)
         services = app.services
         if services is None or (app.operator is None and not self.signed_out):
             return
@@ -108,7 +108,7 @@ class UrgentBanner(Widget):
         """Number, unit, how long ago and the key always fit; the description takes what room is left."""
         if not self.urgent:
             return Text()
-        app = cast("DeskApp", self.app)
+        app = cast("Desk", self.app)
         first = self.urgent[0]
         head = Text(" ⚠ " + t("URGENT, not taken:") + " ")
         head.append(first.number + " ")
@@ -135,12 +135,5 @@ class UrgentBanner(Widget):
 
     async def open_ticket(self) -> None:
         """F8: the oldest untaken urgent ticket's detail (nothing when it is already shown)."""
-        if not self.urgent:
-            return
-        from deskui.screens.ticket_detail import TicketDetailScreen
-
-        first = self.urgent[0]
-        screen = self.app.screen
-        if isinstance(screen, TicketDetailScreen) and screen.ticket_id == first.id:
-            return
-        await self.app.push_screen(TicketDetailScreen(first.id))
+        if self.urgent:
+            await cast("Desk", self.app).show_ticket(self.urgent[0].id)
