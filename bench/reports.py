@@ -2,7 +2,7 @@
 
 Targets (the issue), from ONE run on the same database:
   (a) the whole report (every section, the site and one building) ≤ 2 s absolute, median of --runs runs;
-  (b) the service ≤ 1.5 × the same statements (services.reports_sql) run raw on sqlite3 with the same parameters,
+  (b) the service ≤ 1.5 × the same statements (services.reports._sql) run raw on sqlite3 with the same parameters,
       both sides timed interleaved and compared by median: what the service adds (SQLAlchemy, shaping the rows
       into dataclasses, the handover and review look-ups) stays small next to the SQL itself.
 
@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
 from deskui.services import open_services
+from deskui.services import reports as rs
 from deskui.services.common.shifts import shift_at
-from deskui.services.reports import sql as rs
-from deskui.services.reports.service import ReportService, month_bounds
+from deskui.services.reports import ReportService, month_bounds
 
 MONTH = "2026-10"
 NOW = datetime(2026, 11, 3, 2, 0, tzinfo=UTC)

@@ -1,7 +1,7 @@
 """`deskui report monthly [--month YYYY-MM] [--building B] [--format table|json|xlsx] [--output FILE]`.
 
 The same numbers as the Reports screen: Rich tables for people, JSON with every figure (keys documented in
-services.reports_export), an XLSX workbook with one sheet per section and charts (formula-safe cells).
+services.reports), an XLSX workbook with one sheet per section and charts (formula-safe cells).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
     from deskui.core.config import Settings
-    from deskui.services.reports.service import MonthlyReport
+    from deskui.services.reports import MonthlyReport
 
 group = typer.Typer(help="Monthly summary and analysis (月度汇总分析).", no_args_is_help=True)
 
@@ -32,8 +32,8 @@ def monthly(
     ] = None,
 ) -> None:
     """Calls, tickets, targets, callbacks, recurring problems and handover quality of one month."""
-    from deskui.services.reports import export as reports_export
-    from deskui.services.reports.service import ReportService
+    from deskui.services import reports as reports_export
+    from deskui.services.reports import ReportService
 
     fmt = fmt.strip().lower()
     if fmt not in reports_export.FORMATS:
@@ -55,8 +55,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from deskui.services.reports.export import duration_text, share_text
-    from deskui.services.reports.service import label
+    from deskui.services.reports import duration_text, label, share_text
 
     tz = report.time_zone
     where = label(settings, "building", report.building) if report.building else t("Whole site")

@@ -20,14 +20,22 @@ from deskui.core.i18n import N_, t
 from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 from deskui.screens.settling import settles
-from deskui.services.reports.export import duration_text, share_text, write_xlsx
-from deskui.services.reports.service import SECTION_LABELS, SECTIONS, ReportService, label, shift_month
+from deskui.services.reports import (
+    SECTION_LABELS,
+    SECTIONS,
+    ReportService,
+    duration_text,
+    label,
+    share_text,
+    shift_month,
+    write_xlsx,
+)
 from deskui.widgets.plain import plain, safe
 from deskui.widgets.report_charts import BarList, DayLine, HourHistogram
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
-    from deskui.services.reports.service import MonthlyReport
+    from deskui.services.reports import MonthlyReport
 
 SECTION_KEYS = ("1", "2", "3", "4", "5", "6")
 EXPORT_DIR = Path("reports")

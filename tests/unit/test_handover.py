@@ -631,7 +631,7 @@ def test_the_shortage_ticket_is_placed_at_the_desk(services, people, night) -> N
 
 
 def test_late_relief_report_names_the_late_relief(services, people, night, clock) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.reports.service import ReportService
+    from deskui.services.reports import ReportService
 
     st = services.handover.start(people["li"])
     clock.current = at(MORNING, 8, 40)  # the day shift's relief (王芳 on the roster) was due at 08:15

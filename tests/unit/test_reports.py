@@ -33,7 +33,8 @@ import pytest
 from deskui.core.clock import FrozenClock
 from deskui.core.config import ReportSettings, Settings
 from deskui.services.calls.service import CallInput
-from deskui.services.reports.service import ReportService, month_bounds, normalize_building, quantile, shift_month
+from deskui.services.context import DeskContext
+from deskui.services.reports import ReportService, month_bounds, normalize_building, quantile, shift_month
 from deskui.services.tickets.service import TicketInput
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -375,7 +376,8 @@ def test_a_zone_with_daylight_saving(services, clock, settings: Settings) -> Non
     ):
         call(services, clock, moment.astimezone(UTC), "repair", "3-2-1201")
     clock.current = datetime(2026, 12, 5, tzinfo=UTC)
-    report = ReportService(services.db, ny, clock, services.site_id, review=services.review).monthly("2026-11")
+    ctx = DeskContext(services.db, ny, clock, services.site_id)
+    report = ReportService(ctx, review=services.review, roster=services.roster).monthly("2026-11")
     assert report.calls.total == 3
     assert [d + 1 for d, n in enumerate(report.calls.by_day) if n] == [1, 30]
     assert report.calls.by_day[0] == 2
@@ -385,7 +387,7 @@ def test_a_zone_with_daylight_saving(services, clock, settings: Settings) -> Non
 def test_json_and_xlsx_hold_the_figures(october: ReportService, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    from deskui.services.reports import export as reports_export
+    from deskui.services import reports as reports_export
 
     report = october.monthly("2026-10")
     data = reports_export.to_dict(report)

@@ -1,6 +1,6 @@
 """The monthly report as JSON (every figure, stable English keys) and as an XLSX workbook (one sheet per section,
-with openpyxl charts). Text cells go through services.exports.sheet_cell, like every other export; the files are
-0600 (services.exports.private_file); JSON escapes what a terminal would act on (deskui.core.safetext.dumps).
+with openpyxl charts). Text cells go through services.common.exportfiles.sheet_cell, like every other export; the
+files are 0600 (exportfiles.private_file); JSON escapes what a terminal would act on (deskui.core.safetext.dumps).
 
 JSON keys (schema "deskui.report.monthly/1"; times ISO 8601 with the site's offset, durations in seconds, shares
 0-1 or null when nothing was judged):
@@ -32,15 +32,9 @@ from deskui.core.config import Settings
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
 from deskui.core.safetext import dumps
-from deskui.services.calls.export import neutralise, private_file, sheet_cell
-from deskui.services.reports.service import (
-    ComplianceRow,
-    Count,
-    MonthlyReport,
-    Quantiles,
-    TargetTally,
-    label,
-)
+from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell
+from deskui.services.reports._figures import ComplianceRow, Count, MonthlyReport, Quantiles, TargetTally
+from deskui.services.reports._labels import label
 
 SCHEMA = "deskui.report.monthly/1"
 FORMATS = ("table", "json", "xlsx")
@@ -436,7 +430,7 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
                 ]
             ],
         )
-        for x in p.listed:
+        for listed in p.listed:
             put(
                 ws,
                 [
@@ -446,11 +440,11 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
                         "",
                         None,
                         None,
-                        x.time.astimezone(tz).replace(tzinfo=None),
-                        x.unit,
-                        x.caller,
-                        x.content,
-                        x.ticket or "",
+                        listed.time.astimezone(tz).replace(tzinfo=None),
+                        listed.unit,
+                        listed.caller,
+                        listed.content,
+                        listed.ticket or "",
                     ]
                 ],
             )
@@ -494,18 +488,18 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
             [t("Date"), t("Shift"), t("Late relief"), t("Outgoing"), t("Due"), t("Arrived"), t("Minutes late")],
         ],
     )
-    for r in h.late_reliefs:
+    for late in h.late_reliefs:
         put(
             ws,
             [
                 [
-                    r.duty_date.isoformat(),
-                    label(settings, "shift", r.shift),
-                    r.relief,
-                    r.outgoing,
-                    r.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                    r.arrived_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if r.arrived_at else "",
-                    r.late_minutes,
+                    late.duty_date.isoformat(),
+                    label(settings, "shift", late.shift),
+                    late.relief,
+                    late.outgoing,
+                    late.due_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    late.arrived_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if late.arrived_at else "",
+                    late.late_minutes,
                 ]
             ],
         )

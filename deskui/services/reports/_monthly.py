@@ -1,7 +1,7 @@
 """The monthly report (DOMAIN.md "Reports"; 004 1▲D, 002 走回访(5), 002 制度 七): calls, tickets, targets,
 callbacks, recurring problems and handover quality for one month, optionally one building.
 
-Every figure is counted by the database (services.reports_sql): a month of 100,000 calls and 30,000 tickets
+Every figure is counted by the database (reports._sql): a month of 100,000 calls and 30,000 tickets
 reports in well under two seconds (bench/reports.py), and only aggregates, the rows around each percentile and the
 short lists leave it. The month is the site's calendar month: a call at 2026-10-31 23:30 +08:00 (15:30 UTC) is
 October's, one at 2026-11-01 00:30 +08:00 (2026-10-31 16:30 UTC) November's. Choices the issue left open:
@@ -23,330 +23,42 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, text
+from sqlmodel import col
 
-from deskui.core.clock import Clock
-from deskui.core.config import Settings
-from deskui.core.db import Database
-from deskui.core.errors import ValidationError
-from deskui.core.i18n import N_, get_language, t
 from deskui.models import Site
-from deskui.services.common.places import fold
 from deskui.services.common.search import pyformat
-from deskui.services.handover.roster import parse_month, relief_due, slot_of
-from deskui.services.reports import sql as rs
-from deskui.services.tickets.service import KIND_LABELS, KINDS, SEVERITIES, SEVERITY_LABELS
+from deskui.services.context import ContextService, DeskContext
+from deskui.services.handover import ReviewService, RosterService, relief_due, slot_of
+from deskui.services.reports import _sql as rs
+from deskui.services.reports._figures import (
+    CallbackFigures,
+    CallFigures,
+    ComplianceRow,
+    Count,
+    CountDiscrepancy,
+    HandoverFigures,
+    LateRelief,
+    MonthlyReport,
+    OverdueTicket,
+    Quantiles,
+    RecurringCall,
+    RecurringProblem,
+    TargetFigures,
+    TargetTally,
+    TicketFigures,
+)
+from deskui.services.reports._scope import month_bounds, normalize_building, shift_month
+from deskui.services.tickets import KINDS, SEVERITIES
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.handover.roster import RosterService
-    from deskui.services.handover.service import ReviewService
-
-SECTIONS = ("calls", "tickets", "targets", "callbacks", "recurring", "handover")
-SECTION_LABELS = {
-    "calls": N_("Calls"),
-    "tickets": N_("Tickets"),
-    "targets": N_("Targets"),
-    "callbacks": N_("Callbacks"),
-    "recurring": N_("Recurring problems"),
-    "handover": N_("Handover quality"),
-}
-SHIFT_LABELS = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
-LEVEL_LABELS = {"unit": N_("Unit"), "riser": N_("Riser"), "building": N_("Building")}
-OUTCOME_LABELS = {"reached": N_("Reached"), "no_answer": N_("No answer"), "left_message": N_("Left a message")}
-_BUILDING = re.compile(r"^([A-Z]?\d{1,3}[A-Z]?)(号楼|栋|幢|座|号|楼|#)?$")
-
-
-# --- data out ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Count:
-    """How many of one key (a channel, a category, a kind …); every configured key is listed, zeros included."""
-
-    key: str
-    n: int
-
-
-@dataclass(frozen=True)
-class Quantiles:
-    """Median and 90th percentile of a duration in seconds over `n` tickets (None when n is 0)."""
-
-    n: int = 0
-    median: float | None = None
-    p90: float | None = None
-
-
-@dataclass(frozen=True)
-class TargetTally:
-    """One target's states over some tickets, as of the report's time."""
-
-    on_time: int = 0
-    late: int = 0  # met, but after the due time
-    overdue: int = 0  # not met and past due (or was when the ticket was cancelled or merged)
-    pending: int = 0  # still running or paused: not judged yet
-
-    @property
-    def judged(self) -> int:
-        return self.on_time + self.late + self.overdue
-
-    @property
-    def share(self) -> float | None:
-        """On time as a share of the judged ones; None when none is judged yet."""
-        return self.on_time / self.judged if self.judged else None
-
-    def __add__(self, other: TargetTally) -> TargetTally:
-        return TargetTally(
-            self.on_time + other.on_time,
-            self.late + other.late,
-            self.overdue + other.overdue,
-            self.pending + other.pending,
-        )
-
-
-@dataclass(frozen=True)
-class ComplianceRow:
-    """Targets of one kind and severity ("*" and "" for every ticket of the month)."""
-
-    kind: str
-    severity: str
-    tickets: int
-    answer: TargetTally
-    resolve: TargetTally
-    response: Quantiles  # seconds from opening to the first response
-    resolution: Quantiles  # seconds from opening to the standing completion
-
-
-@dataclass(frozen=True)
-class OverdueTicket:
-    number: str
-    kind: str
-    severity: str
-    status: str
-    unit: str
-    department: str
-    created_at: datetime
-    due_at: datetime
-    late_seconds: int
-
-
-@dataclass(frozen=True)
-class CallFigures:
-    total: int
-    by_channel: tuple[Count, ...]
-    by_category: tuple[Count, ...]
-    by_shift: tuple[Count, ...]
-    by_hour: tuple[int, ...]  # 24 local hours
-    by_day: tuple[int, ...]  # one per day of the month
-
-
-@dataclass(frozen=True)
-class TicketFigures:
-    total: int
-    by_kind: tuple[Count, ...]
-    by_department: tuple[Count, ...]  # "" = not dispatched
-    by_severity: tuple[Count, ...]  # complaints only
-    by_day: tuple[int, ...]
-
-
-@dataclass(frozen=True)
-class TargetFigures:
-    rows: tuple[ComplianceRow, ...]  # per (kind, severity) that had tickets
-    total: ComplianceRow
-    overdue_open: int  # tickets of the month still open and past a target now
-    overdue: tuple[OverdueTicket, ...]  # the first settings.reports.list_limit of them by due time
-
-
-@dataclass(frozen=True)
-class CallbackFigures:
-    needed: int  # repairs and complaints done or closed
-    done: int  # … whose callback reached the resident
-    on_time: int  # … within the callback target
-    target: float  # settings targets.callback_rate_target
-    attempts: tuple[Count, ...]  # every callback attempt by outcome
-    satisfaction: tuple[Count, ...]  # "1" … "5": the resident's satisfaction at the callback that reached them
-    by_kind: tuple[tuple[str, int, int], ...] = ()  # (kind, needed, done)
-
-    @property
-    def late(self) -> int:
-        """Reached after the callback's due time: the same rule as services.targets (a "late" callback target)."""
-        return self.done - self.on_time
-
-    @property
-    def rate(self) -> float | None:
-        return self.done / self.needed if self.needed else None
-
-    @property
-    def attempts_total(self) -> int:
-        return sum(c.n for c in self.attempts)
-
-    @property
-    def rated(self) -> int:
-        return sum(c.n for c in self.satisfaction)
-
-    @property
-    def average(self) -> float | None:
-        return sum(int(c.key) * c.n for c in self.satisfaction) / self.rated if self.rated else None
-
-    @property
-    def met_target(self) -> bool | None:
-        rate = self.rate
-        return None if rate is None else rate >= self.target - 1e-9
-
-
-@dataclass(frozen=True)
-class RecurringCall:
-    id: int
-    time: datetime
-    unit: str
-    caller: str
-    content: str
-    ticket: str | None  # the number of the ticket the call is on
-
-
-@dataclass(frozen=True)
-class RecurringProblem:
-    """Calls of one category from one unit, riser ("3-2-*01") or building, at or over the threshold."""
-
-    level: str  # unit | riser | building
-    key: str
-    category: str
-    calls: int
-    units: int
-    listed: tuple[RecurringCall, ...]
-
-
-@dataclass(frozen=True)
-class CountDiscrepancy:
-    handover_id: int
-    duty_date: date
-    shift: str
-    item: str
-    expected: int
-    counted: int
-    explanation: str
-    holder: str
-    counted_by: str
-
-    @property
-    def difference(self) -> int:
-        return self.counted - self.expected
-
-
-@dataclass(frozen=True)
-class LateRelief:
-    handover_id: int
-    duty_date: date
-    shift: str
-    next_date: date
-    next_shift: str
-    outgoing: str  # who stayed on until relieved
-    due_at: datetime  # when the relief should have been at the desk
-    arrived_at: datetime | None  # None: no relief recorded (yet)
-    late_minutes: int
-    relief: str = ""  # who was late: the one who took over, or (nobody yet) the ones the roster planned
-
-
-@dataclass(frozen=True)
-class HandoverFigures:
-    handovers: int
-    signed: int
-    discrepancies: tuple[CountDiscrepancy, ...]
-    late_reliefs: tuple[LateRelief, ...]
-    days_reviewable: int  # days of the month that are over, since the site was set up
-    unsigned_days: tuple[date, ...]
-
-
-@dataclass(frozen=True)
-class MonthlyReport:
-    month: str  # "2026-10"
-    building: str | None
-    time_zone: str
-    first_day: date
-    last_day: date
-    start: datetime  # aware UTC, inclusive
-    end: datetime  # aware UTC, exclusive
-    generated_at: datetime
-    calls: CallFigures
-    tickets: TicketFigures
-    targets: TargetFigures
-    callbacks: CallbackFigures
-    recurring: tuple[RecurringProblem, ...]
-    handover: HandoverFigures
-    thresholds: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def days(self) -> int:
-        return (self.last_day - self.first_day).days + 1
-
-
-# --- labels -----------------------------------------------------------------------------------------------------
-
-
-def label(settings: Settings, dimension: str, key: str) -> str:
-    """A key as a person reads it, in the current language (keys stay English in JSON)."""
-    lang = get_language()
-    choices = {"channel": settings.channels, "category": settings.categories, "department": settings.departments}
-    if dimension in choices:
-        if dimension == "department" and not key:
-            return t("Not dispatched")
-        found = next((c for c in choices[dimension] if c.key == key), None)
-        return found.label(lang) if found else key
-    tables: dict[str, Mapping[str, str]] = {
-        "shift": SHIFT_LABELS,
-        "kind": KIND_LABELS,
-        "severity": SEVERITY_LABELS,
-        "level": LEVEL_LABELS,
-        "outcome": OUTCOME_LABELS,
-        "section": SECTION_LABELS,
-    }
-    if dimension == "kind" and key == "*":
-        return t("All tickets")
-    if dimension == "building":
-        return t("Building {code}", code=key) if key else t("Public places")
-    if dimension == "equipment":
-        found = next((c for c in settings.equipment if c.key == key), None)
-        return found.label(lang) if found else key
-    table = tables.get(dimension, {})
-    return t(table[key]) if key in table else key
-
-
-def month_bounds(settings: Settings, month: str) -> tuple[date, date, datetime, datetime]:
-    """First and last local day of "YYYY-MM" and its [start, end) in aware UTC (site's zone)."""
-    year, mon = parse_month(month)
-    tz = ZoneInfo(settings.time_zone)
-    first = date(year, mon, 1)
-    following = date(year + (mon == 12), mon % 12 + 1, 1)
-    start = datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC)
-    end = datetime.combine(following, time(0), tzinfo=tz).astimezone(UTC)
-    return first, following - timedelta(days=1), start, end
-
-
-def shift_month(month: str, step: int) -> str:
-    """The month `step` months after "YYYY-MM" (before, when negative)."""
-    year, mon = parse_month(month)
-    index = year * 12 + mon - 1 + step
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def normalize_building(value: str | None) -> str | None:
-    """ "3", "3栋", "3号楼" → "3"; empty → None (the whole site)."""
-    if value is None or not value.strip():
-        return None
-    folded = fold(value).replace(" ", "")
-    m = _BUILDING.match(folded)
-    if not m:
-        raise ValidationError(t("Not a building: {value!r}; write e.g. 3 or 3栋", value=value), field="building")
-    code = m.group(1)
-    return code.lstrip("0") or "0" if code.isdigit() else code
 
 
 def _ordered(counts: Mapping[str, int], keys: Iterable[str]) -> tuple[Count, ...]:
@@ -380,38 +92,19 @@ def quantile(values: Mapping[int, float], n: int, num: int, den: int) -> float |
 # --- the service ------------------------------------------------------------------------------------------------
 
 
-class ReportService:
+class ReportService(ContextService):
     """Builds a MonthlyReport; read-only, one read transaction per report so every figure sees the same data."""
 
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        clock: Clock,
-        site_id: int,
-        *,
-        review: ReviewService | None = None,
-        roster: RosterService | None = None,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.site_id = site_id
+    def __init__(self, ctx: DeskContext, *, review: ReviewService, roster: RosterService) -> None:
+        super().__init__(ctx)
         self.review = review
         self.roster = roster
-        self.tz = ZoneInfo(settings.time_zone)
 
     @classmethod
     def of(cls, services: Services) -> ReportService:
-        """The report service over an open Services (the screen and the CLI build it on demand)."""
-        return cls(
-            services.db,
-            services.settings,
-            services.clock,
-            services.site_id,
-            review=services.review,
-            roster=services.roster,
-        )
+        """The report service over an open Services (the screen and the CLI build it on demand: reports sit above
+        the container, which therefore cannot build it)."""
+        return cls(services.ctx, review=services.review, roster=services.roster)
 
     def default_month(self) -> str:
         """Last month, in the site's zone: the one a supervisor reviews."""
@@ -423,7 +116,7 @@ class ReportService:
         from deskui.models import Building
 
         with self.db.read() as s:
-            codes = list(s.execute(select(Building.code).where(Building.site_id == self.site_id)).scalars())
+            codes = list(s.execute(select(col(Building.code)).where(col(Building.site_id) == self.site_id)).scalars())
         return sorted(codes, key=lambda c: (len(c), c))
 
     def monthly(self, month: str | None = None, building: str | None = None) -> MonthlyReport:
@@ -467,7 +160,7 @@ class ReportService:
                 )
                 handovers = run(rs.handovers_sql(), span)
                 counts = run(rs.counts_sql(), span)
-                site_start = s.execute(select(Site.created_at).where(Site.id == self.site_id)).scalar()
+                site_start = s.execute(select(col(Site.created_at)).where(col(Site.id) == self.site_id)).scalar()
             recurring = recurring_rows.result()
         targets, callbacks = self._targets(compliance, overdue_n, overdue, now)
         return MonthlyReport(
@@ -658,8 +351,6 @@ class ReportService:
         (the outgoing, who stayed on, is not the one who was late)."""
         if row.relief:
             return str(json.loads(row.relief).get("name", ""))
-        if self.roster is None:
-            return ""
         planned = self.roster.assigned(_day(row.next_date), row.next_shift_key)
         return ", ".join(o.name for o in planned)
 
@@ -719,12 +410,7 @@ class ReportService:
         yesterday = now.astimezone(self.tz).date() - timedelta(days=1)
         since = max(first, _aware(site_start).astimezone(self.tz).date()) if site_start is not None else first
         until_day = min(last, yesterday)
-        if until_day < since:
-            unsigned: list[date] = []
-        elif self.review is not None:
-            unsigned = self.review.unsigned_days(since, until_day)
-        else:  # pragma: no cover - every caller passes the review service
-            unsigned = []
+        unsigned = self.review.unsigned_days(since, until_day) if until_day >= since else []
         limit = self.settings.reports.list_limit
         return HandoverFigures(
             handovers=len(rows),

@@ -1,8 +1,8 @@
 """The monthly report's SQL: every figure is a GROUP BY in the database, on SQLite and PostgreSQL.
 
-Kept apart from services.reports so bench/reports.py can run exactly these statements through plain sqlite3 and
-compare. Statements are plain text with named `:param` placeholders (psycopg: `search.pyformat`). What differs
-between the two databases is in `Sql`:
+Kept apart from the service (reports._monthly) so bench/reports.py can run exactly these statements through plain
+sqlite3 and compare. Statements are plain text with named `:param` placeholders (psycopg: `search.pyformat`). What
+differs between the two databases is in `Sql`:
 - times: SQLite stores UTC text ("2026-10-31 15:30:00.000000"); seconds since the epoch and the local "milliseconds
   into the month" (whose day and hour are the local day of month and hour of day) come from julianday(), several
   times faster than strftime(), with the offset change of each daylight-saving stretch of the month added
@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.services.tickets.service import PREFIXES
+from deskui.services.tickets import PREFIXES
 
 TICKET_PREFIXES = tuple(dict.fromkeys(PREFIXES.values()))
 
@@ -126,11 +126,6 @@ class Sql:
             ]
             shift = f" + CASE {' '.join(parts)} ELSE {(spans[-1][1] - base) * 60_000} END"
         return f"(CAST(round((julianday({col}) - {start_jd!r}) * 86400000) AS INTEGER){shift})"
-
-    @staticmethod
-    def hour_of(ms: str) -> str:
-        """The local hour of day (0-23) of a `month_ms` value."""
-        return f"({ms} % 86400000 / 3600000)"
 
     @staticmethod
     def day_of(ms: str) -> str:
