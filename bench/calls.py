@@ -34,8 +34,8 @@ from deskui.core.clock import Clock
 from deskui.core.config import load_settings
 from deskui.models import Call
 from deskui.services import open_services
-from deskui.services.calls.bulk_import import import_calls
-from deskui.services.calls.service import _SEARCH_SELECT, CallInput, CallService
+from deskui.services.calls import CallInput, CallService, import_calls
+from deskui.services.calls._rows import SEARCH_SELECT as _SEARCH_SELECT
 from deskui.services.common import search as idx
 
 PLACES = [

@@ -20,7 +20,7 @@ from deskui.core.i18n import t
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.calls.service import CallInfo
+    from deskui.services.calls import CallInfo
 
 group = typer.Typer(help="The call and visit log (来电来访登记).", no_args_is_help=True)
 LIST_FORMATS = ("table", "csv", "json")
@@ -73,7 +73,7 @@ def add(
     urgent: Annotated[bool, typer.Option("--urgent", help="Mark the call urgent.")] = False,
 ) -> None:
     """Log a call or visit; prints the new call's id."""
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
 
     services = state(ctx).services()
     info = services.calls.record(
@@ -149,7 +149,7 @@ def list_(
 ) -> None:
     """List calls, newest first (the order written): every record by its own number, a correction marked
     "✎#N" (it corrects #N) and the version it replaced "→#M", both listed, as on the Calls screen."""
-    from deskui.services.calls import export as exports
+    from deskui.services import calls as exports
 
     fmt = fmt.strip().lower()
     if fmt not in LIST_FORMATS:
@@ -191,8 +191,8 @@ def _table(services: Services, calls: list[CallInfo]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from deskui.services.calls.service import field_label
     from deskui.services.common.shifts import local_time
+    from deskui.services.common.text import field_label
 
     labels = {c.key: c.label(services.settings.language) for c in services.settings.categories}
     channels = {c.key: c.label(services.settings.language) for c in services.settings.channels}
@@ -244,7 +244,7 @@ def import_calls(
     """Add past calls; category and channel as keys (repair) or Chinese labels (报修); naive times are site time."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from deskui.services.calls.bulk_import import import_calls as run_import
+    from deskui.services.calls import import_calls as run_import
 
     services = state(ctx).services()
     op = _operator(services, operator)

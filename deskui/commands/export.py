@@ -33,7 +33,7 @@ def calls(
 ) -> None:
     """Export calls oldest first; phone numbers masked (138****5678) unless --full; text cells that a spreadsheet
     would run as formulas are neutralised."""
-    from deskui.services.calls import export as exports
+    from deskui.services import calls as exports
 
     services = state(ctx).services()
     rows = services.calls.iter_all(

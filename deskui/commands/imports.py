@@ -21,7 +21,7 @@ def units(
     file: Annotated[Path, typer.Argument(help="CSV with the header unit,kind (kind: residence, shop or public).")],
 ) -> None:
     """Add units 房号 (3-2-1201), shops 商铺 and public areas 公共区域."""
-    from deskui.services.directory.imports import import_units
+    from deskui.services.directory import import_units
 
     n = import_units(state(ctx).services().directory, file)
     out.print(t("Imported {n} units", n=n), markup=False)
@@ -33,7 +33,7 @@ def residents(
     file: Annotated[Path, typer.Argument(help="CSV with the header name,unit,phone,role,notes.")],
 ) -> None:
     """Add residents to units already in the directory; several phones in one cell are separated by ; or 、."""
-    from deskui.services.directory.imports import import_residents
+    from deskui.services.directory import import_residents
 
     n = import_residents(state(ctx).services().directory, file)
     out.print(t("Imported {n} residents", n=n), markup=False)

@@ -18,7 +18,7 @@ from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.calls.service import CallInfo
+    from deskui.services.calls import CallInfo
 
 
 class CallDetailScreen(ModalScreen[str | None]):

@@ -45,8 +45,8 @@ from deskui.widgets.table import DeskTable
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
-    from deskui.services.calls.service import CallInfo, CallInput, CallService
-    from deskui.services.directory.service import DirectoryService, ResidentInfo
+    from deskui.services.calls import CallInfo, CallInput, CallService
+    from deskui.services.directory import DirectoryService, ResidentInfo
 
 AUTOSAVE_SECONDS = 0.5
 LOOKUP_DELAY = 0.25
@@ -289,7 +289,7 @@ class CallsScreen(DeskScreen):
             self.restoring = False
 
     def call_input(self) -> CallInput:
-        from deskui.services.calls.service import CallInput
+        from deskui.services.calls import CallInput
 
         p = self.form_payload()
         return CallInput(

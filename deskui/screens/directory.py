@@ -17,7 +17,7 @@ from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
 
 if TYPE_CHECKING:
-    from deskui.services.directory.service import ResidentInfo, UnitInfo
+    from deskui.services.directory import ResidentInfo, UnitInfo
 
 KIND_NAMES = {"residence": N_("Residence"), "shop": N_("Shop"), "public": N_("Public area")}
 ROLE_NAMES = {"owner": N_("Owner"), "tenant": N_("Tenant"), "other": N_("Other")}

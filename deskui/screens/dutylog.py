@@ -31,7 +31,7 @@ from deskui.widgets.plain import plain
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
-    from deskui.services.calls.service import CallInfo
+    from deskui.services.calls import CallInfo
     from deskui.services.handover.dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine, VerifyResult
 
 POLL_SECONDS = 5.0

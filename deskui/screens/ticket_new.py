@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from deskui.core.config import Settings
     from deskui.services import Services
-    from deskui.services.calls.service import CallInfo
+    from deskui.services.calls import CallInfo
     from deskui.services.operators import OperatorInfo
     from deskui.services.tickets.service import TicketInfo
 

@@ -10,9 +10,9 @@ from deskui.core.clock import Clock
 from deskui.core.config import Settings
 from deskui.core.db import Database, open_database
 from deskui.models import Site
-from deskui.services.calls.service import CallService
+from deskui.services.calls import CallService
 from deskui.services.context import DeskContext
-from deskui.services.directory.service import DirectoryService
+from deskui.services.directory import DirectoryService
 from deskui.services.handover.dutylog import DutyLogService
 from deskui.services.handover.keylog import KeyService
 from deskui.services.handover.roster import RosterService
@@ -67,9 +67,9 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     site_id = ensure_site(db, settings, clock)
     ctx = DeskContext(db, settings, clock, site_id)
     args = (db, settings, clock, site_id)  # the services not yet built from ctx
-    directory = DirectoryService(*args)
-    operators = OperatorService(*args)
-    calls = CallService(*args, directory=directory)
+    directory = DirectoryService(ctx)
+    operators = OperatorService(ctx)
+    calls = CallService(ctx, directory=directory)
     tickets = TicketService(*args, calls=calls, operators=operators)
     roster = RosterService(*args, operators=operators)
     keys = KeyService(*args)

@@ -9,11 +9,8 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import select
+from sqlmodel import col, select
 
-from deskui.core.clock import Clock
-from deskui.core.config import Settings
-from deskui.core.db import Database
 from deskui.core.errors import (
     Conflict,
     NotFound,
@@ -24,6 +21,7 @@ from deskui.core.errors import (
 )
 from deskui.core.i18n import N_, t
 from deskui.models import Operator
+from deskui.services.context import ContextService, DeskContext
 
 
 class Role(StrEnum):
@@ -71,12 +69,11 @@ def require_role(actor: OperatorInfo | None, *roles: Role) -> None:
         raise PermissionDenied(t("{name} ({role}) may not do this", name=actor.name, role=actor.role_label))
 
 
-class OperatorService:
-    def __init__(self, db: Database, settings: Settings, clock: Clock, site_id: int) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.site_id = site_id
+class OperatorService(ContextService):
+    """The site's operators: adding them, their PINs, sign-in checks and the lockout."""
+
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(ctx)
         # RFC 9106 low-memory profile: ~50 ms a check, acceptable at a sign-in prompt.
         self._hasher = PasswordHasher()
 
@@ -99,7 +96,7 @@ class OperatorService:
             q = select(Operator).where(Operator.site_id == self.site_id)
             if not include_inactive:
                 q = q.where(Operator.active == True)  # noqa: E712
-            return [_info(o) for o in s.exec(q.order_by(Operator.id))]
+            return [_info(o) for o in s.exec(q.order_by(col(Operator.id)))]
 
     def get(self, operator_id: int) -> OperatorInfo:
         with self.db.read() as s:
@@ -192,6 +189,7 @@ class OperatorService:
                 raise NotFound(t("No such operator"))
             if op.locked_until is not None and op.locked_until > now:
                 raise OperatorLocked(self._locked_message(op.locked_until, now), until=op.locked_until)
+            ok: bool
             try:
                 ok = self._hasher.verify(op.pin_hash, pin.strip())
             except (VerificationError, InvalidHashError):

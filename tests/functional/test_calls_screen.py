@@ -9,7 +9,7 @@ from deskui.app import DeskApp
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.calls import CallsScreen
 from deskui.screens.readback import ReadBackScreen
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.widgets.choice_bar import ChoiceBar
 from tests.functional.helpers import sign_in, wait_for
 

@@ -6,7 +6,7 @@ import pytest
 from textual.widgets import DataTable
 
 from deskui.app import DeskApp
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from tests.functional.helpers import wait_for
 from tests.functional.test_calls_screen import open_calls, type_text
 

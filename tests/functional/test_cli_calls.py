@@ -371,7 +371,7 @@ def test_one_phone_rule_for_calls_add_and_import_calls(cli, calls, tmp_path: Pat
 def test_list_shows_a_correction_and_its_original_by_their_own_numbers(cli, calls) -> None:  # type: ignore[no-untyped-def]
     """Issue 10 defect 12: `calls list` shows both versions, each by its own number (as the Calls screen does),
     the correction marked as correcting the original; --current-only leaves the replaced version out."""
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
 
     first = int(add(cli).out)
     second = int(add(cli, content="停电").out)

@@ -88,7 +88,7 @@ def test_dutylog_add_and_show(cli, desk) -> None:  # type: ignore[no-untyped-def
 
 
 def test_dutylog_show_a_shift_with_its_calls(cli, desk) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
     from deskui.services.common.shifts import shift_at
 
     desk.calls.record(
@@ -295,7 +295,7 @@ async def test_review_screen_and_cli_list_the_same_unsigned_days(cli, desk_servi
     from deskui.app import make_app
     from deskui.screens.handover import HandoverScreen
     from deskui.screens.review import ReviewScreen
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
     from deskui.services.common.shifts import local_time
     from tests.functional.helpers import sign_in, wait_for
 

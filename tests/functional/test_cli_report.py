@@ -47,7 +47,7 @@ def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-u
 def october(db_path: Path) -> None:
     """Four repair calls from 3-2-1201 in October (one with a formula for content), one ticket."""
     from deskui.services import open_services
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
 
     clock = FrozenClock(datetime(2026, 9, 1, tzinfo=UTC))
     services = open_services(load_settings(database_url=str(db_path), language="en", environ={}), clock)

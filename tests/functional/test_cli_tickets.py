@@ -242,7 +242,7 @@ def test_show_says_a_late_callback_is_late_and_how_late(cli, db_path: Path) -> N
 
     from deskui.core.clock import FrozenClock
     from deskui.services import open_services
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
 
     clock = FrozenClock(datetime(2026, 11, 23, 2, 0, tzinfo=UTC))
     services = open_services(load_settings(database_url=str(db_path), language="en", environ={}), clock)

@@ -39,7 +39,7 @@ from deskui.screens.home import HomeScreen
 from deskui.screens.readback import ReadBackScreen
 from deskui.screens.signin import SignInScreen
 from deskui.screens.tickets import TicketsScreen
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.widgets.header import DeskHeader
 from deskui.widgets.signin_fields import PinField
 from tests.functional.helpers import operators_listed, sign_in

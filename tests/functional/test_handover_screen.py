@@ -19,7 +19,7 @@ from deskui.screens.handover_forms import FormScreen
 from deskui.screens.keys import KeyLogScreen
 from deskui.screens.review import ReviewScreen
 from deskui.screens.roster import RosterScreen
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.tickets.service import TicketInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for

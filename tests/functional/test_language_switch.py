@@ -30,7 +30,7 @@ from deskui.screens.signin import SignInScreen
 from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.ticket_forms import TicketFormScreen
 from deskui.screens.tickets import TicketsScreen
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from tests.functional.helpers import operators_listed, sign_in, wait_for
 
 FAST = 0.1

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deskui.core.clock import FrozenClock
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 
 SH = ZoneInfo("Asia/Shanghai")
 # (day, hour, category, unit, channel)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from deskui.app import DeskApp, make_app
 from deskui.screens.signin import SignInScreen
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.widgets.signin_fields import PinField
 from deskui.widgets.urgent_banner import UrgentBanner
 from tests.functional.helpers import operators_listed, sign_in, wait_for

@@ -18,7 +18,8 @@ from deskui.core.clock import FrozenClock
 from deskui.core.config import Settings
 from deskui.core.db import code_head, open_database, schema_version
 from deskui.core.errors import Conflict, DeskError
-from deskui.services.calls.service import CallInput, CallService
+from deskui.services.calls import CallInput, CallService
+from deskui.services.context import DeskContext
 from deskui.services.tickets.service import TicketInput
 from tests.reliability.checks import ticket_numbers
 from tests.reliability.conftest import spawn, stop_all, workload
@@ -112,10 +113,13 @@ def test_three_processes_get_unique_gapless_ticket_numbers(pg_new_database, tmp_
 
 def test_call_search_on_postgresql(pg) -> None:  # type: ignore[no-untyped-def]
     small = CallService(
-        pg.db,
-        dataclasses.replace(pg.settings, calls=dataclasses.replace(pg.settings.calls, index_merge_calls=3)),
-        pg.clock,
-        pg.site_id,
+        DeskContext(
+            pg.db,
+            dataclasses.replace(pg.settings, calls=dataclasses.replace(pg.settings.calls, index_merge_calls=3)),
+            pg.clock,
+            pg.site_id,
+        ),
+        directory=pg.directory,
     )
     contents = ["厨房水管漏水", "电梯按键失灵", "漏水 again", "ＡＢＣ full width", "100% 满意", "单字 水"]
     ids = [
@@ -158,15 +162,18 @@ def test_drafts_on_postgresql(pg) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_bulk_insert_and_import_on_postgresql(pg, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.calls.bulk_import import import_calls
+    from deskui.services.calls import import_calls
 
     pg.directory.add_unit("3-2-1201")
     pg.calls.record(CallInput(content="已有的漏水", category="repair", unit="3-2-1201", phone="13800138000"))
     small = CallService(
-        pg.db,
-        dataclasses.replace(pg.settings, calls=dataclasses.replace(pg.settings.calls, import_reindex_rows=5)),
-        pg.clock,
-        pg.site_id,
+        DeskContext(
+            pg.db,
+            dataclasses.replace(pg.settings, calls=dataclasses.replace(pg.settings.calls, import_reindex_rows=5)),
+            pg.clock,
+            pg.site_id,
+        ),
+        directory=pg.directory,
     )
     checked = [
         small.check(

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
 from deskui.core.errors import DeskError
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.common.places import fold as place_fold
 from deskui.services.common.places import phone_digits
 from deskui.services.common.search import fold
@@ -241,7 +241,7 @@ def test_directory_add_resident_and_search(svc, name, notes, phone, query) -> No
 )
 def test_imports(svc, rows, encoding) -> None:  # type: ignore[no-untyped-def]
     """A residents file (name, unit, phone, role, notes) with hostile cells: all of it or none of it."""
-    from deskui.services.directory.imports import import_residents
+    from deskui.services.directory import import_residents
 
     count("import residents")
     path = Path(svc.fuzz_dir) / f"residents-{uuid.uuid4().hex}.csv"

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.tickets.service import TicketInput
 
 

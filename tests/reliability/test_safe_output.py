@@ -76,7 +76,7 @@ def desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Desk]:
     One database for the module: the commands only read it (exports write files elsewhere)."""
     import deskui.services.common.text as text_module
     from deskui.services import open_services
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
     from deskui.services.common.shifts import shift_at
 
     db_path = tmp_path_factory.mktemp("hostile") / "desk.db"
@@ -274,7 +274,7 @@ def test_a_private_file_on_a_fifo_writes_through_and_leaves_its_mode(tmp_path: P
     import os
     import threading
 
-    from deskui.services.calls.export import private_file
+    from deskui.services.common.exportfiles import private_file
 
     fifo = tmp_path / "pipe"
     os.mkfifo(fifo)
@@ -293,7 +293,7 @@ def test_a_private_file_on_a_fifo_writes_through_and_leaves_its_mode(tmp_path: P
 
 
 def test_a_failed_export_leaves_the_old_file_and_no_scratch(tmp_path: Path) -> None:
-    from deskui.services.calls.export import private_file
+    from deskui.services.common.exportfiles import private_file
 
     target = tmp_path / "calls.csv"
     target.write_text("old\n")

@@ -14,7 +14,7 @@ import argon2
 import pytest
 
 from deskui.cli import run
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.common import masking
 from deskui.services.common.masking import mask_phone
 from deskui.services.tickets.service import TicketInput

@@ -28,7 +28,7 @@ import deskui.services.operators as operators_module
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
 from deskui.core.errors import DeskError
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.tickets.service import TicketInput
 from tests.reliability import checks
 from tests.reliability.conftest import size

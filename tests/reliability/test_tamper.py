@@ -57,7 +57,7 @@ def open_desk(path: Path | str, clock: FrozenClock | None = None) -> Any:
 
 
 def _build(path: Path) -> Desk:
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
 
     clock = FrozenClock(START)
     svc = open_desk(path, clock)
@@ -612,7 +612,7 @@ def test_postgresql_triggers_dropped_or_disabled_are_reported(
     monkeypatch.setenv("DESKUI_KEY_FILE", str(tmp_path / "site.key"))
     svc = open_desk(pg_url, FrozenClock(START))
     try:
-        from deskui.services.calls.service import CallInput
+        from deskui.services.calls import CallInput
 
         svc.dutylog.add("巡查B2车库", operator=None)
         svc.calls.record(CallInput(content="快递柜位置", category="inquiry", channel="walk_in"))

@@ -121,7 +121,7 @@ class Writer:
         return f"p{self.proc}-{self.n}-{self.rng.randrange(1 << 30):x}"
 
     def op_call(self) -> None:
-        from deskui.services.calls.service import CallInput
+        from deskui.services.calls import CallInput
 
         mark = self.mark()
         content = f"漏水 {mark}"
@@ -248,7 +248,7 @@ def run_forkserver(url: str) -> None:
     that opens its own connection and writes until killed, and answers its pid. Forked (not spawned) so that a
     new terminal is writing within milliseconds and 200 kills take seconds, not minutes."""
     import deskui.services.container  # noqa: F401 - the imports a writer needs, done once before forking
-    from deskui.services.calls.service import CallInput  # noqa: F401
+    from deskui.services.calls import CallInput  # noqa: F401
     from deskui.services.tickets.service import TicketInput  # noqa: F401
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from deskui.core.clock import FrozenClock
 from deskui.screens.dutylog import DutyLogScreen
 from deskui.screens.handover import HandoverScreen
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
 from tests.snapshots.conftest import settle, still

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import Conflict, NotFound, ValidationError
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 
 SH = ZoneInfo("Asia/Shanghai")
 # The shared FrozenClock starts at 2026-11-23 02:00 UTC = 10:00 in Shanghai (day shift).
@@ -361,7 +361,7 @@ def test_duplicate_warning_counts_a_call_and_its_ticket_once(svc) -> None:  # ty
 
 
 def test_open_matter_sources_can_be_extended(svc) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.calls.service import OpenMatter
+    from deskui.services.calls import OpenMatter
 
     def tickets(s, site_id, key, category, now, exclude):  # type: ignore[no-untyped-def]
         return [OpenMatter("ticket", 7, now, category, "open ticket", "WX-20261123-0007")] if key == "3-2-1201" else []
@@ -474,7 +474,7 @@ PHONES_REFUSED = [
 
 def test_one_phone_rule_for_the_form_and_the_directory(svc) -> None:  # type: ignore[no-untyped-def]
     from deskui.services.common.places import check_phone
-    from deskui.services.directory.service import check_resident
+    from deskui.services.directory import check_resident
 
     for phone in PHONES_ACCEPTED:
         assert svc.calls.problems(repair(phone=phone)) == {}, phone

@@ -14,8 +14,9 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from deskui.models import Site
-from deskui.services.calls.service import CallInfo, CallInput, CallService
+from deskui.services.calls import CallInfo, CallInput, CallService
 from deskui.services.common.places import parse_unit
+from deskui.services.context import DeskContext
 
 _site_codes = itertools.count(1)
 
@@ -56,7 +57,7 @@ def fresh_site(services, merge_every: int = 100) -> CallService:  # type: ignore
         s.flush()
         site_id = site.id
     settings = replace(services.settings, calls=replace(services.settings.calls, index_merge_calls=merge_every))
-    return CallService(services.db, settings, services.clock, site_id, directory=services.directory)
+    return CallService(DeskContext(services.db, settings, services.clock, site_id), directory=services.directory)
 
 
 CONTENTS = [
@@ -161,10 +162,13 @@ def test_bulk_insert_with_index_rebuild_is_searchable(services, db_path) -> None
     calls = services.calls
     calls.record(CallInput(content="已有的漏水", category="repair", unit="3-2-1201", phone="13800138000"))
     small = CallService(
-        services.db,
-        replace(services.settings, calls=replace(services.settings.calls, import_reindex_rows=5)),
-        services.clock,
-        services.site_id,
+        DeskContext(
+            services.db,
+            replace(services.settings, calls=replace(services.settings.calls, import_reindex_rows=5)),
+            services.clock,
+            services.site_id,
+        ),
+        directory=services.directory,
     )
     checked = [
         small.check(

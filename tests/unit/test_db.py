@@ -224,11 +224,12 @@ def real_db_bytes(tmp_path: Path) -> bytes:
     from deskui.core.clock import FrozenClock
     from deskui.core.config import load_settings
     from deskui.services.container import ensure_site
-    from deskui.services.directory.service import DirectoryService
+    from deskui.services.context import DeskContext
+    from deskui.services.directory import DirectoryService
 
     settings = load_settings(environ={})
     site = ensure_site(database, settings, FrozenClock())
-    directory = DirectoryService(database, settings, FrozenClock(), site)
+    directory = DirectoryService(DeskContext(database, settings, FrozenClock(), site))
     for room in range(101, 141):
         directory.add_unit(f"3-2-{room}")
     database.dispose()

@@ -1,4 +1,4 @@
-"""The resident directory (deskui.services.directory.service) against a temporary SQLite file."""
+"""The resident directory (deskui.services.directory) against a temporary SQLite file."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from deskui.core.config import Settings
 from deskui.core.errors import Conflict, NotFound, ValidationError
 from deskui.models import Building, Resident, ResidentPhone, Unit
 from deskui.services import Services, open_services
-from deskui.services.directory.service import check_resident, check_unit, split_phones
+from deskui.services.directory import check_resident, check_unit, split_phones
 
 
 def row_counts(svc: Services) -> dict[str, int]:

@@ -17,7 +17,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import NotFound, ValidationError
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.handover.chain import GENESIS
 from deskui.services.handover.dutylog import export
 

@@ -13,7 +13,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import Conflict, NotFound, PermissionDenied, PinRejected, ValidationError
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.handover.service import HandoverExists, parse_count, to_plain
 
 SH = ZoneInfo("Asia/Shanghai")

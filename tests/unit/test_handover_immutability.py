@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 
 SH = ZoneInfo("Asia/Shanghai")
 TABLES = {

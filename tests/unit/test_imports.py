@@ -8,7 +8,7 @@ import pytest
 
 from deskui.core.errors import ImportFailed
 from deskui.services.common.csvfiles import CsvImportFailed, read_csv
-from deskui.services.directory.imports import (
+from deskui.services.directory import (
     check_residents_file,
     check_units_file,
     import_residents,

@@ -190,10 +190,13 @@ def test_after_lock_expires_a_full_set_of_attempts(services: Services, clock: Fr
 def test_lockout_settings_are_honoured(services: Services, clock: FrozenClock, wang: OperatorInfo) -> None:
     import dataclasses
 
+    from deskui.services.context import DeskContext
     from deskui.services.operators import OperatorService
 
     sec = dataclasses.replace(services.settings.security, pin_max_attempts=2, pin_lockout_minutes=1)
-    strict = OperatorService(services.db, dataclasses.replace(services.settings, security=sec), clock, services.site_id)
+    strict = OperatorService(
+        DeskContext(services.db, dataclasses.replace(services.settings, security=sec), clock, services.site_id)
+    )
     with pytest.raises(PinRejected):
         strict.authenticate(wang.id, "0000")
     with pytest.raises(OperatorLocked) as err:

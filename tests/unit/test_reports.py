@@ -32,7 +32,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.config import ReportSettings, Settings
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.context import DeskContext
 from deskui.services.reports import ReportService, month_bounds, normalize_building, quantile, shift_month
 from deskui.services.tickets.service import TicketInput

@@ -12,7 +12,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.i18n import get_language, set_language
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.reports import ReportService
 from deskui.services.tickets import targets as tg
 from tests.unit.test_targets import History, at

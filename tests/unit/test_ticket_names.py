@@ -4,7 +4,7 @@ never by its internal id. A call keeps its own '#N': that is the call's number."
 from __future__ import annotations
 
 from deskui.core.i18n import get_language, set_language
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 
 
 def repair(content: str, unit: str = "3-2-1201") -> CallInput:

@@ -550,7 +550,7 @@ def test_every_stored_row_is_the_replay_of_its_events(desk: Desk) -> None:
 
 
 def visit_call(desk: Desk, visit_time: str, *, time: str | None = None) -> int:
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
 
     data = CallInput(
         content="卫生间漏水", category="repair", unit="3-2-1201", phone="13812345678", caller="张三", time=time

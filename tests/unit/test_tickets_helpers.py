@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from deskui.services.operators import OperatorInfo
 
 

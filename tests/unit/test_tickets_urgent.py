@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from deskui.core.clock import FrozenClock
-from deskui.services.calls.service import CallInput
+from deskui.services.calls import CallInput
 from tests.unit.test_tickets_helpers import Desk, make_desk
 
 NIGHT = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai

@@ -14,8 +14,10 @@ from pathlib import Path
 
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import t
-from deskui.services.calls.service import CallInput, CallService, CheckedCall
+from deskui.services.calls._service import CallService
+from deskui.services.calls._types import CallInput, CheckedCall
 from deskui.services.common.csvfiles import CsvImportFailed, read_csv
+from deskui.services.operators import OperatorInfo
 
 COLUMNS = ("time", "channel", "caller", "unit", "phone", "category", "content", "visit_time", "urgent")
 REQUIRED = ("time", "category", "content")
@@ -103,7 +105,7 @@ def _check_rows(calls: CallService, path: str | Path, progress: Progress | None)
 
 
 def import_calls(
-    calls: CallService, path: str | Path, *, operator: object | None = None, progress: Progress | None = None
+    calls: CallService, path: str | Path, *, operator: OperatorInfo | None = None, progress: Progress | None = None
 ) -> int:
     """Check the whole file, then insert every call in one transaction; returns how many were imported."""
     checked = check_calls_file(calls, path, progress=progress)

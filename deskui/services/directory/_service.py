@@ -5,75 +5,25 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
-from deskui.core.clock import Clock
-from deskui.core.config import Settings
-from deskui.core.db import Database
-from deskui.core.errors import Conflict, NotFound, ValidationError
+from deskui.core.errors import Conflict, NotFound
 from deskui.core.i18n import t
 from deskui.models import Building, Resident, ResidentPhone, Unit
 from deskui.services.common.pinyin import spellings
-from deskui.services.common.places import UnitRef, check_phone, fold, parse_unit, phone_digits, public_key
-from deskui.services.common.text import check_text
+from deskui.services.common.places import fold, parse_unit, phone_digits, public_key
+from deskui.services.context import ContextService, DeskContext
+from deskui.services.directory._checks import check_resident, check_unit
+from deskui.services.directory._types import NewResident, NewUnit, ResidentInfo, UnitInfo
 
-UNIT_KINDS = ("residence", "shop", "public")
-RESIDENT_ROLES = ("owner", "tenant", "other")
-KIND_ALIASES = {
-    "住宅": "residence",
-    "住户": "residence",
-    "商铺": "shop",
-    "商户": "shop",
-    "公共区域": "public",
-    "公共": "public",
-}
-ROLE_ALIASES = {"业主": "owner", "租户": "tenant", "住户": "tenant", "使用人": "tenant", "其他": "other"}
 PHONE_SUFFIX_MIN = 4
-
-
-@dataclass(frozen=True)
-class UnitInfo:
-    id: int
-    key: str
-    label: str
-    kind: str
-    building: str
-    entrance: str
-    room: str
-
-
-@dataclass(frozen=True)
-class ResidentInfo:
-    id: int
-    name: str
-    role: str
-    notes: str
-    unit_id: int
-    unit_key: str
-    unit_label: str
-    phones: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class NewUnit:
-    """A unit checked and ready to insert."""
-
-    key: str
-    label: str
-    kind: str
-    ref: UnitRef | None
-
-
-@dataclass(frozen=True)
-class NewResident:
-    name: str
-    unit_key: str
-    role: str
-    notes: str
-    phones: tuple[str, ...]
+# A search longer than any stored name (100), unit text (100) or phone matches nothing, and SQLite refuses a LIKE
+# pattern over 50,000 bytes ("LIKE or GLOB pattern too complex"): a paste into the search box must not reach it.
+MAX_QUERY_CHARS = 200
+# A lone surrogate (a command-line argument that was not UTF-8) is in no stored name, and sqlite3 cannot bind it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _unit_info(u: Unit) -> UnitInfo:
@@ -82,75 +32,11 @@ def _unit_info(u: Unit) -> UnitInfo:
     return UnitInfo(u.id, u.key, u.label, u.kind, building, u.entrance, u.room)
 
 
-def check_unit(text: str, kind: str = "residence") -> NewUnit:
-    """Validate a unit as typed; raise ValidationError(field="unit"/"kind") with the reason."""
-    kind = KIND_ALIASES.get(kind.strip(), kind.strip().lower()) or "residence"
-    if kind not in UNIT_KINDS:
-        raise ValidationError(t("Unknown unit kind {kind}; use residence, shop or public", kind=kind), field="kind")
-    text = " ".join(text.split())
-    if not text:
-        raise ValidationError(t("A unit is required"), field="unit")
-    if not text.isprintable() or len(text) > 100:
-        raise ValidationError(t("A unit is 1 to 100 printable characters"), field="unit")
-    if kind == "public":
-        return NewUnit(public_key(text), text, kind, None)
-    ref = parse_unit(text)
-    if ref is None:
-        raise ValidationError(
-            t("Cannot read unit {text!r}; write it like 3-2-1201 or 3栋2单元1201", text=text), field="unit"
-        )
-    return NewUnit(ref.key, ref.label("zh-CN") if kind == "residence" else text, kind, ref)
+class DirectoryService(ContextService):
+    """Buildings, units and residents of one site: adding them, and the lookups the desk makes on every call."""
 
-
-# A search longer than any stored name (100), unit text (100) or phone matches nothing, and SQLite refuses a LIKE
-# pattern over 50,000 bytes ("LIKE or GLOB pattern too complex"): a paste into the search box must not reach it.
-MAX_QUERY_CHARS = 200
-# A lone surrogate (a command-line argument that was not UTF-8) is in no stored name, and sqlite3 cannot bind it.
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def check_resident(
-    name: str, unit: str, phones: str | Sequence[str], role: str = "owner", notes: str = ""
-) -> NewResident:
-    # A name is one line: a line break in it (CR, LF or CRLF, as the paste handler reads them; a CSV cell can hold
-    # one) and any other run of whitespace become one space. search_residents reads its query the same way, so the
-    # name as typed finds the resident.
-    name = " ".join(name.split())
-    if not name:
-        raise ValidationError(t("A name is required"), field="name")
-    if len(name) > 100 or not name.isprintable():
-        raise ValidationError(t("A name is 1 to 100 printable characters"), field="name")
-    role = ROLE_ALIASES.get(role.strip(), role.strip().lower()) or "owner"
-    if role not in RESIDENT_ROLES:
-        raise ValidationError(t("Unknown role {role}; use owner, tenant or other", role=role), field="role")
-    parts = split_phones(phones) if isinstance(phones, str) else [p for p in phones if p.strip()]
-    checked = [check_phone(p) for p in parts]  # the one phone rule (services.places.phone_problem)
-    if not unit.strip():
-        raise ValidationError(t("A unit is required"), field="unit")
-    ref = parse_unit(unit)
-    unit_key = ref.key if ref else public_key(unit)
-    notes = notes.replace("\r\n", "\n").replace("\r", "\n").strip()  # line breaks as the paste handler reads them
-    if len(notes) > 1000:
-        raise ValidationError(t("Notes are at most 1000 characters"), field="notes")
-    try:  # several lines are fine; control characters, terminal escapes and lone surrogates are refused, as in calls
-        check_text(notes, t("Notes"), max_chars=1000, multiline=True)
-    except ValidationError as exc:
-        raise ValidationError(exc.message, field="notes") from None
-    return NewResident(name, unit_key, role, notes, tuple(checked))
-
-
-def split_phones(text: str) -> list[str]:
-    for sep in ("；", "，", "、", "/", ","):
-        text = text.replace(sep, ";")
-    return [p.strip() for p in text.split(";") if p.strip()]
-
-
-class DirectoryService:
-    def __init__(self, db: Database, settings: Settings, clock: Clock, site_id: int) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.site_id = site_id
+    def __init__(self, ctx: DeskContext) -> None:
+        super().__init__(ctx)
 
     # --- writes -------------------------------------------------------------------------------------------
 
@@ -182,7 +68,7 @@ class DirectoryService:
         for i in range(0, len(keys), 500):
             chunk = keys[i : i + 500]
             rows = s.exec(select(Unit.key, Unit.id).where(Unit.site_id == self.site_id, col(Unit.key).in_(chunk)))
-            found.update({k: uid for k, uid in rows})
+            found.update({k: uid for k, uid in rows if uid is not None})
         return found
 
     def add_unit(self, text: str, kind: str = "residence") -> UnitInfo:
@@ -272,10 +158,10 @@ class DirectoryService:
             .order_by(col(ResidentPhone.id))
         ):
             phones.setdefault(rid, []).append(phone)
-        by_id = {
-            r.id: ResidentInfo(r.id, r.name, r.role, r.notes, u.id, u.key, u.label, tuple(phones.get(r.id, ())))  # type: ignore[arg-type]
-            for r, u in rows
-        }
+        by_id: dict[int, ResidentInfo] = {}
+        for r, u in rows:
+            assert r.id is not None and u.id is not None  # rows read back from the database have their ids
+            by_id[r.id] = ResidentInfo(r.id, r.name, r.role, r.notes, u.id, u.key, u.label, tuple(phones.get(r.id, ())))
         return [by_id[i] for i in ids if i in by_id]
 
     def resolve_unit(self, text: str) -> UnitInfo | None:
@@ -314,13 +200,13 @@ class DirectoryService:
                 col(Unit.key).contains(folded.lower(), autoescape=True),
             ]
             if folded.isdigit():
-                conditions.append(Unit.room == folded)
+                conditions.append(col(Unit.room) == folded)
             results += s.exec(base.where(or_(*conditions)).order_by(col(Unit.key)).limit(limit * 2)).all()
-            seen: set[int] = set()
+            seen: set[int | None] = set()
             out = []
             for u in results:
                 if u.id not in seen:
-                    seen.add(u.id)  # type: ignore[arg-type]
+                    seen.add(u.id)
                     out.append(_unit_info(u))
             return out[:limit]
 
@@ -330,7 +216,7 @@ class DirectoryService:
         if not q or len(q) > MAX_QUERY_CHARS or _SURROGATE.search(q):  # nothing stored can match
             return []
         with self.db.read() as s:
-            ids: list[int] = []
+            ids: list[int | None] = []
             digits = phone_digits(q)
             if digits and len(digits) >= PHONE_SUFFIX_MIN and digits == fold(q).replace(" ", "").replace("-", ""):
                 ids += s.exec(

@@ -15,7 +15,9 @@ from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import t
 from deskui.models import Resident, Unit
 from deskui.services.common.csvfiles import CsvImportFailed, read_csv
-from deskui.services.directory.service import DirectoryService, NewResident, NewUnit, check_resident, check_unit
+from deskui.services.directory._checks import check_resident, check_unit
+from deskui.services.directory._service import DirectoryService
+from deskui.services.directory._types import NewResident, NewUnit
 
 UNIT_COLUMNS = ("unit", "kind")
 RESIDENT_COLUMNS = ("name", "unit", "phone", "role", "notes")

@@ -1,8 +1,6 @@
 """Writing calls out as CSV, JSON or XLSX, streamed so a million calls never sit in memory at once.
 
-Spreadsheet safety: a cell starting with = + - @ (or a tab or CR) is a formula to Excel, WPS and LibreOffice,
-so a caller who says "=HYPERLINK(…)" could run something on the office PC. Such text cells get a leading
-apostrophe (OWASP "CSV injection"); JSON is data for programs and keeps every value exactly.
+Spreadsheet safety and private files: services.common.exportfiles (neutralise, sheet_cell, private_file).
 
 Terminal safety (a row may hold an escape sequence another client stored; deskui.core.safetext):
 - JSON keeps every value exactly, with the code points a terminal acts on (C1, bidi controls) escaped as \\uXXXX
@@ -12,19 +10,12 @@ Terminal safety (a row may hold an escape sequence another client stored; deskui
   text: it is data (re-imported, compared, kept for an audit), a spreadsheet does not run escape sequences, and
   changing it would make the export disagree with the database. Whoever needs exact text on stdout uses JSON.
 - XLSX cannot hold C0 controls at all (XML 1.0): there they show as pictures too (sheet_cell).
-
-Files: every export holds residents' data, so it is written 0600 whatever the umask, like the database and
-backups (private_file); a pipe or device given as -o is written as it is and never chmodded.
 """
 
 from __future__ import annotations
 
 import csv
-import os
-import stat
-import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
@@ -33,8 +24,9 @@ from zoneinfo import ZoneInfo
 from deskui.core.config import Settings
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
-from deskui.core.safetext import dumps, safe
-from deskui.services.calls.service import CallInfo
+from deskui.core.safetext import dumps
+from deskui.services.calls._types import CallInfo
+from deskui.services.common.exportfiles import FORMATS, neutralise, private_file, sheet_cell
 
 FIELDS = (
     "id",
@@ -55,51 +47,6 @@ FIELDS = (
     "original_id",
     "recorded_at",
 )
-FORMATS = ("csv", "json", "xlsx")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value: Any) -> Any:
-    """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def sheet_cell(value: Any) -> Any:
-    """A value for an XLSX cell: text with controls as pictures (XML cannot hold C0) and formulas neutralised."""
-    return neutralise(safe(value)) if isinstance(value, str) else value
-
-
-@contextmanager
-def private_file(path: Path, *, binary: bool = False, encoding: str | None = None) -> Iterator[IO[Any]]:
-    """`path` opened for writing as a file only its owner may read (0600), whatever the umask.
-
-    A regular file (or none yet) is written to a new 0600 file beside it that replaces it only once complete: an
-    old export's lax mode does not carry over, a reader who had it open does not see the new data, and a failed
-    export leaves the old file whole. Anything else (a pipe, a terminal, /dev/stdout) is written as it is and its
-    mode is never touched: deskui only ever chmods a regular file it owns (issue 16 item 13)."""
-    target = Path(os.path.realpath(path))  # through a symlink: replace the file it names, not the link
-    mode = "wb" if binary else "w"
-    text_args: dict[str, Any] = {} if binary else {"encoding": encoding or "utf-8", "newline": ""}
-    try:
-        existing: os.stat_result | None = target.stat()
-    except FileNotFoundError:
-        existing = None
-    if existing is not None and not stat.S_ISREG(existing.st_mode):
-        with open(target, mode, **text_args) as fh:
-            yield fh
-        return
-    fd, scratch = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, mode, **text_args) as fh:
-            yield fh
-        os.replace(scratch, target)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(scratch)
-        raise
 
 
 def record(call: CallInfo, tz: ZoneInfo) -> dict[str, Any]:
