@@ -80,7 +80,7 @@ def phone_digits(phone: str) -> str:
     return re.sub(r"\D", "", unicodedata.normalize("NFKC", phone))
 
 
-# Why a phone is refused: message ids (services.toml), translated where the message is shown.
+# Why a phone is refused: message ids (locale common.toml), translated where the message is shown.
 PHONE_EMPTY = "empty"
 PHONE_CHARACTERS = N_("only digits, spaces, +, -, brackets and an extension are allowed")
 PHONE_LETTERS = N_("it holds letters; a phone number is digits")
