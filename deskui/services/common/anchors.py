@@ -37,6 +37,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 SEALED_KINDS = ("handover", "review")
 _SEAL_TAG = b"deskui-seal-v1\n"
@@ -264,10 +268,9 @@ def keeper_for(url: str) -> Keeper:
     return _keeper(key_path(url), anchor_path(url))
 
 
-def bind_url(bind: object) -> str:
+def bind_url(bind: Engine | Connection) -> str:
     """A deskui database URL from a SQLAlchemy engine or connection (its password never needed)."""
-    url = getattr(bind, "url", None) or bind.engine.url  # type: ignore[attr-defined]
-    return url.render_as_string(hide_password=True)
+    return bind.engine.url.render_as_string(hide_password=True)  # an Engine's .engine is itself
 
 
 __all__ = [

@@ -187,8 +187,8 @@ def read_csv(
                     )
                 values: dict[str, str] = {}
                 for col in columns:
-                    i = positions.get(col)
-                    value = cells[i].strip() if i is not None and i < len(cells) else ""
+                    at = positions.get(col)
+                    value = cells[at].strip() if at is not None and at < len(cells) else ""
                     if not value and col in required:
                         raise CsvImportFailed(name, t("required, but blank"), line=line_no, column=col)
                     values[col] = value

@@ -12,5 +12,8 @@ def spellings(name: str) -> tuple[str, str]:
 
     full = lazy_pinyin(name, style=Style.NORMAL, errors="default")
     initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="default")
-    clean = lambda parts: "".join("".join(p.split()) for p in parts).lower()  # noqa: E731
+
+    def clean(parts: list[str]) -> str:
+        return "".join("".join(p.split()) for p in parts).lower()
+
     return clean(full), clean(initials)

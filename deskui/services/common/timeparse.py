@@ -153,7 +153,8 @@ def _iso(text: str, tz: ZoneInfo) -> datetime | None:
         if not m:
             return None
         try:
-            parsed = datetime(*(int(g) for g in m.groups() if g is not None))  # type: ignore[misc]
+            year, month, day, hour, minute, second = (int(g or 0) for g in m.groups())  # seconds may be left out
+            parsed = datetime(year, month, day, hour, minute, second)
         except ValueError:
             return None
     if parsed.tzinfo is None:
