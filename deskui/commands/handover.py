@@ -21,8 +21,7 @@ from deskui.core.safetext import dumps
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.handover.dutylog import LogEntry
-    from deskui.services.handover.service import HandoverState
+    from deskui.services.handover import HandoverState, LogEntry
 
 dutylog_group = typer.Typer(help="The duty log (值班记录): entries that are never changed.", no_args_is_help=True)
 handover_group = typer.Typer(help="Shift handovers (交接班).", no_args_is_help=True)
@@ -66,7 +65,7 @@ def _json(data: Any) -> None:
 def _plain(services: Services, value: Any) -> Any:
     from zoneinfo import ZoneInfo
 
-    from deskui.services.handover.service import to_plain
+    from deskui.services.handover import to_plain
 
     return to_plain(value, ZoneInfo(services.settings.time_zone))
 
@@ -372,7 +371,7 @@ def roster_show(
     from rich.text import Text
 
     from deskui.services.common.shifts import local_time
-    from deskui.services.handover.roster import parse_month
+    from deskui.services.handover import parse_month
 
     fmt = _format(fmt)
     services = state(ctx).services()
@@ -455,8 +454,10 @@ def review_unsigned(
 
 def verify(ctx: typer.Context) -> None:
     """Check the duty log's hash chain and signed handovers; exit 0 only when everything is intact."""
+    from deskui.services.admin.verify import verify_log
+
     services = state(ctx).services()
-    result = services.dutylog.verify()
+    result = verify_log(services.dutylog)
     if result.intact:
         out.print(
             t(
@@ -484,7 +485,7 @@ def export_dutylog(
     ] = None,
 ) -> None:
     """Export the duty log in chain order with each entry's hash; formula-like text cells are neutralised."""
-    from deskui.services.handover.dutylog import export
+    from deskui.services.handover import export
 
     services = state(ctx).services()
     entries = services.dutylog.between(_date(since, "--since"), _date(until, "--until"))

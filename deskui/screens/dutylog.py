@@ -25,14 +25,14 @@ from deskui.screens.handover_base import BACK, HandoverSection, shift_name, them
 from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
 from deskui.screens.settling import settles
 from deskui.services.common.shifts import shift_at
-from deskui.services.handover.roster import next_slot, previous_slot, slot_of
+from deskui.services.handover import next_slot, previous_slot, slot_of
 from deskui.services.tickets.service import EVENT_LABELS
 from deskui.widgets.plain import plain
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
     from deskui.services.calls import CallInfo
-    from deskui.services.handover.dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine, VerifyResult
+    from deskui.services.handover import DutyLogService, LogEntry, ShiftView, TicketEventLine, VerifyResult
 
 POLL_SECONDS = 5.0
 KIND_LABELS = {
@@ -132,7 +132,9 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
     @work(exclusive=True, group="dutylog-verify")
     @background
     async def verify(self) -> None:
-        self.verified = await asyncio.to_thread(self.dutylog.verify)
+        from deskui.services.admin.verify import verify_log
+
+        self.verified = await asyncio.to_thread(verify_log, self.dutylog)
         self.show_chain()
 
     # --- showing --------------------------------------------------------------------------------------------

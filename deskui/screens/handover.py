@@ -29,14 +29,14 @@ from deskui.screens.background import background, saving, still_running
 from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.screens.settling import settles
-from deskui.services.handover.service import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
+from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:
     from deskui.services.common.shifts import ShiftSlot
-    from deskui.services.handover.service import HandoverService, HandoverState
+    from deskui.services.handover import HandoverService, HandoverState
     from deskui.services.operators import OperatorInfo
 
 POLL_SECONDS = 5.0

@@ -23,7 +23,7 @@ from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.handover.keylog import KeyLoanInfo, KeyService
+    from deskui.services.handover import KeyLoanInfo, KeyLogService
 
 POLL_SECONDS = 5.0
 COLUMNS = (N_("Key tag"), N_("Borrower"), N_("Purpose"), N_("Lent"), N_("Due back"), N_("Returned"), N_("By"))
@@ -48,7 +48,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
         self.loaded = False
 
     @property
-    def key_log(self) -> KeyService:
+    def key_log(self) -> KeyLogService:
         return self.services.keys  # type: ignore[no-any-return]
 
     def compose(self) -> ComposeResult:

@@ -24,11 +24,11 @@ from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.common.shifts import local_time
-from deskui.services.handover.service import DISPOSITION_LABELS
+from deskui.services.handover import DISPOSITION_LABELS
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.handover.service import DayReview, ReviewService
+    from deskui.services.handover import DayReview, ReviewService
 
 KIND_LABELS = {"entry": N_("Entry"), "amendment": N_("Amendment"), "handover": N_("Handover"), "review": N_("Review")}
 

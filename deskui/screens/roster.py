@@ -28,7 +28,7 @@ from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.handover.roster import MonthRoster, RosterService, RosterSlot
+    from deskui.services.handover import MonthRoster, RosterService, RosterSlot
     from deskui.services.operators import OperatorInfo
 
 WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))

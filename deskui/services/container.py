@@ -13,10 +13,7 @@ from deskui.models import Site
 from deskui.services.calls import CallService
 from deskui.services.context import DeskContext
 from deskui.services.directory import DirectoryService
-from deskui.services.handover.dutylog import DutyLogService
-from deskui.services.handover.keylog import KeyService
-from deskui.services.handover.roster import RosterService
-from deskui.services.handover.service import HandoverService, ReviewService
+from deskui.services.handover import DutyLogService, HandoverService, KeyLogService, ReviewService, RosterService
 from deskui.services.operators import OperatorService
 from deskui.services.tickets.service import TicketService
 
@@ -53,7 +50,7 @@ class Services:
     tickets: TicketService
     dutylog: DutyLogService
     roster: RosterService
-    keys: KeyService
+    keys: KeyLogService
     handover: HandoverService
     review: ReviewService
 
@@ -71,11 +68,11 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     operators = OperatorService(ctx)
     calls = CallService(ctx, directory=directory)
     tickets = TicketService(*args, calls=calls, operators=operators)
-    roster = RosterService(*args, operators=operators)
-    keys = KeyService(*args)
-    dutylog = DutyLogService(*args, calls=calls)
+    roster = RosterService(ctx, operators=operators)
+    keys = KeyLogService(ctx)
+    dutylog = DutyLogService(ctx, calls=calls)
     handover = HandoverService(
-        *args, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
+        ctx, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
     )
     return Services(
         ctx=ctx,
@@ -91,5 +88,5 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         roster=roster,
         keys=keys,
         handover=handover,
-        review=ReviewService(*args, operators=operators, dutylog=dutylog, handover=handover),
+        review=ReviewService(ctx, operators=operators, dutylog=dutylog, handover=handover),
     )

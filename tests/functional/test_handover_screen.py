@@ -19,6 +19,7 @@ from deskui.screens.handover_forms import FormScreen
 from deskui.screens.keys import KeyLogScreen
 from deskui.screens.review import ReviewScreen
 from deskui.screens.roster import RosterScreen
+from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
 from deskui.services.tickets.service import TicketInput
 from deskui.widgets.header import DeskHeader
@@ -194,7 +195,7 @@ async def test_full_night_to_morning_handover(app: DeskApp, night: dict[str, Any
         assert next(c for c in st.checks if c.key == "area_checked").note == "东门路灯不亮"
         assert {s.name for s in st.signatures} == {"李强", "王芳"}
         entry = services.dutylog.by_seq(st.chain_seq)
-        assert entry.kind == "handover" and services.dutylog.verify().intact
+        assert entry.kind == "handover" and verify_log(services.dutylog).intact
 
         # Locked: shown read-only, every step's key gone.
         assert "Locked" in text_of(screen, "#ho-relief")

@@ -18,6 +18,7 @@ from deskui.core.clock import FrozenClock
 from deskui.core.config import Settings
 from deskui.core.db import code_head, open_database, schema_version
 from deskui.core.errors import Conflict, DeskError
+from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput, CallService
 from deskui.services.context import DeskContext
 from deskui.services.tickets.service import TicketInput
@@ -82,7 +83,7 @@ def test_every_append_only_table_refuses_update_delete_and_truncate(pg, clock) -
                 s.execute(text(sql))
     with pg.db.read() as s:
         assert {t: s.execute(text(f'SELECT count(*) FROM "{t}"')).scalar() for t in APPEND_ONLY} == counts
-    assert pg.dutylog.verify().intact
+    assert verify_log(pg.dutylog).intact
 
 
 @pytest.mark.slow

@@ -10,6 +10,8 @@ from typing import Any
 
 from sqlalchemy import select, text
 
+from deskui.services.admin.verify import verify_log
+
 NUMBER = re.compile(r"^([A-Z]+)-(\d{8})-(\d{4,})$")
 
 
@@ -145,7 +147,7 @@ def everything(services: Any, path: Path | None) -> list[str]:
     problems += ticket_numbers(services)
     problems += tickets_replay(services)
     problems += calls_once(services)
-    report = services.dutylog.verify()
+    report = verify_log(services.dutylog)
     if not report.intact:
         problems.append(f"duty log chain broken: {report.first_problem}")
     return problems

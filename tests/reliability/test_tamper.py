@@ -30,6 +30,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
+from deskui.services.admin.verify import verify_log
 from tests.conftest import BACKEND
 
 # 2026-11-20 10:00 in Shanghai: the day shift.
@@ -107,7 +108,7 @@ def _build(path: Path) -> Desk:
         now = clock.now()
         unsigned = review_day + timedelta(days=1)
         assert unsigned in svc.review.unsigned_days()
-        assert svc.dutylog.verify().intact
+        assert verify_log(svc.dutylog).intact
     finally:
         svc.close()
     # A disposition outside a handover (the table is append-only; nothing else here writes one).
@@ -179,7 +180,7 @@ def drop_triggers(path: Path, *names: str) -> None:
 def verify(desk: Desk) -> Any:
     svc = open_desk(desk.path, FrozenClock(desk.now))
     try:
-        return svc.dutylog.verify()
+        return verify_log(svc.dutylog)
     finally:
         svc.close()
 
@@ -275,7 +276,7 @@ def test_replace_with_a_new_key_still_appends(desk: Desk) -> None:
 def _append_by_script(path: Path, **changes: Any) -> None:
     """A new chain entry written by script: the head's next seq, the head's hash, a hash recomputed with deskui's
     own canonical form. No PIN, no key."""
-    from deskui.services.handover import chain
+    from deskui.services.handover import _chain as chain
 
     con = shell(path)
     try:
@@ -344,7 +345,7 @@ def test_a_review_appended_by_script_is_not_a_signature(desk: Desk, capsys: pyte
         real = svc.review.sign(desk.unsigned_day, chen, "3333")
         assert svc.review.signature(desk.unsigned_day) == real
         assert desk.unsigned_day not in svc.review.unsigned_days()
-        assert [p.reason for p in svc.dutylog.verify().problems] == ["unsealed"]
+        assert [p.reason for p in verify_log(svc.dutylog).problems] == ["unsealed"]
     finally:
         svc.close()
 
@@ -380,7 +381,7 @@ def test_reviews_signed_before_seals_existed_still_count(desk: Desk) -> None:
 def test_entries_rewritten_before_a_review_with_fresh_hashes_are_reported(desk: Desk) -> None:
     """Entry #1 edited and every hash after it recomputed (the triggers dropped for it): the chain itself is
     consistent again, but the review's seal no longer matches the head it signed."""
-    from deskui.services.handover import chain
+    from deskui.services.handover import _chain as chain
 
     drop_triggers(desk.path, "dutylog_refuse_update")
     con = shell(desk.path)
@@ -616,7 +617,7 @@ def test_postgresql_triggers_dropped_or_disabled_are_reported(
 
         svc.dutylog.add("巡查B2车库", operator=None)
         svc.calls.record(CallInput(content="快递柜位置", category="inquiry", channel="walk_in"))
-        assert svc.dutylog.verify().intact
+        assert verify_log(svc.dutylog).intact
     finally:
         svc.close()
     raw = make_url(pg_url).set(drivername="postgresql").render_as_string(hide_password=False)
@@ -629,7 +630,7 @@ def test_postgresql_triggers_dropped_or_disabled_are_reported(
         con.execute("ALTER TABLE dutylog DISABLE TRIGGER dutylog_refuse_update_delete")
     svc = open_desk(pg_url, FrozenClock(START))
     try:
-        found = {(p.reason, p.message.split()[3]) for p in svc.dutylog.verify().problems}
+        found = {(p.reason, p.message.split()[3]) for p in verify_log(svc.dutylog).problems}
     finally:
         svc.close()
     assert ("trigger_missing", "call_refuse_update_delete") in found, found

@@ -1,4 +1,4 @@
-"""The duty log's hash chain (deskui.services.handover.chain): pure, no database."""
+"""The duty log's hash chain (deskui.services.handover._chain): pure, no database."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from deskui.services.handover import chain
-from deskui.services.handover.chain import GENESIS, ChainRow, canonical, entry_hash, verify_rows
+from deskui.services.handover import _chain as chain
+from deskui.services.handover._chain import GENESIS, ChainRow, canonical, entry_hash, verify_rows
 
 T0 = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

@@ -17,9 +17,10 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import NotFound, ValidationError
+from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
-from deskui.services.handover.chain import GENESIS
-from deskui.services.handover.dutylog import export
+from deskui.services.handover import export
+from deskui.services.handover._chain import GENESIS
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=SH).astimezone(UTC)  # the night shift of 2026-11-23
@@ -140,7 +141,7 @@ def test_retention_is_three_years(services) -> None:  # type: ignore[no-untyped-
 
 def test_intact_log_verifies(services, li, clock) -> None:  # type: ignore[no-untyped-def]
     three_entries(services, li, clock)
-    result = services.dutylog.verify()
+    result = verify_log(services.dutylog)
     assert result.intact and result.entries == 3 and result.head_seq == 3
 
 
@@ -152,7 +153,7 @@ def test_edited_field_is_caught(services, li, clock, db_path) -> None:  # type: 
     con.execute("DROP TRIGGER dutylog_refuse_update")  # what an attacker with the file would do
     con.execute("UPDATE dutylog SET text = '一切正常' WHERE seq = 2")
     con.close()
-    result = services.dutylog.verify()
+    result = verify_log(services.dutylog)
     assert not result.intact
     first = result.first_problem
     assert first is not None and (first.seq, first.reason) == (2, "edited")
@@ -165,7 +166,7 @@ def test_edited_operator_name_is_caught(services, li, clock, db_path) -> None:  
     con.execute("DROP TRIGGER dutylog_refuse_update")
     con.execute("UPDATE dutylog SET operator_name = '王芳' WHERE seq = 1")
     con.close()
-    assert services.dutylog.verify().first_problem.seq == 1  # type: ignore[union-attr]
+    assert verify_log(services.dutylog).first_problem.seq == 1  # type: ignore[union-attr]
 
 
 def test_deleted_middle_entry_is_caught(services, li, clock, db_path) -> None:  # type: ignore[no-untyped-def]
@@ -174,7 +175,7 @@ def test_deleted_middle_entry_is_caught(services, li, clock, db_path) -> None:  
     con.execute("DROP TRIGGER dutylog_refuse_delete")
     con.execute("DELETE FROM dutylog WHERE seq = 2")
     con.close()
-    first = services.dutylog.verify().first_problem
+    first = verify_log(services.dutylog).first_problem
     assert first is not None and (first.seq, first.reason) == (2, "missing")
     assert "Entry #2 is missing" in first.message
 
@@ -187,7 +188,7 @@ def test_reordered_pair_is_caught(services, li, clock, db_path) -> None:  # type
     con.execute("UPDATE dutylog SET seq = 2 WHERE seq = 3")
     con.execute("UPDATE dutylog SET seq = 3 WHERE seq = -1")
     con.close()
-    first = services.dutylog.verify().first_problem
+    first = verify_log(services.dutylog).first_problem
     assert first is not None and (first.seq, first.reason) == (2, "reordered")
     assert "out of order" in first.message
 
@@ -202,7 +203,7 @@ def test_inserted_forgery_at_the_head_is_refused(services, li, clock, db_path) -
             "hash, hash FROM dutylog WHERE seq = 3"
         )
     con.close()
-    assert services.dutylog.verify().intact
+    assert verify_log(services.dutylog).intact
 
 
 # --- concurrent terminals -----------------------------------------------------------------------------------------
@@ -253,7 +254,7 @@ def test_concurrent_terminals_do_not_fork_the_chain(services, db_path) -> None: 
 
     again = open_services(services.settings)
     try:
-        assert again.dutylog.verify().intact
+        assert verify_log(again.dutylog).intact
     finally:
         again.close()
 

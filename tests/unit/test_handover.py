@@ -13,8 +13,9 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import Conflict, NotFound, PermissionDenied, PinRejected, ValidationError
+from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
-from deskui.services.handover.service import HandoverExists, parse_count, to_plain
+from deskui.services.handover import HandoverExists, parse_count, to_plain
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = date(2026, 11, 23)
@@ -161,7 +162,7 @@ def test_full_night_to_morning_handover(services, people, night, clock, db_path)
         and entry.payload["discrepancies"][0]["ticket_id"] == walkie.ticket_id
     )
     assert "李强 to 王芳" in entry.text
-    assert services.dutylog.verify().intact
+    assert verify_log(services.dutylog).intact
     assert services.handover.last().id == st.id and services.handover.open_handover() is None
     assert to_plain(st)["counts"][0]["key"] == "walkie_talkie"
 
@@ -208,13 +209,13 @@ def signed_handover(services, people, night):  # type: ignore[no-untyped-def]
 
 def test_verify_catches_a_handover_changed_after_signing(services, people, night, db_path) -> None:  # type: ignore[no-untyped-def]
     st = signed_handover(services, people, night)
-    assert services.dutylog.verify().intact
+    assert verify_log(services.dutylog).intact
     con = sqlite3.connect(db_path, isolation_level=None)
     con.execute("DROP TRIGGER handover_record_refuse_update")
     con.execute("UPDATE handover_record SET value = '{\"counted\":2,\"explanation\":\"\",\"holder\":\"\"}' "
                 "WHERE step = 'count' AND item = 'walkie_talkie'")  # fmt: skip
     con.close()
-    result = services.dutylog.verify()
+    result = verify_log(services.dutylog)
     assert not result.intact
     assert result.first_problem.reason == "handover_changed" and result.first_problem.seq == st.chain_seq  # type: ignore[union-attr]
 
@@ -356,7 +357,7 @@ def test_signatures_at_the_same_moment_still_lock(services, people, night, monke
     pending = [stale]
     monkeypatch.setattr(services.handover, "state", lambda hid: pending.pop() if pending else fresh(hid))
     assert services.handover.sign(st.id, li, "2222").signed
-    assert services.dutylog.verify().intact
+    assert verify_log(services.dutylog).intact
 
 
 def test_a_change_after_a_signature_voids_it(services, people, night) -> None:  # type: ignore[no-untyped-def]
@@ -444,7 +445,7 @@ def test_starting_the_same_handover_twice_is_a_conflict(services, people, night,
 def _start(db_url: str, operator_id: int, barrier, results) -> None:  # type: ignore[no-untyped-def]
     from deskui.core.config import load_settings
     from deskui.services import open_services
-    from deskui.services.handover.service import HandoverExists
+    from deskui.services.handover import HandoverExists
 
     services = open_services(load_settings(database_url=db_url, language="en", environ={}))
     operator = services.operators.get(operator_id)
@@ -543,7 +544,7 @@ def test_supervisor_review_and_unsigned_days(services, people, night, clock) -> 
         services.review.sign(NIGHT, people["chen"], "3333")
     assert services.review.review(NIGHT).signature == sig
     assert services.review.unsigned_days(date(2026, 11, 22)) == []  # the morning's day is not over yet
-    assert services.dutylog.verify().intact
+    assert verify_log(services.dutylog).intact
 
 
 def test_review_shows_count_discrepancies(services, people, night) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import Conflict, NotFound, ValidationError
-from deskui.services.handover.keylog import normalize_tag
+from deskui.services.handover import normalize_tag
 
 SH = ZoneInfo("Asia/Shanghai")
 

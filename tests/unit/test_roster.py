@@ -1,4 +1,4 @@
-"""The duty roster (deskui.services.handover.roster): shift arithmetic from the configured times, who may plan, swaps."""
+"""The duty roster (deskui.services.handover): shift arithmetic from the configured times, who may plan, swaps."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from deskui.core.clock import FrozenClock
 from deskui.core.config import Settings, ShiftDef, load_settings
 from deskui.core.errors import NotFound, PermissionDenied, PinRejected, ValidationError
-from deskui.services.handover.roster import (
+from deskui.services.handover import (
     crosses_midnight,
     day_slots,
     next_slot,

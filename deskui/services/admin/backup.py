@@ -314,15 +314,17 @@ def _chain(db: Database, settings: Settings, keeper: anchors.Keeper | None = Non
     here (a desk rebuilt after a disk failure restores before its key file): verify says so afterwards."""
     from sqlalchemy import text
 
-    from deskui.services.handover.dutylog import DutyLogService
+    from deskui.services.admin.verify import verify_log
+    from deskui.services.context import DeskContext
+    from deskui.services.handover import ChainCheck
 
     with db.read() as s:
         sites = [r[0] for r in s.execute(text("SELECT id FROM site ORDER BY id"))]
     entries = 0
     for site_id in sites:
-        service = DutyLogService(db, settings, Clock(), site_id)
-        service.keeper = keeper or anchors.Keeper(anchors.key_path(db.url), None)
-        report = service.verify(triggers=False)  # the triggers are checked apart
+        check = ChainCheck(DeskContext(db, settings, Clock(), site_id))
+        check.keeper = keeper or anchors.Keeper(anchors.key_path(db.url), None)
+        report = verify_log(check, triggers=False)  # the triggers are checked apart
         entries += report.entries
         problems = [p for p in report.problems if p.reason != "key_missing"]
         if problems:

@@ -1,1 +1,113 @@
-"""deskui.services.handover.service."""
+"""Duty and shift handover: the duty log and its hash chain, the handover checklist and its signatures, the roster,
+the key log and the supervisor's daily review.
+
+This module is the package's public API; the modules named with a leading underscore are its internals:
+`_service` (HandoverService: which shift, starting, the state, the relief), `_steps` (the checklist's steps),
+`_signing`, `_items` (gathering open items), `_records` (the rows), `_types` (the data handed out), `_review`,
+`_dutylog` (+ `_dutylog_chain` writing to the chain, `_dutylog_check` checking it, `_dutylog_export`), `_chain`
+(the pure hash chain), `_roster`, `_keylog`. The whole verification, with the registers' audit and the triggers,
+is `deskui.services.admin.verify`, above this package.
+"""
+
+from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
+from deskui.services.handover._dutylog_chain import KINDS, WRITABLE_KINDS, clean_text
+from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
+from deskui.services.handover._dutylog_export import EXPORT_FORMATS, export
+from deskui.services.handover._items import GatherContext, ItemSource
+from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService, normalize_tag
+from deskui.services.handover._review import REVIEW_LOOKBACK_DAYS, ReviewService
+from deskui.services.handover._roster import (
+    MonthRoster,
+    OnDuty,
+    RosterChangeInfo,
+    RosterService,
+    RosterSlot,
+    crosses_midnight,
+    day_slots,
+    next_slot,
+    parse_month,
+    previous_slot,
+    relief_due,
+    shift_def,
+    slot_of,
+)
+from deskui.services.handover._service import HandoverService
+from deskui.services.handover._steps import CHECKS, STEP_LABELS, STEPS, parse_count
+from deskui.services.handover._types import (
+    DISPOSITION_LABELS,
+    DISPOSITIONS,
+    ITEM_KINDS,
+    Blocker,
+    CheckState,
+    DayReview,
+    Discrepancy,
+    EquipmentCount,
+    HandoverExists,
+    HandoverState,
+    HandoverSummary,
+    NightCall,
+    OpenItem,
+    OperatorRef,
+    ReliefStatus,
+    ReviewSignature,
+    Signature,
+    to_plain,
+)
+
+__all__ = [
+    "CHECKS",
+    "DISPOSITIONS",
+    "DISPOSITION_LABELS",
+    "EXPORT_FORMATS",
+    "ITEM_KINDS",
+    "KINDS",
+    "REVIEW_LOOKBACK_DAYS",
+    "STEPS",
+    "STEP_LABELS",
+    "WRITABLE_KINDS",
+    "Blocker",
+    "ChainCheck",
+    "CheckState",
+    "DayReview",
+    "Discrepancy",
+    "DutyLogService",
+    "EquipmentCount",
+    "GatherContext",
+    "HandoverExists",
+    "HandoverService",
+    "HandoverState",
+    "HandoverSummary",
+    "ItemSource",
+    "KeyLoanInfo",
+    "KeyLogService",
+    "LogEntry",
+    "MonthRoster",
+    "NightCall",
+    "OnDuty",
+    "OpenItem",
+    "OperatorRef",
+    "ReliefStatus",
+    "ReviewService",
+    "ReviewSignature",
+    "RosterChangeInfo",
+    "RosterService",
+    "RosterSlot",
+    "ShiftView",
+    "Signature",
+    "TicketEventLine",
+    "VerifyProblem",
+    "VerifyResult",
+    "clean_text",
+    "crosses_midnight",
+    "day_slots",
+    "export",
+    "next_slot",
+    "normalize_tag",
+    "parse_count",
+    "parse_month",
+    "previous_slot",
+    "relief_due",
+    "shift_def",
+    "slot_of",
+    "to_plain",
+]

@@ -9,19 +9,17 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session
 
-from deskui.core.clock import Clock
-from deskui.core.config import Settings
-from deskui.core.db import Database
 from deskui.core.errors import Conflict, NotFound, ValidationError
 from deskui.core.i18n import t
 from deskui.models import KeyLoan, KeyReturn
 from deskui.services.common.shifts import shift_at
-from deskui.services.handover.dutylog import clean_text, lock_chain
+from deskui.services.context import ContextService
+from deskui.services.handover._dutylog_chain import clean_text, inserted_id, lock_chain
 from deskui.services.operators import OperatorInfo
 
 _LOAN = KeyLoan.__table__  # type: ignore[attr-defined]
@@ -59,15 +57,10 @@ def normalize_tag(value: str) -> str:
     return tag
 
 
-class KeyService:
-    def __init__(self, db: Database, settings: Settings, clock: Clock, site_id: int) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.site_id = site_id
-        self.tz = ZoneInfo(settings.time_zone)
+class KeyLogService(ContextService):
+    """The key log 钥匙借用登记: keys lent and taken back (not the keyboard's keys)."""
 
-    def _query(self):  # type: ignore[no-untyped-def]
+    def _query(self) -> Select[Any]:
         return (
             select(
                 _LOAN,
@@ -170,7 +163,7 @@ class KeyService:
                     operator_name=operator.name if operator else "",
                 )
             )
-            loan_id = result.inserted_primary_key[0]  # type: ignore[index]
+            loan_id = inserted_id(result)
             return self._info(s.execute(self._query().where(_LOAN.c.id == loan_id)).one(), now)
 
     def take_back(self, tag: str, *, operator: OperatorInfo | None, note: str = "") -> KeyLoanInfo:
@@ -222,4 +215,4 @@ class KeyService:
         return self._info(row, self.clock.now())
 
 
-__all__ = ["KeyLoanInfo", "KeyService", "normalize_tag"]
+__all__ = ["KeyLoanInfo", "KeyLogService", "normalize_tag"]

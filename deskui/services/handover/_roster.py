@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from deskui.core.clock import Clock
 from deskui.core.config import Settings, ShiftDef
-from deskui.core.db import Database
 from deskui.core.errors import NotFound, PermissionDenied, ValidationError
 from deskui.core.i18n import t
 from deskui.models import Operator, RosterAssignment, RosterChange
 from deskui.services.common.shifts import ShiftSlot, shift_at
+from deskui.services.context import ContextService, DeskContext
 from deskui.services.operators import SUPERVISORS, OperatorInfo, OperatorService, require_role
 
 _ASSIGN = RosterAssignment.__table__  # type: ignore[attr-defined]
@@ -174,15 +173,10 @@ class RosterChangeInfo:
 # --- the service ------------------------------------------------------------------------------------------------
 
 
-class RosterService:
-    def __init__(
-        self, db: Database, settings: Settings, clock: Clock, site_id: int, operators: OperatorService | None = None
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.clock = clock
-        self.site_id = site_id
-        self.operators = operators or OperatorService(db, settings, clock, site_id)
+class RosterService(ContextService):
+    def __init__(self, ctx: DeskContext, *, operators: OperatorService) -> None:
+        super().__init__(ctx)
+        self.operators = operators
 
     # --- reading --------------------------------------------------------------------------------------------
 

@@ -1,0 +1,197 @@
+"""Gathering the open items a handover passes on: small source functions (`DEFAULT_SOURCES`), each a query of
+tickets, callbacks, escalations, help requests or calls; the keys still out; the snapshot's form of an item."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_, select
+from sqlmodel import Session
+
+from deskui.core.config import Settings
+from deskui.core.i18n import N_, t
+from deskui.models import Call, Ticket, TicketCall
+from deskui.services.common.shifts import ShiftSlot
+from deskui.services.handover._keylog import KeyLoanInfo
+from deskui.services.handover._roster import crosses_midnight
+from deskui.services.handover._types import OpenItem
+
+if TYPE_CHECKING:
+    from deskui.services.tickets import TicketService
+
+_TICKET = Ticket.__table__  # type: ignore[attr-defined]
+_TICKETCALL = TicketCall.__table__  # type: ignore[attr-defined]
+_CALL = Call.__table__  # type: ignore[attr-defined]
+
+ESCALATED_SEVERITIES = ("major", "important")
+ESCALATION_TARGETS = {
+    "manager_informed": N_("manager not told yet"),
+    "supervisor_informed": N_("supervisor not told yet"),
+}
+RUNNING_TARGETS = frozenset({"ok", "due_soon", "overdue"})
+
+
+@dataclass(frozen=True)
+class GatherContext:
+    s: Session
+    site_id: int
+    settings: Settings
+    now: datetime
+    slot: ShiftSlot
+    next: ShiftSlot
+    tickets: TicketService | None
+
+
+ItemSource = Callable[[GatherContext], list[OpenItem]]
+
+
+def _ticket_title(r: Any) -> str:
+    text = " ".join((r.description or "").split())
+    where = f"{r.unit_text} " if r.unit_text else ""
+    return f"{r.number} {where}{text[:40]}".strip()
+
+
+def _open_tickets(ctx: GatherContext, *conditions: Any) -> list[Any]:
+    q = select(_TICKET).where(_TICKET.c.site_id == ctx.site_id, _TICKET.c.is_open == True, *conditions)  # noqa: E712
+    return list(ctx.s.execute(q.order_by(_TICKET.c.due_at, _TICKET.c.id).limit(200)))
+
+
+def overdue_tickets(ctx: GatherContext) -> list[OpenItem]:
+    """Open tickets past a target. An overdue major or important complaint is important (002 投诉接待)."""
+    out = []
+    for r in _open_tickets(ctx, _TICKET.c.due_at < ctx.now, _TICKET.c.status != "done"):
+        important = r.kind == "complaint" and r.severity in ESCALATED_SEVERITIES
+        out.append(
+            OpenItem(f"ticket:{r.id}", "ticket_overdue", r.id, _ticket_title(r), r.due_at, important, overdue=True)
+        )
+    return out
+
+
+def tickets_due_next_shift(ctx: GatherContext) -> list[OpenItem]:
+    """Open tickets whose next target falls before the next shift ends."""
+    rows = _open_tickets(ctx, _TICKET.c.due_at >= ctx.now, _TICKET.c.due_at < ctx.next.end, _TICKET.c.status != "done")
+    return [OpenItem(f"ticket:{r.id}", "ticket_due", r.id, _ticket_title(r), r.due_at) for r in rows]
+
+
+def callbacks_due(ctx: GatherContext) -> list[OpenItem]:
+    """Done tickets waiting for their callback, due before the next shift ends."""
+    rows = _open_tickets(
+        ctx,
+        _TICKET.c.status == "done",
+        func.coalesce(_TICKET.c.callback_due_at, _TICKET.c.due_at) < ctx.next.end,
+    )
+    out = []
+    for r in rows:
+        due = r.callback_due_at or r.due_at
+        out.append(OpenItem(f"callback:{r.id}", "callback_due", r.id, _ticket_title(r), due, overdue=due < ctx.now))
+    return out
+
+
+def escalations_unacknowledged(ctx: GatherContext) -> list[OpenItem]:
+    """Major and important complaints whose supervisor / manager has not been told yet (a running "informed"
+    target of the ticket service); overdue ones are important."""
+    if ctx.tickets is None:
+        return []
+    out = []
+    for r in _open_tickets(ctx, _TICKET.c.kind == "complaint", _TICKET.c.severity.in_(ESCALATED_SEVERITIES)):
+        for target in ctx.tickets.get(r.id).targets:
+            if target.name in ESCALATION_TARGETS and target.met_at is None and target.state in RUNNING_TARGETS:
+                overdue = target.due_at < ctx.now
+                title = f"{_ticket_title(r)} ({t(ESCALATION_TARGETS[target.name])})"
+                out.append(OpenItem(f"escalation:{r.id}", "escalation", r.id, title, target.due_at, overdue, overdue))
+                break
+    return out
+
+
+def help_untaken(ctx: GatherContext) -> list[OpenItem]:
+    """Help requests (求助) still new: nobody has answered them. Important: 003 4.1.2 wants a reply in minutes."""
+    rows = _open_tickets(ctx, _TICKET.c.kind == "help", _TICKET.c.status == "new")
+    return [
+        OpenItem(f"ticket:{r.id}", "help_untaken", r.id, _ticket_title(r), r.due_at, True, r.due_at < ctx.now)
+        for r in rows
+    ]
+
+
+def calls_wanting_ticket(ctx: GatherContext) -> list[OpenItem]:
+    """Calls of this shift marked "ticket wanted" with no ticket yet; an urgent help call is important. At the
+    morning handover the night-calls step lists them instead."""
+    if crosses_midnight(ctx.slot):
+        return []
+    out = []
+    for r in _calls_without_ticket(ctx.s, ctx.site_id, ctx.slot.duty_date, ctx.slot.key):
+        if not r.ticket_wanted:
+            continue
+        title = " ".join(f"{r.unit_text} {r.content}".split())[:60]
+        important = bool(r.urgent) and r.category == "help"
+        out.append(OpenItem(f"call:{r.id}", "call_ticket_wanted", r.id, title, r.called_at, important))
+    return out
+
+
+DEFAULT_SOURCES: tuple[ItemSource, ...] = (
+    help_untaken,
+    overdue_tickets,
+    tickets_due_next_shift,
+    callbacks_due,
+    escalations_unacknowledged,
+    calls_wanting_ticket,
+)
+
+
+def _calls_without_ticket(s: Session, site_id: int, duty_date: date, shift_key: str) -> list[Any]:
+    """Current versions of a shift's calls that are linked to no ticket (any version of the call)."""
+    newer = _CALL.alias("newer")
+    linked = select(_TICKETCALL.c.call_id).where(_TICKETCALL.c.site_id == site_id)
+    q = (
+        select(_CALL)
+        .select_from(_CALL.outerjoin(newer, newer.c.amends_id == _CALL.c.id))
+        .where(
+            _CALL.c.site_id == site_id,
+            _CALL.c.duty_date == duty_date,
+            _CALL.c.shift_key == shift_key,
+            newer.c.id.is_(None),
+            _CALL.c.id.not_in(linked),
+            or_(_CALL.c.original_id.is_(None), _CALL.c.original_id.not_in(linked)),
+        )
+        .order_by(_CALL.c.called_at, _CALL.c.id)
+    )
+    return list(s.execute(q))
+
+
+def gather(sources: Sequence[ItemSource], ctx: GatherContext) -> list[OpenItem]:
+    """The items of every source, once each (an item any source calls important is important), important first,
+    then by due time: what must not be missed comes at the top."""
+    seen: dict[str, OpenItem] = {}
+    for source in sources:
+        for item in source(ctx):
+            if item.id not in seen:
+                seen[item.id] = item
+            elif item.important and not seen[item.id].important:
+                seen[item.id] = replace(seen[item.id], important=True)
+    far = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
+    return sorted(seen.values(), key=lambda i: (not i.important, i.due_at or far, i.id))
+
+
+def key_item(loan: KeyLoanInfo, now: datetime) -> OpenItem:
+    title = f"{loan.tag} → {loan.borrower}"
+    return OpenItem(f"key:{loan.id}", "key", loan.id, title, loan.due_at, False, loan.due_at < now)
+
+
+def item_dict(item: OpenItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "ref_id": item.ref_id,
+        "title": item.title,
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "important": item.important,
+        "overdue": item.overdue,
+    }
+
+
+def item_from(d: dict[str, Any]) -> OpenItem:
+    due = datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None
+    return OpenItem(d["id"], d["kind"], d["ref_id"], d["title"], due, d["important"], d["overdue"])
