@@ -1,6 +1,6 @@
 """Settings: one object built from deskui/core/defaults.toml, a user file, the environment and CLI options.
 
-Every number from the office manuals (DOMAIN.md) lives in the TOML defaults, never as a literal in code.
+Every number from the office manuals (docs/DOMAIN.md) lives in the TOML defaults, never as a literal in code.
 Loading is cheap (tomllib + dataclasses) because it runs before the first frame is painted.
 """
 
