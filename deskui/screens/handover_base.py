@@ -23,7 +23,7 @@ from textual.widgets import DataTable, OptionList
 
 from deskui.core.i18n import N_, t
 from deskui.screens.base import DeskScreen
-from deskui.services.common.shifts import local_time
+from deskui.services.common.shifts import SHIFT_LABELS, local_time
 from deskui.widgets.footer import DeskFooter
 
 # (view, key, message id, module, class): the checklist first, the base of the section's stack.
@@ -73,11 +73,10 @@ MOVES: tuple[tuple[type[Widget], dict[str, str]], ...] = (
         },
     ),
 )
-SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 
 
 def shift_name(key: str) -> str:
-    return t(SHIFT_NAMES.get(key, key))
+    return t(SHIFT_LABELS.get(key, key))
 
 
 def theme_style(app: App[object], variable: str, *, bold: bool = False) -> Style:

@@ -7,6 +7,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings, ShiftDef
+from deskui.core.i18n import N_
+
+# The shifts' names as people read them, by key (translate with t() where shown); any other key shows as it is.
+SHIFT_LABELS = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 
 
 @dataclass(frozen=True)
