@@ -1,6 +1,6 @@
 """The one sanitiser for text deskui shows: never a raw control or bidi code on a terminal, whoever wrote the row.
 
-Input refuses escape sequences (services.calls.check_text), but a row can still hold them: written by a sqlite3
+Input refuses escape sequences (services.common.text.check_text), but a row can still hold them: written by a sqlite3
 shell, a script, an older deskui, an import from another system. What is stored stays exact; only what is shown is
 made safe, by every path that shows it: the TUI's widgets (deskui.widgets.plain), the CLI's Rich consoles, tables,
 error lines and the CSV/JSON it writes to stdout (deskui.cli).

@@ -9,9 +9,9 @@ This is the package's public API; its modules are private:
 
 from __future__ import annotations
 
-from deskui.services.calls._bulk_import import check_calls_file, import_calls
+from deskui.services.calls._bulk_import import import_calls
 from deskui.services.calls._check import search_fields, unit_key
-from deskui.services.calls._export import FIELDS, export, write_csv, write_json
+from deskui.services.calls._export import export, write_csv, write_json
 from deskui.services.calls._service import CallService
 from deskui.services.calls._types import (
     CallerLookup,
@@ -26,7 +26,6 @@ from deskui.services.calls._types import (
 )
 
 __all__ = [
-    "FIELDS",
     "CallInfo",
     "CallInput",
     "CallService",
@@ -37,7 +36,6 @@ __all__ = [
     "OpenMatter",
     "OpenMatterSource",
     "SavedHook",
-    "check_calls_file",
     "export",
     "import_calls",
     "search_fields",
