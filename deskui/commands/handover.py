@@ -272,8 +272,8 @@ def _handover_text(services: Services, st: HandoverState) -> None:
         for n in st.night_calls:
             line(f"  #{n.call.id} {' '.join(n.call.content.split())[:40]} → {n.decision or '-'}")
     line(t("Checks"))
-    for c in st.checks:
-        line(f"  [{'x' if c.done else ' '}] {c.label}" + (f" — {c.note}" if c.note else ""))
+    for check in st.checks:
+        line(f"  [{'x' if check.done else ' '}] {check.label}" + (f" — {check.note}" if check.note else ""))
     if st.signatures:
         line(t("Signed by: {names}", names=", ".join(f"{s.name} ({s.role})" for s in st.signatures)))
     if st.blockers:
