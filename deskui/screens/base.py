@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from deskui.core.i18n import get_language
-from deskui.screens.background import quietly
+from deskui.widgets.background import quietly
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.header import DeskHeader
 
@@ -75,7 +75,7 @@ class DeskScreen(Screen[None]):
     def _while_live(self, callback: TimerCallback | None) -> TimerCallback | None:
         """The timer's callback, skipped while the screen is not `live`; a language switch waits for a run under
         way (it may be awaiting the database, then read the widgets) before it rebuilds the screen. A DeskError it
-        meets (the database busy, a write refused) is told quietly (deskui.screens.background): the app goes on."""
+        meets (the database busy, a write refused) is told quietly (deskui.widgets.background): the app goes on."""
         if callback is None:
             return None
 

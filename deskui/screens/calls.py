@@ -30,17 +30,17 @@ from textual.widgets.option_list import Option
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
 from deskui.core.retry import DatabaseBusy
-from deskui.screens.background import asked, background, saving, still_running
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.readback import ReadBackScreen
-from deskui.screens.settling import settles
 from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
 from deskui.services.common.places import normalize_phone
 from deskui.services.common.shifts import local_time
+from deskui.widgets.background import asked, background, saving, still_running
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.keyqueue import KeyHold, start_hold
 from deskui.widgets.plain import plain
+from deskui.widgets.settling import settles
 from deskui.widgets.table import DeskTable
 from deskui.widgets.urgent_banner import UrgentBanner
 

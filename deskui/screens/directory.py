@@ -13,8 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Static
 
 from deskui.core.i18n import N_, t
-from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
+from deskui.widgets.background import background
 
 if TYPE_CHECKING:
     from deskui.services.directory import ResidentInfo, UnitInfo

@@ -20,14 +20,14 @@ from textual.widgets import DataTable, Static
 
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import N_, get_language, t
-from deskui.screens.background import background, still_running
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
-from deskui.screens.settling import settles
 from deskui.services.common.shifts import shift_at
 from deskui.services.handover import next_slot, previous_slot, slot_of
 from deskui.services.tickets.service import EVENT_LABELS
+from deskui.widgets.background import background, still_running
 from deskui.widgets.plain import plain
+from deskui.widgets.settling import settles
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:

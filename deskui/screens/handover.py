@@ -25,13 +25,13 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
-from deskui.screens.background import background, saving, still_running
 from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
-from deskui.screens.settling import settles
 from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
+from deskui.widgets.background import background, saving, still_running
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
+from deskui.widgets.settling import settles
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:

@@ -30,7 +30,7 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError, PinRejected
 from deskui.core.i18n import t
-from deskui.screens.background import saving
+from deskui.widgets.background import saving
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.keyqueue import KeyHold, start_hold

@@ -17,9 +17,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from deskui.core.i18n import N_, t
-from deskui.screens.background import background, still_running
 from deskui.screens.handover_base import BACK, HandoverSection, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.widgets.background import background, still_running
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:

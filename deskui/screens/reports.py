@@ -17,9 +17,7 @@ from textual.widgets import ContentSwitcher, DataTable, Static
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
-from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
-from deskui.screens.settling import settles
 from deskui.services.reports import (
     SECTION_LABELS,
     SECTIONS,
@@ -30,8 +28,10 @@ from deskui.services.reports import (
     shift_month,
     write_xlsx,
 )
+from deskui.widgets.background import background
 from deskui.widgets.plain import plain, safe
 from deskui.widgets.report_charts import BarList, DayLine, HourHistogram
+from deskui.widgets.settling import settles
 from deskui.widgets.table import DeskTable
 
 if TYPE_CHECKING:

@@ -20,11 +20,11 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskui.core.i18n import N_, t
-from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.common.shifts import local_time
 from deskui.services.handover import DISPOSITION_LABELS
+from deskui.widgets.background import background
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:

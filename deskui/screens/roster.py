@@ -20,10 +20,10 @@ from textual.widgets import DataTable, Static
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
-from deskui.screens.background import background
 from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.common.shifts import local_time
+from deskui.widgets.background import background
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
 

@@ -23,7 +23,7 @@ from textual.widgets import Static
 from deskui.core.errors import DeskError
 from deskui.core.i18n import t
 from deskui.messages import ServicesFailed, ServicesOpened
-from deskui.screens.background import background, saving, still_running
+from deskui.widgets.background import background, saving, still_running
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.signin_fields import OperatorPicker, PinField
 from deskui.widgets.urgent_banner import UrgentBanner

@@ -25,13 +25,13 @@ from textual.widgets import Static
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
-from deskui.screens.background import saving
 from deskui.screens.base import DeskScreen
-from deskui.screens.settling import settles
 from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
 from deskui.services.tickets.rules import RULES
 from deskui.services.tickets.service import REPAIR_TYPE_LABELS, SEVERITY_LABELS
+from deskui.widgets.background import saving
 from deskui.widgets.plain import plain
+from deskui.widgets.settling import settles
 from deskui.widgets.ticket_text import (
     INFORMED_LABELS,
     OUTCOME_LABELS,

@@ -27,8 +27,8 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import t
-from deskui.screens.background import saving
 from deskui.services.tickets.service import TicketChanged
+from deskui.widgets.background import saving
 from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain

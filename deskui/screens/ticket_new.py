@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
-from deskui.screens.background import background, saving
 from deskui.services.tickets.service import (
     CATEGORY_KINDS,
     KIND_LABELS,
@@ -32,6 +31,7 @@ from deskui.services.tickets.service import (
     SEVERITY_LABELS,
     TicketChanged,
 )
+from deskui.widgets.background import background, saving
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain

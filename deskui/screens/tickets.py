@@ -24,13 +24,13 @@ from textual.widgets import DataTable, Input, Static
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.core.retry import DatabaseBusy
-from deskui.screens.background import background
 from deskui.screens.base import DeskScreen
-from deskui.screens.settling import settles
 from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.ticket_forms import PickScreen
 from deskui.services.tickets.queues import QUEUE_LABELS, QUEUES
+from deskui.widgets.background import background
 from deskui.widgets.plain import plain
+from deskui.widgets.settling import settles
 from deskui.widgets.ticket_text import (
     STATE_MARKS,
     department_label,

@@ -20,11 +20,11 @@ from textual.reactive import reactive
 from textual.signal import Signal
 from textual.widget import Widget
 
-from deskui.core.i18n import t
-from deskui.screens.background import background, database_status
-from deskui.screens.settling import settles
+from deskui.core.i18n import N_, t
 from deskui.sections import SECTIONS
-from deskui.services.common.shifts import SHIFT_LABELS, local_time, shift_at
+from deskui.services.common.shifts import local_time, shift_at
+from deskui.widgets.background import background, database_status
+from deskui.widgets.settling import settles
 from deskui.widgets.urgent_banner import UrgentBanner
 
 if TYPE_CHECKING:
@@ -66,6 +66,7 @@ def read_duty(services: Services) -> DutyLine:
     return line
 
 
+SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 
 
 class DeskHeader(Widget):
@@ -131,7 +132,7 @@ class DeskHeader(Widget):
         right = Text()
         if app.operator is not None:
             right.append(f"{app.operator.name} · {app.operator.role_label}   ")
-        right.append(t(SHIFT_LABELS.get(slot.key, slot.key)) + "   ")
+        right.append(t(SHIFT_NAMES.get(slot.key, slot.key)) + "   ")
         width = self.size.width
         # The year goes first when the line is short: the clock must not be cut off at 80 columns.
         right.append(local.strftime("%Y-%m-%d %H:%M" if width >= 100 else "%m-%d %H:%M"), "bold")
@@ -151,7 +152,7 @@ class DeskHeader(Widget):
 
     def duty_text(self, *, short: bool = False) -> Text:
         """The duty line; `short` (a narrow terminal): the names alone, and the relief's lateness in minutes.
-        While the database is busy (deskui.screens.background), that instead: the screen may be behind."""
+        While the database is busy (deskui.widgets.background), that instead: the screen may be behind."""
         status = database_status(self).label()
         if status:
             return Text(f"⏳ {status} ", style=Style(color=self.app.theme_variables.get("warning"), bold=True))

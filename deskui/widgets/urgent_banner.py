@@ -23,12 +23,12 @@ from textual import work
 from textual.widget import Widget
 
 from deskui.core.i18n import t
-from deskui.screens.background import background, still_running
+from deskui.widgets.background import background, still_running
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from deskui.desk import Desk
-    from deskui.services.tickets import UrgentTicket
+    from deskui.services.tickets.service import UrgentTicket
 
 POLL_SECONDS = 1.0
 REFRESH_SECONDS = 30.0  # asked again without a new event: a correction that made the call not urgent

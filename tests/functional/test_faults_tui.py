@@ -223,7 +223,7 @@ async def test_a_save_waits_for_another_terminal_and_keeps_the_form(
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ReadBackScreen))
         monkeypatch.setattr("deskui.core.retry.DEFAULT_POLICY", PATIENT_POLICY)
-        monkeypatch.setattr("deskui.screens.background.WAIT_NOTICE_SECONDS", 0.2)
+        monkeypatch.setattr("deskui.widgets.background.WAIT_NOTICE_SECONDS", 0.2)
         # Enter holds the next keys until the save ends (deskui.widgets.keyqueue); here the save waits on the lock, so the
         # test takes its keys back after a moment instead of the hold's 30 s bound.
         monkeypatch.setattr("deskui.widgets.keyqueue.HOLD_SECONDS", 0.5)

@@ -1,4 +1,4 @@
-"""deskui.screens.settling: a screen is settled once the work it started for what it shows has ended."""
+"""deskui.widgets.settling: a screen is settled once the work it started for what it shows has ended."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from textual import work
 from textual.app import App
 from textual.screen import Screen
 
-from deskui.screens.settling import settled, settles, unsettled
+from deskui.widgets.settling import settled, settles, unsettled
 
 
 class LookupScreen(Screen[None]):

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Input, TextArea
 from deskui.app import DeskApp, make_app
 from deskui.core.clock import FrozenClock
 from deskui.core.config import Settings, load_settings
-from deskui.screens.settling import settled, unsettled
+from deskui.widgets.settling import settled, unsettled
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import operators_listed, sign_in
 
@@ -48,7 +48,7 @@ async def settle(pilot: Pilot[None]) -> None:
     """Wait until the screen shows what it was asked for.
 
     The messages queued so far are handled first (a key's Changed message is what starts a lookup), then the
-    screen's counted work ends (its loads and lookups, the header's duty line: deskui.screens.settling), then
+    screen's counted work ends (its loads and lookups, the header's duty line: deskui.widgets.settling), then
     whatever else the app runs (an input's suggester); once more, until the queue is empty and nothing is pending.
     """
     app = pilot.app

@@ -5,6 +5,7 @@ moment such work is asked for until it ends (done, failed, or cancelled by a new
 not settled. `await settled(screen)` returns when none is left. Work is asked for by message handlers (a key's
 Changed message starts a lookup), so a caller that wants the picture lets the queued messages be handled first
 and looks again afterwards (tests/snapshots/conftest.py `settle`). Snapshots and tests wait on this, not on time.
+It lives with the widgets, below the screens, because the header's duty line is counted work as well.
 """
 
 from __future__ import annotations

@@ -19,6 +19,9 @@ Two kinds of database work happen on a screen, and each has one way through here
   notification and nothing else happens; the same key tries again.
 
 Nothing here catches other exceptions: a bug still ends the app with its traceback (without locals: DeskApp).
+
+It lives with the widgets, below the screens, because both use it: the header's duty line and the urgent banner
+are background runs too.
 """
 
 from __future__ import annotations
@@ -201,7 +204,6 @@ async def saving(node: DOMNode, work: Awaitable[T]) -> T:
 
 
 def _refresh_headers(node: DOMNode) -> None:
-    from deskui.widgets.header import DeskHeader
-
-    for header in node.app.screen.query(DeskHeader):
+    # By the header's type name: the header imports this module for `@background`, and this one need not import it.
+    for header in node.app.screen.query("DeskHeader"):
         header.refresh()
