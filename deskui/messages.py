@@ -8,7 +8,6 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.operators import OperatorInfo
 
 
 class ServicesOpened(Message):
@@ -25,9 +24,3 @@ class ServicesFailed(Message):
     def __init__(self, reason: str) -> None:
         super().__init__()
         self.reason = reason
-
-
-class OperatorSignedIn(Message):
-    def __init__(self, operator: OperatorInfo) -> None:
-        super().__init__()
-        self.operator = operator
