@@ -5,21 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from deskui.cli import run
 from deskui.core.config import load_settings
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+from tests.functional.cli import Result, cli_runner
 
 
 @pytest.fixture(autouse=True)
@@ -34,14 +26,7 @@ def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-u
 
     open_database(str(db_path)).dispose()  # as `deskui init` makes it: other commands never make a new file
 
-    def invoke(*args: str, lang: str = "en") -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", lang, "--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) or code is None else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, db_path)
 
 
 @pytest.fixture

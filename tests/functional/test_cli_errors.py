@@ -20,13 +20,12 @@ import tempfile
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from deskui.cli import run
 from deskui.core.config import load_settings
+from tests.functional.cli import Result, cli_runner
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -34,13 +33,6 @@ ROOT = Path(__file__).resolve().parents[2]
 MANAGER, MANAGER_PIN = "刘伟", "4444"
 CALL = ("calls", "add", "--caller", "张先生", "--unit", "3-2-1201", "--phone", "13800138000")
 CALL_REST = ("--category", "repair", "--content", "厨房水管漏水")
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(autouse=True)
@@ -53,14 +45,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def deskui(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """`deskui --lang en ARGS…` in-process; the database is whatever --db the test gives."""
 
-    def invoke(*args: str) -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", "en", *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) else (0 if code is None else 1), captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys)
 
 
 def _open(db: Path):  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,18 +13,11 @@ from zoneinfo import ZoneInfo
 import argon2
 import pytest
 
-from deskui.cli import run
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
+from tests.functional.cli import Result, cli_runner
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(autouse=True)
@@ -38,14 +30,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, lang: str = "en") -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", lang, "--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, db_path)
 
 
 @pytest.fixture

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from deskui.cli import run
 from deskui.core.config import load_settings
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+from tests.functional.cli import Result, cli_runner
 
 
 @pytest.fixture(autouse=True)
@@ -28,14 +20,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-untyped-def]
     """Run `deskui --db DB ARGS` in-process."""
 
-    def invoke(*args: str, lang: str = "en") -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", lang, "--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, db_path)
 
 
 @pytest.fixture

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from deskui.cli import run
 from deskui.core.config import load_settings
 from deskui.core.errors import OperatorLocked, PinRejected
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
+from tests.functional.cli import Result, cli_runner
 
 
 @pytest.fixture(autouse=True)
@@ -34,14 +26,7 @@ def _as_local_administrator(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str) -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", "en", "--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, db_path)
 
 
 @pytest.fixture

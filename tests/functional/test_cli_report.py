@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from deskui.cli import run
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
+from tests.functional.cli import cli_runner
 
 SH = ZoneInfo("Asia/Shanghai")
 HOSTILE = '=HYPERLINK("http://x","点我")'
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(autouse=True)
@@ -33,14 +25,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, lang: str = "en") -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", lang, "--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) or code is None else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, db_path)
 
 
 @pytest.fixture

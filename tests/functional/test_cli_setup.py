@@ -7,7 +7,6 @@ import sqlite3
 import stat
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -15,16 +14,10 @@ import pytest
 from deskui.cli import run
 from deskui.core.config import load_settings
 from deskui.core.db import code_head
+from tests.functional.cli import Result, cli_runner
 
 DESKUI = Path(sys.executable).with_name("deskui")
 PG_URL = "postgresql+psycopg://desk:s3cret-pw@127.0.0.1:1/deskui"
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
 
 
 @pytest.fixture(autouse=True)
@@ -37,14 +30,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
     """Run `deskui ARGS` in-process; the CLI always leaves through SystemExit."""
 
-    def invoke(*args: str) -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", "en", *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys)
 
 
 def open_services_at(db_path: Path):  # type: ignore[no-untyped-def]

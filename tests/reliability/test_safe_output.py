@@ -22,6 +22,7 @@ import pytest
 
 from deskui.cli import run
 from deskui.core.config import load_settings
+from tests.functional.cli import Result, cli_runner
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -35,12 +36,6 @@ BORROWER = f"王{TITLE}师傅"
 # What must never reach a terminal: C0 controls but tab and line feed, DEL, C1, bidi embeddings/overrides/isolates/marks.
 # A CR right before a LF is CSV's line end.
 DANGEROUS = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-class Result(NamedTuple):
-    code: int
-    out: str
-    err: str
 
 
 class Desk(NamedTuple):
@@ -59,14 +54,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], desk: Desk):  # type: ignore[no-untyped-def]
-    def invoke(*args: str, lang: str = "en") -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", lang, "--db", str(desk.path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) or code is None else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, desk.path)
 
 
 @pytest.fixture(scope="module")

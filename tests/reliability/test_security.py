@@ -8,16 +8,15 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import NamedTuple
 
 import argon2
 import pytest
 
-from deskui.cli import run
 from deskui.services.calls import CallInput
 from deskui.services.common import masking
 from deskui.services.common.masking import mask_phone
 from deskui.services.tickets.service import TicketInput
+from tests.functional.cli import cli_runner
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -38,24 +37,11 @@ def test_mask_phone(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
 
 
-class Result(NamedTuple):
-    code: int
-    out: str
-    err: str
-
-
 @pytest.fixture
 def cli(capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(masking, "is_local_admin", lambda: False)  # CI runs as root; a desk does not
 
-    def invoke(*args: str) -> Result:
-        with pytest.raises(SystemExit) as exc:
-            run(["--lang", "en", "--db", str(db_path), *args])
-        captured = capsys.readouterr()
-        code = exc.value.code
-        return Result(code if isinstance(code, int) else 1, captured.out, captured.err)
-
-    return invoke
+    return cli_runner(capsys, db_path)
 
 
 @pytest.fixture
