@@ -18,7 +18,7 @@ from deskui.core.safetext import dumps
 
 if TYPE_CHECKING:
     from deskui.services import Services
-    from deskui.services.tickets.service import TicketInfo
+    from deskui.services.tickets import TicketInfo
 
 group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
 LIST_FORMATS = ("table", "csv", "json")
@@ -67,7 +67,7 @@ def list_(
     fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
 ) -> None:
     """List a queue's tickets, nearest due time first (closed: newest first)."""
-    from deskui.services.tickets import export as tickets_export
+    from deskui.services.tickets import write_tickets_csv, write_tickets_json
 
     fmt = fmt.strip().lower()
     if fmt not in LIST_FORMATS:
@@ -80,9 +80,9 @@ def list_(
     calls = services.tickets.calls_of([x.id for x in found])
     rows = [(x, calls[x.id]) for x in found]
     if fmt == "csv":
-        tickets_export.write_csv(rows, stdout(), services.settings)
+        write_tickets_csv(rows, stdout(), services.settings)
     elif fmt == "json":
-        tickets_export.write_json(rows, stdout(), services.settings)
+        write_tickets_json(rows, stdout(), services.settings)
     else:
         _table(services, found)
 
@@ -136,8 +136,7 @@ def show(
     from zoneinfo import ZoneInfo
 
     from deskui.services.common.shifts import local_time
-    from deskui.services.tickets import export as tickets_export
-    from deskui.services.tickets.targets import describe
+    from deskui.services.tickets import describe, ticket_record
 
     fmt = fmt.strip().lower()
     if fmt not in ("text", "json"):
@@ -147,7 +146,7 @@ def show(
     x = detail.ticket
     if fmt == "json":
         tz = ZoneInfo(services.settings.time_zone)
-        rec = tickets_export.record(x, [c.root_id for c in detail.calls], tz, detail.events)
+        rec = ticket_record(x, [c.root_id for c in detail.calls], tz, detail.events)
         rec["merged_from"] = list(detail.merged_from)
         rec["merged_into"] = detail.merged_into
         sys.stdout.write(dumps(rec, indent=2) + "\n")
@@ -237,13 +236,13 @@ def export_tickets(
 ) -> None:
     """Export every ticket oldest first; phone numbers masked (138****5678) unless --full; text cells a spreadsheet
     would run as formulas are neutralised."""
-    from deskui.services.tickets import export as tickets_export
+    from deskui.services.tickets import export_tickets
 
     services = state(ctx).services()
     rows = phones_for_export(
         services, services.tickets.iter_all(), full=full, operator=operator, pin=pin, kind="tickets"
     )
-    n = tickets_export.export(rows, fmt, services.settings, output=output, stdout=stdout())
+    n = export_tickets(rows, fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} tickets to {file}", n=n, file=str(output)), markup=False)
 

@@ -15,7 +15,7 @@ from deskui.services.context import DeskContext
 from deskui.services.directory import DirectoryService
 from deskui.services.handover import DutyLogService, HandoverService, KeyLogService, ReviewService, RosterService
 from deskui.services.operators import OperatorService
-from deskui.services.tickets.service import TicketService
+from deskui.services.tickets import TicketService
 
 
 def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
@@ -67,7 +67,11 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     directory = DirectoryService(ctx)
     operators = OperatorService(ctx)
     calls = CallService(ctx, directory=directory)
-    tickets = TicketService(*args, calls=calls, operators=operators)
+    tickets = TicketService(ctx, calls=calls, operators=operators, directory=directory)
+    # The call form's duplicate warning also names the unit's open tickets; an urgent call opens its ticket in the
+    # transaction that saves it.
+    calls.open_matter_sources.append(tickets.open_ticket_matters)
+    calls.saved_hooks.append(tickets.open_if_urgent)
     roster = RosterService(ctx, operators=operators)
     keys = KeyLogService(ctx)
     dutylog = DutyLogService(ctx, calls=calls)

@@ -15,15 +15,14 @@ from rich.text import Text
 
 from deskui.core.i18n import N_, get_language, t
 from deskui.services.common.shifts import local_time
-from deskui.services.tickets.targets import describe
+from deskui.services.tickets import describe
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from textual.app import App
 
     from deskui.core.config import Settings
-    from deskui.services.tickets.service import EventInfo, TicketInfo
-    from deskui.services.tickets.targets import TargetState
+    from deskui.services.tickets import EventInfo, TargetState, TicketInfo
 
 RUNNING = ("ok", "due_soon", "overdue")
 # Target state → theme variable.
@@ -107,7 +106,7 @@ def kind_text(ticket: TicketInfo) -> str:
 
 def event_detail(event: EventInfo, settings: Settings) -> str:
     """What an event changed, in words (the note is shown beside it, as typed)."""
-    from deskui.services.tickets.service import SEVERITY_LABELS, STATUS_LABELS
+    from deskui.services.tickets import SEVERITY_LABELS, STATUS_LABELS
 
     data = event.data
     parts: list[str] = []

@@ -28,7 +28,7 @@ from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
     from deskui.desk import Desk
-    from deskui.services.tickets.service import UrgentTicket
+    from deskui.services.tickets import UrgentTicket
 
 POLL_SECONDS = 1.0
 REFRESH_SECONDS = 30.0  # asked again without a new event: a correction that made the call not urgent

@@ -34,7 +34,7 @@ from typing import Any
 import pytest
 
 from deskui.core.i18n import catalog
-from deskui.services.tickets.rules import RULES
+from deskui.services.tickets import RULES
 from tests.e2e.harness import (
     DOWN,
     ENTER,

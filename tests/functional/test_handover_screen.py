@@ -21,7 +21,7 @@ from deskui.screens.review import ReviewScreen
 from deskui.screens.roster import RosterScreen
 from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
 

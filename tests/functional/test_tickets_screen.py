@@ -20,7 +20,7 @@ from deskui.screens.ticket_forms import TicketFormScreen
 from deskui.screens.ticket_new import NewTicketScreen
 from deskui.screens.tickets import TicketsScreen
 from deskui.services.calls import CallInput
-from deskui.services.tickets.service import TicketInfo
+from deskui.services.tickets import TicketInfo
 from tests.functional.helpers import operators_listed, sign_in, wait_for
 
 

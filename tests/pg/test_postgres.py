@@ -21,7 +21,7 @@ from deskui.core.errors import Conflict, DeskError
 from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput, CallService
 from deskui.services.context import DeskContext
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 from tests.reliability.checks import ticket_numbers
 from tests.reliability.conftest import spawn, stop_all, workload
 from tests.reliability.workload import read_acks
@@ -247,7 +247,7 @@ def test_one_correction_wins_when_two_terminals_correct_a_call(pg, pg_url: str, 
 
 def test_three_terminals_acting_on_one_ticket(pg, pg_url: str, settings: Settings, clock) -> None:  # type: ignore[no-untyped-def]
     from deskui.services import open_services
-    from deskui.services.tickets.service import TicketChanged
+    from deskui.services.tickets import TicketChanged
 
     x = pg.tickets.create(TicketInput(kind="repair", unit="3-2-1201", description="漏水"))
     others = [open_services(dataclasses.replace(settings, database_url=pg_url), clock) for _ in range(3)]

@@ -51,7 +51,7 @@ def ticket_numbers(services: Any) -> list[str]:
 def tickets_replay(services: Any) -> list[str]:
     """Each stored ticket row equals the replay of its events; events numbered 1..n; counts equal a GROUP BY."""
     from deskui.models import Ticket
-    from deskui.services.tickets.replay import EventRecord, replay, row_values
+    from deskui.services.tickets import EventRecord, replay, row_values
 
     problems = []
     table = Ticket.__table__  # type: ignore[attr-defined]

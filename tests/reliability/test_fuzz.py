@@ -28,7 +28,7 @@ from deskui.services.calls import CallInput
 from deskui.services.common.places import fold as place_fold
 from deskui.services.common.places import phone_digits
 from deskui.services.common.search import fold
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 from tests.reliability.conftest import size
 
 EXAMPLES = size("DESKUI_FUZZ_EXAMPLES", 200)

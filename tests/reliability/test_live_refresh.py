@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import text
 
 from deskui.services.calls import CallInput
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 
 
 def two_terminals(open_url, backend_url: str) -> tuple[Any, Any, Any]:  # type: ignore[no-untyped-def]

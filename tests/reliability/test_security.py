@@ -15,7 +15,7 @@ import pytest
 from deskui.services.calls import CallInput
 from deskui.services.common import masking
 from deskui.services.common.masking import mask_phone
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 from tests.functional.cli import cli_runner
 
 pytestmark = pytest.mark.sqlite_only

@@ -138,7 +138,7 @@ class Writer:
         self.acks.put(op="call", id=call.id, content=content)
 
     def op_ticket(self) -> None:
-        from deskui.services.tickets.service import TicketInput
+        from deskui.services.tickets import TicketInput
 
         mark = self.mark()
         x = self.s.tickets.create(
@@ -249,7 +249,7 @@ def run_forkserver(url: str) -> None:
     new terminal is writing within milliseconds and 200 kills take seconds, not minutes."""
     import deskui.services.container  # noqa: F401 - the imports a writer needs, done once before forking
     from deskui.services.calls import CallInput  # noqa: F401
-    from deskui.services.tickets.service import TicketInput  # noqa: F401
+    from deskui.services.tickets import TicketInput  # noqa: F401
 
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     for line in sys.stdin:

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import event, text
 
 from deskui.core.clock import FrozenClock
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 
 
 @pytest.fixture

@@ -284,7 +284,7 @@ def test_which_shift_a_handover_belongs_to(services, people, clock) -> None:  # 
 
 
 def test_sign_off_refused_while_an_important_item_has_no_note(services, people, clock) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.tickets.service import TicketInput
+    from deskui.services.tickets import TicketInput
 
     wang, zhao = people["wang"], people["zhao"]
     clock.current = at(NIGHT, 10, 0)
@@ -488,7 +488,7 @@ def test_two_terminals_start_the_same_handover(services, people, db_path) -> Non
 
 
 def test_open_items_are_gathered_from_tickets_and_calls(services, people, clock) -> None:  # type: ignore[no-untyped-def]
-    from deskui.services.tickets.service import TicketInput
+    from deskui.services.tickets import TicketInput
 
     wang, zhao = people["wang"], people["zhao"]
     clock.current = at(NIGHT, 9, 0)

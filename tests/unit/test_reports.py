@@ -35,7 +35,7 @@ from deskui.core.config import ReportSettings, Settings
 from deskui.services.calls import CallInput
 from deskui.services.context import DeskContext
 from deskui.services.reports import ReportService, month_bounds, normalize_building, quantile, shift_month
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 
 SH = ZoneInfo("Asia/Shanghai")
 NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)

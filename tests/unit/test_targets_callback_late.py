@@ -14,7 +14,7 @@ from deskui.core.clock import FrozenClock
 from deskui.core.i18n import get_language, set_language
 from deskui.services.calls import CallInput
 from deskui.services.reports import ReportService
-from deskui.services.tickets import targets as tg
+from deskui.services.tickets import _targets as tg
 from tests.unit.test_targets import History, at
 
 LATE = 10 * 3600 + 5 * 60

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets import TicketInput
 from tests.unit.test_tickets_helpers import Desk, make_desk
 
 CLOCK_AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
@@ -158,7 +158,7 @@ def test_three_processes_creating_tickets_get_unique_numbers_and_lose_no_event(
 
 
 def _note_at_once(db: str, number: str, version: int, who: int, barrier: Any, results: Any) -> None:
-    from deskui.services.tickets.service import TicketChanged
+    from deskui.services.tickets import TicketChanged
 
     svc = _open(db)
     try:
@@ -200,7 +200,7 @@ def test_three_terminals_acting_on_one_ticket_one_wins_the_others_are_told(servi
 
 def test_two_services_on_one_file_conflict_in_process(services, db_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The same race without processes: terminal B acts on what it saw after A already changed it."""
-    from deskui.services.tickets.service import TicketChanged
+    from deskui.services.tickets import TicketChanged
 
     a = services
     b = _open(str(db_path))

@@ -8,7 +8,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import ValidationError
-from deskui.services.tickets import queues as tickets_queues
+from deskui.services.tickets import _queues as tickets_queues
 from tests.unit.test_tickets_helpers import Desk, make_desk
 
 

@@ -18,8 +18,8 @@ from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
 from deskui.core.errors import DeskError
 from deskui.models import Ticket
-from deskui.services.tickets.replay import EventRecord, replay, row_values, status_after
-from deskui.services.tickets.service import TicketInput
+from deskui.services.tickets._replay import EventRecord, replay, row_values, status_after
+from deskui.services.tickets import TicketInput
 from tests.unit.test_tickets_helpers import dump, make_desk
 
 ROLES = ("rec", "mnt", "sup", "mgr", None)
@@ -96,7 +96,7 @@ def check_ticket(desk: Any, number: str) -> None:
     assert [e.seq for e in records] == list(range(1, len(records) + 1))
     state = None
     history: list[EventRecord] = []
-    from deskui.services.tickets.replay import apply
+    from deskui.services.tickets._replay import apply
 
     for ev in records:
         assert ev.status == status_after(state, ev.kind, ev.data), (ev.kind, ev.data)

@@ -93,7 +93,7 @@ def test_a_correction_opens_no_second_ticket_and_can_make_a_call_urgent(desk: De
 
 def test_call_and_ticket_are_one_transaction(desk: Desk, monkeypatch: pytest.MonkeyPatch) -> None:
     """A ticket that cannot be written takes the call with it: never an urgent call saved with nothing started."""
-    from deskui.services.tickets.service import TicketService
+    from deskui.services.tickets._create import TicketCreator as TicketService
 
     def broken(*_args: object, **_kwargs: object) -> str:
         raise RuntimeError("disk full")

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deskui.core.config import Settings
-from deskui.services.tickets import targets as tg
+from deskui.services.tickets import _targets as tg
 
 OPEN_STATUSES = ("new", "dispatched", "in_progress", "waiting", "done")
 TERMINAL_STATUSES = ("closed", "cancelled", "merged")

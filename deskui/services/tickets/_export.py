@@ -19,9 +19,9 @@ from deskui.core.config import Settings
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
 from deskui.core.safetext import dumps
-from deskui.services.calls.export import FORMATS, neutralise, private_file, sheet_cell
-from deskui.services.tickets.service import EventInfo, TicketInfo
-from deskui.services.tickets.targets import TargetState
+from deskui.services.common.exportfiles import FORMATS, neutralise, private_file, sheet_cell
+from deskui.services.tickets._targets import TargetState
+from deskui.services.tickets._types import EventInfo, TicketInfo
 
 FIELDS = (
     "number",

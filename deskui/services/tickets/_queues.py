@@ -18,88 +18,49 @@ in due order and checks the substring on each ticket instead, so it stops as soo
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import and_, func, literal_column, or_, select, text, union_all
 from sqlalchemy.engine.interfaces import BindTyping
 from sqlalchemy.sql.elements import ColumnElement
 
 from deskui.core.errors import ValidationError
-from deskui.core.i18n import N_, t
-from deskui.models import Ticket, ticket_char
+from deskui.core.i18n import t
+from deskui.models import ticket_char
+from deskui.services.calls import unit_key
 from deskui.services.common import search as idx
 from deskui.services.common.places import parse_unit
+from deskui.services.context import ContextService, DeskContext
 from deskui.services.operators import OperatorInfo
+from deskui.services.tickets import _targets as tg
+from deskui.services.tickets._checks import TicketChecks
+from deskui.services.tickets._replay import OPEN_STATUSES
+from deskui.services.tickets._rules import own_department
+from deskui.services.tickets._store import COUNTS, TICKETS, TicketStore
+from deskui.services.tickets._types import QUEUES, QueuePage, SectionCounts
 
-if TYPE_CHECKING:
-    from deskui.services.tickets.service import TicketInfo, TicketService
-
-_T = Ticket.__table__  # type: ignore[attr-defined]
+_T = TICKETS
 _K = ticket_char
 
-QUEUES = ("mine", "new", "overdue", "due_soon", "callback", "waiting", "department", "open", "closed")
-QUEUE_LABELS = {
-    "mine": N_("My queue"),
-    "new": N_("New"),
-    "overdue": N_("Overdue"),
-    "due_soon": N_("Due soon"),
-    "callback": N_("Awaiting callback"),
-    "waiting": N_("Waiting"),
-    "department": N_("By department"),
-    "open": N_("All open"),
-    "closed": N_("Recently closed"),
-}
 # A search character held by fewer tickets than this drives the query through the character index.
 RARE_CHAR_TICKETS = 5_000
 
 
-@dataclass(frozen=True)
-class QueuePage:
-    """One page of a queue, with the key to pass as `after` for the next page (None: this was the last)."""
-
-    queue: str
-    rows: tuple[TicketInfo, ...]
-    next_after: tuple[datetime, int] | None
-
-
-@dataclass(frozen=True)
-class SectionCounts:
-    mine: int
-    new: int
-    overdue: int
-    due_soon: int
-    callback: int
-    waiting: int
-    open: int
-    closed: int
-    by_department: Mapping[str, int] = field(default_factory=dict)  # "" = not dispatched yet
-
-    def get(self, queue: str) -> int:
-        if queue == "department":
-            return self.open
-        return int(getattr(self, queue))
-
-
-class TicketQueues:
-    def __init__(self, service: TicketService) -> None:
-        self.svc = service
-        self.site_id = service.site_id
-        self.settings = service.settings
+class TicketQueues(ContextService):
+    def __init__(self, ctx: DeskContext, *, store: TicketStore, checks: TicketChecks) -> None:
+        super().__init__(ctx)
+        self.store = store
+        self.checks = checks
 
     # --- the conditions ------------------------------------------------------------------------------------------
 
     def _window(self, now: datetime) -> tuple[datetime, datetime]:
-        soon = now + timedelta(hours=self.settings.target("due_soon_hours"))
+        """(the end of "due soon", the start of "recently closed") as of `now`."""
+        soon = tg.due_soon_until(now, self.settings)
         closed_since = now - timedelta(days=self.settings.target("recently_closed_days"))
         return soon, closed_since
-
-    def _own_department(self, operator: OperatorInfo | None) -> str | None:
-        from deskui.services.tickets.service import ROLE_DEPARTMENTS
-
-        return ROLE_DEPARTMENTS.get(operator.role) if operator is not None else None
 
     def _conditions(
         self, queue: str, now: datetime, operator: OperatorInfo | None, department: str | None
@@ -124,12 +85,12 @@ class TicketQueues:
         if queue == "department":
             if not department:
                 raise ValidationError(t("Choose a department"), field="department")
-            return [[site, is_open, c.department == self.svc._department(department)]]
+            return [[site, is_open, c.department == self.checks.department(department)]]
         if queue == "mine":
             if operator is None:
                 raise ValidationError(t("My queue needs a signed-in operator"), field="operator")
             ranges = [[site, c.assignee_id == operator.id, is_open]]
-            own = self._own_department(operator)
+            own = own_department(operator)
             if own:
                 ranges = [[site, is_open, c.department == own], [*ranges[0], c.department != own]]
             return ranges
@@ -150,13 +111,11 @@ class TicketQueues:
         after: tuple[datetime, int] | None = None,
         limit: int | None = None,
     ) -> QueuePage:
-        now = self.svc.clock.now()
+        now = self.clock.now()
         n = max(1, min(limit or self.settings.calls.page_size, 10 * self.settings.calls.page_size))
         c = _T.c
         extra: list[ColumnElement[bool]] = []
         if unit and unit.strip():
-            from deskui.services.calls.service import unit_key
-
             extra.append(c.unit_key == unit_key(unit.strip()))
         term = idx.fold_term(text_filter) if text_filter and text_filter.strip() else None
         if text_filter and text_filter.strip() and term is None:
@@ -172,7 +131,7 @@ class TicketQueues:
                 # characters are all common (digits, "-"), so as a substring it would scan the whole queue.
                 extra.append(c.unit_key == place.key)
                 term = None
-        with self.svc.db.read() as s:
+        with self.db.read() as s:
             if queue == "closed":
                 rows = self._closed_rows(s, now, extra, term, after, n)
                 key = (lambda r: (r.closed_at, r.id)) if rows else None
@@ -180,7 +139,7 @@ class TicketQueues:
                 ranges = self._conditions(queue, now, operator, department)
                 rows = self._open_rows(s, ranges, extra, term, after, n)
                 key = (lambda r: (r.due_at, r.id)) if rows else None
-            infos = self.svc.infos(s, rows)
+            infos = self.store.infos(s, rows)
         next_after = key(rows[-1]) if key is not None and len(rows) == n else None
         return QueuePage(queue, tuple(infos), next_after)
 
@@ -188,7 +147,7 @@ class TicketQueues:
         """ORDER BY columns. With a unit filter, SQLite (no statistics) would still walk the queue's (due_at, id)
         index to skip the sort, reading every open ticket; unary + (a no-op on any value in SQLite) takes that
         index out of the running, so the unit index finds the unit's few tickets and they are sorted."""
-        if by_unit and self.svc.db.backend == "sqlite":
+        if by_unit and self.db.backend == "sqlite":
             return [literal_column(f"+ticket.{name}") for name in names]
         return [_T.c[name] for name in names]
 
@@ -213,7 +172,7 @@ class TicketQueues:
         return chosen if counts[chosen[0]] < RARE_CHAR_TICKETS else None
 
     def _contains(self, s: Any, term: str) -> ColumnElement[bool]:
-        fn = func.strpos if self.svc.db.backend == "postgresql" else func.instr
+        fn = func.strpos if self.db.backend == "postgresql" else func.instr
         return fn(_T.c.search_text, term) > 0
 
     def _open_rows(
@@ -320,20 +279,17 @@ class TicketQueues:
     def counts(self, *, operator: OperatorInfo | None = None) -> SectionCounts:
         """Every section's count: the per-(status, department) counts kept with every write (a few dozen rows),
         plus one statement of index-only range counts for what depends on the clock or the operator."""
-        from deskui.models import TicketCount
-        from deskui.services.tickets.replay import OPEN_STATUSES
-
-        now = self.svc.clock.now()
+        now = self.clock.now()
         soon, closed_since = self._window(now)
         c = _T.c
-        n = TicketCount.__table__.c  # type: ignore[attr-defined]
+        n = COUNTS.c
         site = c.site_id == self.site_id
         is_open = c.is_open == True  # noqa: E712
 
         def count(*conds: ColumnElement[bool]) -> Any:
             return select(func.count()).select_from(_T).where(site, *conds).scalar_subquery()
 
-        own = self._own_department(operator)
+        own = own_department(operator)
         mine: Any = literal_column("0")
         if operator is not None:
             elsewhere = [c.department != own] if own else []  # their department's tickets are counted below
@@ -344,7 +300,7 @@ class TicketQueues:
             count(is_open, c.due_at >= now, c.due_at < soon).label("due_soon"),
             count(c.closed_at >= closed_since).label("closed"),
         )
-        with self.svc.db.read() as s:
+        with self.db.read() as s:
             groups = s.execute(select(n.status, n.department, n.n).where(n.site_id == self.site_id, n.n != 0)).all()
             row = s.execute(q).one()
         by_status: dict[str, int] = {}
@@ -365,7 +321,3 @@ class TicketQueues:
             closed=int(row.closed),
             by_department=departments,
         )
-
-
-def queue_label(queue: str) -> str:
-    return t(QUEUE_LABELS[queue])

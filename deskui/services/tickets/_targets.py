@@ -66,19 +66,29 @@ class TargetState:
 
 
 class TicketSnapshot(Protocol):
-    """What the targets read from a ticket (TicketState and TicketInfo both have it)."""
+    """What the targets read from a ticket (TicketState and TicketInfo both have it, read-only)."""
 
-    kind: str
-    written: bool
-    created_at: datetime
-    resident_deadline: datetime | None
+    @property
+    def kind(self) -> str: ...
+    @property
+    def written(self) -> bool: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def resident_deadline(self) -> datetime | None: ...
 
 
 class EventLike(Protocol):
-    kind: str
-    at: datetime
-    status: str  # the ticket's status after the event
-    data: Mapping[str, Any]
+    """What the targets read from an event (EventRecord has it, read-only)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def status(self) -> str: ...  # the ticket's status after the event
+    @property
+    def data(self) -> Mapping[str, Any]: ...
 
 
 @dataclass
@@ -221,7 +231,7 @@ def compute(
 ) -> list[TargetState]:
     """Every target of the ticket at `now`, in the order a screen lists them."""
     f = _gather(events)
-    soon = settings.target("due_soon_hours") * 3600
+    soon = due_soon_seconds(settings)
     out: list[TargetState] = []
     for name, base_due, met_at in _plan(ticket, f, settings):
         due = base_due
@@ -241,9 +251,27 @@ def compute(
             out.append(TargetState(name, due, None, PAUSED, int((due - f.paused_since).total_seconds())))
             continue
         left = (due - now).total_seconds()
-        state = OVERDUE if left < 0 else DUE_SOON if left < soon else OK
-        out.append(TargetState(name, due, None, state, int(left)))
+        out.append(TargetState(name, due, None, running_state(left, soon), int(left)))
     return out
+
+
+# --- the overdue rule: the one place that says when a running target is overdue or due soon ---------------------
+
+
+def due_soon_seconds(settings: Settings) -> float:
+    """How near its due time a running target counts as due soon (settings [targets] due_soon_hours)."""
+    return settings.target("due_soon_hours") * 3600
+
+
+def running_state(seconds_left: float, soon_seconds: float) -> str:
+    """A running target with no time left is overdue; with less than `soon_seconds` left, due soon; else ok."""
+    return OVERDUE if seconds_left < 0 else DUE_SOON if seconds_left < soon_seconds else OK
+
+
+def due_soon_until(now: datetime, settings: Settings) -> datetime:
+    """The same rule as due-time ranges, for the queues' queries: due before `now` is overdue, due from `now` until
+    the time returned is due soon."""
+    return now + timedelta(hours=settings.target("due_soon_hours"))
 
 
 def nearest_due(states: Iterable[TargetState], *, ended: bool = False) -> datetime | None:
