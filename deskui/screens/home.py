@@ -70,7 +70,7 @@ class HomeScreen(DeskScreen):
         self.desk.desk_screens.add(self)
         self.query(SectionTile).first().focus()
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         # Whoever signed in last (the lock screen lets another operator take over): greet them, not the first one.
         self.query_one("#home-greeting", Static).update(self.greeting())
 

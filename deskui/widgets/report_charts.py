@@ -72,10 +72,12 @@ class BarList(Widget):
         return out
 
 
-def _count_ticks(top: int) -> list[int]:
-    """Whole-number ticks for counts (plotext would label 0.33, 0.67 … on a small month)."""
+def _count_ticks(top: int) -> list[float]:
+    """Whole-number ticks for counts (plotext would label 0.33, 0.67 … on a small month). The values are ints; the
+    list is typed as the list[float] plotext's yticks declares."""
     step = max(1, -(-top // 4))
-    return list(range(0, top + step, step))
+    ticks: list[float] = list(range(0, top + step, step))
+    return ticks
 
 
 class DayLine(PlotextPlot):
