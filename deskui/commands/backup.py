@@ -61,10 +61,10 @@ def backup(
 ) -> None:
     """Copy the database while other terminals keep working (SQLite's online backup: one consistent moment)."""
     from deskui.core.db import mask_url, open_database
-    from deskui.services.admin.backup import _refuse_postgresql, backup_database
+    from deskui.services.admin import backup_database, refuse_postgresql
 
     settings = state(ctx).settings
-    _refuse_postgresql(settings.database_url or "")
+    refuse_postgresql(settings.database_url or "")
     require_database(settings.database_url, "backup")  # never back up a new, empty file made by a typo
     output_file(path, folder_allowed=True)  # a missing folder, a FIFO or a device: one line before any copying
     db = open_database(settings.database_url or None)
@@ -94,7 +94,7 @@ def restore(
     ] = False,
 ) -> None:
     """Check a backup (integrity, schema, duty-log chain) and put it in place of the database."""
-    from deskui.services.admin.backup import restore_database
+    from deskui.services.admin import restore_database
 
     settings = state(ctx).settings
     require_database(settings.database_url, "restore")  # a new file, yes (a new PC); a mistyped folder, no

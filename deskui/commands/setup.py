@@ -41,7 +41,7 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
 ) -> None:
     """Load a demo property and one operator per role; running it again changes nothing."""
-    from deskui.services.admin.demo import DEMO_OPERATORS, load_demo, load_demo_activity
+    from deskui.services.admin import DEMO_OPERATORS, load_demo, load_demo_activity
     from deskui.services.operators import ROLE_LABELS, Role
 
     summary = load_demo(state(ctx).services())
@@ -68,7 +68,7 @@ def demo(
 
 def doctor(ctx: typer.Context) -> None:
     """Check SQLite, PRAGMAs, schema version, file permissions and configuration; exit 1 if any check fails."""
-    from deskui.services.admin.doctor import diagnose, failed
+    from deskui.services.admin import diagnose, failed
     from deskui.services.common.masking import mask_secrets
 
     settings = state(ctx).settings
@@ -110,7 +110,7 @@ def _write_access_rows(database_url: str | None) -> list[Any]:
     import os
 
     from deskui.core.db import resolve_url, sqlite_path
-    from deskui.services.admin.doctor import DoctorRow
+    from deskui.services.admin import DoctorRow
 
     path = sqlite_path(resolve_url(database_url or None))
     if path is None or not path.is_file():

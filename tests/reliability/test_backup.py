@@ -15,7 +15,7 @@ import pytest
 
 from deskui.core.config import load_settings
 from deskui.core.db import open_database
-from deskui.services.admin.backup import BackupRefused, backup_database, restore_database
+from deskui.services.admin import BackupRefused, backup_database, restore_database
 from tests.reliability import checks
 from tests.reliability.conftest import ROOT, child_env, size, spawn, stop_all, workload
 from tests.reliability.workload import read_acks

@@ -18,7 +18,7 @@ import deskui.core.db as dbmod
 from deskui.core.config import load_settings
 from deskui.core.db import open_database, sqlite_journal_mode, wal_reset_affected
 from deskui.core.retry import DatabaseBusy, RetryPolicy, is_busy, retry_busy
-from deskui.services.admin.doctor import diagnose, failed
+from deskui.services.admin import diagnose, failed
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -55,7 +55,7 @@ def test_this_machine_is_affected_and_uses_the_rollback_journal(tmp_path: Path) 
 @pytest.mark.parametrize(("version", "mode"), [(AFFECTED, "delete"), ("3.50.6", "delete"), (FIXED, "wal")])
 def test_the_mode_follows_the_library(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: str, mode: str) -> None:
     monkeypatch.setattr(dbmod, "library_version", lambda: version)
-    monkeypatch.setattr("deskui.services.admin.doctor.library_version", lambda: version)
+    monkeypatch.setattr("deskui.services.admin._doctor.library_version", lambda: version)
     path = tmp_path / "desk.db"
     db = open_database(str(path))
     try:

@@ -493,7 +493,7 @@ def test_an_anchor_file_lowered_by_hand_or_deleted_is_reported(desk: Desk) -> No
 
 
 def test_a_truncated_backup_is_refused_by_restore(desk: Desk, tmp_path: Path) -> None:
-    from deskui.services.admin.backup import BackupRefused, backup_database, restore_database
+    from deskui.services.admin import BackupRefused, backup_database, restore_database
 
     svc = open_desk(desk.path, FrozenClock(desk.now))
     try:
@@ -529,7 +529,7 @@ def test_each_signed_handover_records_the_chain_head(desk: Desk) -> None:
 
 
 def test_dropping_every_trigger_fails_doctor_and_verify(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
-    from deskui.services.admin.doctor import diagnose, failed
+    from deskui.services.admin import diagnose, failed
 
     drop_triggers(desk.path)
     run_sql(desk.path, "UPDATE call SET content = '改过的内容' WHERE id = 1")  # what the triggers stopped
@@ -553,7 +553,7 @@ def test_an_altered_trigger_is_reported(desk: Desk) -> None:
 
 
 def test_restore_refuses_a_backup_without_its_triggers(desk: Desk, tmp_path: Path) -> None:
-    from deskui.services.admin.backup import BackupRefused, restore_database
+    from deskui.services.admin import BackupRefused, restore_database
 
     copy = tmp_path / "no-triggers.db"
     src = shell(desk.path)
@@ -608,7 +608,7 @@ def test_postgresql_triggers_dropped_or_disabled_are_reported(
     import psycopg
     from sqlalchemy.engine import make_url
 
-    from deskui.services.admin.doctor import diagnose, failed
+    from deskui.services.admin import diagnose, failed
 
     monkeypatch.setenv("DESKUI_KEY_FILE", str(tmp_path / "site.key"))
     svc = open_desk(pg_url, FrozenClock(START))

@@ -1,4 +1,4 @@
-"""services.anchors (the site key, seals, the anchor file) and services.guards (the expected triggers)."""
+"""services.anchors (the site key, seals, the anchor file) and services.admin (the expected triggers)."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def test_the_anchor_only_rises_and_is_macced(keeper: Keeper) -> None:
 def test_the_expected_triggers_are_what_the_migrations_make() -> None:
     """25 from 0002-0004 and 8 REPLACE guards from 0005, each on an append-only table."""
     from deskui.core.db import code_head
-    from deskui.services.admin.guards import expected_sqlite_triggers
+    from deskui.services.admin import expected_sqlite_triggers
 
     expected = expected_sqlite_triggers(code_head())
     assert len(expected_sqlite_triggers("0004")) == 25

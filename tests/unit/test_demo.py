@@ -1,11 +1,11 @@
-"""services.demo: a realistic, deterministic demo property that a second run leaves unchanged."""
+"""services.admin demo: a realistic, deterministic demo property that a second run leaves unchanged."""
 
 from __future__ import annotations
 
 from sqlmodel import func, select
 
 from deskui.models import Resident, ResidentPhone, Unit
-from deskui.services.admin.demo import DEMO_OPERATORS, demo_residents, demo_units, load_demo
+from deskui.services.admin import DEMO_OPERATORS, demo_residents, demo_units, load_demo
 from deskui.services.common.places import parse_unit
 
 

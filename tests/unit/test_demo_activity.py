@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from deskui.services.admin.demo import DEMO_CALLS, load_demo, load_demo_activity
+from deskui.services.admin import DEMO_CALLS, load_demo, load_demo_activity
 from deskui.services.admin.verify import verify_log
 
 

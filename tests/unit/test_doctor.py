@@ -1,4 +1,4 @@
-"""services.doctor: checks read the live database, warnings do not fail, the doctor never changes anything."""
+"""services.admin doctor: checks read the live database, warnings do not fail, the doctor never changes anything."""
 
 from __future__ import annotations
 
@@ -9,14 +9,8 @@ from sqlalchemy import create_engine
 
 from deskui.core.config import Settings
 from deskui.core.db import Database, code_head, sqlite_journal_mode
-from deskui.services.admin.doctor import (
-    diagnose,
-    expected_pragma,
-    failed,
-    file_mode_row,
-    pragma_rows,
-    wal_reset_affected,
-)
+from deskui.services.admin import diagnose, failed
+from deskui.services.admin._doctor import expected_pragma, file_mode_row, pragma_rows, wal_reset_affected
 
 
 @pytest.mark.parametrize(
@@ -98,7 +92,7 @@ def test_config_files_are_listed(settings: Settings) -> None:
 def test_a_missing_database_in_a_folder_it_cannot_write_fails(
     settings: Settings, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import deskui.services.admin.doctor as doctor
+    import deskui.services.admin._doctor as doctor
 
     monkeypatch.setattr(doctor.os, "access", lambda *_args: False)
     assert [r.check for r in failed(diagnose(settings))] == ["Database"]

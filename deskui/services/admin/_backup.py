@@ -3,7 +3,7 @@
 Backup: SQLite's online backup API on the engine's own connection, inside one read transaction. The read
 transaction is the snapshot: every page comes from the same moment, while other terminals keep working (in WAL
 mode they keep committing; with the rollback journal their COMMIT waits the few milliseconds the copy takes, within
-the busy timeout and the retries of services.retry). Never a file copy: a copy taken while a terminal commits can
+the busy timeout and the retries of core.retry). Never a file copy: a copy taken while a terminal commits can
 be torn. The copy is written beside the target, checked (quick_check), fsynced and renamed into place, 0600.
 
 Restore: the backup is first copied to a scratch file (the backup itself is never changed), which must pass
@@ -104,7 +104,7 @@ class RestoreResult:
     forced: bool
 
 
-def _refuse_postgresql(db_url: str) -> None:
+def refuse_postgresql(db_url: str) -> None:
     if not resolve_url(db_url).startswith("sqlite"):
         raise BackupRefused(
             t(
@@ -174,7 +174,7 @@ def schema_later(a: str | None, b: str | None) -> bool:
     """True when revision `a` comes after revision `b` (None: no schema yet)."""
     order = _revision_order()
     rank = {rev: i for i, rev in enumerate(order)}
-    return rank.get(a, -1) > rank.get(b, -1) if a is not None else False
+    return a is not None and rank.get(a, -1) > (rank.get(b, -1) if b is not None else -1)
 
 
 # --- backup ----------------------------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def schema_later(a: str | None, b: str | None) -> bool:
 
 def backup_database(db: Database, target: str | os.PathLike[str], *, progress: Progress | None = None) -> BackupResult:
     """A consistent copy of the live database at `target` (a file, or a folder for a dated name in it)."""
-    _refuse_postgresql(db.url)
+    refuse_postgresql(db.url)
     source = db.path
     assert source is not None
     dest = Path(target).expanduser()
@@ -199,7 +199,8 @@ def backup_database(db: Database, target: str | os.PathLike[str], *, progress: P
         _new_private_file(scratch)
         raw = db.engine.raw_connection()
         try:
-            con: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+            con = raw.driver_connection
+            assert isinstance(con, sqlite3.Connection)  # refuse_postgresql let only SQLite through
             copy = sqlite3.connect(scratch)
             try:
                 con.execute("BEGIN")
@@ -301,9 +302,9 @@ def inspect_file(path: Path, settings: Settings, keeper: anchors.Keeper | None =
 
 
 def _triggers(db: Database) -> tuple[str, ...]:
-    """What is wrong with the append-only triggers (services.guards), as messages."""
+    """What is wrong with the append-only triggers (admin._guards), as messages."""
     from deskui.core.db import schema_version
-    from deskui.services.admin.guards import trigger_problems
+    from deskui.services.admin._guards import trigger_problems
 
     with db.engine.connect() as conn:
         return tuple(p.message for p in trigger_problems(conn, schema_version(db)))
@@ -394,7 +395,7 @@ def restore_database(
 ) -> RestoreResult:
     """Replace the configured database with a checked backup; see the module's docstring for the rules."""
     url = resolve_url(settings.database_url or None)
-    _refuse_postgresql(url)
+    refuse_postgresql(url)
     target = sqlite_path(url)
     assert target is not None
     source = Path(backup).expanduser().resolve()
@@ -464,7 +465,7 @@ def restore_database(
             db.dispose()
         make_private(target)
         # Going back is deliberate here: the anchor file now follows the restored chain (its heads, not higher),
-        # keeping the legacy boundary (services.anchors.Keeper.ensure) of this desk, else the backup's.
+        # keeping the legacy boundary (common.anchors.Keeper.ensure) of this desk, else the backup's.
         live = anchors.keeper_for(url)
         here = live.read_anchor()
         there = anchors.Keeper(key_file, backup_anchor).read_anchor() if known else None
@@ -481,7 +482,8 @@ def _copy_into(scratch: Path, db: Database, progress: Progress | None) -> None:
     while it is written; other terminals' connections then read the restored pages)."""
     raw = db.engine.raw_connection()
     try:
-        dest: sqlite3.Connection = raw.driver_connection  # type: ignore[assignment]
+        dest = raw.driver_connection
+        assert isinstance(dest, sqlite3.Connection)  # a restore is refused on PostgreSQL
         src = sqlite3.connect(f"file:{scratch}?mode=ro", uri=True)
         try:
 
@@ -508,5 +510,6 @@ __all__ = [
     "backup_database",
     "inspect_file",
     "newer_than",
+    "refuse_postgresql",
     "restore_database",
 ]

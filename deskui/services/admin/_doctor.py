@@ -16,7 +16,6 @@ from deskui.core.db import (
     WAL_RESET_BACKPORTS,
     WAL_RESET_FIXED,
     Database,
-    DatabaseUnavailable,
     code_head,
     known_revisions,
     library_version,
@@ -29,6 +28,7 @@ from deskui.core.db import (
     version_tuple,
     wal_reset_affected,
 )
+from deskui.core.errors import DatabaseUnavailable
 from deskui.core.i18n import t
 
 # The WAL-reset race (two connections checkpointing and writing at once can corrupt a WAL database) exists from
@@ -122,8 +122,8 @@ def schema_row(db: Database) -> DoctorRow:
 
 
 def trigger_row(db: Database) -> DoctorRow:
-    """Every append-only trigger as the migrations made it (services.guards): dropped ones let a shell edit."""
-    from deskui.services.admin.guards import trigger_problems
+    """Every append-only trigger as the migrations made it (admin._guards): dropped ones let a shell edit."""
+    from deskui.services.admin._guards import trigger_problems
 
     with db.engine.connect() as conn:
         problems = trigger_problems(conn, schema_version(db))
@@ -136,7 +136,7 @@ def trigger_row(db: Database) -> DoctorRow:
 
 
 def key_rows(url: str) -> list[DoctorRow]:
-    """The site key that seals signatures and the anchor file (services.anchors): private, and the anchor ours."""
+    """The site key that seals signatures and the anchor file (common.anchors): private, and the anchor ours."""
     from deskui.services.common.anchors import keeper_for
 
     keeper = keeper_for(url)

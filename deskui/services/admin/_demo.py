@@ -14,10 +14,15 @@ from sqlmodel import col, select
 
 from deskui.core.errors import NotFound
 from deskui.models import Resident, Unit
-from deskui.services.directory.service import NewResident, NewUnit, check_resident, check_unit
+from deskui.services.directory import NewResident, NewUnit, check_resident, check_unit
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from deskui.core.clock import FrozenClock
     from deskui.services import Services
+    from deskui.services.operators import OperatorInfo
 
 DEMO_SEED = 20240601
 BUILDINGS = ("1", "2", "3")
@@ -61,19 +66,19 @@ DEMO_OPERATORS = (
     DemoOperator("刘伟", "manager", "4444"),
 )
 
-SURNAMES = (
+SURNAMES: tuple[str, ...] = (
     *"王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢",
     *"姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤",
     "欧阳",
     "司马",
 )
-GIVEN = (
+GIVEN: tuple[str, ...] = (
     *"伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚萍鹏飞斌浩丹颖琳婷鑫宁凯辉峰",
     *("秀英", "秀兰", "桂英", "建华", "玉兰", "红梅", "子涵", "梓轩", "雨婷", "佳琪", "思远", "家豪", "志明"),
     *("海燕", "晓东", "国庆", "淑珍", "春梅", "建国", "卫东", "慧琳", "嘉怡", "博文", "欣怡", "宇轩", "一诺"),
     *("浩然", "俊杰", "婉婷", "文静", "德华", "秀珍", "凤英", "玉珍", "志强", "永刚", "丽娟", "晓燕", "桂兰"),
 )
-MOBILE_PREFIXES = (
+MOBILE_PREFIXES: tuple[str, ...] = (
     *("130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150", "151", "152", "153"),
     *("155", "156", "157", "158", "159", "166", "176", "177", "178", "180", "181", "182", "183", "185"),
     *("186", "187", "188", "189", "198", "199"),
@@ -238,7 +243,7 @@ def load_demo_activity(services: Services) -> int:
     from datetime import timedelta
 
     from deskui.core.clock import FrozenClock
-    from deskui.services.calls.service import CallInput
+    from deskui.services.calls import CallInput
     from deskui.services.container import open_services
 
     if services.calls.list(limit=1):
@@ -282,13 +287,13 @@ def load_demo_activity(services: Services) -> int:
         past.close()
 
 
-def _zone(services: Services):  # type: ignore[no-untyped-def]
+def _zone(services: Services) -> ZoneInfo:
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(services.settings.time_zone)
 
 
-def _is_night(services: Services, moment) -> bool:  # type: ignore[no-untyped-def]
+def _is_night(services: Services, moment: datetime) -> bool:
     from deskui.services.common.shifts import shift_at
 
     return shift_at(services.settings, moment).key == "night"
@@ -306,7 +311,16 @@ def _phone(services: Services, unit: str) -> str:
     return residents[0].phones[0] if residents and residents[0].phones else ""
 
 
-def _ticket(services, clock, call_id, spec, outcome, desk, night, supervisor) -> None:  # type: ignore[no-untyped-def]
+def _ticket(
+    services: Services,
+    clock: FrozenClock,
+    call_id: int,
+    spec: str,
+    outcome: str,
+    desk: OperatorInfo,
+    night: OperatorInfo,
+    supervisor: OperatorInfo,
+) -> None:
     from datetime import timedelta
 
     kind, _, severity = spec.partition(":")

@@ -1,9 +1,9 @@
 """What `verify` checks besides the duty log's chain: tickets against their history, calls against their index.
 
-- A ticket row is a projection of its append-only events (services.tickets_replay): the row must equal the replay
+- A ticket row is a projection of its append-only events (services.tickets, its replay): the row must equal the replay
   of its events, numbered 1..n, the last one the row's `last_event_id`. A row edited by hand (closed without a close
   event) or an event edited, added or deleted (the triggers dropped for it) shows as a difference.
-- A call is written once with its folded search text and its character index (services.search): both are derived
+- A call is written once with its folded search text and its character index (common.search): both are derived
   from the caller, unit, phone and content as typed, so a call edited afterwards no longer matches what was indexed
   when it was saved (unless the forger also rebuilt the folded text and the index rows).
 
@@ -17,17 +17,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlmodel import Session
+from sqlalchemy import Row, Table, select, text
+from sqlmodel import Session, SQLModel
 
+import deskui.models  # noqa: F401 - registers the tables on SQLModel.metadata
 from deskui.core.config import Settings
 from deskui.core.i18n import t
-from deskui.models import Call, Ticket, TicketEvent
+from deskui.services.calls import search_fields
 from deskui.services.common import search as idx
+from deskui.services.tickets import EventRecord, replay, row_values
 
-_CALL = Call.__table__  # type: ignore[attr-defined]
-_TICKET = Ticket.__table__  # type: ignore[attr-defined]
-_TEVENT = TicketEvent.__table__  # type: ignore[attr-defined]
+# The tables as SQLAlchemy Core sees them (SQLModel's classes do not declare `__table__` to a type checker).
+_CALL: Table = SQLModel.metadata.tables["call"]
+_TICKET: Table = SQLModel.metadata.tables["ticket"]
+_TEVENT: Table = SQLModel.metadata.tables["ticketevent"]
 PAGE = 500
 MAX_FINDINGS = 100
 
@@ -39,7 +42,7 @@ class Finding:
     message: str
 
 
-def _pages(s: Session, table: Any, site_id: int, *columns: str) -> Iterator[list[Any]]:
+def _pages(s: Session, table: Table, site_id: int, *columns: str) -> Iterator[list[Row[Any]]]:
     """The site's rows in pages of PAGE, by id (only `columns`, when given, and the id)."""
     picked = [table.c.id, *(table.c[name] for name in columns)] if columns else [table]
     after = 0
@@ -57,13 +60,11 @@ def _pages(s: Session, table: Any, site_id: int, *columns: str) -> Iterator[list
 
 def ticket_findings(s: Session, site_id: int, settings: Settings) -> tuple[int, list[Finding]]:
     """(tickets checked, the ones whose row is not the replay of their events)."""
-    from deskui.services.tickets.replay import EventRecord, replay, row_values
-
     checked = 0
     found: list[Finding] = []
     for rows in _pages(s, _TICKET, site_id):
         ids = [r.id for r in rows]
-        events: dict[int, list[Any]] = {}
+        events: dict[int, list[Row[Any]]] = {}
         for ev in s.execute(
             select(_TEVENT).where(_TEVENT.c.ticket_id.in_(ids)).order_by(_TEVENT.c.ticket_id, _TEVENT.c.seq)
         ):
@@ -71,7 +72,7 @@ def ticket_findings(s: Session, site_id: int, settings: Settings) -> tuple[int, 
         for row in rows:
             checked += 1
             history = events.get(row.id, [])
-            why = _ticket_difference(row, history, settings, EventRecord, replay, row_values)
+            why = _ticket_difference(row, history, settings)
             if why:
                 found.append(
                     Finding(
@@ -89,7 +90,7 @@ def ticket_findings(s: Session, site_id: int, settings: Settings) -> tuple[int, 
     return checked, found
 
 
-def _ticket_difference(row: Any, history: list[Any], settings: Settings, record: Any, replay: Any, values: Any) -> str:
+def _ticket_difference(row: Row[Any], history: list[Row[Any]], settings: Settings) -> str:
     seqs = [ev.seq for ev in history]
     if seqs != list(range(1, len(seqs) + 1)):
         return t("its events are numbered {seqs}", seqs=", ".join(map(str, seqs)) or "-")
@@ -97,7 +98,7 @@ def _ticket_difference(row: Any, history: list[Any], settings: Settings, record:
         return t("its last event is not the one the ticket names")
     try:
         records = [
-            record(
+            EventRecord(
                 ev.seq,
                 ev.kind,
                 ev.at,
@@ -111,7 +112,7 @@ def _ticket_difference(row: Any, history: list[Any], settings: Settings, record:
             )
             for ev in history
         ]
-        expected = values(replay(records, settings))
+        expected = row_values(replay(records, settings))
     except Exception:  # an event no deskui wrote: the replay itself fails
         return t("its events cannot be replayed")
     differ = sorted(name for name, value in expected.items() if getattr(row, name) != value)
@@ -120,10 +121,6 @@ def _ticket_difference(row: Any, history: list[Any], settings: Settings, record:
 
 def call_findings(s: Session, site_id: int) -> tuple[int, list[Finding]]:
     """(calls checked, the ones whose fields no longer match their folded search text or their index entries)."""
-    from sqlalchemy import text
-
-    from deskui.services.calls.service import search_fields
-
     checked = 0
     found: list[Finding] = []
     # The index rows of every call at once, one string of characters per call (the index is keyed by character,
