@@ -213,15 +213,31 @@ def failure_message(exc: BaseException) -> str:
     )
 
 
+# The modules of deskui/commands/, in the order `deskui --help` lists their commands and groups (`export dutylog`
+# and `import calls` join the export and import groups from their own modules). A new module is added here.
+COMMAND_MODULES = (
+    "backup",
+    "calls",
+    "export",
+    "dutylog",
+    "handover",
+    "keylog",
+    "roster",
+    "review",
+    "imports",
+    "operators",
+    "report",
+    "setup",
+    "tickets",
+)
+
+
 def _register_commands() -> None:
-    """Command groups live in deskui/commands/, one module each, and add themselves to `app`."""
+    """Command groups live in deskui/commands/, one module each, and add themselves to `app` (register)."""
     import importlib
-    import pkgutil
 
-    import deskui.commands
-
-    for mod in pkgutil.iter_modules(deskui.commands.__path__):
-        importlib.import_module(f"deskui.commands.{mod.name}").register(app)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"deskui.commands.{name}").register(app)
 
 
 def _click_errors() -> tuple[type[ClickException], type[ClickException]]:
