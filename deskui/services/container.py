@@ -37,13 +37,9 @@ def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
 
 @dataclass
 class Services:
-    """Every service of one desk, sharing one database, settings, clock and site."""
+    """Every service of one desk, sharing one context: database, settings, clock and site."""
 
     ctx: DeskContext
-    db: Database
-    settings: Settings
-    clock: Clock
-    site_id: int
     directory: DirectoryService
     operators: OperatorService
     calls: CallService
@@ -54,6 +50,22 @@ class Services:
     handover: HandoverService
     review: ReviewService
 
+    @property
+    def db(self) -> Database:
+        return self.ctx.db
+
+    @property
+    def settings(self) -> Settings:
+        return self.ctx.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self.ctx.clock
+
+    @property
+    def site_id(self) -> int:
+        return self.ctx.site_id
+
     def close(self) -> None:
         self.db.dispose()
 
@@ -63,7 +75,6 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     db = open_database(settings.database_url or None, migrate=migrate)
     site_id = ensure_site(db, settings, clock)
     ctx = DeskContext(db, settings, clock, site_id)
-    args = (db, settings, clock, site_id)  # the services not yet built from ctx
     directory = DirectoryService(ctx)
     operators = OperatorService(ctx)
     calls = CallService(ctx, directory=directory)
@@ -80,10 +91,6 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     )
     return Services(
         ctx=ctx,
-        db=db,
-        settings=settings,
-        clock=clock,
-        site_id=site_id,
         directory=directory,
         operators=operators,
         calls=calls,
