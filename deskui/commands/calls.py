@@ -21,6 +21,7 @@ from deskui.core.i18n import t
 if TYPE_CHECKING:
     from deskui.services import Services
     from deskui.services.calls import CallInfo
+    from deskui.services.operators import OperatorInfo
 
 group = typer.Typer(help="The call and visit log (来电来访登记).", no_args_is_help=True)
 LIST_FORMATS = ("table", "csv", "json")
@@ -52,7 +53,7 @@ def parse_bound(services: Services, value: str | None, *, end: bool, option: str
         fail(f"{option}: {exc.message}")
 
 
-def _operator(services: Services, name: str | None):  # type: ignore[no-untyped-def]
+def _operator(services: Services, name: str | None) -> OperatorInfo | None:
     return services.operators.by_name(name.strip()) if name and name.strip() else None
 
 

@@ -127,13 +127,13 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         from zoneinfo import ZoneInfo
 
         zone = ZoneInfo(tz)
-        for x in report.targets.overdue:
+        for ticket in report.targets.overdue:
             overdue.add_row(
-                cell(x.number),
-                cell(label(settings, "kind", x.kind)),
-                cell(x.unit),
-                x.due_at.astimezone(zone).strftime("%m-%d %H:%M"),
-                f"{x.late_seconds / 86_400:.1f}",
+                cell(ticket.number),
+                cell(label(settings, "kind", ticket.kind)),
+                cell(ticket.unit),
+                ticket.due_at.astimezone(zone).strftime("%m-%d %H:%M"),
+                f"{ticket.late_seconds / 86_400:.1f}",
             )
         out.print(overdue)
 

@@ -17,7 +17,10 @@ from deskui.core.i18n import t
 from deskui.core.safetext import dumps
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from deskui.services import Services
+    from deskui.services.operators import OperatorInfo
     from deskui.services.tickets import TicketInfo
 
 group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
@@ -34,7 +37,7 @@ CLI_QUEUES = {
 }
 
 
-def _operator(services: Services, name: str | None):  # type: ignore[no-untyped-def]
+def _operator(services: Services, name: str | None) -> OperatorInfo | None:
     return services.operators.by_name(name.strip()) if name and name.strip() else None
 
 
@@ -152,7 +155,7 @@ def show(
         sys.stdout.write(dumps(rec, indent=2) + "\n")
         return
 
-    def when(moment):  # type: ignore[no-untyped-def]
+    def when(moment: datetime | None) -> str:
         return local_time(services.settings, moment).strftime("%Y-%m-%d %H:%M") if moment else "-"
 
     lines = [
