@@ -1,7 +1,7 @@
 """`make test` runs both pytest runs (the rest, then the tests marked load) and fails when either failed.
 
 The Makefile is run with VENV pointing at a stand-in whose `python` records its arguments and fails as told, and
-whose `ruff` passes: what is checked is the recipe, not the suite.
+whose `ruff`, `lint-imports` and `mypy` pass: what is checked is the recipe, not the suite.
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ def make_test(tmp_path: Path, **env: str) -> tuple[int, list[str]]:
     bin_dir = venv / "bin"
     bin_dir.mkdir(parents=True)
     (bin_dir / "python").write_text(FAKE_PYTHON)
-    (bin_dir / "ruff").write_text("#!/bin/sh\nexit 0\n")
-    for tool in ("python", "ruff"):
+    for checker in ("ruff", "lint-imports", "mypy"):
+        (bin_dir / checker).write_text("#!/bin/sh\nexit 0\n")
+    for tool in ("python", "ruff", "lint-imports", "mypy"):
         (bin_dir / tool).chmod(0o755)
     for stamp in (".installed", ".installed-test"):  # newer than pyproject.toml: nothing to install
         (venv / stamp).touch()
