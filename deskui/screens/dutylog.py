@@ -24,7 +24,7 @@ from deskui.screens.handover_base import BACK, HandoverSection, shift_name, them
 from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
 from deskui.services.common.shifts import shift_at
 from deskui.services.handover import next_slot, previous_slot, slot_of
-from deskui.services.tickets.service import EVENT_LABELS
+from deskui.services.tickets import EVENT_LABELS
 from deskui.widgets.background import background, still_running
 from deskui.widgets.plain import plain
 from deskui.widgets.settling import settles

@@ -28,6 +28,7 @@ from deskui.core.i18n import N_, t
 from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.screens.handover_forms import FormField, FormScreen
 from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
+from deskui.services.tickets import KIND_LABELS, SEVERITY_LABELS
 from deskui.widgets.background import background, saving, still_running
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
@@ -71,14 +72,8 @@ STEP_HINTS = {
     "checks": N_("Space ticks a check; N adds what was found."),
     "sign": N_("Both sign with their PINs (S); the handover is then locked into the duty log."),
 }
-TICKET_KINDS = (
-    ("repair", N_("Repair")),
-    ("complaint", N_("Complaint")),
-    ("help", N_("Help request")),
-    ("inquiry", N_("Inquiry")),
-    ("service", N_("Paid service")),
-)
-SEVERITIES = (("major", N_("Major")), ("important", N_("Important")), ("minor", N_("Minor")))
+TICKET_KINDS = tuple(KIND_LABELS.items())
+SEVERITIES = tuple(SEVERITY_LABELS.items())
 
 
 class HandoverScreen(HandoverSection, inherit_bindings=False):

@@ -27,8 +27,7 @@ from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
 from deskui.screens.base import DeskScreen
 from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
-from deskui.services.tickets.rules import RULES
-from deskui.services.tickets.service import REPAIR_TYPE_LABELS, SEVERITY_LABELS
+from deskui.services.tickets import REPAIR_TYPE_LABELS, RULES, SEVERITY_LABELS, due_soon_seconds
 from deskui.widgets.background import saving
 from deskui.widgets.plain import plain
 from deskui.widgets.settling import settles
@@ -48,7 +47,7 @@ from deskui.widgets.ticket_text import (
 
 if TYPE_CHECKING:
     from deskui.services.operators import OperatorInfo
-    from deskui.services.tickets.service import TicketDetail, TicketInfo, TicketService
+    from deskui.services.tickets import TicketDetail, TicketInfo, TicketService
 
 POLL_SECONDS = 1.0
 LOAD_SECONDS = 3.0  # the longest an action key waits for the ticket to be read
@@ -273,7 +272,7 @@ class TicketDetailScreen(DeskScreen):
         x = self.detail.ticket
         settings = self.desk.settings
         now = self.desk.clock.now()
-        soon = settings.target("due_soon_hours") * 3600
+        soon = due_soon_seconds(settings)
         grid = Table.grid(padding=(0, 1))
         # The time left is what matters: on a narrow screen the target's name gives way first.
         grid.add_column(no_wrap=True, min_width=1)

@@ -27,14 +27,14 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import t
-from deskui.services.tickets.service import TicketChanged
+from deskui.services.tickets import TicketChanged
 from deskui.widgets.background import saving
 from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
-    from deskui.services.tickets.service import TicketInfo
+    from deskui.services.tickets import TicketInfo
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
-from deskui.services.tickets.service import (
+from deskui.services.tickets import (
     CATEGORY_KINDS,
     KIND_LABELS,
     REPAIR_TYPE_LABELS,
@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from deskui.services import Services
     from deskui.services.calls import CallInfo
     from deskui.services.operators import OperatorInfo
-    from deskui.services.tickets.service import TicketInfo
+    from deskui.services.tickets import TicketInfo
 
 # The call screen's one-key categories, so the same letter means the same kind here.
 KIND_HOTKEYS = {"repair": "r", "complaint": "c", "help": "h", "inquiry": "i", "service": "v"}

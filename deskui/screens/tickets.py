@@ -27,7 +27,7 @@ from deskui.core.retry import DatabaseBusy
 from deskui.screens.base import DeskScreen
 from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.ticket_forms import PickScreen
-from deskui.services.tickets.queues import QUEUE_LABELS, QUEUES
+from deskui.services.tickets import QUEUE_LABELS, QUEUES
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
 from deskui.widgets.settling import settles
@@ -45,8 +45,7 @@ from deskui.widgets.ticket_text import (
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from deskui.services.tickets.queues import SectionCounts
-    from deskui.services.tickets.service import TicketInfo, TicketService
+    from deskui.services.tickets import SectionCounts, TicketInfo, TicketService
 
 SECTION_KEYS: tuple[tuple[str, str], ...] = tuple((str(n), name) for n, name in enumerate(QUEUES, start=1))
 POLL_SECONDS = 1.0

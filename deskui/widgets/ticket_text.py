@@ -15,7 +15,7 @@ from rich.text import Text
 
 from deskui.core.i18n import N_, get_language, t
 from deskui.services.common.shifts import local_time
-from deskui.services.tickets import describe
+from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, describe, due_soon_seconds, running_state
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ STATE_VARIABLES = {
     "paused": "secondary",
 }
 STATE_MARKS = {"ok": "●", "due_soon": "●", "overdue": "●", "met": "✓", "late": "✗", "paused": "‖"}
-OUTCOME_LABELS = {"reached": N_("Reached"), "no_answer": N_("No answer"), "left_message": N_("Left a message")}
+OUTCOME_LABELS = CALLBACK_OUTCOME_LABELS  # defined once, in deskui.services.tickets
 WAITING_LABELS = {"resident": N_("the resident"), "third_party": N_("a third party")}
 INFORMED_LABELS = {"supervisor": N_("Supervisor"), "manager": N_("Manager")}
 
@@ -47,8 +47,7 @@ def live(target: TargetState, now: datetime, soon_seconds: float, *, running: bo
     if not running or target.state not in RUNNING:
         return target
     left = int((target.due_at - now).total_seconds())
-    state = "overdue" if left < 0 else "due_soon" if left < soon_seconds else "ok"
-    return replace(target, seconds_left=left, state=state)
+    return replace(target, seconds_left=left, state=running_state(left, soon_seconds))
 
 
 def phrase(target: TargetState) -> str:
@@ -59,7 +58,7 @@ def phrase(target: TargetState) -> str:
 
 def nearest(ticket: TicketInfo, now: datetime, settings: Settings) -> TargetState | None:
     """The target behind the ticket's due time (the one the queues sort by), as of `now`."""
-    soon = settings.target("due_soon_hours") * 3600
+    soon = due_soon_seconds(settings)
     targets = [live(g, now, soon, running=ticket.is_open) for g in ticket.targets]
     if ticket.due_at is not None:
         due = [g for g in targets if g.due_at == ticket.due_at and g.state in RUNNING]

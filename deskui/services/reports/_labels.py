@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from deskui.core.config import Settings
 from deskui.core.i18n import N_, get_language, t
 from deskui.services.common.shifts import SHIFT_LABELS
-from deskui.services.tickets import KIND_LABELS, SEVERITY_LABELS
+from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, KIND_LABELS, SEVERITY_LABELS
 
 SECTIONS = ("calls", "tickets", "targets", "callbacks", "recurring", "handover")
 SECTION_LABELS = {
@@ -20,7 +20,6 @@ SECTION_LABELS = {
     "handover": N_("Handover quality"),
 }
 LEVEL_LABELS = {"unit": N_("Unit"), "riser": N_("Riser"), "building": N_("Building")}
-OUTCOME_LABELS = {"reached": N_("Reached"), "no_answer": N_("No answer"), "left_message": N_("Left a message")}
 
 
 def label(settings: Settings, dimension: str, key: str) -> str:
@@ -37,7 +36,7 @@ def label(settings: Settings, dimension: str, key: str) -> str:
         "kind": KIND_LABELS,
         "severity": SEVERITY_LABELS,
         "level": LEVEL_LABELS,
-        "outcome": OUTCOME_LABELS,
+        "outcome": CALLBACK_OUTCOME_LABELS,
         "section": SECTION_LABELS,
     }
     if dimension == "kind" and key == "*":

@@ -55,7 +55,7 @@ from deskui.services.reports._figures import (
     TicketFigures,
 )
 from deskui.services.reports._scope import month_bounds, normalize_building, shift_month
-from deskui.services.tickets import KINDS, SEVERITIES
+from deskui.services.tickets import CALLBACK_OUTCOMES, KINDS, SEVERITIES
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -271,7 +271,7 @@ class ReportService(ContextService):
         out_rows = []
         total_answer, total_resolve, total_n = TargetTally(), TargetTally(), 0
         needed = done = on_time = 0
-        attempts = dict.fromkeys(rs.CALLBACK_OUTCOMES, 0)
+        attempts = dict.fromkeys(CALLBACK_OUTCOMES, 0)
         satisfaction = {str(n): 0 for n in rs.SATISFACTION}
         by_kind: dict[str, list[int]] = {}
         for m in sorted(aggs, key=lambda m: (order.get(m["kind"], 99), sev_order.get(m["severity"] or "", 9))):
@@ -298,7 +298,7 @@ class ReportService(ContextService):
                 pair = by_kind.setdefault(kind, [0, 0])
                 pair[0] += int(m["callback_needed"] or 0)
                 pair[1] += int(m["callback_done"] or 0)
-            for o in rs.CALLBACK_OUTCOMES:
+            for o in CALLBACK_OUTCOMES:
                 attempts[o] += int(m[f"attempts_{o}"] or 0)
             for n in rs.SATISFACTION:
                 satisfaction[str(n)] += int(m[f"sat_{n}"] or 0)
@@ -331,7 +331,7 @@ class ReportService(ContextService):
             done=done,
             on_time=on_time,
             target=self.settings.target("callback_rate_target"),
-            attempts=tuple(Count(o, attempts[o]) for o in rs.CALLBACK_OUTCOMES),
+            attempts=tuple(Count(o, attempts[o]) for o in CALLBACK_OUTCOMES),
             satisfaction=tuple(Count(k, v) for k, v in satisfaction.items()),
             by_kind=tuple((k, *by_kind.get(k, [0, 0])) for k in ("repair", "complaint")),  # type: ignore[misc]
         )

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.services.tickets import PREFIXES
+from deskui.services.tickets import CALLBACK_OUTCOMES, PREFIXES
 
 TICKET_PREFIXES = tuple(dict.fromkeys(PREFIXES.values()))
 
@@ -42,7 +42,6 @@ RESPONSE_EVENTS = (
     "followed_up",
     "closed",
 )
-CALLBACK_OUTCOMES = ("reached", "no_answer", "left_message")
 SATISFACTION = (1, 2, 3, 4, 5)
 TICKET_DIMENSIONS = ("kind", "department", "severity", "day")
 # (quantile as a fraction num/den): the median and the 90th percentile.
