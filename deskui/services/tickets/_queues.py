@@ -56,11 +56,11 @@ class TicketQueues(ContextService):
 
     # --- the conditions ------------------------------------------------------------------------------------------
 
-    def _window(self, now: datetime) -> tuple[datetime, datetime]:
-        """(the end of "due soon", the start of "recently closed") as of `now`."""
-        soon = tg.due_soon_until(now, self.settings)
+    def _window(self, now: datetime) -> tuple[datetime, datetime, datetime]:
+        """(overdue before, due soon before, recently closed since) as of `now`: the overdue rule is _targets'."""
+        overdue, soon = tg.due_window(now, self.settings)
         closed_since = now - timedelta(days=self.settings.target("recently_closed_days"))
-        return soon, closed_since
+        return overdue, soon, closed_since
 
     def _conditions(
         self, queue: str, now: datetime, operator: OperatorInfo | None, department: str | None
@@ -69,7 +69,7 @@ class TicketQueues(ContextService):
         c = _T.c
         site = c.site_id == self.site_id
         is_open = c.is_open == True  # noqa: E712
-        soon, _ = self._window(now)
+        overdue, soon, _ = self._window(now)
         if queue == "new":
             return [[site, c.status == "new"]]
         if queue == "callback":
@@ -79,9 +79,9 @@ class TicketQueues(ContextService):
         if queue == "open":
             return [[site, is_open]]
         if queue == "overdue":
-            return [[site, is_open, c.due_at < now]]
+            return [[site, is_open, c.due_at < overdue]]
         if queue == "due_soon":
-            return [[site, is_open, c.due_at >= now, c.due_at < soon]]
+            return [[site, is_open, c.due_at >= overdue, c.due_at < soon]]
         if queue == "department":
             if not department:
                 raise ValidationError(t("Choose a department"), field="department")
@@ -264,7 +264,7 @@ class TicketQueues(ContextService):
         n: int,
     ) -> list[Any]:
         c = _T.c
-        _, since = self._window(now)
+        _, _, since = self._window(now)
         q = select(_T).where(c.site_id == self.site_id, c.closed_at >= since, *extra)
         if after is not None:
             closed, last_id = after
@@ -280,7 +280,7 @@ class TicketQueues(ContextService):
         """Every section's count: the per-(status, department) counts kept with every write (a few dozen rows),
         plus one statement of index-only range counts for what depends on the clock or the operator."""
         now = self.clock.now()
-        soon, closed_since = self._window(now)
+        overdue, soon, closed_since = self._window(now)
         c = _T.c
         n = COUNTS.c
         site = c.site_id == self.site_id
@@ -296,8 +296,8 @@ class TicketQueues(ContextService):
             mine = count(c.assignee_id == operator.id, is_open, *elsewhere)
         q = select(
             mine.label("mine"),
-            count(is_open, c.due_at < now).label("overdue"),
-            count(is_open, c.due_at >= now, c.due_at < soon).label("due_soon"),
+            count(is_open, c.due_at < overdue).label("overdue"),
+            count(is_open, c.due_at >= overdue, c.due_at < soon).label("due_soon"),
             count(c.closed_at >= closed_since).label("closed"),
         )
         with self.db.read() as s:

@@ -268,10 +268,10 @@ def running_state(seconds_left: float, soon_seconds: float) -> str:
     return OVERDUE if seconds_left < 0 else DUE_SOON if seconds_left < soon_seconds else OK
 
 
-def due_soon_until(now: datetime, settings: Settings) -> datetime:
-    """The same rule as due-time ranges, for the queues' queries: due before `now` is overdue, due from `now` until
-    the time returned is due soon."""
-    return now + timedelta(hours=settings.target("due_soon_hours"))
+def due_window(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
+    """The same rule as due-time ranges, for queries: a running target due before the first time is overdue, due
+    from the first until the second is due soon."""
+    return now, now + timedelta(hours=settings.target("due_soon_hours"))
 
 
 def nearest_due(states: Iterable[TargetState], *, ended: bool = False) -> datetime | None:
