@@ -30,8 +30,10 @@ from textual.widgets.option_list import Option
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
 from deskui.core.retry import DatabaseBusy
+from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.call_detail import CallDetailScreen
+from deskui.screens.forms import FieldRow, show_message
 from deskui.screens.readback import ReadBackScreen
 from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
 from deskui.services.common.places import normalize_phone
@@ -114,24 +116,13 @@ class UnitSuggester(Suggester):
         return None
 
 
-class Field(Horizontal):
-    """A label, the control, and the message that belongs next to it."""
-
-    def __init__(self, label: str, control: Widget, name: str) -> None:
-        super().__init__(classes="call-field", id=f"field-{name}")
-        self.label = label
-        self.control = control
-        self.field_name = name
-
-    def compose(self) -> ComposeResult:
-        yield Label(t(self.label), classes="call-label")
-        with Vertical(classes="call-control"):
-            yield self.control
-            yield Label("", classes="call-error", id=f"error-{self.field_name}")
+def call_field(label: str, control: Widget, name: str) -> FieldRow:
+    """A label, the control, and the message that belongs next to it (the forms' field row)."""
+    return FieldRow(label, control, prefix="call", row_id=f"field-{name}", error_id=f"error-{name}")
 
 
 class CallsScreen(DeskScreen):
-    CSS_PATH = "../styles/calls.tcss"
+    CSS_PATH = stylesheet("calls.tcss")
     SECTION: ClassVar[str] = "Calls"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="call-save"),
@@ -183,12 +174,12 @@ class CallsScreen(DeskScreen):
             with Vertical(id="call-form"):
                 yield Static("", id="call-form-title")
                 with Horizontal(classes="call-row"):
-                    yield Field(N_("Time"), Input(placeholder=t("now"), id="call-time", compact=True), "time")
-                    yield Field(N_("Channel"), self._choices("channel"), "channel")
+                    yield call_field(N_("Time"), Input(placeholder=t("now"), id="call-time", compact=True), "time")
+                    yield call_field(N_("Channel"), self._choices("channel"), "channel")
                 with Horizontal(classes="call-row"):
-                    yield Field(N_("Phone"), Input(id="call-phone", compact=True), "phone")
-                    yield Field(N_("Caller"), Input(id="call-caller", compact=True), "caller")
-                yield Field(
+                    yield call_field(N_("Phone"), Input(id="call-phone", compact=True), "phone")
+                    yield call_field(N_("Caller"), Input(id="call-caller", compact=True), "caller")
+                yield call_field(
                     N_("Unit"),
                     Input(
                         placeholder=t("3-2-1201, 3栋2单元1201, B2车库…"),
@@ -198,10 +189,10 @@ class CallsScreen(DeskScreen):
                     ),
                     "unit",
                 )
-                yield Field(N_("Category"), self._choices("category"), "category")
-                yield Field(N_("Content"), TextArea(id="call-content", compact=True, soft_wrap=True), "content")
+                yield call_field(N_("Category"), self._choices("category"), "category")
+                yield call_field(N_("Content"), TextArea(id="call-content", compact=True, soft_wrap=True), "content")
                 with Horizontal(classes="call-row"):
-                    yield Field(N_("Visit time"), Input(id="call-visit_time", compact=True), "visit_time")
+                    yield call_field(N_("Visit time"), Input(id="call-visit_time", compact=True), "visit_time")
                     yield Checkbox(t("Urgent"), id="call-urgent", compact=True)
             with Vertical(id="call-side"):
                 yield Static("", id="call-caller-info")
@@ -310,10 +301,7 @@ class CallsScreen(DeskScreen):
                 label = self.query_one(f"#error-{name}", Label)
             except Exception:
                 continue
-            message = problems.get(name, "")
-            label.update(plain(message))
-            label.set_class(bool(message), "-shown")
-            self.query_one(f"#field-{name}").set_class(bool(message), "-invalid")
+            show_message(label, self.query_one(f"#field-{name}"), problems.get(name, ""))
 
     def clear_form(self) -> None:
         self.load_payload({})

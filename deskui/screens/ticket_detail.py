@@ -26,7 +26,7 @@ from textual.widgets import Static
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
 from deskui.screens.base import DeskScreen
-from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, options_from
+from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, choice, options_from
 from deskui.services.tickets import REPAIR_TYPE_LABELS, RULES, SEVERITY_LABELS, due_soon_seconds
 from deskui.widgets.background import saving
 from deskui.widgets.plain import plain
@@ -407,8 +407,8 @@ class TicketDetailScreen(DeskScreen):
             current = x.department or ("maintenance" if x.kind == "repair" else "")
             people = options_from([(o.name, o.name, "", "") for o in self.people])
             fields = [
-                FormField("department", N_("Department"), departments, current, required=True),
-                FormField("assignee", N_("Assignee"), people, x.assignee if action == "reassign" else ""),
+                choice("department", N_("Department"), departments, current, required=True),
+                choice("assignee", N_("Assignee"), people, x.assignee if action == "reassign" else ""),
                 note,
             ]
             method = svc.dispatch if action == "dispatch" else svc.reassign
@@ -429,7 +429,7 @@ class TicketDetailScreen(DeskScreen):
             if x.kind == "repair":
                 kinds = options_from([(k, t(label), label, "") for k, label in REPAIR_TYPE_LABELS.items()])
                 fields = [
-                    FormField("repair_type", N_("Repair type"), kinds, x.repair_type),
+                    choice("repair_type", N_("Repair type"), kinds, x.repair_type),
                     FormField(
                         "water_test_at",
                         N_("Water test"),
@@ -454,7 +454,7 @@ class TicketDetailScreen(DeskScreen):
         if action == "wait":
             whom = options_from([(k, t(label), label, k[0]) for k, label in WAITING_LABELS.items()])
             return (
-                [FormField("waiting_on", N_("Waiting on"), whom, required=True), note],
+                [choice("waiting_on", N_("Waiting on"), whom, required=True), note],
                 lambda v: run(lambda: svc.wait(ref, version, v["waiting_on"], note=v["note"], operator=op)),
                 None,
             )
@@ -480,7 +480,7 @@ class TicketDetailScreen(DeskScreen):
         if action == "inform":
             whom = options_from([(k, t(label), label, "") for k, label in INFORMED_LABELS.items()])
             return (
-                [FormField("informed", N_("Told"), whom, required=True), note],
+                [choice("informed", N_("Told"), whom, required=True), note],
                 lambda v: run(lambda: svc.inform(ref, version, v["informed"], note=v["note"], operator=op)),
                 None,
             )
@@ -490,10 +490,10 @@ class TicketDetailScreen(DeskScreen):
             fields = []
             if x.kind == "complaint":
                 levels = options_from([(k, t(label), label, "") for k, label in SEVERITY_LABELS.items()])
-                fields.append(FormField("severity", N_("Severity"), levels, x.severity))
+                fields.append(choice("severity", N_("Severity"), levels, x.severity))
             fields += [
-                FormField("informed", N_("Told"), whom),
-                FormField("department", N_("Department"), departments, x.department),
+                choice("informed", N_("Told"), whom),
+                choice("department", N_("Department"), departments, x.department),
                 FormField("reason", N_("Reason")),
             ]
 
@@ -531,8 +531,8 @@ class TicketDetailScreen(DeskScreen):
             outcomes = options_from([(k, t(label), label, "") for k, label in OUTCOME_LABELS.items()])
             scores = options_from([(k, t(label), "", k) for k, label in SATISFACTION])
             fields = [
-                FormField("outcome", N_("Outcome"), outcomes, required=True),
-                FormField(
+                choice("outcome", N_("Outcome"), outcomes, required=True),
+                choice(
                     "satisfaction", N_("Satisfaction"), scores, required=True, active_when=("outcome", ("reached",))
                 ),
                 FormField("comment", N_("Comment"), placeholder=t("what the resident said")),
