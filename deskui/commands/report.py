@@ -141,7 +141,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
     callbacks = Table(title=t("Callbacks"), title_justify="left")
     callbacks.add_column(t("Figure"))
     callbacks.add_column(t("Value"), justify="right")
-    for name, value in (
+    for figure, text in (
         (N_("Callbacks needed"), str(cb.needed)),
         (N_("Callbacks done"), str(cb.done)),
         (N_("Callbacks on time"), str(cb.on_time)),
@@ -149,7 +149,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         (N_("Attempts"), str(cb.attempts_total)),
         (N_("Average satisfaction"), "—" if cb.average is None else f"{cb.average:.2f}"),
     ):
-        callbacks.add_row(t(name), value)
+        callbacks.add_row(t(figure), text)
     for x in cb.attempts:
         callbacks.add_row("  " + label(settings, "outcome", x.key), str(x.n))
     for x in cb.satisfaction:
