@@ -260,7 +260,7 @@ class DeskApp(App[None]):
         await self.switch_mode(mode)
 
     async def show_ticket(self, ticket_id: int) -> None:
-        from deskui.screens.ticket_detail import TicketDetailScreen
+        from deskui.screens.tickets.detail import TicketDetailScreen
 
         screen = self.screen
         if isinstance(screen, TicketDetailScreen) and screen.ticket_id == ticket_id:

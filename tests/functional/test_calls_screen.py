@@ -6,9 +6,9 @@ import pytest
 from textual.widgets import DataTable, Input, Label, Static, TextArea
 
 from deskui.app import DeskApp
-from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.calls import CallsScreen
-from deskui.screens.readback import ReadBackScreen
+from deskui.screens.calls.detail import CallDetailScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from deskui.services.calls import CallInput
 from deskui.widgets.choice_bar import ChoiceBar
 from tests.functional.helpers import sign_in, wait_for
@@ -189,7 +189,7 @@ async def test_draft_is_restored_on_the_next_start(settings, clock, desk_service
 async def test_visit_time_typed_on_the_call_is_the_tickets_appointment(app: DeskApp) -> None:
     from datetime import UTC, datetime
 
-    from deskui.screens.ticket_new import NewTicketScreen
+    from deskui.screens.tickets.new import NewTicketScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_calls(pilot)
@@ -219,8 +219,8 @@ async def test_urgent_call_at_night_opens_its_ticket_and_is_shown_on_every_scree
     saved, every screen's header says so (number, unit, how long ago, F8), and it goes when someone takes it."""
     from datetime import UTC, datetime, timedelta
 
-    from deskui.screens.ticket_detail import TicketDetailScreen
     from deskui.screens.tickets import TicketsScreen
+    from deskui.screens.tickets.detail import TicketDetailScreen
     from deskui.widgets.urgent_banner import UrgentBanner
 
     clock.current = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai

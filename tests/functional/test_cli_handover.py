@@ -279,7 +279,7 @@ async def test_review_screen_and_cli_list_the_same_unsigned_days(cli, desk_servi
 
     from deskui.app import make_app
     from deskui.screens.handover import HandoverScreen
-    from deskui.screens.review import ReviewScreen
+    from deskui.screens.handover.review import ReviewScreen
     from deskui.services.calls import CallInput
     from deskui.services.common.shifts import local_time
     from tests.functional.helpers import sign_in, wait_for

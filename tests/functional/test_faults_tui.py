@@ -33,10 +33,10 @@ from textual.widgets import DataTable, Input, Static, TextArea
 
 from deskui.app import DeskApp
 from deskui.core.retry import RetryPolicy
-from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.calls import CallsScreen
+from deskui.screens.calls.detail import CallDetailScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.home import HomeScreen
-from deskui.screens.readback import ReadBackScreen
 from deskui.screens.signin import SignInScreen
 from deskui.screens.tickets import TicketsScreen
 from deskui.services.calls import CallInput

@@ -13,12 +13,12 @@ from textual.widgets import DataTable, OptionList, Static
 
 from deskui.app import DeskApp, make_app
 from deskui.core.clock import FrozenClock
-from deskui.screens.dutylog import DutyLogScreen
+from deskui.screens.forms import FormScreen
 from deskui.screens.handover import HandoverScreen
-from deskui.screens.handover_forms import FormScreen
-from deskui.screens.keys import KeyLogScreen
-from deskui.screens.review import ReviewScreen
-from deskui.screens.roster import RosterScreen
+from deskui.screens.handover.dutylog import DutyLogScreen
+from deskui.screens.handover.keylog import KeyLogScreen
+from deskui.screens.handover.review import ReviewScreen
+from deskui.screens.handover.roster import RosterScreen
 from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
 from deskui.services.tickets import TicketInput

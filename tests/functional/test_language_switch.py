@@ -14,22 +14,22 @@ from textual.widgets import Input
 
 from deskui.app import DeskApp
 from deskui.screens.base import DeskScreen
-from deskui.screens.call_detail import CallDetailScreen
 from deskui.screens.calls import CallsScreen
+from deskui.screens.calls.detail import CallDetailScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.directory import DirectoryScreen
-from deskui.screens.dutylog import DutyLogScreen
 from deskui.screens.handover import HandoverScreen
+from deskui.screens.handover.dutylog import DutyLogScreen
+from deskui.screens.handover.keylog import KeyLogScreen
+from deskui.screens.handover.review import ReviewScreen
+from deskui.screens.handover.roster import RosterScreen
 from deskui.screens.help import HelpScreen
 from deskui.screens.home import HomeScreen
-from deskui.screens.keys import KeyLogScreen
-from deskui.screens.readback import ReadBackScreen
 from deskui.screens.reports import ReportsScreen
-from deskui.screens.review import ReviewScreen
-from deskui.screens.roster import RosterScreen
 from deskui.screens.signin import SignInScreen
-from deskui.screens.ticket_detail import TicketDetailScreen
-from deskui.screens.ticket_forms import TicketFormScreen
 from deskui.screens.tickets import TicketsScreen
+from deskui.screens.tickets.detail import TicketDetailScreen
+from deskui.screens.tickets.forms import TicketFormScreen
 from deskui.services.calls import CallInput
 from tests.functional.helpers import operators_listed, sign_in, wait_for
 
@@ -74,11 +74,11 @@ async def f9_on_dialog(pilot: Pilot[None], close: str, english: str, chinese: st
 @pytest.fixture
 def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     import deskui.screens.calls as calls
-    import deskui.screens.dutylog as dutylog
     import deskui.screens.handover as handover
-    import deskui.screens.keys as keys
-    import deskui.screens.ticket_detail as ticket_detail
+    import deskui.screens.handover.dutylog as dutylog
+    import deskui.screens.handover.keylog as keys
     import deskui.screens.tickets as tickets
+    import deskui.screens.tickets.detail as ticket_detail
 
     monkeypatch.setattr(calls, "LIVE_REFRESH_SECONDS", FAST)
     monkeypatch.setattr(calls, "AUTOSAVE_SECONDS", FAST)

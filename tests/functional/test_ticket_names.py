@@ -6,7 +6,7 @@ from textual.widgets import Input, Static
 
 from deskui.app import DeskApp
 from deskui.screens.calls import CallsScreen
-from deskui.screens.readback import ReadBackScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from deskui.services.calls import CallInput
 from deskui.widgets.choice_bar import ChoiceBar
 from tests.functional.helpers import sign_in, wait_for

@@ -13,12 +13,12 @@ from textual.widgets import DataTable, Input, Label, Static
 
 from deskui.app import DeskApp, make_app
 from deskui.screens.calls import CallsScreen
-from deskui.screens.readback import ReadBackScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.signin import SignInScreen
-from deskui.screens.ticket_detail import TicketDetailScreen
-from deskui.screens.ticket_forms import TicketFormScreen
-from deskui.screens.ticket_new import NewTicketScreen
 from deskui.screens.tickets import TicketsScreen
+from deskui.screens.tickets.detail import TicketDetailScreen
+from deskui.screens.tickets.forms import TicketFormScreen
+from deskui.screens.tickets.new import NewTicketScreen
 from deskui.services.calls import CallInput
 from deskui.services.tickets import TicketInfo
 from tests.functional.helpers import operators_listed, sign_in, wait_for

@@ -21,9 +21,9 @@ from textual.widgets import Input
 
 from deskui.app import DeskApp
 from deskui.screens.calls import CallsScreen
+from deskui.screens.forms import FormScreen
 from deskui.screens.handover import HandoverScreen
-from deskui.screens.handover_forms import FormScreen
-from deskui.screens.keys import KeyLogScreen
+from deskui.screens.handover.keylog import KeyLogScreen
 from deskui.screens.tickets import TicketsScreen
 from tests.functional.helpers import sign_in, wait_for
 from tests.functional.test_handover_screen import LI, begin_and_join, night, open_checklist  # noqa: F401

@@ -86,7 +86,7 @@ async def test_urgent_call_shows_on_the_sign_in_screen_once_the_database_is_open
         await pilot.press(*"1111", "enter")
         await wait_for(pilot, lambda: app.operator is not None and not isinstance(app.screen, SignInScreen))
         await pilot.press("f8")  # signed in: F8 opens it
-        from deskui.screens.ticket_detail import TicketDetailScreen
+        from deskui.screens.tickets.detail import TicketDetailScreen
 
         await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen))
         assert app.screen.ticket_id == opened.id  # type: ignore[attr-defined]

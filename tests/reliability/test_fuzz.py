@@ -278,7 +278,7 @@ async def paste_into_call_form(services: Any, settings: Any, clock: Any, pasted:
 
     from deskui.app import make_app
     from deskui.screens.calls import CallsScreen
-    from deskui.screens.readback import ReadBackScreen
+    from deskui.screens.calls.readback import ReadBackScreen
     from tests.functional.helpers import sign_in, wait_for
 
     app = make_app(settings, clock=clock, services=services)

@@ -6,7 +6,7 @@ import pytest
 from textual.pilot import Pilot
 
 from deskui.screens.calls import CallsScreen
-from deskui.screens.readback import ReadBackScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from tests.functional.helpers import sign_in, wait_for
 from tests.snapshots.conftest import settle, still
 

@@ -12,8 +12,8 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from deskui.core.clock import FrozenClock
-from deskui.screens.dutylog import DutyLogScreen
 from deskui.screens.handover import HandoverScreen
+from deskui.screens.handover.dutylog import DutyLogScreen
 from deskui.services.calls import CallInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for

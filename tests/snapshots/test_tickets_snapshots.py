@@ -11,8 +11,8 @@ from textual.pilot import Pilot
 
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
-from deskui.screens.ticket_detail import TicketDetailScreen
 from deskui.screens.tickets import TicketsScreen
+from deskui.screens.tickets.detail import TicketDetailScreen
 from deskui.services.calls import CallInput
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import sign_in, wait_for

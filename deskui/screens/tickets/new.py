@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
+from deskui.screens import stylesheet
 from deskui.services.tickets import (
     CATEGORY_KINDS,
     KIND_LABELS,
@@ -102,7 +103,7 @@ def unit_tickets(app: App[object], settings: Settings, tickets: Sequence[TicketI
 class NewTicketScreen(ModalScreen[str | None]):
     """Dismisses with what was done ("Opened ticket …", "Call … attached to …"), or None when backed out of."""
 
-    CSS_PATH = "../styles/tickets.tcss"
+    CSS_PATH = stylesheet("tickets.tcss")
     # Priority: the one-key choices before Enter are already taken (the app takes them as they arrive), there is no
     # text field, and the keys typed after Enter wait for the ticket and then go to the call screen.
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -25,8 +25,9 @@ from textual.widgets.option_list import Option
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
-from deskui.screens.handover_base import HandoverSection, clip, shift_name, theme_style, view_bindings
-from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.screens import stylesheet
+from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.handover.base import HandoverSection, clip, shift_name, theme_style, view_bindings
 from deskui.services.handover import DISPOSITION_LABELS, STEP_LABELS, STEPS, HandoverExists
 from deskui.services.tickets import KIND_LABELS, SEVERITY_LABELS
 from deskui.widgets.background import background, saving, still_running
@@ -77,7 +78,7 @@ SEVERITIES = tuple(SEVERITY_LABELS.items())
 
 
 class HandoverScreen(HandoverSection, inherit_bindings=False):
-    CSS_PATH = "../styles/handover.tcss"
+    CSS_PATH = stylesheet("handover.tcss")
     VIEW: ClassVar[str] = "checklist"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "begin", "Begin the handover", id="handover-begin", priority=True),

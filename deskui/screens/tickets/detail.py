@@ -25,8 +25,9 @@ from textual.widgets import Static
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
+from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
-from deskui.screens.ticket_forms import FormField, FormOutcome, TicketFormScreen, choice, options_from
+from deskui.screens.tickets.forms import FormField, FormOutcome, TicketFormScreen, choice, options_from
 from deskui.services.tickets import REPAIR_TYPE_LABELS, RULES, SEVERITY_LABELS, due_soon_seconds
 from deskui.widgets.background import saving
 from deskui.widgets.plain import plain
@@ -69,7 +70,7 @@ def _act(key: str, action: str, label: str, *, show: bool = True) -> Binding:
 
 
 class TicketDetailScreen(DeskScreen):
-    CSS_PATH = "../styles/tickets.tcss"
+    CSS_PATH = stylesheet("tickets.tcss")
     SECTION: ClassVar[str] = "Tickets"
     AUTO_FOCUS = "#td-timeline"
     BINDINGS: ClassVar[list[BindingType]] = [

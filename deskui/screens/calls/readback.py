@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from deskui.core.i18n import t
+from deskui.screens import stylesheet
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
@@ -19,7 +20,7 @@ from deskui.widgets.plain import plain
 class ReadBackScreen(ModalScreen[bool]):
     """Dismisses with True to save, False to go back to editing."""
 
-    CSS_PATH = "../styles/calls.tcss"
+    CSS_PATH = stylesheet("calls.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter,y,ctrl+s", "confirm", "Confirm and save", id="readback-confirm"),

@@ -20,8 +20,10 @@ from textual.widgets import DataTable, Static
 
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import N_, get_language, t
-from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
-from deskui.screens.handover_forms import FormField, FormScreen, InfoScreen
+from deskui.screens import stylesheet
+from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.handover.base import BACK, HandoverSection, shift_name, theme_style, view_bindings
+from deskui.screens.handover.info import InfoScreen
 from deskui.services.common.shifts import shift_at
 from deskui.services.handover import next_slot, previous_slot, slot_of
 from deskui.services.tickets import EVENT_LABELS
@@ -48,7 +50,7 @@ WRITABLE = ("entry", "amendment")
 
 
 class DutyLogScreen(HandoverSection, inherit_bindings=False):
-    CSS_PATH = "../styles/dutylog.tcss"
+    CSS_PATH = stylesheet("dutylog.tcss")
     VIEW: ClassVar[str] = "dutylog"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("a", "add", "New entry", id="dutylog-add", priority=True),

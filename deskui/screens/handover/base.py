@@ -28,11 +28,11 @@ from deskui.widgets.footer import DeskFooter
 
 # (view, key, message id, module, class): the checklist first, the base of the section's stack.
 VIEWS: tuple[tuple[str, str, str, str, str], ...] = (
-    ("checklist", "c", N_("Checklist"), "handover", "HandoverScreen"),
-    ("dutylog", "l", N_("Duty log"), "dutylog", "DutyLogScreen"),
-    ("roster", "r", N_("Roster"), "roster", "RosterScreen"),
-    ("keys", "k", N_("Key log"), "keys", "KeyLogScreen"),
-    ("review", "v", N_("Review"), "review", "ReviewScreen"),
+    ("checklist", "c", N_("Checklist"), "handover.screen", "HandoverScreen"),
+    ("dutylog", "l", N_("Duty log"), "handover.dutylog", "DutyLogScreen"),
+    ("roster", "r", N_("Roster"), "handover.roster", "RosterScreen"),
+    ("keys", "k", N_("Key log"), "handover.keylog", "KeyLogScreen"),
+    ("review", "v", N_("Review"), "handover.review", "ReviewScreen"),
 )
 MOVE_KEYS = ("up", "down", "left", "right", "pageup", "pagedown", "home", "end")
 # The action each cursor key runs on the focused widget (the widgets' own bindings, taken at once).

@@ -17,8 +17,9 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from deskui.core.i18n import N_, t
-from deskui.screens.handover_base import BACK, HandoverSection, theme_style, view_bindings
-from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.screens import stylesheet
+from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.handover.base import BACK, HandoverSection, theme_style, view_bindings
 from deskui.widgets.background import background, still_running
 from deskui.widgets.plain import plain
 
@@ -30,7 +31,7 @@ COLUMNS = (N_("Key tag"), N_("Borrower"), N_("Purpose"), N_("Lent"), N_("Due bac
 
 
 class KeyLogScreen(HandoverSection, inherit_bindings=False):
-    CSS_PATH = "../styles/keys.tcss"
+    CSS_PATH = stylesheet("keys.tcss")
     VIEW: ClassVar[str] = "keys"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "lend", "Lend a key", id="keys-lend", priority=True),

@@ -1,4 +1,5 @@
-"""The Handover section's read-only box; its forms are the app's one modal form (deskui.screens.forms)."""
+"""The Handover section's read-only box (a duty-log entry, a night call); its forms are the app's one modal form
+(deskui.screens.forms)."""
 
 from __future__ import annotations
 
@@ -12,10 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from deskui.screens import stylesheet
-from deskui.screens.forms import FormField, FormScreen
 from deskui.widgets.footer import DeskFooter
-
-__all__ = ["FormField", "FormScreen", "InfoScreen"]
 
 
 class InfoScreen(ModalScreen[None]):

@@ -32,10 +32,10 @@ from deskui.core.i18n import N_, get_language, t
 from deskui.core.retry import DatabaseBusy
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
-from deskui.screens.call_detail import CallDetailScreen
+from deskui.screens.calls.detail import CallDetailScreen
+from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.forms import FieldRow, show_message
-from deskui.screens.readback import ReadBackScreen
-from deskui.screens.ticket_new import NewTicketScreen, unit_tickets
+from deskui.screens.tickets.new import NewTicketScreen, unit_tickets
 from deskui.services.common.places import normalize_phone
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import asked, background, saving, still_running

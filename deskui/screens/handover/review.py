@@ -20,8 +20,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from deskui.core.i18n import N_, t
-from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
-from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.screens import stylesheet
+from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.handover.base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.services.common.shifts import local_time
 from deskui.services.handover import DISPOSITION_LABELS
 from deskui.widgets.background import background
@@ -34,7 +35,7 @@ KIND_LABELS = {"entry": N_("Entry"), "amendment": N_("Amendment"), "handover": N
 
 
 class ReviewScreen(HandoverSection, inherit_bindings=False):
-    CSS_PATH = "../styles/review.tcss"
+    CSS_PATH = stylesheet("review.tcss")
     VIEW: ClassVar[str] = "review"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "sign", "Sign the review", id="review-sign", priority=True),

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from deskui.core.i18n import t
+from deskui.screens import stylesheet
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
 class CallDetailScreen(ModalScreen[str | None]):
     """Dismisses with "correct" when the operator asks to correct the latest version, else None."""
 
-    CSS_PATH = "../styles/calls.tcss"
+    CSS_PATH = stylesheet("calls.tcss")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss(None)", "Close", id="call-detail-close"),

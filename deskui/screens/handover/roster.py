@@ -20,8 +20,9 @@ from textual.widgets import DataTable, Static
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
-from deskui.screens.handover_base import BACK, HandoverSection, shift_name, theme_style, view_bindings
-from deskui.screens.handover_forms import FormField, FormScreen
+from deskui.screens import stylesheet
+from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.handover.base import BACK, HandoverSection, shift_name, theme_style, view_bindings
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import background
 from deskui.widgets.header import duty_changed
@@ -35,7 +36,7 @@ WEEKDAYS = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_
 
 
 class RosterScreen(HandoverSection, inherit_bindings=False):
-    CSS_PATH = "../styles/roster.tcss"
+    CSS_PATH = stylesheet("roster.tcss")
     VIEW: ClassVar[str] = "roster"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("e", "assign", "Assign", id="roster-assign", priority=True),

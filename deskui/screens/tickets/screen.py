@@ -24,9 +24,10 @@ from textual.widgets import DataTable, Input, Static
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.core.retry import DatabaseBusy
+from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
-from deskui.screens.ticket_detail import TicketDetailScreen
-from deskui.screens.ticket_forms import PickScreen
+from deskui.screens.tickets.detail import TicketDetailScreen
+from deskui.screens.tickets.forms import PickScreen
 from deskui.services.tickets import QUEUE_LABELS, QUEUES
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
@@ -66,7 +67,7 @@ MIN_DESCRIPTION = 16  # the narrowest set gives the description whatever is left
 
 
 class TicketsScreen(DeskScreen):
-    CSS_PATH = "../styles/tickets.tcss"
+    CSS_PATH = stylesheet("tickets.tcss")
     SECTION: ClassVar[str] = "Tickets"
     AUTO_FOCUS = "#tq-table"  # the queue, not the filter: the keys 1–9, j/k and Enter work from the first frame
     # Priority bindings, taken as each key arrives: the keys typed after Enter land in the ticket, those after a
