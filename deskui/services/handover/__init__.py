@@ -10,12 +10,10 @@ is `deskui.services.admin.verify`, above this package.
 """
 
 from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
-from deskui.services.handover._dutylog_chain import KINDS, WRITABLE_KINDS, clean_text
 from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
-from deskui.services.handover._dutylog_export import EXPORT_FORMATS, export
-from deskui.services.handover._items import GatherContext, ItemSource
+from deskui.services.handover._dutylog_export import export
 from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService, normalize_tag
-from deskui.services.handover._review import REVIEW_LOOKBACK_DAYS, ReviewService
+from deskui.services.handover._review import ReviewService
 from deskui.services.handover._roster import (
     MonthRoster,
     OnDuty,
@@ -28,7 +26,6 @@ from deskui.services.handover._roster import (
     parse_month,
     previous_slot,
     relief_due,
-    shift_def,
     slot_of,
 )
 from deskui.services.handover._service import HandoverService
@@ -36,7 +33,6 @@ from deskui.services.handover._steps import CHECKS, STEP_LABELS, STEPS, parse_co
 from deskui.services.handover._types import (
     DISPOSITION_LABELS,
     DISPOSITIONS,
-    ITEM_KINDS,
     Blocker,
     CheckState,
     DayReview,
@@ -58,13 +54,8 @@ __all__ = [
     "CHECKS",
     "DISPOSITIONS",
     "DISPOSITION_LABELS",
-    "EXPORT_FORMATS",
-    "ITEM_KINDS",
-    "KINDS",
-    "REVIEW_LOOKBACK_DAYS",
     "STEPS",
     "STEP_LABELS",
-    "WRITABLE_KINDS",
     "Blocker",
     "ChainCheck",
     "CheckState",
@@ -72,12 +63,10 @@ __all__ = [
     "Discrepancy",
     "DutyLogService",
     "EquipmentCount",
-    "GatherContext",
     "HandoverExists",
     "HandoverService",
     "HandoverState",
     "HandoverSummary",
-    "ItemSource",
     "KeyLoanInfo",
     "KeyLogService",
     "LogEntry",
@@ -97,7 +86,6 @@ __all__ = [
     "TicketEventLine",
     "VerifyProblem",
     "VerifyResult",
-    "clean_text",
     "crosses_midnight",
     "day_slots",
     "export",
@@ -107,7 +95,6 @@ __all__ = [
     "parse_month",
     "previous_slot",
     "relief_due",
-    "shift_def",
     "slot_of",
     "to_plain",
 ]
