@@ -173,13 +173,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
     handover = Table(title=t("Handover quality"), title_justify="left")
     handover.add_column(t("Figure"))
     handover.add_column(t("Value"), justify="right")
-    for name, value in (
-        (N_("Handovers"), h.handovers),
-        (N_("Signed"), h.signed),
-        (N_("Count discrepancies"), len(h.discrepancies)),
-        (N_("Late reliefs"), len(h.late_reliefs)),
-        (N_("Days without a supervisor's signature"), len(h.unsigned_days)),
-    ):
+    for name, value in h.summary:
         handover.add_row(t(name), str(value))
     out.print(handover)
     if h.unsigned_days:

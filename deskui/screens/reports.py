@@ -326,13 +326,7 @@ class ReportsScreen(DeskScreen):
         settings = self.desk.settings
         h = r.handover
         summary = Text()
-        for name, value in (
-            (N_("Handovers"), h.handovers),
-            (N_("Signed"), h.signed),
-            (N_("Count discrepancies"), len(h.discrepancies)),
-            (N_("Late reliefs"), len(h.late_reliefs)),
-            (N_("Days without a supervisor's signature"), len(h.unsigned_days)),
-        ):
+        for name, value in h.summary:
             summary.append(f"{t(name)}: ", "dim")
             summary.append(f"{value}\n", "bold")
         if h.unsigned_days:

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from deskui.core.i18n import N_
+
 
 @dataclass(frozen=True)
 class Count:
@@ -203,6 +205,17 @@ class HandoverFigures:
     late_reliefs: tuple[LateRelief, ...]
     days_reviewable: int  # days of the month that are over, since the site was set up
     unsigned_days: tuple[date, ...]
+
+    @property
+    def summary(self) -> tuple[tuple[str, int], ...]:
+        """The handover-quality figures the screen and the CLI list: (message id, translate it with t(); value)."""
+        return (
+            (N_("Handovers"), self.handovers),
+            (N_("Signed"), self.signed),
+            (N_("Count discrepancies"), len(self.discrepancies)),
+            (N_("Late reliefs"), len(self.late_reliefs)),
+            (N_("Days without a supervisor's signature"), len(self.unsigned_days)),
+        )
 
 
 @dataclass(frozen=True)
