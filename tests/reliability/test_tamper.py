@@ -190,13 +190,10 @@ def reasons(result: Any) -> set[str]:
 
 
 def cli(capsys: pytest.CaptureFixture[str], desk: Desk, *args: str) -> tuple[int, str, str]:
-    from deskui.cli import run
+    from tests.functional.cli import invoke
 
-    with pytest.raises(SystemExit) as exc:
-        run(["--lang", "en", "--db", str(desk.path), *args])
-    captured = capsys.readouterr()
-    code = exc.value.code
-    return (code if isinstance(code, int) else 1), captured.out, captured.err
+    result = invoke(capsys, "--lang", "en", "--db", str(desk.path), *args)
+    return result.code, result.out, result.err
 
 
 def test_the_template_verifies(desk: Desk, capsys: pytest.CaptureFixture[str]) -> None:
