@@ -333,7 +333,7 @@ class ReportService(ContextService):
             target=self.settings.target("callback_rate_target"),
             attempts=tuple(Count(o, attempts[o]) for o in CALLBACK_OUTCOMES),
             satisfaction=tuple(Count(k, v) for k, v in satisfaction.items()),
-            by_kind=tuple((k, *by_kind.get(k, [0, 0])) for k in ("repair", "complaint")),  # type: ignore[misc]
+            by_kind=tuple((k, n, d) for k in ("repair", "complaint") for n, d in [by_kind.get(k, [0, 0])]),
         )
         return targets, callbacks
 
