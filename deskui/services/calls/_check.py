@@ -29,7 +29,7 @@ def unit_key(unit_text: str) -> str:
 
 
 def _check_phone(value: str) -> tuple[str, str]:
-    """The phone tidied and its digits; services.places.check_phone is the one rule (form, CLI, imports)."""
+    """The phone tidied and its digits; services.common.places.check_phone is the one rule (form, CLI, imports)."""
     if not value:
         return "", ""
     phone = check_phone(value)

@@ -127,7 +127,7 @@ class CallReads(CallBase):
         三栋二单元1201, full-width digits) also finds every call of that unit, whatever spelling it was logged with,
         as `list(unit=…)` and the form's side panel do. Otherwise the result is exactly what a plain substring scan
         of those fields would give; fast because only calls holding every character of the term are checked
-        (see services.search).
+        (see services.common.search).
         """
         term = (term or "")[: self.limits.max_content_chars].strip()
         if not term:
@@ -158,7 +158,7 @@ class CallReads(CallBase):
         until: datetime | None,
         unit: str | None,
     ) -> builtins.list[CallInfo]:
-        """The substring part of `search` (see services.search): calls whose fields contain the folded term."""
+        """The substring part of `search` (see services.common.search): calls whose fields contain the folded term."""
         folded = idx.fold_term(term)
         if folded is None:
             return []

@@ -53,7 +53,7 @@ class CheckedCall:
 
 @dataclass(frozen=True)
 class CallInfo:
-    """One saved version of a call. `time` is aware UTC; show it with services.shifts.local_time."""
+    """One saved version of a call. `time` is aware UTC; show it with services.common.shifts.local_time."""
 
     id: int
     time: datetime

@@ -58,7 +58,7 @@ def check_resident(
     if role not in RESIDENT_ROLES:
         raise ValidationError(t("Unknown role {role}; use owner, tenant or other", role=role), field="role")
     parts = split_phones(phones) if isinstance(phones, str) else [p for p in phones if p.strip()]
-    checked = [check_phone(p) for p in parts]  # the one phone rule (services.places.phone_problem)
+    checked = [check_phone(p) for p in parts]  # the one phone rule (services.common.places.phone_problem)
     if not unit.strip():
         raise ValidationError(t("A unit is required"), field="unit")
     ref = parse_unit(unit)
