@@ -28,7 +28,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
-from deskui.models import ticket_char
 from deskui.services.calls import unit_key
 from deskui.services.common import search as idx
 from deskui.services.common.places import parse_unit
@@ -42,7 +41,6 @@ from deskui.services.tickets._store import COUNTS, TICKETS, TicketStore
 from deskui.services.tickets._types import QUEUES, QueuePage, SectionCounts
 
 _T = TICKETS
-_K = ticket_char
 
 # A search character held by fewer tickets than this drives the query through the character index.
 RARE_CHAR_TICKETS = 5_000

@@ -18,7 +18,6 @@ from deskui.services.tickets import _targets as tg
 
 OPEN_STATUSES = ("new", "dispatched", "in_progress", "waiting", "done")
 TERMINAL_STATUSES = ("closed", "cancelled", "merged")
-STATUSES = OPEN_STATUSES + TERMINAL_STATUSES
 # Stored as ticket.due_at when no target runs, so the queues' keyset (due_at, id) never meets a NULL.
 FAR_FUTURE = datetime(9999, 12, 31, tzinfo=UTC)
 

@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Row, Table, delete, func, insert, select, update
+from sqlalchemy import Row, Table, delete, func, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.sql.dml import Insert, Update
@@ -23,19 +23,27 @@ from sqlmodel import Session, SQLModel
 from deskui.core.db import serialize_writers
 from deskui.core.errors import Conflict, NotFound
 from deskui.core.i18n import t
+from deskui.models import Call, Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent
 from deskui.services.context import ContextService
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets import _targets as tg
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord, TicketState, apply, row_values, status_after
 from deskui.services.tickets._types import TicketInfo
 
-# The tables as SQLAlchemy Core sees them (SQLModel's classes do not declare `__table__` to a type checker).
-TICKETS: Table = SQLModel.metadata.tables["ticket"]
-EVENTS: Table = SQLModel.metadata.tables["ticketevent"]
-LINKS: Table = SQLModel.metadata.tables["ticketcall"]
-COUNTERS: Table = SQLModel.metadata.tables["ticketcounter"]
-COUNTS: Table = SQLModel.metadata.tables["ticketcount"]
-CALLS: Table = SQLModel.metadata.tables["call"]
+
+def _table(model: type[SQLModel]) -> Table:
+    """A model's table as SQLAlchemy Core sees it (SQLModel's classes do not declare `__table__` to a type checker)."""
+    table = inspect(model).local_table
+    assert isinstance(table, Table)
+    return table
+
+
+TICKETS = _table(Ticket)
+EVENTS = _table(TicketEvent)
+LINKS = _table(TicketCall)
+COUNTERS = _table(TicketCounter)
+COUNTS = _table(TicketCount)
+CALLS = _table(Call)
 IS_OPEN = TICKETS.c.is_open == True  # noqa: E712  (SQL, not Python truth)
 _T, _E, _L, _N = TICKETS, EVENTS, LINKS, COUNTS
 
