@@ -7,7 +7,7 @@ so the first frame does not wait on the heaviest imports.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakSet
 
@@ -310,7 +310,7 @@ class DeskApp(App[None]):
             )
         yield SystemCommand(t("Theme"), t("Change the colour theme"), self.action_change_theme)
 
-    def _runner(self, action: str, node: DOMNode):  # type: ignore[no-untyped-def]
+    def _runner(self, action: str, node: DOMNode) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
             await self.run_action(action, node)
 
