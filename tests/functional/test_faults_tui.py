@@ -56,9 +56,9 @@ def short_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     """A busy database is noticed in a tenth of a second, and a busy write gives up after two tries."""
     monkeypatch.setattr("deskui.core.db.BUSY_TIMEOUT_MS", 100)
     monkeypatch.setattr("deskui.core.retry.DEFAULT_POLICY", FAST_POLICY)
-    monkeypatch.setattr("deskui.screens.calls.LIVE_REFRESH_SECONDS", 0.1)
-    monkeypatch.setattr("deskui.screens.calls.AUTOSAVE_SECONDS", 0.1)
-    monkeypatch.setattr("deskui.screens.tickets.POLL_SECONDS", 0.1)
+    monkeypatch.setattr("deskui.screens.calls.screen.LIVE_REFRESH_SECONDS", 0.1)
+    monkeypatch.setattr("deskui.screens.calls.screen.AUTOSAVE_SECONDS", 0.1)
+    monkeypatch.setattr("deskui.screens.tickets.screen.POLL_SECONDS", 0.1)
     monkeypatch.setattr("deskui.widgets.urgent_banner.POLL_SECONDS", 0.1)
 
 

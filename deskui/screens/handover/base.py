@@ -8,7 +8,7 @@ is pushed on top of it and replaced by the next view, so Esc or C always leads b
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -129,7 +129,9 @@ class HandoverSection(DeskScreen):
         else:
             await app.switch_screen(screen)
 
-    async def open_modal(self, screen: Screen[Any], callback: Callable[[Any], object]) -> None:
+    async def open_modal(
+        self, screen: Screen[Any], callback: Callable[[Any], None] | Callable[[Any], Awaitable[None]]
+    ) -> None:
         """Push a form and wait until it is mounted with its first field focused.
 
         The keys that open forms are priority bindings, taken as the key arrives rather than after it has bubbled up

@@ -77,7 +77,7 @@ class DutyLogScreen(HandoverSection, inherit_bindings=False):
 
     @property
     def dutylog(self) -> DutyLogService:
-        return self.services.dutylog  # type: ignore[no-any-return]
+        return self.services.dutylog
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()

@@ -50,7 +50,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
 
     @property
     def key_log(self) -> KeyLogService:
-        return self.services.keys  # type: ignore[no-any-return]
+        return self.services.keys
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()

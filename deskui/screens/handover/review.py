@@ -54,7 +54,7 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
 
     @property
     def review(self) -> ReviewService:
-        return self.services.review  # type: ignore[no-any-return]
+        return self.services.review
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()

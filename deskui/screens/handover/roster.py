@@ -59,7 +59,7 @@ class RosterScreen(HandoverSection, inherit_bindings=False):
 
     @property
     def roster(self) -> RosterService:
-        return self.services.roster  # type: ignore[no-any-return]
+        return self.services.roster
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
