@@ -76,7 +76,7 @@ def test_a_marker_never_passes_a_change_still_committing(open_url, backend_url: 
 
     entered, release = threading.Event(), threading.Event()
     if what == "ticket":
-        _hold_inside(a.tickets, "_save", entered, release)
+        _hold_inside(a.tickets._store, "save", entered, release)
         slow = lambda: a.tickets.note(first.number, first.version, "A 慢", operator=rec)  # noqa: E731
         fast = lambda: b.tickets.note(second.number, second.version, "B 快", operator=rec)  # noqa: E731
     else:
