@@ -20,9 +20,9 @@ from textual.reactive import reactive
 from textual.signal import Signal
 from textual.widget import Widget
 
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import t
 from deskui.sections import SECTIONS
-from deskui.services.common.shifts import local_time, shift_at
+from deskui.services.common.shifts import SHIFT_LABELS, local_time, shift_at
 from deskui.widgets.background import background, database_status
 from deskui.widgets.settling import settles
 from deskui.widgets.urgent_banner import UrgentBanner
@@ -64,9 +64,6 @@ def read_duty(services: Services) -> DutyLine:
     if handover is not None and relief is not None and relief.late_minutes > 0:
         line = DutyLine(line.on_duty, handover.outgoing.name, relief.late_minutes)
     return line
-
-
-SHIFT_NAMES = {"day": N_("Day shift"), "night": N_("Night shift"), "midday": N_("Midday cover")}
 
 
 class DeskHeader(Widget):
@@ -132,7 +129,7 @@ class DeskHeader(Widget):
         right = Text()
         if app.operator is not None:
             right.append(f"{app.operator.name} · {app.operator.role_label}   ")
-        right.append(t(SHIFT_NAMES.get(slot.key, slot.key)) + "   ")
+        right.append(t(SHIFT_LABELS.get(slot.key, slot.key)) + "   ")
         width = self.size.width
         # The year goes first when the line is short: the clock must not be cut off at 80 columns.
         right.append(local.strftime("%Y-%m-%d %H:%M" if width >= 100 else "%m-%d %H:%M"), "bold")
