@@ -126,9 +126,7 @@ def test_screens_and_widgets_do_not_touch_the_database() -> None:
 
 def test_the_scan_sees_imports() -> None:
     """The scanner itself: every spelling of an import of the database layer is caught."""
-    source = (
-        "import sqlalchemy\nfrom sqlmodel import select\nfrom deskui import models\nfrom ..core.db import open_database\n"
-    )
+    source = "import sqlalchemy\nfrom sqlmodel import select\nfrom deskui import models\nfrom ..core.db import open_database\n"
     found = {n for _, n in imported_modules(ast.parse(source), "deskui.screens.x")}
     assert {"sqlalchemy", "sqlmodel", "deskui.models", "deskui.core.db"} <= found
 

@@ -74,11 +74,11 @@ async def f9_on_dialog(pilot: Pilot[None], close: str, english: str, chinese: st
 @pytest.fixture
 def fast_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     import deskui.screens.calls.screen as calls
-    import deskui.screens.handover.screen as handover
     import deskui.screens.handover.dutylog as dutylog
     import deskui.screens.handover.keylog as keys
-    import deskui.screens.tickets.screen as tickets
+    import deskui.screens.handover.screen as handover
     import deskui.screens.tickets.detail as ticket_detail
+    import deskui.screens.tickets.screen as tickets
 
     monkeypatch.setattr(calls, "LIVE_REFRESH_SECONDS", FAST)
     monkeypatch.setattr(calls, "AUTOSAVE_SECONDS", FAST)

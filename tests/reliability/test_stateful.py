@@ -19,7 +19,6 @@ from typing import Any
 
 import argon2
 import pytest
-from deskui.services.tickets import TicketInput
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -31,6 +30,7 @@ from deskui.core.config import load_settings
 from deskui.core.errors import DeskError
 from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
+from deskui.services.tickets import TicketInput
 from tests.reliability import checks
 from tests.reliability.conftest import size
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from deskui.core.config import Settings, load_settings
-from deskui.services.tickets import _targets as tg
 from deskui.services.tickets import EventRecord
+from deskui.services.tickets import _targets as tg
 
 SH = ZoneInfo("Asia/Shanghai")
 

@@ -10,8 +10,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from deskui.services.tickets import row_values
-from deskui.services.tickets import TicketChanged, TicketInput
+from deskui.services.tickets import TicketChanged, TicketInput, row_values
 from tests.unit.test_tickets_helpers import Desk, dump, make_desk
 
 

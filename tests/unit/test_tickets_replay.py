@@ -18,8 +18,8 @@ from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
 from deskui.core.errors import DeskError
 from deskui.models import Ticket
-from deskui.services.tickets._replay import EventRecord, replay, row_values, status_after
 from deskui.services.tickets import TicketInput
+from deskui.services.tickets._replay import EventRecord, replay, row_values, status_after
 from tests.unit.test_tickets_helpers import dump, make_desk
 
 ROLES = ("rec", "mnt", "sup", "mgr", None)

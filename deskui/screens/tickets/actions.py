@@ -216,12 +216,12 @@ def action_form(
             reason = FormField(
                 "reason", N_("Reason"), placeholder=t("needed when closing without a callback") if needs else ""
             )
-        method = {"reopen": svc.reopen, "cancel": svc.cancel}.get(action)
+        with_reason = {"reopen": svc.reopen, "cancel": svc.cancel}.get(action)
 
         def finish(v: dict[str, str]) -> Awaitable[TicketInfo]:
-            if method is None:
+            if with_reason is None:
                 return run(lambda: svc.close(ref, version, reason=v["reason"], operator=op))
-            return run(lambda: method(ref, version, v["reason"], operator=op))
+            return run(lambda: with_reason(ref, version, v["reason"], operator=op))
 
         return [reason], finish, None
     return None
