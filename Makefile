@@ -26,11 +26,14 @@ run: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/deskui demo
 
+# Style, then the architecture and the types: the import contracts and mypy, both configured in pyproject.toml.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check deskui tests bench
 	$(BIN)/ruff format --check deskui tests bench
+	$(BIN)/lint-imports
+	$(BIN)/mypy deskui
 
-# The architecture and the types: the import contracts and mypy, both configured in pyproject.toml.
+# The contracts and the types alone.
 typecheck: $(VENV)/.installed-test
 	$(BIN)/lint-imports
 	$(BIN)/mypy deskui
