@@ -183,6 +183,31 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Keys an array item may carry beyond those the defaults happen to show (a shift's summer times, a choice's flags).
+_ITEM_KEYS = {
+    "shifts.shift": {"key", "start", "end", "summer_start", "summer_end", "cover"},
+    "choice": {"key", "zh", "en", "ticket", "count", "urgent"},
+}
+
+
+def _check_known(user: dict[str, Any], known: dict[str, Any], where: str = "") -> None:
+    """Refuse a user file's key that the defaults do not have: a misspelt setting would otherwise be ignored and
+    its default silently kept. Arrays of tables are checked item by item."""
+    for key, value in user.items():
+        path = f"{where}.{key}" if where else key
+        if key not in known:
+            raise ConfigError(f"unknown setting {path}")
+        default = known[key]
+        if isinstance(value, dict) and isinstance(default, dict):
+            _check_known(value, default, path)
+        elif isinstance(value, list) and isinstance(default, list) and all(isinstance(d, dict) for d in default):
+            allowed = _ITEM_KEYS.get(path, _ITEM_KEYS["choice"]) | {k for d in default for k in d}
+            for i, item in enumerate(value):
+                extra = sorted(set(item) - allowed) if isinstance(item, dict) else []
+                if extra:
+                    raise ConfigError(f"unknown setting {path}[{i}].{extra[0]}")
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
@@ -357,7 +382,9 @@ def load_settings(
     sources = [str(DEFAULTS_FILE)]
     user_file = config_file or env.get("DESKUI_CONFIG")
     if user_file:
-        raw = _merge(raw, _read_toml(Path(user_file)))
+        user = _read_toml(Path(user_file))
+        _check_known(user, raw)
+        raw = _merge(raw, user)
         sources.append(str(user_file))
     settings = _build(raw, tuple(sources), env)
     return settings.with_overrides(

@@ -19,7 +19,6 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: unknown configuration keys load silently")
 @pytest.mark.parametrize(
     ("text", "named"),
     [
