@@ -40,6 +40,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -121,9 +122,26 @@ def state(ctx: typer.Context) -> CliState:
     return obj
 
 
+def show_version(value: bool) -> None:
+    """`--version`: answered before any setting is read or any database opened."""
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            number = version("deskui")
+        except PackageNotFoundError:  # pragma: no cover - a checkout run without installing
+            number = "unknown"
+        typer.echo(f"deskui {number}")
+        raise typer.Exit()
+
+
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
+    _version: Annotated[
+        bool,
+        typer.Option("--version", help="Print deskui's version and exit.", callback=show_version, is_eager=True),
+    ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Database path or SQLAlchemy URL (env DESKUI_DB).")] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="zh-CN or en (env DESKUI_LANG).")] = None,
     config: Annotated[

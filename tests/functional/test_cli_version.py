@@ -9,14 +9,12 @@ import pytest
 from tests.functional.cli import invoke
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: deskui has no --version")
 def test_version_prints_the_installed_version(capsys: pytest.CaptureFixture[str]) -> None:
     result = invoke(capsys, "--version")
     assert result.code == 0, result.err
     assert result.out.strip() == f"deskui {version('deskui')}"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: -h is refused")
 @pytest.mark.parametrize("args", [("-h",), ("calls", "-h")])
 def test_h_is_help(capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     result = invoke(capsys, *args)
