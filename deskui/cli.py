@@ -75,7 +75,7 @@ def cell(value: str, style: str = "", *, one_line: bool = False) -> Text:
 
 def stdout() -> IO[str]:
     """sys.stdout for CSV and JSON printed there: controls become pictures (CSV's CRLF stays). Files written with
-    -o keep the exact stored text instead (services.exports says why)."""
+    -o keep the exact stored text instead (services.common.exportfiles says why)."""
     return cast(IO[str], SafeWriter(sys.stdout))
 
 

@@ -168,7 +168,7 @@ def show(
         "",
     ]
     for g in detail.targets:
-        # services.targets.describe: the same words as the ticket screen ("met", "late by 10h 5m", "2h left").
+        # services.tickets._targets.describe: the same words as the ticket screen ("met", "late by 10h 5m", "2h left").
         state_text = describe(g) + (f" ({when(g.met_at)})" if g.met_at is not None else "")
         lines.append(f"  {g.label}: {when(g.due_at)}  {g.state}  {state_text}")
     if detail.calls:

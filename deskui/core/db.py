@@ -46,7 +46,7 @@ BUSY_TIMEOUT_MS = 10_000
 # read-only checks, by `deskui doctor` and by backups) closed the same file. So the decision is made per library:
 #   - a fixed library (3.51.3+, 3.50.7+, 3.44.6+): WAL;
 #   - an affected library: the rollback journal (DELETE). Writers still queue on BEGIN IMMEDIATE and the busy
-#     timeout, COMMIT waits for readers to finish (bounded by the busy timeout, then retried: services.retry);
+#     timeout, COMMIT waits for readers to finish (bounded by the busy timeout, then retried: core.retry);
 #     a front desk writes a few rows a minute, so nobody notices, and there is no WAL to reset.
 # WAL is a property of the file: a database left in WAL by an older deskui is switched back when this connection is
 # the only one; if another terminal keeps it open in WAL, the switch cannot happen and `deskui doctor` says so.
@@ -123,7 +123,7 @@ def _checking_connection(path: Path) -> sqlite3.Connection:
 
 def _waiting_out_locks(action: Callable[[], T], database: str) -> T:
     """`action` (a step of opening, safe to repeat), retried like the writes while another terminal holds the lock
-    (services.retry). Still busy after that: DatabaseBusyAtOpen ("busy, another terminal is writing; try again").
+    (core.retry). Still busy after that: DatabaseBusyAtOpen ("busy, another terminal is writing; try again").
     A lock says nothing about the file, so it is never reported as damage."""
     try:
         return retry_busy(action)
@@ -296,7 +296,7 @@ class Database:
         """One write transaction: committed when the block ends, rolled back on any exception.
 
         The write lock (BEGIN IMMEDIATE on SQLite) is taken before the block runs, with bounded retries
-        (services.retry), so a busy database costs a wait, not an error; COMMIT is retried the same way. A lock
+        (core.retry), so a busy database costs a wait, not an error; COMMIT is retried the same way. A lock
         error that still escapes becomes DatabaseBusy, a DeskError with a message.
         """
         if getattr(self._open, "session", None) is not None:

@@ -5,7 +5,7 @@ turns INSERT OR REPLACE and UPSERT into a refused DELETE too): `dutylog`, `hando
 `call_disposition`, `key_loan`, `key_return`, `roster_change`. Once a handover is signed, no record or disposition
 may be added to it either. `roster_assignment` is the plan and may change; every change is a `roster_change` row.
 
-`dutylog` is one hash chain per site (services.chain): operators' entries, amendments, signed handovers and the
+`dutylog` is one hash chain per site (services.handover._chain): operators' entries, amendments, signed handovers and the
 supervisor's daily reviews. `ref_key` ("handover:12", "review:2026-11-22") is unique per site, so a handover or a
 day cannot be signed twice even by two terminals at once.
 """
@@ -45,7 +45,7 @@ class DutyLogEntry(SiteScoped, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))  # JSON object ("{}" for plain entries)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
-    # handover / review: HMAC of `hash` with the site key kept outside the database (services.anchors)
+    # handover / review: HMAC of `hash` with the site key kept outside the database (services.common.anchors)
     seal: str | None = Field(default=None, max_length=64)
 
 

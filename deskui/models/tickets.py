@@ -2,7 +2,7 @@
 
 `ticket` holds the current state and is rewritten by every action; `ticketevent` is the history, append-only (the
 database refuses UPDATE, DELETE and INSERT OR REPLACE with triggers, migration 0003), and every action writes both
-in one transaction. The state is always the replay of the events (services.tickets_replay.replay), which a test
+in one transaction. The state is always the replay of the events (services.tickets._replay.replay), which a test
 checks; the row exists so queues sort, filter and count in SQL without replaying anything.
 
 `ticketcall` links a ticket to the calls it came from and is append-only too (a call once attached stays attached).
@@ -141,7 +141,7 @@ class TicketCount(SiteScoped, table=True):
     n: int = Field(default=0)
 
 
-# The per-character index of `ticket.search_text`, like `callchar` (services.search): one row per distinct
+# The per-character index of `ticket.search_text`, like `callchar` (services.common.search): one row per distinct
 # character. Rewritten with the ticket's searchable fields, which only change when a call is attached.
 ticket_char = Table(
     "ticketchar",

@@ -12,7 +12,7 @@ Two kinds of database work happen on a screen, and each has one way through here
   timer of a DeskScreen gets the same treatment through `DeskScreen.set_interval` / `set_timer`. A tick that
   starts a worker skips while the last one still waits (`still_running`): no pile of threads blocked on the lock.
 - A person's own save (a form submitted, a call confirmed, a PIN typed): `await saving(node, work)`. The retry
-  policy (services.retry) already waits out a lock; past a second of waiting the screen says "waiting for another
+  policy (core.retry) already waits out a lock; past a second of waiting the screen says "waiting for another
   terminal…" until the save ends. What still fails is a DeskError the form shows next to what was typed, so the
   form keeps its text and the same key tries again.
 - A read a person asked for (Enter on a row of the call log, Ctrl+R): `@asked`. Its DeskError is shown as a

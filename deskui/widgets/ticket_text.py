@@ -31,7 +31,7 @@ STATE_VARIABLES = {
     "due_soon": "warning",
     "overdue": "error",
     "met": "success",
-    "late": "error",  # met, but after the due time: late is late (services.targets)
+    "late": "error",  # met, but after the due time: late is late (services.tickets._targets)
     "paused": "secondary",
 }
 STATE_MARKS = {"ok": "●", "due_soon": "●", "overdue": "●", "met": "✓", "late": "✗", "paused": "‖"}
@@ -51,7 +51,7 @@ def live(target: TargetState, now: datetime, soon_seconds: float, *, running: bo
 
 
 def phrase(target: TargetState) -> str:
-    """ "2h 10m left", "late 1d 3h", "paused, 2h left", "met", "late by 10h 5m": services.targets.describe, the
+    """ "2h 10m left", "late 1d 3h", "paused, 2h left", "met", "late by 10h 5m": services.tickets._targets.describe, the
     words `deskui tickets show` uses too."""
     return describe(target)
 

@@ -3,7 +3,7 @@
 Rules (DOMAIN.md "Duty and shift handover"; 003 4.1.8: 不得撕页,记录不得涂改):
 - an entry is never edited or deleted (database triggers, migration 0004); a correction is an amendment entry that
   points at the original, and the shift view shows both;
-- every entry is chained to the previous entry of the site (services.chain). The sequence number and the previous
+- every entry is chained to the previous entry of the site (services.handover._chain). The sequence number and the previous
   hash are read inside the write transaction that inserts the entry (BEGIN IMMEDIATE on SQLite; on PostgreSQL the
   site row is locked FOR UPDATE first, the chain's anchor), so two terminals cannot fork the chain, and a trigger
   refuses an entry that does not follow the head anyway;
@@ -47,7 +47,7 @@ _TEVENT = TicketEvent.__table__  # type: ignore[attr-defined]
 
 @dataclass(frozen=True)
 class LogEntry:
-    """One duty log entry as written. `time` is aware UTC; show it with services.shifts.local_time."""
+    """One duty log entry as written. `time` is aware UTC; show it with services.common.shifts.local_time."""
 
     id: int
     seq: int

@@ -93,7 +93,7 @@ def append_entry(
     values["hash"] = chain.entry_hash(values, head_hash)
     keeper = anchors.keeper_for(anchors.bind_url(s.get_bind()))
     keeper.ensure(lambda: all_heads(s))  # first use: the key, and the anchor at the heads before this entry
-    if kind in anchors.SEALED_KINDS:  # written only after the signer's PIN was checked (services.anchors)
+    if kind in anchors.SEALED_KINDS:  # written only after the signer's PIN was checked (services.common.anchors)
         values["seal"] = keeper.seal(values["hash"])
     result = s.execute(_LOG.insert().values(**values))
     head = {site_id: anchors.Head(values["seq"], values["hash"])}

@@ -107,7 +107,7 @@ class ChainCheck(ContextService):
         problems.sort(key=lambda p: p.seq)
         return VerifyResult(report.entries, report.head_seq, report.head_hash, tuple(problems))
 
-    # --- seals and anchors (services.anchors) ------------------------------------------------------------------
+    # --- seals and anchors (services.common.anchors) ------------------------------------------------------------------
 
     @property
     def keeper(self) -> anchors.Keeper:
@@ -120,7 +120,7 @@ class ChainCheck(ContextService):
 
     def is_sealed(self, entry_hash: str, seal: str | None, seq: int) -> bool:
         """A handover or review entry counts as signed only with a valid seal (written after the PIN), or when it
-        was written before seals existed (services.anchors.Keeper.ensure)."""
+        was written before seals existed (services.common.anchors.Keeper.ensure)."""
         keeper = self.keeper
         return keeper.sealed(entry_hash, seal) or seq <= keeper.legacy(self.site_id)
 

@@ -6,7 +6,7 @@ The checklist, in the order the two people work through it:
    count; a difference needs an explanation, a shortage also who has the item. A shortage opens a ticket naming
    the shift when the handover is signed (if a ticket service is there; otherwise it stays a recorded discrepancy,
    listed by `discrepancies()` and in the review);
-2. keys — keys still out (services.keys), overdue ones flagged; the incoming acknowledges each;
+2. keys — keys still out (services.handover: the key log), overdue ones flagged; the incoming acknowledges each;
 3. open items — gathered by small source functions (`item_sources`): overdue tickets and tickets due before the
    next shift ends, callbacks due, escalations not yet acknowledged, help requests nobody has taken, calls of this
    shift that wanted a ticket and have none. The outgoing writes a note per item, the incoming acknowledges each;

@@ -119,7 +119,7 @@ class CallbackFigures:
 
     @property
     def late(self) -> int:
-        """Reached after the callback's due time: the same rule as services.targets (a "late" callback target)."""
+        """Reached after the callback's due time: the same rule as services.tickets._targets (a "late" callback target)."""
         return self.done - self.on_time
 
     @property

@@ -12,10 +12,10 @@ differs between the two databases is in `Sql`:
 - the building and riser of a unit key ("3-2-1201": building 3, riser "3-2-*01", the same room position on every
   floor of one entrance, the pipes that leak into each other): rtrim/substr on SQLite, regexp on PostgreSQL.
 
-Targets follow services.targets (the single definition of what each target is), restated in SQL so 30,000
+Targets follow services.tickets._targets (the single definition of what each target is), restated in SQL so 30,000
 tickets need no replay in Python; tests/unit/test_reports.py checks the two agree ticket by ticket. Day targets
 add whole days of 86,400 s: in a zone with daylight saving (not Asia/Shanghai) a target that spans the change is
-an hour off, where services.targets keeps the wall-clock time.
+an hour off, where services.tickets._targets keeps the wall-clock time.
 """
 
 from __future__ import annotations
@@ -248,7 +248,7 @@ def tickets_sql(q: Sql, building: str | None) -> str:
 
 
 def _state(due: str, met: str, ended: str, paused: str | None) -> str:
-    """services.targets.verdict of one target, as SQL on epoch seconds (NULL: no such target): met at or before
+    """services.tickets._targets.verdict of one target, as SQL on epoch seconds (NULL: no such target): met at or before
     the due time is on_time, met after it late (targets.LATE), never met and past due overdue. The callbacks'
     on-time count below makes the same comparison; tests/unit/test_targets_callback_late.py holds them together."""
     running = f"WHEN {paused} = 1 THEN 'pending' " if paused else ""
@@ -273,7 +273,7 @@ def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
     (ticket_id, seq) index, so grouping needs no sort) → `f` both, with when the severity was set → `d` the due
     times → `g` the states. Each is MATERIALIZED so an expression is computed once per ticket, not once per use.
 
-    Which targets (services.targets): the answer target is the reply for a help request or a written inquiry, the
+    Which targets (services.tickets._targets): the answer target is the reply for a help request or a written inquiry, the
     clear answer for a major complaint, the supervisor told for an important one, the follow-up for minor complaints
     and repairs; the resolution target is a complaint's. Paid services and spoken inquiries have neither."""
     tg = settings.target
@@ -348,7 +348,7 @@ def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
         f"WHEN f.kind IN ('complaint', 'repair') THEN f.created_s + {int(tg('follow_up_days') * day)} "
         "END"
     )
-    # services.targets: a reply is met by the reply, or failing that the first completion; so is the follow-up.
+    # services.tickets._targets: a reply is met by the reply, or failing that the first completion; so is the follow-up.
     answer_met = (
         "CASE WHEN f.kind = 'complaint' AND f.severity = 'important' THEN f.supervisor_s "
         "WHEN f.kind IN ('help', 'inquiry') OR f.kind = 'complaint' AND f.severity = 'major' "

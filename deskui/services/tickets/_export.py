@@ -1,8 +1,8 @@
 """Tickets as plain data: the JSON of `deskui tickets list/show` and `deskui export tickets` (CSV, JSON, XLSX).
 
 Streamed (a batch of tickets at a time from TicketService.iter_all), and spreadsheet-safe like the call export: a
-text cell starting with = + - @ (or a tab or CR) gets a leading apostrophe (services.exports.neutralise); JSON keeps
-every value exactly (with what a terminal would act on escaped); files are 0600. services.exports says what is made
+text cell starting with = + - @ (or a tab or CR) gets a leading apostrophe (services.common.exportfiles.neutralise); JSON keeps
+every value exactly (with what a terminal would act on escaped); files are 0600. services.common.exportfiles says what is made
 terminal-safe where, and why a CSV file keeps the exact text.
 """
 

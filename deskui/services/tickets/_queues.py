@@ -10,7 +10,7 @@ one statement of index-only range counts for Overdue, Due soon, the operator's o
 closed; nothing reads a table row. bench/tickets.py: all of them ≤ 50 ms with 100,000 open and 1,000,000 closed.
 
 The text filter looks in number, unit, caller, phone and description, folded like the call search
-(services.search); a term that is a whole unit ("1-1-101", "3栋2单元1201") means that unit, in any spelling, through
+(services.common.search); a term that is a whole unit ("1-1-101", "3栋2单元1201") means that unit, in any spelling, through
 the unit index. Otherwise: with a rare character it walks that character's `ticketchar` entries and checks the queue's
 conditions on each ticket, sorting the few matches; when every character of the term is common it walks the queue
 in due order and checks the substring on each ticket instead, so it stops as soon as a page is full.

@@ -15,7 +15,7 @@ was met, and its state at `now`. Every number comes from settings [targets]. Rul
 - a target met at or before its due time is "met"; met after it, it is "late" (never "met"), with `seconds_left`
   the negative lateness. `verdict` maps a state onto the report's on_time / late / overdue / pending, and
   `describe` says it in words ("late by 10h 5m"): the ticket screen, `deskui tickets show` (text and JSON) and the
-  monthly report (services.reports_sql._state and its callback count, the same comparison in SQL) give one answer.
+  monthly report (services.reports._sql._state and its callback count, the same comparison in SQL) give one answer.
 The nearest due time of the running targets (`nearest_due`) does not depend on `now`; it is stored on the ticket.
 """
 
@@ -282,7 +282,7 @@ def nearest_due(states: Iterable[TargetState], *, ended: bool = False) -> dateti
     return min(running) if running else None
 
 
-# The monthly report's words for a target's outcome (services.reports_sql.TARGET_STATES).
+# The monthly report's words for a target's outcome (services.reports._sql.TARGET_STATES).
 VERDICTS = {MET: "on_time", LATE: "late", OVERDUE: "overdue"}
 
 
