@@ -23,6 +23,14 @@ from tests.functional.conftest import seed_desk
 from tests.functional.helpers import operators_listed, sign_in
 
 
+@pytest.fixture(autouse=True)
+def no_waiting_notice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A save that takes over a second says "Waiting for another terminal…"; on a loaded machine a plain write can
+    take that long, and the toast then lands in the picture (seen once in CI on the tickets queue). The pictures are
+    of the screens, not of the machine's speed: the notice has its own tests (tests/functional/test_faults_tui.py)."""
+    monkeypatch.setattr("deskui.widgets.background.WAIT_NOTICE_SECONDS", 3600.0)
+
+
 @pytest.fixture
 def snap_app(db_path, clock: FrozenClock):  # type: ignore[no-untyped-def]
     """An app factory per language over one seeded database."""
