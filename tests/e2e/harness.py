@@ -144,6 +144,29 @@ class Typing:
         return self.rng.uniform(0.020, 0.120)
 
 
+SYNC_QUERY = b"\x1b[?2026$p"  # DECRQM: does the terminal support synchronized output?
+SYNC_START = b"\x1b[?2026h"  # a frame begins: a terminal that supports it shows nothing of it yet
+SYNC_END = b"\x1b[?2026l"  # the frame is complete
+
+
+class Terminal:
+    """The emulated terminal: every byte the program writes, on a pyte screen."""
+
+    def __init__(self, cols: int, rows: int) -> None:
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+
+    def feed(self, data: bytes) -> bytes:
+        """Take what the program wrote; returns what the terminal answers (written back to the program)."""
+        self.stream.feed(data)
+        return b""
+
+    def text(self) -> str:
+        """The screen as text; the second cell of a wide (CJK) character holds "" and adds nothing."""
+        cols, buffer = self.screen.columns, self.screen.buffer
+        return "\n".join("".join(buffer[y][x].data for x in range(cols)).rstrip() for y in range(self.screen.lines))
+
+
 class Desk:
     """deskui on a pty, its output kept on a pyte screen."""
 
@@ -158,8 +181,7 @@ class Desk:
 
     def start(self) -> None:
         cols, rows = self.size
-        self.screen = pyte.Screen(cols, rows)
-        self.stream = pyte.ByteStream(self.screen)
+        self.terminal = Terminal(cols, rows)
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.proc = subprocess.Popen(
@@ -195,7 +217,9 @@ class Desk:
             self.master = -1
             return
         self.raw = (self.raw + data)[-200_000:]
-        self.stream.feed(data)
+        answer = self.terminal.feed(data)
+        if answer:
+            os.write(self.master, answer)
 
     def close(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -224,9 +248,8 @@ class Desk:
     # --- the screen -------------------------------------------------------------------------------------------
 
     def text(self) -> str:
-        """The screen as text; the second cell of a wide (CJK) character holds "" and adds nothing."""
-        cols, buffer = self.screen.columns, self.screen.buffer
-        return "\n".join("".join(buffer[y][x].data for x in range(cols)).rstrip() for y in range(self.screen.lines))
+        """The screen as the last complete frame left it."""
+        return self.terminal.text()
 
     def crash_output(self) -> str:
         """The end of what the program wrote (a traceback lands here after it left the alternate screen)."""
