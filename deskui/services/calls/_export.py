@@ -15,18 +15,16 @@ Terminal safety (a row may hold an escape sequence another client stored; deskui
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
-from deskui.core.safetext import dumps
 from deskui.services.calls._types import CallInfo
-from deskui.services.common.exportfiles import FORMATS, neutralise, private_file, sheet_cell
+from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
 
 FIELDS = (
     "id",
@@ -92,29 +90,10 @@ def write_csv(calls: Iterable[CallInfo], fh: IO[str], settings: Settings) -> int
     return n
 
 
-def iter_json(calls: Iterable[CallInfo], settings: Settings) -> Iterator[str]:
-    """A JSON array, one object per line, produced piece by piece."""
-    tz = ZoneInfo(settings.time_zone)
-    yield "["
-    first = True
-    for call in calls:
-        yield ("\n" if first else ",\n") + dumps(record(call, tz))
-        first = False
-    yield "\n]\n" if not first else "]\n"
-
-
 def write_json(calls: Iterable[CallInfo], fh: IO[str], settings: Settings) -> int:
-    count = 0
-
-    def counted() -> Iterator[CallInfo]:
-        nonlocal count
-        for call in calls:
-            count += 1
-            yield call
-
-    for piece in iter_json(counted(), settings):
-        fh.write(piece)
-    return count
+    """One JSON array, one call per line, streamed (exportfiles.write_json_array)."""
+    tz = ZoneInfo(settings.time_zone)
+    return write_json_array((record(call, tz) for call in calls), fh)
 
 
 def write_xlsx(calls: Iterable[CallInfo], path: Path, settings: Settings) -> int:
@@ -150,17 +129,11 @@ def write_xlsx(calls: Iterable[CallInfo], path: Path, settings: Settings) -> int
 
 def export(calls: Iterable[CallInfo], fmt: str, settings: Settings, *, output: Path | None, stdout: IO[str]) -> int:
     """Write `calls` in `fmt` to `output` (or stdout for csv/json); returns the number of calls written."""
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ValidationError(t("Unknown export format {fmt!r}; use csv, json or xlsx", fmt=fmt), field="format")
-    if fmt == "xlsx":
-        if output is None:
-            raise ValidationError(t("An xlsx export needs --output FILE.xlsx"), field="output")
-        return write_xlsx(calls, output, settings)
-    writer = write_csv if fmt == "csv" else write_json
-    if output is None:
-        return writer(calls, stdout, settings)
-    # utf-8-sig for CSV: Excel on Chinese Windows reads a BOM-less UTF-8 file as GBK and garbles every name.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with private_file(output, encoding=encoding) as fh:
-        return writer(calls, fh, settings)
+    return write_export(
+        fmt,
+        output=output,
+        stdout=stdout,
+        csv=lambda fh: write_csv(calls, fh, settings),
+        json=lambda fh: write_json(calls, fh, settings),
+        xlsx=lambda path: write_xlsx(calls, path, settings),
+    )

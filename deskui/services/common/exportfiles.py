@@ -8,6 +8,10 @@ apostrophe (OWASP "CSV injection"); JSON is data for programs and keeps every va
 
 Files: every export holds residents' data, so it is written 0600 whatever the umask, like the database and
 backups (private_file); a pipe or device given as -o is written as it is and never chmodded.
+
+One way out for every register (write_export): the format checked, xlsx only to a file, csv and json to the file
+or to stdout; CSV files with a BOM. JSON has one style everywhere (write_json_array): one array of objects, one
+object per line, streamed.
 """
 
 from __future__ import annotations
@@ -15,12 +19,14 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
-from deskui.core.safetext import safe
+from deskui.core.errors import ValidationError
+from deskui.core.i18n import t
+from deskui.core.safetext import dumps, safe
 
 # The formats a register (calls, tickets, the duty log) exports to.
 FORMATS = ("csv", "json", "xlsx")
@@ -68,3 +74,44 @@ def private_file(path: Path, *, binary: bool = False, encoding: str | None = Non
         with suppress(OSError):
             os.unlink(scratch)
         raise
+
+
+def write_json_array(records: Iterable[dict[str, Any]], fh: IO[str]) -> int:
+    """`records` as one JSON array, one object per line, written piece by piece; returns how many.
+
+    Every value exactly as stored, with the code points a terminal would act on escaped (safetext.dumps)."""
+    n = 0
+    fh.write("[")
+    for rec in records:
+        fh.write(("\n" if n == 0 else ",\n") + dumps(rec))
+        n += 1
+    fh.write("\n]\n" if n else "]\n")
+    return n
+
+
+def write_export(
+    fmt: str,
+    *,
+    output: Path | None,
+    stdout: IO[str],
+    csv: Callable[[IO[str]], int],
+    json: Callable[[IO[str]], int],
+    xlsx: Callable[[Path], int],
+) -> int:
+    """Run the writer of `fmt` (csv, json or xlsx) to `output`, or to `stdout` for csv and json; how many rows.
+
+    Each writer is given where to write and knows what: the register's rows and settings are bound in by the
+    caller. A file is private (0600, replaced only once complete); a CSV file starts with a BOM, because Excel on
+    Chinese Windows reads a BOM-less UTF-8 file as GBK and garbles every name."""
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise ValidationError(t("Unknown export format {fmt!r}; use csv, json or xlsx", fmt=fmt), field="format")
+    if fmt == "xlsx":
+        if output is None:
+            raise ValidationError(t("An xlsx export needs --output FILE.xlsx"), field="output")
+        return xlsx(output)
+    writer = csv if fmt == "csv" else json
+    if output is None:
+        return writer(stdout)
+    with private_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as fh:
+        return writer(fh)

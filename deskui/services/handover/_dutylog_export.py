@@ -10,7 +10,6 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
 from deskui.services.handover._dutylog import LogEntry
 
@@ -29,7 +28,6 @@ EXPORT_FIELDS = (
     "prev_hash",
     "hash",
 )
-EXPORT_FORMATS = ("csv", "json", "xlsx")
 
 
 def export_record(entry: LogEntry, tz: ZoneInfo) -> dict[str, Any]:
@@ -57,58 +55,56 @@ def export(entries: Iterable[LogEntry], fmt: str, settings: Settings, *, output:
     keeps every value exactly, so the chain can be re-checked from it (what a terminal acts on escaped:
     safetext.dumps). Files are 0600 (exportfiles.private_file); a CSV file keeps the exact text (exportfiles says why).
     """
-    from deskui.core.safetext import dumps
-    from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell
+    from deskui.services.common.exportfiles import write_export, write_json_array
 
-    fmt = fmt.strip().lower()
-    if fmt not in EXPORT_FORMATS:
-        raise ValidationError(t("Unknown export format {fmt!r}; use csv, json or xlsx", fmt=fmt), field="format")
     tz = ZoneInfo(settings.time_zone)
-    if fmt == "xlsx":
-        if output is None:
-            raise ValidationError(t("An xlsx export needs --output FILE.xlsx"), field="output")
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
+    return write_export(
+        fmt,
+        output=output,
+        stdout=stdout,
+        csv=lambda fh: _write_csv(entries, fh, tz),
+        json=lambda fh: write_json_array((export_record(entry, tz) for entry in entries), fh),
+        xlsx=lambda path: _write_xlsx(entries, path, tz),
+    )
 
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(t("Duty log"))
-        ws.append(list(EXPORT_FIELDS))
-        n = 0
-        for entry in entries:
-            rec = export_record(entry, tz)
-            row: list[Any] = []
-            for name in EXPORT_FIELDS:
-                value = rec[name]
-                if name == "time":
-                    cell = WriteOnlyCell(ws, value=datetime.fromisoformat(value).replace(tzinfo=None))
-                    cell.number_format = "yyyy-mm-dd hh:mm:ss"
-                    row.append(cell)
-                else:
-                    row.append(None if value is None else sheet_cell(value))
-            ws.append(row)
-            n += 1
-        with private_file(output, binary=True) as xlsx:
-            wb.save(xlsx)
-        return n
 
-    def write(fh: IO[str]) -> int:
-        n = 0
-        if fmt == "csv":
-            writer = csv.writer(fh, lineterminator="\r\n")
-            writer.writerow(EXPORT_FIELDS)
-            for entry in entries:
-                rec = export_record(entry, tz)
-                writer.writerow(["" if rec[f] is None else neutralise(rec[f]) for f in EXPORT_FIELDS])
-                n += 1
-            return n
-        fh.write("[")
-        for entry in entries:
-            fh.write(("\n" if n == 0 else ",\n") + dumps(export_record(entry, tz)))
-            n += 1
-        fh.write("\n]\n" if n else "]\n")
-        return n
+def _write_csv(entries: Iterable[LogEntry], fh: IO[str], tz: ZoneInfo) -> int:
+    from deskui.services.common.exportfiles import neutralise
 
-    if output is None:
-        return write(stdout)
-    with private_file(output, encoding="utf-8-sig" if fmt == "csv" else "utf-8") as fh:
-        return write(fh)
+    writer = csv.writer(fh, lineterminator="\r\n")
+    writer.writerow(EXPORT_FIELDS)
+    n = 0
+    for entry in entries:
+        rec = export_record(entry, tz)
+        writer.writerow(["" if rec[f] is None else neutralise(rec[f]) for f in EXPORT_FIELDS])
+        n += 1
+    return n
+
+
+def _write_xlsx(entries: Iterable[LogEntry], path: Path, tz: ZoneInfo) -> int:
+    """Row by row (openpyxl write-only mode), the time a real date-time cell in the site's local time."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    from deskui.services.common.exportfiles import private_file, sheet_cell
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(t("Duty log"))
+    ws.append(list(EXPORT_FIELDS))
+    n = 0
+    for entry in entries:
+        rec = export_record(entry, tz)
+        row: list[Any] = []
+        for name in EXPORT_FIELDS:
+            value = rec[name]
+            if name == "time":
+                cell = WriteOnlyCell(ws, value=datetime.fromisoformat(value).replace(tzinfo=None))
+                cell.number_format = "yyyy-mm-dd hh:mm:ss"
+                row.append(cell)
+            else:
+                row.append(None if value is None else sheet_cell(value))
+        ws.append(row)
+        n += 1
+    with private_file(path, binary=True) as xlsx:
+        wb.save(xlsx)
+    return n

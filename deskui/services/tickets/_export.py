@@ -9,17 +9,15 @@ terminal-safe where, and why a CSV file keeps the exact text.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
-from deskui.core.safetext import dumps
-from deskui.services.common.exportfiles import FORMATS, neutralise, private_file, sheet_cell
+from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
 from deskui.services.tickets._targets import TargetState
 from deskui.services.tickets._types import EventInfo, TicketInfo
 
@@ -133,29 +131,10 @@ def write_csv(rows: Iterable[tuple[TicketInfo, Sequence[int]]], fh: IO[str], set
     return n
 
 
-def iter_json(rows: Iterable[tuple[TicketInfo, Sequence[int]]], settings: Settings) -> Iterator[str]:
-    """A JSON array, one ticket per line, produced piece by piece."""
-    tz = ZoneInfo(settings.time_zone)
-    yield "["
-    first = True
-    for ticket, calls in rows:
-        yield ("\n" if first else ",\n") + dumps(record(ticket, calls, tz))
-        first = False
-    yield "\n]\n" if not first else "]\n"
-
-
 def write_json(rows: Iterable[tuple[TicketInfo, Sequence[int]]], fh: IO[str], settings: Settings) -> int:
-    count = 0
-
-    def counted() -> Iterator[tuple[TicketInfo, Sequence[int]]]:
-        nonlocal count
-        for row in rows:
-            count += 1
-            yield row
-
-    for piece in iter_json(counted(), settings):
-        fh.write(piece)
-    return count
+    """One JSON array, one ticket per line, streamed (exportfiles.write_json_array)."""
+    tz = ZoneInfo(settings.time_zone)
+    return write_json_array((record(ticket, calls, tz) for ticket, calls in rows), fh)
 
 
 def write_xlsx(rows: Iterable[tuple[TicketInfo, Sequence[int]]], path: Path, settings: Settings) -> int:
@@ -197,17 +176,11 @@ def export(
     stdout: IO[str],
 ) -> int:
     """Write tickets in `fmt` to `output` (or stdout for csv/json); returns how many."""
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise ValidationError(t("Unknown export format {fmt!r}; use csv, json or xlsx", fmt=fmt), field="format")
-    if fmt == "xlsx":
-        if output is None:
-            raise ValidationError(t("An xlsx export needs --output FILE.xlsx"), field="output")
-        return write_xlsx(rows, output, settings)
-    writer = write_csv if fmt == "csv" else write_json
-    if output is None:
-        return writer(rows, stdout, settings)
-    # utf-8-sig for CSV: Excel on Chinese Windows reads a BOM-less UTF-8 file as GBK.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with private_file(output, encoding=encoding) as fh:
-        return writer(rows, fh, settings)
+    return write_export(
+        fmt,
+        output=output,
+        stdout=stdout,
+        csv=lambda fh: write_csv(rows, fh, settings),
+        json=lambda fh: write_json(rows, fh, settings),
+        xlsx=lambda path: write_xlsx(rows, path, settings),
+    )
