@@ -81,10 +81,15 @@ def pytest_configure(config: pytest.Config) -> None:
         "load: starts its own processes and loads both cores; `make test` runs these after the rest, so they cannot "
         "slow the timing-sensitive UI tests down",
     )
-    # PostgreSQL desks keep their site key under XDG_CONFIG_HOME (services.anchors): the tests' go to a scratch
-    # folder, never the user's home (child processes inherit it).
+    # The user's folders (core.config: the default database, backups, exports, a user config.toml, PostgreSQL site
+    # keys) are scratch folders for the whole run, never the real ones, and no DESKUI_* of the shell running the
+    # tests points them at a real desk (child processes inherit all this).
     if not hasattr(config, "workerinput") or "XDG_CONFIG_HOME" not in os.environ:
-        config.stash[_SCRATCH_CONFIG] = os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="deskui-test-config-")
+        scratch = config.stash[_SCRATCH_CONFIG] = tempfile.mkdtemp(prefix="deskui-test-home-")
+        os.environ["XDG_CONFIG_HOME"] = os.path.join(scratch, "config")
+        os.environ["XDG_DATA_HOME"] = os.path.join(scratch, "share")
+    for name in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_DATA_DIR", "DESKUI_KEY_FILE"):
+        os.environ.pop(name, None)
     if BACKEND not in ("sqlite", "postgresql"):
         raise pytest.UsageError(f"DESKUI_TEST_BACKEND={BACKEND!r}: use sqlite or postgresql")
     if BACKEND == "postgresql" and not PG_SERVER:

@@ -15,11 +15,12 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-DATA_DIR = ROOT / "data"
 # Package data (pyproject's `core/*.toml`), so a wheel installed away from the checkout finds it.
 DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults.toml"
-DEFAULT_DB_PATH = DATA_DIR / "deskui.db"
+APP_NAME = "deskui"
+DB_NAME = "deskui.db"
+USER_CONFIG_NAME = "config.toml"
+DATA_DIR_ENV = "DESKUI_DATA_DIR"
 LANGUAGES = ("zh-CN", "en")
 PIN_MAX_DIGITS = 12  # the longest PIN services.operators accepts
 
@@ -369,6 +370,57 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
     return settings
 
 
+# --- where deskui keeps its files ----------------------------------------------------------------------------------
+# Never beside the package (an installed wheel's site-packages is replaced by every upgrade): the database, its site
+# key and anchor (beside the database), backups and report exports go to the user's data directory, a user
+# configuration file is looked for in the user's config directory (platformdirs: ~/.local/share/deskui and
+# ~/.config/deskui on Linux, XDG_DATA_HOME / XDG_CONFIG_HOME honoured). DESKUI_DATA_DIR moves the data directory
+# (`make run` points it at the checkout's data/); --db / DESKUI_DB name the database itself, --config /
+# DESKUI_CONFIG the configuration file instead of the user's. platformdirs is imported only when a default is
+# needed: Textual imports it anyway, so the app pays nothing; a CLI command pays it once (README, issue 11).
+
+
+def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if environ is None else environ
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The folder of the default database, backups and report exports: DESKUI_DATA_DIR, else the user's."""
+    given = _env(environ).get(DATA_DIR_ENV, "").strip()
+    if given:
+        return Path(given).expanduser().absolute()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The user's configuration folder for deskui (its config.toml; PostgreSQL desks' site keys under keys/)."""
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def user_config_file() -> Path:
+    """The user configuration file read when neither --config nor DESKUI_CONFIG names one (it may not exist)."""
+    return config_dir() / USER_CONFIG_NAME
+
+
+def default_db_path(environ: Mapping[str, str] | None = None) -> Path:
+    """The database used when neither --db nor DESKUI_DB names one."""
+    return data_dir(environ) / DB_NAME
+
+
+def backups_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where `deskui backup` writes when given no path."""
+    return data_dir(environ) / "backups"
+
+
+def exports_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the app's report export (Ctrl+E on Reports) writes its workbooks."""
+    return data_dir(environ) / "reports"
+
+
 def load_settings(
     config_file: str | Path | None = None,
     *,
@@ -376,11 +428,15 @@ def load_settings(
     language: str | None = None,
     environ: dict[str, str] | None = None,
 ) -> Settings:
-    """Defaults, then DESKUI_CONFIG (or `config_file`), then DESKUI_DB / DESKUI_LANG, then explicit arguments."""
-    env = os.environ if environ is None else environ
+    """Defaults, then `config_file` (--config) or DESKUI_CONFIG or else the user's config.toml if there is one, then
+    DESKUI_DB / DESKUI_LANG, then explicit arguments. `environ={}` (tests): the defaults alone."""
+    env = _env(environ)
     raw = _read_toml(DEFAULTS_FILE)
     sources = [str(DEFAULTS_FILE)]
-    user_file = config_file or env.get("DESKUI_CONFIG")
+    user_file: str | Path | None = config_file or env.get("DESKUI_CONFIG")
+    if not user_file and environ is None:
+        found = user_config_file()
+        user_file = found if found.is_file() else None
     if user_file:
         user = _read_toml(Path(user_file))
         _check_known(user, raw)

@@ -23,7 +23,7 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, DBAPIError, Operational
 from sqlalchemy.pool import PoolProxiedConnection
 from sqlmodel import Session
 
-from deskui.core.config import DEFAULT_DB_PATH
+from deskui.core.config import default_db_path
 from deskui.core.errors import DatabaseUnavailable
 from deskui.core.retry import DatabaseBusy, busy_at_open_error, busy_error, is_busy, retry_busy, storage_error
 from deskui.core.urls import mask_url as mask_url  # re-exported: the CLI shows db.url masked
@@ -97,7 +97,7 @@ def resolve_url(value: str | os.PathLike[str] | None) -> str:
     """A path, a SQLAlchemy URL or nothing (the default file) becomes a URL."""
     raw = str(value) if value else ""
     if not raw:
-        return f"sqlite:///{DEFAULT_DB_PATH}"
+        return f"sqlite:///{default_db_path()}"
     if "://" in raw:
         return raw
     return f"sqlite:///{Path(raw).expanduser().resolve()}"

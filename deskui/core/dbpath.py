@@ -49,9 +49,9 @@ def _sqlite_file(raw: str) -> Path | None:
 
 
 def _database_file(database_url: str | None) -> Path | None:
-    from deskui.core.config import DEFAULT_DB_PATH
+    from deskui.core.config import default_db_path
 
-    return _sqlite_file(database_url) if database_url else DEFAULT_DB_PATH.resolve()
+    return _sqlite_file(database_url) if database_url else default_db_path().resolve()
 
 
 def check_database_argument(database_url: str | None) -> None:

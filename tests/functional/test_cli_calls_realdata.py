@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from deskui.cli import run
-from deskui.core.config import ROOT, load_settings
+from deskui.core.config import load_settings
 
+ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "sf_311_sample_2008_2018.csv.gz"
 
 CHANNELS = {"Phone": "phone", "Web": "online", "Mobile/Open311": "online", "Twitter": "online", "Email": "online"}

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
-from deskui.core.config import DEFAULT_DB_PATH
+from deskui.core.config import default_db_path
 from deskui.core.db import (
     SQLITE_PRAGMAS,
     Database,
@@ -273,7 +273,7 @@ def test_directory_instead_of_a_file(tmp_path: Path) -> None:
 
 
 def test_resolve_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert resolve_url(None) == resolve_url("") == f"sqlite:///{DEFAULT_DB_PATH}"
+    assert resolve_url(None) == resolve_url("") == f"sqlite:///{default_db_path()}"
     monkeypatch.chdir(tmp_path)
     assert resolve_url("desk.db") == f"sqlite:///{tmp_path.resolve() / 'desk.db'}"
     assert resolve_url(tmp_path / "x.db") == f"sqlite:///{tmp_path.resolve() / 'x.db'}"

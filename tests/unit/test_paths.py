@@ -16,7 +16,7 @@ from deskui.core.db import resolve_url
 
 PACKAGE = Path(deskui.__file__).resolve().parent
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 11: deskui's files live beside the package, not in user dirs")
+REPORTS = pytest.mark.xfail(strict=True, reason="issue 11: the app's report export writes to ./reports")
 
 
 @pytest.fixture
@@ -30,7 +30,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@XFAIL
 def test_the_database_defaults_to_the_user_data_directory(home: Path) -> None:
     from deskui.core.config import data_dir, default_db_path
 
@@ -40,7 +39,6 @@ def test_the_database_defaults_to_the_user_data_directory(home: Path) -> None:
     assert PACKAGE not in default_db_path().parents
 
 
-@XFAIL
 def test_deskui_data_dir_moves_every_data_file(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from deskui.core.config import backups_dir, data_dir, default_db_path, exports_dir
 
@@ -51,7 +49,6 @@ def test_deskui_data_dir_moves_every_data_file(home: Path, monkeypatch: pytest.M
     assert exports_dir() == home / "repo" / "data" / "reports"
 
 
-@XFAIL
 def test_deskui_db_wins_over_the_data_directory(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DESKUI_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("DESKUI_DB", str(home / "elsewhere.db"))
@@ -61,7 +58,6 @@ def test_deskui_db_wins_over_the_data_directory(home: Path, monkeypatch: pytest.
     assert default_db_path() == home / "data" / "deskui.db"
 
 
-@XFAIL
 def test_a_user_config_file_in_the_config_directory_is_read(home: Path) -> None:
     user = home / "config" / "deskui" / "config.toml"
     user.parent.mkdir(parents=True)
@@ -71,7 +67,6 @@ def test_a_user_config_file_in_the_config_directory_is_read(home: Path) -> None:
     assert str(user) in settings.source_files
 
 
-@XFAIL
 def test_deskui_config_replaces_the_user_config_file(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     user = home / "config" / "deskui" / "config.toml"
     user.parent.mkdir(parents=True)
@@ -92,7 +87,6 @@ def test_no_user_config_file_is_fine(home: Path) -> None:
     assert len(settings.source_files) == 1  # the packaged defaults alone
 
 
-@XFAIL
 def test_a_bad_user_config_file_is_refused_by_name(home: Path) -> None:
     from deskui.core.config import ConfigError
 
@@ -103,7 +97,7 @@ def test_a_bad_user_config_file_is_refused_by_name(home: Path) -> None:
         load_settings()
 
 
-@XFAIL
+@REPORTS
 def test_the_report_screen_exports_to_the_data_directory(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from deskui.screens.reports import export_folder
 
@@ -118,7 +112,6 @@ def test_a_postgresql_site_key_lives_in_the_config_directory(home: Path) -> None
     assert key.parent == home / "config" / "deskui" / "keys"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the tests' data folder is the real one")
 def test_the_test_run_never_touches_the_real_user_folders() -> None:
     """tests/conftest.py points XDG_DATA_HOME and XDG_CONFIG_HOME at scratch folders for the whole run."""
     scratch = Path(tempfile.gettempdir()).resolve()

@@ -3,8 +3,8 @@
 Seals (issue 16 item 6). A handover or review entry of the duty-log chain is written only after the signer's PIN
 was checked; its `seal` is HMAC-SHA256 over the entry's hash (which covers every field and the previous hash) with
 a site key kept in a 0600 file outside the database, created on first use: `desk.db.key` beside a SQLite file, or
-for PostgreSQL `~/.config/deskui/keys/<server-and-database>.key` (every desk must get the same file; or point
-DESKUI_KEY_FILE at it). An entry appended by script, with a valid hash but no key, has no valid seal: `verify`
+for PostgreSQL `keys/<server-and-database>.key` in the user's config directory (~/.config/deskui on Linux; every
+desk must get the same file; or point DESKUI_KEY_FILE at it). An entry appended by script, with a valid hash but no key, has no valid seal: `verify`
 reports it and the review does not count it as signed. Rewriting entries before a real review (fresh hashes) changes
 the review's hash, so its seal no longer matches either.
 
@@ -79,8 +79,9 @@ def key_path(url: str) -> Path:
 
     parsed = make_url(url)
     ident = f"{parsed.get_backend_name()}://{parsed.host or ''}:{parsed.port or ''}/{parsed.database or ''}"
-    home = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return home / "deskui" / "keys" / f"{hashlib.sha256(ident.encode()).hexdigest()[:16]}.key"
+    from deskui.core.config import config_dir
+
+    return config_dir() / "keys" / f"{hashlib.sha256(ident.encode()).hexdigest()[:16]}.key"
 
 
 def anchor_path(url: str) -> Path:
