@@ -117,6 +117,18 @@ class ReportSettings:
 
 
 @dataclass(frozen=True)
+class RegisterSettings:
+    """The desk's registers ([registers] in defaults.toml: visitors, parcels, goods-release passes, issue 13); the
+    defaults here only cover an old user file."""
+
+    pass_prefix: str = "FX"  # a pass number: FX-20261203-007
+    pass_valid_hours: int = 24  # a pass lets goods out until this many hours after it was issued
+    parcel_old_hours: int = 48  # a parcel waiting longer is listed at handover and in the morning review
+    unpaid_flags: tuple[str, ...] = ("欠费", "未缴", "拖欠", "unpaid", "arrears")  # in a resident's notes
+    list_limit: int = 500  # longest register list shown or printed
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about one desk; immutable so it can be shared across threads."""
 
@@ -136,6 +148,7 @@ class Settings:
     source_files: tuple[str, ...] = field(default=())
     calls: CallSettings = field(default_factory=CallSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
+    registers: RegisterSettings = field(default_factory=RegisterSettings)
     desk_place: str = ""
     """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
     itself, e.g. a walkie-talkie missing at a handover."""
@@ -304,6 +317,25 @@ def _report_settings(raw: dict[str, Any]) -> ReportSettings:
     return ReportSettings(**values)
 
 
+def _register_settings(raw: dict[str, Any]) -> RegisterSettings:
+    unknown = sorted(set(raw) - set(RegisterSettings.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(f"registers: unknown setting {unknown[0]}")
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key == "unpaid_flags":
+            values[key] = tuple(str(v).strip() for v in value if str(v).strip())
+        elif key == "pass_prefix":
+            values[key] = str(value).strip().upper()
+            if not values[key].isalnum() or len(values[key]) > 8:
+                raise ConfigError(f"registers.{key}: 1 to 8 letters or digits, not {value!r}")
+        else:
+            values[key] = int(value)
+            if values[key] < 1:
+                raise ConfigError(f"registers.{key}: must be at least 1")
+    return RegisterSettings(**values)
+
+
 def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, str]) -> Settings:
     try:
         site = raw["site"]
@@ -349,6 +381,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
             source_files=sources,
             calls=_call_settings(raw.get("calls", {})),
             reports=_report_settings(raw.get("reports", {})),
+            registers=_register_settings(raw.get("registers", {})),
         )
     except KeyError as exc:
         raise ConfigError(f"missing configuration key: {exc.args[0]}") from None

@@ -14,6 +14,16 @@ from deskui.models.handover import (
     RosterChange,
 )
 from deskui.models.operators import Operator
+from deskui.models.registers import (
+    GatePass,
+    GatePassUse,
+    GatePassVoid,
+    Parcel,
+    ParcelNotice,
+    ParcelPickup,
+    Visit,
+    VisitExit,
+)
 from deskui.models.tickets import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
 
 __all__ = [
@@ -22,11 +32,17 @@ __all__ = [
     "CallDisposition",
     "CallDraft",
     "DutyLogEntry",
+    "GatePass",
+    "GatePassUse",
+    "GatePassVoid",
     "Handover",
     "HandoverRecord",
     "KeyLoan",
     "KeyReturn",
     "Operator",
+    "Parcel",
+    "ParcelNotice",
+    "ParcelPickup",
     "Resident",
     "ResidentPhone",
     "RosterAssignment",
@@ -38,6 +54,8 @@ __all__ = [
     "TicketCounter",
     "TicketEvent",
     "Unit",
+    "Visit",
+    "VisitExit",
     "call_char",
     "call_char_pending",
     "ticket_char",

@@ -19,6 +19,16 @@ MIGRATION_0004_TABLES = (
     "key_return",
     "roster_change",
 )
+MIGRATION_0007_TABLES = (  # the registers (issue 13)
+    "visit",
+    "visit_exit",
+    "parcel",
+    "parcel_notice",
+    "parcel_pickup",
+    "gate_pass",
+    "gate_pass_use",
+    "gate_pass_void",
+)
 
 
 def test_the_postgresql_triggers_are_what_the_migrations_make() -> None:
@@ -33,7 +43,7 @@ def test_the_postgresql_triggers_are_what_the_migrations_make() -> None:
         },
         **{
             table: {f"{table}_refuse_update_delete": REFUSE, f"{table}_refuse_truncate": REFUSE}
-            for table in MIGRATION_0004_TABLES
+            for table in MIGRATION_0004_TABLES + MIGRATION_0007_TABLES
         },
     }
     expected["dutylog"]["dutylog_follow_head"] = "dutylog_follow_head"
