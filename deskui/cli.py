@@ -188,8 +188,11 @@ def output_file(path: Path | str, *, folder_allowed: bool = False) -> Path:
 
 
 def output_option(value: Path | None) -> Path | None:
-    """Typer callback of every `--output/-o FILE`: checked by output_file() before the command does any work."""
-    return None if value is None else output_file(value)
+    """Typer callback of every `--output/-o FILE`: checked by output_file() before the command does any work.
+    `-` is stdout, as if no -o were given (None); a file named "-" is `./-`."""
+    if value is None or str(value) == "-":
+        return None
+    return output_file(value)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from deskui.cli import cell, err, fail, out, state, stdout
+from deskui.commands._formats import ListFormat, TextFormat, print_json, print_json_array
 from deskui.core.i18n import t
 
 if TYPE_CHECKING:
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
     from deskui.services.operators import OperatorInfo
 
 group = typer.Typer(help="The call and visit log (来电来访登记).", no_args_is_help=True)
-LIST_FORMATS = ("table", "csv", "json")
 _DATE_ONLY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
@@ -140,7 +140,7 @@ def list_(
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
     search: Annotated[str | None, typer.Option("--search", help="Text in caller, unit, phone or content.")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls (newest first).")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: ListFormat = "table",
     current_only: Annotated[
         bool, typer.Option("--current-only", help="Leave out versions replaced by a correction.")
     ] = False,
@@ -152,9 +152,6 @@ def list_(
     "✎#N" (it corrects #N) and the version it replaced "→#M", both listed, as on the Calls screen."""
     from deskui.services import calls as exports
 
-    fmt = fmt.strip().lower()
-    if fmt not in LIST_FORMATS:
-        fail(t("Unknown list format {fmt!r}; use table, csv or json", fmt=fmt))
     services = state(ctx).services()
     found = _collect(
         services,
@@ -179,7 +176,7 @@ def search_(
     term: Annotated[str, typer.Argument(help="Text in caller, unit, phone or content; a unit in any spelling.")],
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many calls (newest first).")] = 50,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: ListFormat = "table",
     current_only: Annotated[
         bool, typer.Option("--current-only", help="Leave out versions replaced by a correction.")
     ] = False,
@@ -229,10 +226,21 @@ def show(
     ctx: typer.Context,
     call_id: Annotated[int, typer.Argument(help="The call's id.")],
     versions: Annotated[bool, typer.Option("--versions", help="Every version, the original first.")] = False,
+    fmt: TextFormat = "text",
 ) -> None:
-    """Read a call back as one sentence (the current version, or every version)."""
+    """Read a call back as one sentence (the current version, or every version); json: the call's record as
+    `calls list` prints it (one object; an array of them with --versions)."""
     services = state(ctx).services()
     calls = services.calls.versions(call_id) if versions else [services.calls.current(call_id)]
+    if fmt == "json":
+        from deskui.services.calls import call_record
+
+        tz = ZoneInfo(services.settings.time_zone)
+        if versions:
+            print_json_array(call_record(c, tz) for c in calls)
+        else:
+            print_json(call_record(calls[0], tz))
+        return
     for c in calls:
         out.print(f"#{c.id}  {services.calls.read_back(c)}", markup=False, highlight=False)
 

@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from deskui.cli import cell, err, fail, out, output_option, state, stdout
-from deskui.commands._duty import local_text, operator_named, parse_date, plain, print_json, show_format
+from deskui.commands._duty import local_text, operator_named, parse_date, plain
+from deskui.commands._formats import (
+    OUTPUT_HELP,
+    ExportFormat,
+    ShowFormat,
+    TextFormat,
+    print_json,
+    print_json_array,
+    progress,
+)
 from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -60,12 +69,11 @@ def dutylog_show(
     shift: Annotated[
         str | None, typer.Option("--shift", help="Only this shift, with its calls and ticket events.")
     ] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: ShowFormat = "table",
 ) -> None:
     """Show a duty date's log (or one shift's, with its calls and ticket events)."""
     from deskui.services.common.shifts import shift_at
 
-    fmt = show_format(fmt)
     services = state(ctx).services()
     duty_date = parse_date(day, "--date") or shift_at(services.settings, services.clock.now()).duty_date
     if shift:
@@ -77,7 +85,7 @@ def dutylog_show(
         return
     entries = services.dutylog.entries(duty_date)
     if fmt == "json":
-        print_json(plain(services, entries))
+        print_json_array(plain(services, entries))
         return
     entries_table(services, entries)
 
@@ -148,13 +156,27 @@ def _timeline(services: Services, items: tuple[tuple[datetime, str, Any], ...]) 
 # --- verify and export ------------------------------------------------------------------------------------------
 
 
-def verify(ctx: typer.Context) -> None:
-    """Check the duty log's hash chain and signed handovers; exit 0 only when everything is intact."""
+def verify(ctx: typer.Context, fmt: TextFormat = "text") -> None:
+    """Check the duty log's hash chain and signed handovers; exit 0 only when everything is intact (json: the
+    result as one object, {intact, entries, head_seq, head_hash, problems: [{seq, entry_id, reason, message}]})."""
     from deskui.services.admin.verify import verify_log
 
     services = state(ctx).services()
     result = verify_log(services.dutylog)
-    if result.intact:
+    if fmt == "json":
+        print_json(
+            {
+                "intact": result.intact,
+                "entries": result.entries,
+                "head_seq": result.head_seq,
+                "head_hash": result.head_hash,
+                "problems": [
+                    {"seq": p.seq, "entry_id": p.entry_id, "reason": p.reason, "message": p.message}
+                    for p in result.problems
+                ],
+            }
+        )
+    elif result.intact:
         out.print(
             t(
                 "Duty log intact: {n} entries, head #{seq} {hash}",
@@ -164,28 +186,29 @@ def verify(ctx: typer.Context) -> None:
             ),
             markup=False,
         )
+    else:
+        for problem in result.problems:
+            out.print(problem.message, markup=False)
+    if result.intact:
         return
-    for problem in result.problems:
-        out.print(problem.message, markup=False)
     first = result.problems[0].message
     fail(t("the duty log does not verify ({n} problems); first: {first}", n=len(result.problems), first=first))
 
 
 def export_dutylog(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    fmt: ExportFormat = "csv",
     since: Annotated[str | None, typer.Option("--since", help="From this duty date (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="To this duty date, included.")] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (stdout for csv/json).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", callback=output_option, help=OUTPUT_HELP)] = None,
 ) -> None:
     """Export the duty log in chain order with each entry's hash; formula-like text cells are neutralised."""
     from deskui.services.handover import export
 
     services = state(ctx).services()
     entries = services.dutylog.between(parse_date(since, "--since"), parse_date(until, "--until"))
-    n = export(entries, fmt, services.settings, output=output, stdout=stdout())
+    with progress(t("Exporting the duty log"), to_stdout=output is None) as job:
+        n = export(job.track(entries), fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} duty log entries to {file}", n=n, file=str(output)), markup=False)
 

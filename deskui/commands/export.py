@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from deskui.cli import err, output_option, state, stdout
+from deskui.commands._formats import OUTPUT_HELP, ExportFormat, progress
 from deskui.commands.calls import parse_bound
 from deskui.commands.tickets import FULL_HELP, OPERATOR_HELP, PIN_HELP, export_tickets, phones_for_export
 from deskui.core.i18n import t
@@ -18,12 +19,10 @@ group = typer.Typer(help="Write data out as CSV, JSON or XLSX.", no_args_is_help
 @group.command("calls")
 def calls(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
+    fmt: ExportFormat = "csv",
     since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601; a date = that day).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Before this time (a date includes that day).")] = None,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (stdout for csv/json).")
-    ] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", callback=output_option, help=OUTPUT_HELP)] = None,
     all_versions: Annotated[
         bool, typer.Option("--all-versions", help="Also versions replaced by a correction.")
     ] = False,
@@ -42,7 +41,8 @@ def calls(
         current_only=not all_versions,
     )
     rows = phones_for_export(services, rows, full=full, operator=operator, pin=pin, kind="calls")
-    n = exports.export(rows, fmt, services.settings, output=output, stdout=stdout())
+    with progress(t("Exporting calls"), to_stdout=output is None) as job:
+        n = exports.export(job.track(rows), fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} calls to {file}", n=n, file=str(output)), markup=False)
 

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskui.cli import cell, out, state
-from deskui.commands._duty import local_text, plain, print_json, show_format
+from deskui.commands._duty import local_text, plain
+from deskui.commands._formats import ShowFormat, print_json
 from deskui.core.i18n import t
 
 if TYPE_CHECKING:
@@ -22,10 +23,9 @@ handover_group = typer.Typer(help="Shift handovers (交接班).", no_args_is_hel
 def handover_show(
     ctx: typer.Context,
     last: Annotated[bool, typer.Option("--last", help="The last signed handover.")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: ShowFormat = "table",
 ) -> None:
     """Show the handover in progress (or with --last the last signed one): every step and what blocks sign-off."""
-    fmt = show_format(fmt)
     services = state(ctx).services()
     st = services.handover.last(signed=True) if last else services.handover.open_handover()
     if st is None:

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from deskui.cli import cell, out, state
-from deskui.commands._duty import local_text, operator_named, plain, print_json, show_format
+from deskui.commands._duty import local_text, operator_named, plain
+from deskui.commands._formats import ShowFormat, print_json_array
 from deskui.core.i18n import t
 
 keys_group = typer.Typer(help="The key log (钥匙借用): keys lent and returned.", no_args_is_help=True)
@@ -17,17 +18,16 @@ keys_group = typer.Typer(help="The key log (钥匙借用): keys lent and returne
 def keys_list(
     ctx: typer.Context,
     all_: Annotated[bool, typer.Option("--all", help="Every loan, returned or not (newest first).")] = False,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: ShowFormat = "table",
 ) -> None:
     """Keys still out (overdue ones marked "!"), or with --all the whole key log."""
     from rich.table import Table
     from rich.text import Text
 
-    fmt = show_format(fmt)
     services = state(ctx).services()
     loans = services.keys.history() if all_ else services.keys.out()
     if fmt == "json":
-        print_json(plain(services, loans))
+        print_json_array(plain(services, loans))
         return
     if not loans:
         out.print(t("No keys out") if not all_ else t("No entries"), markup=False)

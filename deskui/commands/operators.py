@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deskui.cli import cell, fail, out, state
+from deskui.commands._formats import ShowFormat, print_json_array
 from deskui.core.i18n import t
 
 if TYPE_CHECKING:
@@ -98,9 +99,26 @@ def add(
 
 
 @group.command("list")
-def list_(ctx: typer.Context) -> None:
-    """List operators with their role and lock state."""
+def list_(ctx: typer.Context, fmt: ShowFormat = "table") -> None:
+    """List operators with their role and lock state (json: name, role key, active, locked_until or null)."""
     services = state(ctx).services()
+    if fmt == "json":
+        from zoneinfo import ZoneInfo
+
+        tz = ZoneInfo(services.settings.time_zone)
+        now = services.clock.now()
+        print_json_array(
+            {
+                "name": op.name,
+                "role": str(op.role),
+                "active": op.active,
+                "locked_until": (
+                    op.locked_until.astimezone(tz).isoformat() if op.locked_until and op.locked_until > now else None
+                ),
+            }
+            for op in services.operators.list(include_inactive=True)
+        )
+        return
     table = Table(t("Name"), t("Role"), t("Locked until"))
     for op in services.operators.list(include_inactive=True):
         locked = ""

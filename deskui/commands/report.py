@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskui.cli import cell, err, fail, out, output_option, state, stdout
+from deskui.commands._formats import ReportFormat, progress
 from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -26,26 +27,26 @@ def monthly(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM; default last month (site time).")] = None,
     building: Annotated[str | None, typer.Option("--building", help="Only this building (3, 3栋).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json or xlsx.")] = "table",
+    fmt: ReportFormat = "table",
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (xlsx: required).")
+        Path | None,
+        typer.Option("--output", "-o", callback=output_option, help="File to write (xlsx: required; -: stdout)."),
     ] = None,
 ) -> None:
     """Calls, tickets, targets, callbacks, recurring problems and handover quality of one month."""
     from deskui.services import reports as reports_export
     from deskui.services.reports import ReportService
 
-    fmt = fmt.strip().lower()
-    if fmt not in reports_export.FORMATS:
-        fail(t("Unknown report format {fmt!r}; use table, json or xlsx", fmt=fmt))
     if fmt == "xlsx" and output is None:
         fail(t("An xlsx export needs --output FILE.xlsx"))
     services = state(ctx).services()
-    report = ReportService.of(services).monthly(month, building)
     if fmt == "table":
-        print_tables(report, services.settings)
+        print_tables(ReportService.of(services).monthly(month, building), services.settings)
         return
-    reports_export.export(report, fmt, services.settings, output=output, stdout=stdout())
+    with progress(t("Gathering the month's figures"), to_stdout=output is None) as job:
+        report = ReportService.of(services).monthly(month, building)
+        job.phase(t("Writing the report"))
+        reports_export.export(report, fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Report of {month} written to {file}", month=report.month, file=str(output)), markup=False)
 

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from deskui.cli import out, state
-from deskui.commands._duty import local_text, parse_date, plain, print_json, show_format
+from deskui.commands._duty import local_text, parse_date, plain
+from deskui.commands._formats import ShowFormat, TextFormat, print_json, print_json_array
 from deskui.commands.dutylog import entries_table
 from deskui.core.i18n import t
 
@@ -22,10 +23,9 @@ review_group = typer.Typer(help="The supervisor's daily review of the duty log."
 def review_show(
     ctx: typer.Context,
     day: Annotated[str | None, typer.Option("--date", help="Duty date YYYY-MM-DD (default: yesterday).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: ShowFormat = "table",
 ) -> None:
     """A day's review: log entries, handovers, count discrepancies, the night's calls, and the signature."""
-    fmt = show_format(fmt)
     services = state(ctx).services()
     review = services.review.review(parse_date(day, "--date"))
     if fmt == "json":
@@ -65,13 +65,17 @@ def review_unsigned(
         str | None,
         typer.Option("--since", help="First duty date YYYY-MM-DD (default: as far back as the review screen looks)."),
     ] = None,
+    fmt: TextFormat = "text",
 ) -> None:
-    """Days over, since the desk's first record, without the supervisor's signature (the review screen's list);
-    exit 1 when there are any."""
+    """Days over, since the desk's first record, without the supervisor's signature (the review screen's list),
+    one a line (json: an array of {"day": "YYYY-MM-DD"}); exit 1 when there are any."""
     services = state(ctx).services()
     days = services.review.unsigned_days(parse_date(since, "--since"))
-    for d in days:
-        sys.stdout.write(f"{d.isoformat()}\n")
+    if fmt == "json":
+        print_json_array({"day": d.isoformat()} for d in days)
+    else:
+        for d in days:
+            sys.stdout.write(f"{d.isoformat()}\n")
     if days:
         raise typer.Exit(1)
 

@@ -7,7 +7,8 @@ from typing import Annotated
 import typer
 
 from deskui.cli import cell, out, state
-from deskui.commands._duty import plain, print_json, show_format
+from deskui.commands._duty import plain
+from deskui.commands._formats import ShowFormat, print_json
 from deskui.core.i18n import t
 
 roster_group = typer.Typer(help="The duty roster (值班安排表).", no_args_is_help=True)
@@ -17,7 +18,7 @@ roster_group = typer.Typer(help="The duty roster (值班安排表).", no_args_is
 def roster_show(
     ctx: typer.Context,
     month: Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: this month).")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+    fmt: ShowFormat = "table",
 ) -> None:
     """Who is on which shift each day of a month."""
     from rich.table import Table
@@ -26,7 +27,6 @@ def roster_show(
     from deskui.services.common.shifts import local_time
     from deskui.services.handover import parse_month
 
-    fmt = show_format(fmt)
     services = state(ctx).services()
     if month:
         year, mon = parse_month(month)

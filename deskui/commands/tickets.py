@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from deskui.cli import cell, err, fail, out, output_option, state, stdout
+from deskui.commands._formats import OUTPUT_HELP, ExportFormat, ListFormat, TextFormat, print_json, progress
 from deskui.core.i18n import t
-from deskui.core.safetext import dumps
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from deskui.services.tickets import TicketInfo
 
 group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
-LIST_FORMATS = ("table", "csv", "json")
 # CLI spelling → service queue name.
 CLI_QUEUES = {
     "new": "new",
@@ -67,14 +66,11 @@ def list_(
         str | None, typer.Option("--search", help="Text in number, unit, caller, phone, description.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many tickets.")] = 200,
-    fmt: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    fmt: ListFormat = "table",
 ) -> None:
     """List a queue's tickets, nearest due time first (closed: newest first)."""
     from deskui.services.tickets import write_tickets_csv, write_tickets_json
 
-    fmt = fmt.strip().lower()
-    if fmt not in LIST_FORMATS:
-        fail(t("Unknown list format {fmt!r}; use table, csv or json", fmt=fmt))
     name = CLI_QUEUES.get(queue.strip().lower())
     if name is None:
         fail(t("Unknown queue {name!r}; use one of: {names}", name=queue, names=", ".join(CLI_QUEUES)))
@@ -133,7 +129,7 @@ def _table(services: Services, tickets: list[TicketInfo]) -> None:
 def show(
     ctx: typer.Context,
     number: Annotated[str, typer.Argument(help="The ticket number, e.g. WX-20261123-0007.")],
-    fmt: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    fmt: TextFormat = "text",
 ) -> None:
     """A ticket: facts, every target with time left or how late, its calls and its whole history."""
     from zoneinfo import ZoneInfo
@@ -141,9 +137,6 @@ def show(
     from deskui.services.common.shifts import local_time
     from deskui.services.tickets import describe, ticket_record
 
-    fmt = fmt.strip().lower()
-    if fmt not in ("text", "json"):
-        fail(t("Unknown format {fmt!r}; use text or json", fmt=fmt))
     services = state(ctx).services()
     detail = services.tickets.detail(number)
     x = detail.ticket
@@ -152,7 +145,7 @@ def show(
         rec = ticket_record(x, [c.root_id for c in detail.calls], tz, detail.events)
         rec["merged_from"] = list(detail.merged_from)
         rec["merged_into"] = detail.merged_into
-        sys.stdout.write(dumps(rec, indent=2) + "\n")
+        print_json(rec)
         return
 
     def when(moment: datetime | None) -> str:
@@ -229,10 +222,8 @@ def phones_for_export(services: Any, rows: Any, *, full: bool, operator: str | N
 
 def export_tickets(
     ctx: typer.Context,
-    fmt: Annotated[str, typer.Option("--format", help="csv, json or xlsx.")] = "csv",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", callback=output_option, help="File to write (stdout for csv/json).")
-    ] = None,
+    fmt: ExportFormat = "csv",
+    output: Annotated[Path | None, typer.Option("--output", "-o", callback=output_option, help=OUTPUT_HELP)] = None,
     full: Annotated[bool, typer.Option("--full", help=FULL_HELP)] = False,
     operator: Annotated[str | None, typer.Option("--operator", help=OPERATOR_HELP)] = None,
     pin: Annotated[str | None, typer.Option("--pin", envvar="DESKUI_PIN", help=PIN_HELP)] = None,
@@ -245,7 +236,8 @@ def export_tickets(
     rows = phones_for_export(
         services, services.tickets.iter_all(), full=full, operator=operator, pin=pin, kind="tickets"
     )
-    n = export_tickets(rows, fmt, services.settings, output=output, stdout=stdout())
+    with progress(t("Exporting tickets"), to_stdout=output is None) as job:
+        n = export_tickets(job.track(rows), fmt, services.settings, output=output, stdout=stdout())
     if output is not None:
         err.print(t("Exported {n} tickets to {file}", n=n, file=str(output)), markup=False)
 

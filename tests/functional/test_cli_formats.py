@@ -82,7 +82,6 @@ NEW_CHOICES = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: --format is a plain str, an unknown value exits 1")
 @pytest.mark.parametrize(("command", "values"), CHOICES, ids=[" ".join(c[:2]) for c, _ in CHOICES])
 def test_an_unknown_format_is_a_usage_error_naming_the_values(cli, command, values) -> None:  # type: ignore[no-untyped-def]
     line = usage_error(cli(*command, "--format", "yaml"))
@@ -90,7 +89,6 @@ def test_an_unknown_format_is_a_usage_error_naming_the_values(cli, command, valu
     assert "--format" in line
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: no --format on these commands yet")
 @pytest.mark.parametrize(("command", "values"), NEW_CHOICES, ids=[" ".join(c[:2]) for c, _ in NEW_CHOICES])
 def test_new_format_options_are_choices_too(cli, command, values) -> None:  # type: ignore[no-untyped-def]
     line = usage_error(cli(*command, "--format", "yaml"))
@@ -103,7 +101,6 @@ def test_a_format_in_capitals_is_still_understood(cli) -> None:  # type: ignore[
     assert [row["caller"] for row in rows] == ["张先生"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: --format is a plain str in the help")
 def test_the_help_lists_the_values(cli) -> None:  # type: ignore[no-untyped-def]
     assert "table|csv|json" in cli("calls", "list", "--help").out
 
@@ -111,7 +108,6 @@ def test_the_help_lists_the_values(cli) -> None:  # type: ignore[no-untyped-def]
 # --- JSON where it was missing ------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: operators list prints only a table")
 def test_operators_list_json(cli, desk) -> None:  # type: ignore[no-untyped-def]
     r = cli("operators", "list", "--format", "json")
     assert r.code == 0, r.err
@@ -123,9 +119,8 @@ def test_operators_list_json(cli, desk) -> None:  # type: ignore[no-untyped-def]
     assert set(data[0]) == {"name", "role", "active", "locked_until"}  # never a PIN hash
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: verify prints only a sentence")
 def test_verify_json(cli, desk) -> None:  # type: ignore[no-untyped-def]
-    desk.dutylog.add("巡查B2车库")
+    desk.dutylog.add("巡查B2车库", operator=desk.operators.by_name("王芳"))
     r = cli("verify", "--format", "json")
     assert r.code == 0, r.err
     data = json.loads(r.out)
@@ -133,7 +128,6 @@ def test_verify_json(cli, desk) -> None:  # type: ignore[no-untyped-def]
     assert len(data["head_hash"]) == 64
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: review unsigned prints only dates")
 def test_review_unsigned_json(cli, desk) -> None:  # type: ignore[no-untyped-def]
     days = [d.isoformat() for d in desk.review.unsigned_days()]
     r = cli("review", "unsigned", "--format", "json")
@@ -142,7 +136,6 @@ def test_review_unsigned_json(cli, desk) -> None:  # type: ignore[no-untyped-def
     assert listed[: len(days)] == days and listed  # the CLI runs on the real clock, a moment later
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: calls show prints only the read-back sentence")
 def test_calls_show_json(cli, desk) -> None:  # type: ignore[no-untyped-def]
     listed = json.loads(cli("calls", "list", "--format", "json").out)
     r = cli("calls", "show", "1", "--format", "json")
@@ -162,7 +155,6 @@ def test_list_json_is_one_array_of_objects(cli, desk) -> None:  # type: ignore[n
 # --- `-o -` is stdout ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: -o - writes a file named '-'")
 @pytest.mark.parametrize(
     "command",
     [
@@ -195,7 +187,6 @@ def terminal(monkeypatch: pytest.MonkeyPatch) -> io.StringIO:
     return screen
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: exports and the XLSX report show no progress")
 @pytest.mark.parametrize(
     ("command", "label"),
     [

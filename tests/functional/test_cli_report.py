@@ -128,7 +128,6 @@ def test_xlsx(cli, october, tmp_path: Path) -> None:  # type: ignore[no-untyped-
 def test_refusals_are_one_line(cli, october) -> None:  # type: ignore[no-untyped-def]
     for args, words in (
         (("--format", "xlsx"), "needs --output"),
-        (("--format", "pdf"), "Unknown report format"),
         (("--month", "2026-13"), "Not a month"),
         (("--building", "east gate"), "Not a building"),
     ):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from deskui.services.calls._bulk_import import import_calls
 from deskui.services.calls._check import search_fields, unit_key
 from deskui.services.calls._export import export, write_csv, write_json
+from deskui.services.calls._export import record as call_record
 from deskui.services.calls._service import CallService
 from deskui.services.calls._types import (
     CallerLookup,
@@ -36,6 +37,7 @@ __all__ = [
     "OpenMatter",
     "OpenMatterSource",
     "SavedHook",
+    "call_record",
     "export",
     "import_calls",
     "search_fields",
