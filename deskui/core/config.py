@@ -125,6 +125,7 @@ class RegisterSettings:
     pass_valid_hours: int = 24  # a pass lets goods out until this many hours after it was issued
     parcel_old_hours: int = 48  # a parcel waiting longer is listed at handover and in the morning review
     unpaid_flags: tuple[str, ...] = ("欠费", "未缴", "拖欠", "unpaid", "arrears")  # in a resident's notes
+    id_tail_chars: int = 4  # a visitor's ID card: only this many last characters are kept
     list_limit: int = 500  # longest register list shown or printed
 
 
@@ -228,6 +229,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"configuration file not found: {path}") from None
+    except OSError as exc:  # permission denied, a folder
+        raise ConfigError(f"cannot read configuration file {path}: {exc.strerror or exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
 
@@ -333,6 +336,8 @@ def _register_settings(raw: dict[str, Any]) -> RegisterSettings:
             values[key] = int(value)
             if values[key] < 1:
                 raise ConfigError(f"registers.{key}: must be at least 1")
+    if values.get("id_tail_chars", 0) > 8:  # the column keeps 8 (models.registers.Visit.id_tail)
+        raise ConfigError("registers.id_tail_chars: at most 8")
     return RegisterSettings(**values)
 
 
@@ -469,7 +474,10 @@ def load_settings(
     user_file: str | Path | None = config_file or env.get("DESKUI_CONFIG")
     if not user_file and environ is None:
         found = user_config_file()
-        user_file = found if found.is_file() else None
+        try:
+            user_file = found if found.is_file() else None
+        except OSError:  # a folder on the way this user may not enter: there is no file of theirs
+            user_file = None
     if user_file:
         user = _read_toml(Path(user_file))
         _check_known(user, raw)

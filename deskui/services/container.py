@@ -15,6 +15,7 @@ from deskui.services.context import DeskContext
 from deskui.services.directory import DirectoryService
 from deskui.services.handover import DutyLogService, HandoverService, KeyLogService, ReviewService, RosterService
 from deskui.services.operators import OperatorService
+from deskui.services.registers import ParcelRegister, PassRegister, VisitorRegister
 from deskui.services.tickets import TicketService
 
 
@@ -49,6 +50,9 @@ class Services:
     keys: KeyLogService
     handover: HandoverService
     review: ReviewService
+    visitors: VisitorRegister
+    parcels: ParcelRegister
+    passes: PassRegister
 
     @property
     def db(self) -> Database:
@@ -100,4 +104,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         keys=keys,
         handover=handover,
         review=ReviewService(ctx, operators=operators, dutylog=dutylog, handover=handover),
+        visitors=VisitorRegister(ctx),
+        parcels=ParcelRegister(ctx),
+        passes=PassRegister(ctx),
     )

@@ -1,0 +1,54 @@
+"""The desk's registers (issue 13): visitors 来访登记, parcels and mail 代收, goods-release passes 物品放行.
+
+This is the package's public API; its modules are private: `_types` (what goes in and out, the refusals),
+`_common` (places in any spelling, checked text, the write lock), `_visitors` (VisitorRegister), `_parcels`
+(ParcelRegister), `_passes` (PassRegister). The tables are append-only (models.registers, migration 0007); every
+write is one transaction; the handover reads `VisitorRegister.inside` and `ParcelRegister.old`.
+"""
+
+from __future__ import annotations
+
+from deskui.services.registers._parcels import ParcelRegister
+from deskui.services.registers._passes import PassRegister, normalize_number
+from deskui.services.registers._types import (
+    BEARER_ROLES,
+    NOTICE_VIA,
+    PARCEL_KINDS,
+    PARCEL_STATES,
+    PASS_KINDS,
+    PASS_STATES,
+    VISIT_STATES,
+    AlreadyDone,
+    ConsentNeeded,
+    ParcelInfo,
+    PassCheck,
+    PassInfo,
+    PassNotUsable,
+    UnpaidMattersFlagged,
+    VisitInfo,
+    label,
+)
+from deskui.services.registers._visitors import VisitorRegister
+
+__all__ = [
+    "BEARER_ROLES",
+    "NOTICE_VIA",
+    "PARCEL_KINDS",
+    "PARCEL_STATES",
+    "PASS_KINDS",
+    "PASS_STATES",
+    "VISIT_STATES",
+    "AlreadyDone",
+    "ConsentNeeded",
+    "ParcelInfo",
+    "ParcelRegister",
+    "PassCheck",
+    "PassInfo",
+    "PassNotUsable",
+    "PassRegister",
+    "UnpaidMattersFlagged",
+    "VisitInfo",
+    "VisitorRegister",
+    "label",
+    "normalize_number",
+]
