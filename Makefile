@@ -19,12 +19,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(PIP) install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# From a checkout the desk's files stay in the repository's data/ (database, key, anchor, backups, report exports),
+# not in the user's data directory an installed deskui uses (README: Install). --db / DESKUI_DB still win.
+DESKUI := DESKUI_DATA_DIR='$(CURDIR)/data' $(BIN)/deskui
+
 run: $(VENV)/.installed
-	$(BIN)/deskui demo --quiet
-	$(BIN)/deskui
+	$(DESKUI) demo --quiet
+	$(DESKUI)
 
 demo: $(VENV)/.installed
-	$(BIN)/deskui demo
+	$(DESKUI) demo
 
 # Style, then the architecture and the types: the import contracts and mypy, both configured in pyproject.toml.
 lint: $(VENV)/.installed-test

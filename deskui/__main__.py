@@ -6,9 +6,18 @@ Opening the app is the common case and must be fast, so a command line made only
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Mapping
 
 APP_OPTIONS = ("--db", "--lang", "--config")
+COMPLETE_VAR = "_DESKUI_COMPLETE"  # Typer's (Click's) `_{PROG}_COMPLETE`, set by the completion script of a shell
+
+
+def completion_request(environ: Mapping[str, str] | None = None) -> bool:
+    """A shell asking for completions: it runs `deskui` with no arguments (the words are in COMP_WORDS and the
+    like) and this variable set, so an empty argv must go to the CLI, which answers, not open the app."""
+    return bool((os.environ if environ is None else environ).get(COMPLETE_VAR))
 
 
 def app_options(argv: list[str]) -> dict[str, str] | None:
@@ -28,7 +37,7 @@ def app_options(argv: list[str]) -> dict[str, str] | None:
 
 
 def main() -> None:
-    options = app_options(sys.argv[1:])
+    options = None if completion_request() else app_options(sys.argv[1:])
     if options is None:
         from deskui.cli import run
 

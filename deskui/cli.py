@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="deskui — the front desk of a property-management office (物业客服中心).",
     no_args_is_help=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion, --show-completion; the bare launcher passes requests on (__main__)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

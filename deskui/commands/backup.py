@@ -57,7 +57,13 @@ def _size(n: int) -> str:
 
 def backup(
     ctx: typer.Context,
-    path: Annotated[str, typer.Argument(help="The backup file to write (a folder: a dated file in it).")],
+    path: Annotated[
+        str | None,
+        typer.Argument(
+            help="The backup file to write (a folder: a dated file in it; default: the backups folder that "
+            "`deskui doctor` names)."
+        ),
+    ] = None,
 ) -> None:
     """Copy the database while other terminals keep working (SQLite's online backup: one consistent moment)."""
     from deskui.core.db import mask_url, open_database
@@ -66,6 +72,12 @@ def backup(
     settings = state(ctx).settings
     refuse_postgresql(settings.database_url or "")
     require_database(settings.database_url, "backup")  # never back up a new, empty file made by a typo
+    if path is None:  # the data folder's backups/ (core.config: DESKUI_DATA_DIR or the user's data directory)
+        from deskui.core.config import backups_dir
+
+        folder = backups_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = str(folder)
     output_file(path, folder_allowed=True)  # a missing folder, a FIFO or a device: one line before any copying
     db = open_database(settings.database_url or None)
     try:

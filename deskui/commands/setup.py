@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from deskui.cli import cell, fail, out, require_database, state
+from deskui.commands._formats import ShowFormat, print_json
 from deskui.core.i18n import t
 
 
@@ -66,19 +67,65 @@ def demo(
     out.print(table)
 
 
-def doctor(ctx: typer.Context) -> None:
-    """Check SQLite, PRAGMAs, schema version, file permissions and configuration; exit 1 if any check fails."""
-    from deskui.services.admin import diagnose, failed
+def doctor(ctx: typer.Context, fmt: ShowFormat = "table") -> None:
+    """Check SQLite, PRAGMAs, schema version, file permissions and configuration, and name every path deskui uses
+    (database, key and anchor, data folder, backups, exports, config files); exit 1 if any check fails."""
+    from deskui.services.admin import diagnose, doctor_paths, failed
     from deskui.services.common.masking import mask_secrets
 
     settings = state(ctx).settings
     require_database(settings.database_url, "doctor")  # a folder that does not exist: check --db, or init
+    paths = doctor_paths(settings)
     rows = diagnose(settings)
     database_row = next((i for i, row in enumerate(rows) if row.check == t("Database")), len(rows) - 1)
     rows[database_row + 1 : database_row + 1] = _write_access_rows(settings.database_url)
+    bad = failed(rows)
+    if fmt == "json":
+        print_json(
+            {
+                "paths": {
+                    **{p.key: mask_secrets(p.value) for p in paths},
+                    "config_files": list(settings.source_files),
+                },
+                "checks": [
+                    {
+                        "check": row.check,
+                        "value": mask_secrets(row.value),
+                        "status": "warning" if row.ok is None else ("ok" if row.ok else "failed"),
+                        "note": mask_secrets(row.note),
+                    }
+                    for row in rows
+                ],
+                "ok": not bad,
+            }
+        )
+    else:
+        _print_doctor(paths, rows)
+    if bad:
+        fail(
+            t(
+                "{n} of {total} checks failed: {checks}",
+                n=len(bad),
+                total=len(rows),
+                checks=", ".join(r.check for r in bad),
+            )
+        )
+
+
+def _print_doctor(paths: list[Any], rows: list[Any]) -> None:
+    """The paths, then the checks, as two tables; paths wrap, never cut with an ellipsis."""
+    from deskui.services.common.masking import mask_secrets
+
+    where = Table(title=t("Paths"))
+    where.add_column(t("Path"))
+    where.add_column(t("Where"), overflow="fold")
+    where.add_column(t("Note"), overflow="fold")
+    for path in paths:
+        where.add_row(cell(path.label), cell(mask_secrets(path.value)), cell(path.note))
+    out.print(where)
     table = Table()
     table.add_column(t("Check"))
-    table.add_column(t("Value"), overflow="fold")  # paths: wrapped, never cut with an ellipsis
+    table.add_column(t("Value"), overflow="fold")
     table.add_column(t("Status"), no_wrap=True)
     table.add_column(t("Note"), overflow="fold")
     for row in rows:
@@ -91,16 +138,6 @@ def doctor(ctx: typer.Context) -> None:
         # A driver's error in a note may quote the URL, or a piece of a password it took for the host.
         table.add_row(cell(row.check), cell(mask_secrets(row.value)), status, cell(mask_secrets(row.note)))
     out.print(table)
-    bad = failed(rows)
-    if bad:
-        fail(
-            t(
-                "{n} of {total} checks failed: {checks}",
-                n=len(bad),
-                total=len(rows),
-                checks=", ".join(r.check for r in bad),
-            )
-        )
 
 
 def _write_access_rows(database_url: str | None) -> list[Any]:

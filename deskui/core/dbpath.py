@@ -73,9 +73,17 @@ def require_database(database_url: str | None, command: str | None) -> None:
         return
     given = bool(database_url)
     shown = str(path)
+    if not given and command not in _MAKE_A_DATABASE | _LOOK_ONLY:
+        # The default place (the user's data directory, or DESKUI_DATA_DIR) on a new install: nothing mistyped.
+        raise DatabaseUnavailable(
+            t(
+                "No database yet at {path}; make one with: deskui init (or deskui demo for a demo property)",
+                path=shown,
+            )
+        )
     if not path.parent.is_dir():
-        if command in _MAKE_A_DATABASE and not given:
-            return  # the default place: init and demo make its folder
+        if command in _MAKE_A_DATABASE | _LOOK_ONLY and not given:
+            return  # the default place: init and demo make its folder, doctor says it is not made yet
         raise DatabaseUnavailable(
             t(
                 "No folder {folder} for the database {path}; check --db (or DESKUI_DB). For a new database "

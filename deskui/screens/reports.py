@@ -38,7 +38,15 @@ if TYPE_CHECKING:
     from deskui.services.reports import MonthlyReport
 
 SECTION_KEYS = ("1", "2", "3", "4", "5", "6")
-EXPORT_DIR = Path("reports")
+EXPORT_DIR: Path | None = None  # a test's folder; None: the data folder's reports/ (core.config.exports_dir)
+
+
+def export_folder() -> Path:
+    """Where Ctrl+E writes: the user's data folder (DESKUI_DATA_DIR; `make run`: the checkout's data/), never the
+    working directory, which for an installed deskui is wherever it was started."""
+    from deskui.core.config import exports_dir
+
+    return EXPORT_DIR or exports_dir()
 
 
 class ReportsScreen(DeskScreen):
@@ -383,14 +391,16 @@ class ReportsScreen(DeskScreen):
 
     @work(exclusive=True, group="report-export")
     async def action_export(self) -> None:
-        """The report shown, as an XLSX workbook in ./reports (the same file as `deskui report monthly`)."""
+        """The report shown, as an XLSX workbook in the data folder's reports/ (the same file as `deskui report
+        monthly`)."""
         report = self.report
         if report is None:
             return
         name = f"report-{report.month}" + (f"-{report.building}" if report.building else "") + ".xlsx"
-        path = EXPORT_DIR / name
+        folder = export_folder()
+        path = folder / name
         try:
-            await asyncio.to_thread(EXPORT_DIR.mkdir, parents=True, exist_ok=True)
+            await asyncio.to_thread(folder.mkdir, parents=True, exist_ok=True)
             await asyncio.to_thread(write_xlsx, report, path, self.desk.settings)
         except OSError as exc:
             self.notify(

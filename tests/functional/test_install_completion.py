@@ -14,8 +14,6 @@ from tests.functional.cli import invoke
 
 DESKUI = Path(sys.executable).with_name("deskui")
 
-XFAIL = pytest.mark.xfail(strict=True, reason="issue 11: no shell completion; the bare launcher opens the app")
-
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DESKUI_", "_DESKUI", "COMP_"))}
@@ -24,7 +22,6 @@ def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@XFAIL
 @pytest.mark.skipif(not DESKUI.exists(), reason="deskui console script not installed next to this Python")
 @pytest.mark.parametrize(
     ("words", "cword", "expected"), [("deskui cal", "1", "calls"), ("deskui calls l", "2", "list")]
@@ -39,14 +36,12 @@ def test_bash_completion_through_the_bare_launcher(tmp_path: Path, words: str, c
     assert not (tmp_path / "share").exists()  # no database made, no settings needed to answer
 
 
-@XFAIL
 def test_show_completion_prints_a_script(capsys: pytest.CaptureFixture[str]) -> None:
     result = invoke(capsys, "--show-completion", "bash")
     assert result.code == 0, result.err
     assert "_DESKUI_COMPLETE" in result.out
 
 
-@XFAIL
 def test_a_completion_request_is_recognised() -> None:
     from deskui.__main__ import completion_request
 

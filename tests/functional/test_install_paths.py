@@ -28,22 +28,24 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: doctor does not name the data folder, backups, exports")
-def test_doctor_names_every_path(capsys: pytest.CaptureFixture[str], home: Path) -> None:
+def test_doctor_names_every_path(
+    capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from deskui import cli
+
+    monkeypatch.setattr(cli.out, "width", 400)  # every path on one line
     data = home / "share" / "deskui"
     assert invoke(capsys, "--lang", "en", "demo", "--quiet").code == 0
     assert (data / "deskui.db").is_file()
     result = invoke(capsys, "--lang", "en", "doctor")
     assert result.code == 0, result.out + result.err
-    flat = "".join(result.out.split())  # the table folds long paths
     for path in (data, data / "deskui.db", data / "backups", data / "reports", data / "deskui.db.key"):
-        assert "".join(str(path).split()) in flat, path
-    assert "".join(str(home / "config" / "deskui" / "config.toml").split()) in flat
+        assert f" {path} " in result.out, path
+    assert f" {home / 'config' / 'deskui' / 'config.toml'} " in result.out
     for label in ("Data folder", "Backups", "Report exports", "Drafts", "Site key", "Anchor file"):
         assert label in result.out, label
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: doctor has no --format json")
 def test_doctor_json_is_one_object_with_the_paths(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     data = home / "share" / "deskui"
     user = home / "config" / "deskui" / "config.toml"
@@ -68,7 +70,6 @@ def test_doctor_json_is_one_object_with_the_paths(capsys: pytest.CaptureFixture[
     assert report["ok"] is True
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: doctor has no --format")
 def test_doctor_format_is_a_choice(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     result = invoke(capsys, "--lang", "en", "doctor", "--format", "yaml")
     assert result.code == 2
@@ -76,7 +77,6 @@ def test_doctor_format_is_a_choice(capsys: pytest.CaptureFixture[str], home: Pat
 
 
 @pytest.mark.load
-@pytest.mark.xfail(strict=True, reason="issue 11: the installed command keeps its database beside the package")
 @pytest.mark.skipif(not DESKUI.exists(), reason="deskui console script not installed next to this Python")
 def test_installed_command_keeps_its_data_in_the_user_data_directory(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESKUI_")}
@@ -94,7 +94,6 @@ def test_installed_command_keeps_its_data_in_the_user_data_directory(tmp_path: P
     assert list(elsewhere.iterdir()) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: make run does not say where its data is")
 def test_make_run_keeps_the_checkout_data_folder() -> None:
     done = subprocess.run(
         ["make", "--no-print-directory", "-n", "-C", str(ROOT), "run", "demo", "VENV=.venv"],
@@ -109,7 +108,6 @@ def test_make_run_keeps_the_checkout_data_folder() -> None:
         assert f"DESKUI_DATA_DIR={ROOT / 'data'}" in line or "DESKUI_DATA_DIR='" + str(ROOT / "data") in line, line
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a new install is told to check --db; doctor refuses the missing folder")
 def test_a_new_install_is_told_to_run_init(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     result = invoke(capsys, "--lang", "en", "calls", "list")
     assert result.code == 1
@@ -120,7 +118,6 @@ def test_a_new_install_is_told_to_run_init(capsys: pytest.CaptureFixture[str], h
     assert not (home / "share").exists()  # the doctor looks, it does not make folders
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: deskui backup needs a path")
 def test_backup_without_a_path_goes_to_the_backups_folder(capsys: pytest.CaptureFixture[str], home: Path) -> None:
     assert invoke(capsys, "--lang", "en", "demo", "--quiet").code == 0
     result = invoke(capsys, "--lang", "en", "backup")

@@ -16,9 +16,6 @@ from deskui.core.db import resolve_url
 
 PACKAGE = Path(deskui.__file__).resolve().parent
 
-REPORTS = pytest.mark.xfail(strict=True, reason="issue 11: the app's report export writes to ./reports")
-
-
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A user whose XDG folders are in tmp_path; no DESKUI_* variable set."""
@@ -97,7 +94,6 @@ def test_a_bad_user_config_file_is_refused_by_name(home: Path) -> None:
         load_settings()
 
 
-@REPORTS
 def test_the_report_screen_exports_to_the_data_directory(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from deskui.screens.reports import export_folder
 

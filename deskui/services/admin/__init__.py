@@ -31,7 +31,7 @@ if TYPE_CHECKING:
         load_demo,
         load_demo_activity,
     )
-    from deskui.services.admin._doctor import DoctorRow, diagnose, failed
+    from deskui.services.admin._doctor import DoctorPath, DoctorRow, diagnose, doctor_paths, failed
     from deskui.services.admin._guards import TriggerProblem, expected_postgres_triggers, expected_sqlite_triggers
     from deskui.services.admin.verify import verify_log
 
@@ -54,7 +54,7 @@ _HOMES = {
         ),
         "_demo",
     ),
-    **dict.fromkeys(("DoctorRow", "diagnose", "failed"), "_doctor"),
+    **dict.fromkeys(("DoctorPath", "DoctorRow", "diagnose", "doctor_paths", "failed"), "_doctor"),
     **dict.fromkeys(("TriggerProblem", "expected_postgres_triggers", "expected_sqlite_triggers"), "_guards"),
     "verify_log": "verify",
 }
@@ -66,6 +66,7 @@ __all__ = [
     "BackupResult",
     "DemoOperator",
     "DemoSummary",
+    "DoctorPath",
     "DoctorRow",
     "RestoreResult",
     "TriggerProblem",
@@ -73,6 +74,7 @@ __all__ = [
     "demo_residents",
     "demo_units",
     "diagnose",
+    "doctor_paths",
     "expected_postgres_triggers",
     "expected_sqlite_triggers",
     "failed",

@@ -223,3 +223,54 @@ def diagnose(settings: Settings) -> list[DoctorRow]:
 
 def failed(rows: list[DoctorRow]) -> list[DoctorRow]:
     return [r for r in rows if r.ok is False]
+
+
+# --- the paths (issue 11: an installed deskui keeps its files in the user's folders; the doctor names them all) ----
+
+
+class DoctorPath(NamedTuple):
+    """One file or folder deskui uses: a stable key (JSON), a label, where, and a note (made yet, read or not)."""
+
+    key: str
+    label: str
+    value: str
+    note: str = ""
+
+
+def doctor_paths(settings: Settings) -> list[DoctorPath]:
+    """Every path this desk uses, whether it exists yet or not: the database (drafts are rows in it), its site key
+    and anchor, the data folder with its backups and report exports, the configuration files read and the user's
+    config folder. Looks only: nothing is created."""
+    from deskui.core.config import backups_dir, config_dir, data_dir, exports_dir, user_config_file
+    from deskui.services.common.anchors import anchor_path, key_path
+
+    def made(path: Path) -> str:
+        try:
+            return "" if path.exists() else t("not made yet")
+        except OSError as exc:  # a folder on the way this user may not enter
+            return exc.strerror or type(exc).__name__
+
+    url = resolve_url(settings.database_url or None)
+    db_file = sqlite_path(url)
+    database = str(db_file) if db_file is not None else mask_url(url)
+    data = data_dir()
+    user = user_config_file()
+    if str(user) in settings.source_files:
+        user_note = t("read: its settings override the defaults")
+    elif len(settings.source_files) > 1:
+        user_note = t("not read: --config or DESKUI_CONFIG names another file")
+    else:
+        user_note = t("none (optional)")
+    key, anchor = key_path(url), anchor_path(url)
+    exports = exports_dir()
+    return [
+        DoctorPath("database", t("Database"), database, made(db_file) if db_file is not None else ""),
+        DoctorPath("drafts", t("Drafts"), database, t("kept in the database")),
+        DoctorPath("key_file", t("Site key"), str(key), made(key)),
+        DoctorPath("anchor_file", t("Anchor file"), str(anchor), made(anchor)),
+        DoctorPath("data_dir", t("Data folder"), str(data), made(data)),
+        DoctorPath("backups", t("Backups"), str(backups_dir()), made(backups_dir())),
+        DoctorPath("exports", t("Report exports"), str(exports), made(exports)),
+        DoctorPath("config_dir", t("Config folder"), str(config_dir())),
+        DoctorPath("user_config", t("User config file"), str(user), user_note),
+    ]
