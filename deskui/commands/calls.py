@@ -1,4 +1,4 @@
-"""`deskui calls add|list|show` and `deskui import calls FILE.csv`: the call and visit log from the command line.
+"""`deskui calls add|list|show`: the call and visit log from the command line (`import calls`: imports.py).
 
 `calls add` prints only the new id on stdout so scripts can capture it; `calls list --format csv|json` writes
 plain data to stdout (no Rich wrapping), the table is for people.
@@ -9,13 +9,12 @@ from __future__ import annotations
 import re
 import sys
 from datetime import datetime, time, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from zoneinfo import ZoneInfo
 
 import typer
 
-from deskui.cli import cell, err, fail, out, state, stdout
+from deskui.cli import cell, fail, out, state, stdout
 from deskui.commands._formats import ListFormat, TextFormat, print_json, print_json_array
 from deskui.core.i18n import t
 
@@ -245,48 +244,6 @@ def show(
         out.print(f"#{c.id}  {services.calls.read_back(c)}", markup=False, highlight=False)
 
 
-def import_calls(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="CSV with the header time,channel,caller,unit,phone,category,content.")],
-    operator: Annotated[str | None, typer.Option("--operator", help="Record these calls as taken by…")] = None,
-) -> None:
-    """Add past calls; category and channel as keys (repair) or Chinese labels (报修); naive times are site time."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-    from deskui.services.calls import import_calls as run_import
-
-    services = state(ctx).services()
-    op = _operator(services, operator)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not err.is_terminal,
-    ) as progress:
-        tasks = {
-            "check": progress.add_task(t("Checking rows"), total=None),
-            "save": progress.add_task(t("Saving calls"), total=None, visible=False),
-        }
-
-        def advance(phase: str, n: int) -> None:
-            if phase == "save":
-                check_task = progress.tasks[tasks["check"]]
-                progress.update(tasks["save"], visible=True, total=check_task.completed)
-            progress.advance(tasks[phase], n)
-
-        n = run_import(services.calls, file, operator=op, progress=advance)
-    out.print(t("Imported {n} calls", n=n), markup=False)
-
-
 def register(app: typer.Typer) -> None:
     app.add_typer(group, name="calls")
-    # `import calls` belongs in the shared `import` group (deskui/commands/imports.py).
-    try:
-        from deskui.commands.imports import group as import_group
-    except ImportError:  # pragma: no cover - the import group is always there in a full checkout
-        import_group = typer.Typer(help="Load data from CSV files.", no_args_is_help=True)
-        app.add_typer(import_group, name="import")
-    import_group.command("calls")(import_calls)
+    # `import calls` is in the shared `import` group, with units and residents (deskui/commands/imports.py).

@@ -16,7 +16,7 @@ from deskui.core.config import load_settings
 from tests.functional.cli import Result, cli_runner
 
 # A header and one row, the hard case for detection: in Big5 these bytes also decode as GB18030, without error.
-TRAD_CALL = "時間,類別,內容\n2026-01-05 09:00,報修,3棟2單元1201廚房漏水，請派維修師傅上門處理\n"
+TRAD_CALL = "時間,類別,內容\n2026-01-05 09:00,repair,3棟2單元1201廚房漏水，請派維修師傅上門處理\n"
 SIMP_CALL = "时间,类别,内容\n2026-01-05 09:00,报修,3栋2单元1201厨房漏水，请派维修师傅上门处理\n"
 
 
@@ -53,7 +53,6 @@ def contents(services) -> list[str]:  # type: ignore[no-untyped-def]
     return [c.content for c in services.calls.iter_all()]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: Big5 is read as GB18030 and stored as garbage")
 def test_a_big5_call_is_read_as_big5(cli, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "calls.csv"
     path.write_bytes(TRAD_CALL.encode("cp950"))
@@ -73,7 +72,6 @@ def test_a_short_simplified_call_in_every_office_encoding(  # type: ignore[no-un
     assert contents(services) == ["3栋2单元1201厨房漏水，请派维修师傅上门处理"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: UTF-16 (Excel's Unicode text) is refused")
 def test_a_utf16_call_is_read(cli, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "calls.csv"
     path.write_bytes(SIMP_CALL.encode("utf-16"))
@@ -82,7 +80,6 @@ def test_a_utf16_call_is_read(cli, services, tmp_path: Path) -> None:  # type: i
     assert contents(services) == ["3栋2单元1201厨房漏水，请派维修师傅上门处理"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: an unclear file is read as GB18030; no --encoding option")
 def test_an_unclear_file_is_refused_naming_encoding_and_read_with_it(  # type: ignore[no-untyped-def]
     cli, services, tmp_path: Path
 ) -> None:
@@ -97,7 +94,6 @@ def test_an_unclear_file_is_refused_naming_encoding_and_read_with_it(  # type: i
     assert contents(services) == ["北京"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: imports do not read .xlsx")
 def test_units_residents_and_calls_from_xlsx(cli, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
 
@@ -124,7 +120,6 @@ def test_units_residents_and_calls_from_xlsx(cli, services, tmp_path: Path) -> N
     assert contents(services) == ["厨房漏水"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: imports do not read .xlsx")
 def test_a_bad_xlsx_cell_names_sheet_row_and_column(cli, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from openpyxl import Workbook
 
@@ -141,7 +136,6 @@ def test_a_bad_xlsx_cell_names_sheet_row_and_column(cli, services, tmp_path: Pat
     assert contents(services) == []
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: '-' is taken as a file name")
 def test_dash_reads_stdin_with_detection(cli, services, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TRAD_CALL.encode("cp950"))))
     result = cli("import", "calls", "-")
@@ -149,7 +143,6 @@ def test_dash_reads_stdin_with_detection(cli, services, monkeypatch: pytest.Monk
     assert contents(services) == ["3棟2單元1201廚房漏水，請派維修師傅上門處理"]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: only import calls shows progress")
 def test_units_import_shows_progress_on_a_terminal(  # type: ignore[no-untyped-def]
     cli, services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

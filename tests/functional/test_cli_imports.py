@@ -103,13 +103,13 @@ def test_missing_required_header(cli, directory, tmp_path: Path) -> None:  # typ
     ("content", "reason"),
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)), "binary data"),
-        (b"unit,kind\n3-2-1201,\xff\xfe\xfd\xfc\n", "neither UTF-8 nor GBK"),
+        (b"unit,kind\n3-2-1201,\xff\xfe\xfd\xfc\n", "not UTF-8, GB18030, Big5 or UTF-16"),
         (b"", "no header"),
         (b"\n\n  \n", "no header"),
         (b"3-2-1201,residence\n3-2-1202,residence\n", "not a header"),
-        ("\ufeffunit\n3-2-1201\n".encode("utf-16"), "UTF-16"),
+        ("unit\n3-2-1201\n".encode("utf-16-le"), "binary data"),  # UTF-16 without its BOM: give --encoding
     ],
-    ids=["png", "undecodable", "empty", "blank-lines", "headerless", "utf-16"],
+    ids=["png", "undecodable", "empty", "blank-lines", "headerless", "utf-16-without-bom"],
 )
 def test_a_file_that_is_not_csv(cli, directory, tmp_path: Path, content: bytes, reason: str) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "units.csv"

@@ -1,8 +1,10 @@
 """Reading CSV files people export from Excel or WPS, for every `deskui import …` command.
 
-Offices save CSV as UTF-8 (with or without the BOM Excel adds) or, on Chinese Windows, as GBK; both are
-accepted. Anything else — a binary file, an undecodable one, a missing header — is refused with the file, line
-and column named, because imports are all-or-nothing and the person must find and fix the bad cell.
+Offices save CSV as UTF-8 (with or without the BOM Excel adds), as GB18030/GBK (Simplified Chinese Windows), as
+Big5 (Traditional Chinese Windows) or as UTF-16 (Excel's "Unicode text"); `encodings.guess` tells which, and a file
+it cannot tell is refused with a message naming `--encoding`. Anything else — a binary file, an undecodable one —
+is refused with the file and line named, because imports are all-or-nothing and the person must find and fix it.
+The header and the cells are mapped to columns by `tabular.Table`, which reads workbooks too.
 
 Line numbers are physical lines as an editor shows them: the header is line 1, the first data row line 2.
 """
@@ -11,22 +13,46 @@ from __future__ import annotations
 
 import codecs
 import csv
-from collections.abc import Collection, Iterator, Mapping, Sequence
+import io
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
 
 from deskui.core.errors import ImportFailed
 from deskui.core.i18n import t
+from deskui.services.common.encodings import ENCODING_CHOICES, UTF16_BOMS, codec_for, guess, label
 
-ENCODINGS = ("utf-8-sig", "gb18030")  # gb18030 is a superset of GBK and GB2312
+if TYPE_CHECKING:
+    from deskui.services.common.tabular import InputBytes
+
 _CHUNK = 1 << 16
-_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_SAMPLE = 256 << 10  # bytes of non-ASCII lines the encoding is guessed from
+Opener = Callable[[], BinaryIO]
 
 
 class CsvImportFailed(ImportFailed):
     """An import refused at a known place; `line` and `column` are None when the whole file is at fault."""
 
-    def __init__(self, file: str, reason: str, *, line: int | None = None, column: str | None = None) -> None:
-        if line is not None and column is not None:
+    def __init__(
+        self,
+        file: str,
+        reason: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        sheet: str | None = None,
+        letter: str | None = None,
+    ) -> None:
+        if sheet is not None and line is not None:  # a workbook: its sheet, row (as Excel numbers it) and column
+            place = t("{file}, sheet {sheet}, row {line}", file=file, sheet=sheet, line=line)
+            if column is not None:
+                label = f"{letter} ({column})" if letter else column
+                message = t("{place}, column {column}: {reason}", place=place, column=label, reason=reason)
+            else:
+                message = t("{place}: {reason}", place=place, reason=reason)
+        elif sheet is not None:
+            message = t("{file}, sheet {sheet}: {reason}", file=file, sheet=sheet, reason=reason)
+        elif line is not None and column is not None:
             message = t(
                 "{file} line {line}, column {column}: {reason}",
                 file=file,
@@ -43,159 +69,155 @@ class CsvImportFailed(ImportFailed):
         self.line = line
         self.column = column
         self.reason = reason
+        self.sheet = sheet
 
 
-def _first_bad_line(path: Path, encoding: str) -> int | None:
-    """None when the whole file decodes in `encoding`, else the line of the first undecodable byte."""
-    decoder = codecs.getincrementaldecoder(encoding)()
+def _first_bad_line(opener: Opener, codec: str) -> int | None:
+    """None when the whole file decodes with `codec`, else the line of the first undecodable byte."""
+    decoder = codecs.getincrementaldecoder(codec)()
     line = 1
-    with path.open("rb") as fh:
+    with opener() as fh:
         while chunk := fh.read(_CHUNK):
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 return line + chunk.count(b"\n", 0, max(0, min(exc.start, len(chunk))))
+            except UnicodeError:  # UTF-16 without its BOM
+                return line
             line += chunk.count(b"\n")
     try:
         decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
+    except UnicodeError:
         return line
     return None
 
 
-def detect_encoding(path: Path, name: str) -> str:
-    """The first of ENCODINGS that decodes the whole file; refuse binary (NUL bytes) and undecodable files.
+def _scan(opener: Opener, name: str, utf16: bool) -> bytes:
+    """Refuse binary data (NUL bytes) with its line; return the file's first lines that hold non-ASCII bytes.
 
-    The file is streamed in chunks, so a 100,000-row file is never held in memory.
+    Those lines, not the file's start, are what the encoding is guessed from: a file can begin with a page of
+    ASCII times and numbers. GB18030 and Big5 never use the newline byte inside a character, so cutting there is
+    safe. The file is streamed in chunks, so a 100,000-row file is never held in memory.
     """
+    sample: list[bytes] = []
+    size = 0
+    line = 1
+    rest = b""
+    with opener() as fh:
+        head = fh.read(2)
+        fh.seek(0)
+        if head in UTF16_BOMS or utf16:
+            return head + fh.read(_SAMPLE)
+        while chunk := fh.read(_CHUNK):
+            nul = chunk.find(b"\0")
+            if nul >= 0:
+                raise CsvImportFailed(
+                    name,
+                    t("not a CSV file: it holds binary data (NUL bytes)"),
+                    line=line + chunk.count(b"\n", 0, nul),
+                )
+            line += chunk.count(b"\n")
+            if size >= _SAMPLE or (chunk.isascii() and not rest):
+                continue
+            lines = (rest + chunk).split(b"\n")
+            rest = lines.pop()
+            for text in lines:
+                if not text.isascii() and size < _SAMPLE:
+                    sample.append(text)
+                    size += len(text) + 1
+        if rest and not rest.isascii() and size < _SAMPLE:
+            sample.append(rest)
+    return b"\n".join(sample)
+
+
+def choose_codec(opener: Opener, name: str, encoding: str | None) -> str:
+    """The codec to read the file with: `encoding` as given (--encoding), else guessed; the whole file checked."""
+    if encoding:
+        codec = codec_for(encoding)
+        if codec is None:
+            raise CsvImportFailed(
+                name, t("unknown encoding {name}; use one of {choices}", name=encoding, choices=ENCODING_CHOICES)
+            )
+    else:
+        codec = None
     try:
-        line = 1
-        with path.open("rb") as fh:
-            if fh.read(2) in _UTF16_BOMS:
-                raise CsvImportFailed(name, t("the file is saved as UTF-16; save it as CSV (UTF-8) or CSV (GBK)"))
-            fh.seek(0)
-            while chunk := fh.read(_CHUNK):
-                nul = chunk.find(b"\0")
-                if nul >= 0:
-                    raise CsvImportFailed(
-                        name,
-                        t("not a CSV file: it holds binary data (NUL bytes)"),
-                        line=line + chunk.count(b"\n", 0, nul),
-                    )
-                line += chunk.count(b"\n")
-        bad_line: int | None = None
-        for encoding in ENCODINGS:
-            bad = _first_bad_line(path, encoding)
-            if bad is None:
-                return encoding
-            bad_line = bad if bad_line is None else max(bad_line, bad)
+        sample = _scan(opener, name, utf16=bool(codec and codec.startswith("utf-16")))
+        if codec is None:
+            found = guess(sample)
+            if found.codec is None and found.readings:
+                raise CsvImportFailed(
+                    name,
+                    t(
+                        "cannot tell the text encoding (it reads as {readings}); give it with --encoding ({choices})",
+                        readings=", ".join(label(r) for r in found.readings),
+                        choices=ENCODING_CHOICES,
+                    ),
+                )
+            if found.codec is None:
+                raise CsvImportFailed(
+                    name,
+                    t(
+                        "the text is not UTF-8, GB18030, Big5 or UTF-16; give its encoding with --encoding ({choices})",
+                        choices=ENCODING_CHOICES,
+                    ),
+                    line=_first_bad_line(opener, "utf-8"),
+                )
+            codec = found.codec
+        bad = _first_bad_line(opener, codec)
     except OSError as exc:
         raise CsvImportFailed(name, t("cannot read the file: {why}", why=exc.strerror or str(exc))) from None
-    raise CsvImportFailed(name, t("not a CSV file: the text is neither UTF-8 nor GBK"), line=bad_line)
+    if bad is not None:
+        raise CsvImportFailed(
+            name,
+            t(
+                "not valid {encoding} text; give the file's encoding with --encoding ({choices})",
+                encoding=encoding or label(codec),
+                choices=ENCODING_CHOICES,
+            ),
+            line=bad,
+        )
+    return codec
 
 
-def read_csv(
-    path: str | Path,
-    columns: Sequence[str],
-    *,
-    required: Collection[str] = (),
-    aliases: Mapping[str, str] | None = None,
-    allow_extra: bool = False,
-) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield `(line_no, row)` for each data row of a CSV file; raise CsvImportFailed (an ImportFailed).
+def csv_records(opener: Opener, name: str, encoding: str | None = None) -> Iterator[tuple[int, list[str]]]:
+    """Yield `(line, cells)` for every record of a CSV file, the header too; blank records are skipped.
 
-    - `columns`: the canonical column names the caller understands; each row dict has every one of them,
-      values stripped, "" when the column is absent from the file or the cell is empty.
-    - `required`: columns that must be in the header and non-blank in every row.
-    - `aliases`: other header spellings (e.g. {"房号": "unit"}); headers match case-insensitively.
-    - `allow_extra`: ignore unknown header columns instead of refusing them (the default catches typos).
-
-    `line_no` is the physical line where the row starts (header = line 1), so it matches an editor even when
-    a quoted cell spans several lines. Blank lines are skipped. Rows are read lazily (constant memory for
-    100,000 rows): validate while iterating and write only after the loop, so a failure anywhere leaves the
-    database unchanged. Raise `CsvImportFailed(file, reason, line=…, column=…)` for your own row errors so
-    every import reports them the same way; the encoding is detected first (utf-8-sig, then gb18030).
+    `line` is the physical line where the record starts. Tab-separated text (Excel's "Unicode text") is read
+    when the first line has tabs and no commas.
     """
-    path = Path(path)
-    name = str(path)
-    if not path.is_file():
-        why = t("no such file") if not path.exists() else t("not a regular file")
-        raise CsvImportFailed(name, t("cannot read the file: {why}", why=why))
-    encoding = detect_encoding(path, name)
-    lookup = {c.lower(): c for c in columns}
-    lookup.update({k.strip().lower(): v for k, v in (aliases or {}).items()})
+    codec = choose_codec(opener, name, encoding)
     start = 1  # first line of the record being read, for errors the csv module raises mid-record
     try:
-        with path.open("r", encoding=encoding, newline="") as fh:
+        with io.TextIOWrapper(opener(), encoding=codec, newline="") as fh:
             first = fh.readline()
             delimiter = "\t" if "\t" in first and "," not in first else ","
             fh.seek(0)
             # strict: an unclosed quote is an error, not a cell that silently swallows the rest of the file.
             reader = csv.reader(fh, delimiter=delimiter, strict=True)
-            header: list[str] | None = None
-            while header is None:
-                row = next(reader, None)
-                if row is None:
-                    raise CsvImportFailed(name, t("not a CSV file: no header line"))
-                if any(cell.strip() for cell in row):
-                    header = row
-            header_line = reader.line_num
-            labels = [cell.strip().lstrip("\ufeff").strip() for cell in header]
-            expected = ",".join(columns)
-            if not any(label.lower() in lookup for label in labels):
-                raise CsvImportFailed(
-                    name,
-                    t("the first line is not a header; expected {columns}", columns=expected),
-                    line=header_line,
-                )
-            positions: dict[str, int] = {}
-            for i, label in enumerate(labels):
-                if not label:
-                    continue
-                canonical = lookup.get(label.lower())
-                if canonical is None:
-                    if allow_extra:
-                        continue
-                    raise CsvImportFailed(
-                        name,
-                        t("unknown column; expected {columns}", columns=expected),
-                        line=header_line,
-                        column=label,
-                    )
-                if canonical in positions:
-                    raise CsvImportFailed(name, t("the column appears twice"), line=header_line, column=label)
-                positions[canonical] = i
-            for col in columns:
-                if col in required and col not in positions:
-                    raise CsvImportFailed(
-                        name,
-                        t("missing from the header (expected {columns})", columns=expected),
-                        line=header_line,
-                        column=col,
-                    )
-            width = len(header)
-            start = reader.line_num + 1
             for cells in reader:
-                line_no, start = start, reader.line_num + 1
-                if not any(c.strip() for c in cells):
-                    continue
-                if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    raise CsvImportFailed(
-                        name,
-                        t("{n} cells but the header has {m} columns", n=len(cells), m=width),
-                        line=line_no,
-                    )
-                values: dict[str, str] = {}
-                for col in columns:
-                    at = positions.get(col)
-                    value = cells[at].strip() if at is not None and at < len(cells) else ""
-                    if not value and col in required:
-                        raise CsvImportFailed(name, t("required, but blank"), line=line_no, column=col)
-                    values[col] = value
-                yield line_no, values
+                line, start = start, reader.line_num + 1
+                if any(c.strip() for c in cells):
+                    if line == 1 and cells:
+                        cells[0] = cells[0].lstrip("\ufeff")
+                    yield line, cells
     except csv.Error as exc:
         raise CsvImportFailed(name, t("not a valid CSV file: {why}", why=str(exc)), line=start) from None
     except UnicodeDecodeError:  # the file changed between the check and the read
-        raise CsvImportFailed(name, t("not a CSV file: the text is neither UTF-8 nor GBK")) from None
+        raise CsvImportFailed(name, t("not valid {encoding} text", encoding=label(codec))) from None
     except OSError as exc:
         raise CsvImportFailed(name, t("cannot read the file: {why}", why=exc.strerror or str(exc))) from None
+
+
+def read_csv(
+    path: str | Path | InputBytes,
+    columns: Sequence[str],
+    *,
+    required: Collection[str] = (),
+    aliases: Mapping[str, str] | None = None,
+    allow_extra: bool = False,
+    encoding: str | None = None,
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield `(line_no, row)` for each data row of a CSV file (or of a workbook): see `tabular.Table`."""
+    from deskui.services.common.tabular import Table
+
+    return iter(Table(path, columns, required=required, aliases=aliases, allow_extra=allow_extra, encoding=encoding))

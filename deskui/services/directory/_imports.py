@@ -1,4 +1,4 @@
-"""Directory imports from CSV: units and residents, all-or-nothing.
+"""Directory imports from CSV or .xlsx (or stdin): units and residents, all-or-nothing.
 
 Every row is checked before anything is written, so a file with one bad cell leaves the directory as it was
 and the person fixes that cell (named by file, line and column) and runs the import again.
@@ -6,7 +6,7 @@ and the person fixes that cell (named by file, line and column) and runs the imp
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from sqlmodel import col, select
@@ -14,7 +14,8 @@ from sqlmodel import col, select
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import t
 from deskui.models import Resident, Unit
-from deskui.services.common.csvfiles import CsvImportFailed, read_csv
+from deskui.services.common.csvfiles import CsvImportFailed
+from deskui.services.common.tabular import InputBytes, Table
 from deskui.services.directory._checks import check_resident, check_unit
 from deskui.services.directory._service import DirectoryService
 from deskui.services.directory._types import NewResident, NewUnit
@@ -23,6 +24,7 @@ UNIT_COLUMNS = ("unit", "kind")
 RESIDENT_COLUMNS = ("name", "unit", "phone", "role", "notes")
 # Headers as Chinese offices write them in Excel.
 UNIT_ALIASES = {"房号": "unit", "单元": "unit", "类型": "kind", "类别": "kind"}
+UNIT_ALIASES |= {"房號": "unit", "單元": "unit", "類型": "kind", "類別": "kind"}  # Traditional script (Big5 files)
 RESIDENT_ALIASES = {
     "姓名": "name",
     "房号": "unit",
@@ -32,12 +34,25 @@ RESIDENT_ALIASES = {
     "身份": "role",
     "角色": "role",
     "备注": "notes",
+    # …and in Traditional script (Big5 files from Taiwan and Hong Kong offices).
+    "房號": "unit",
+    "電話": "phone",
+    "聯絡電話": "phone",
+    "聯繫電話": "phone",
+    "手機": "phone",
+    "備註": "notes",
 }
 _CHUNK = 500
+Source = str | Path | InputBytes
+Progress = Callable[[str, int], None]  # (phase "check" | "save", rows done since the last call)
 
 
-def _row_error(file: str, line: int, exc: ValidationError, default_column: str) -> CsvImportFailed:
-    return CsvImportFailed(file, exc.message, line=line, column=exc.field or default_column)
+def _row_error(table: Table, line: int, exc: ValidationError, default_column: str) -> CsvImportFailed:
+    return table.error(exc.message, line=line, column=exc.field or default_column)
+
+
+def _name(source: Source) -> str:
+    return source.name if isinstance(source, InputBytes) else str(source)
 
 
 def _existing_unit_keys(directory: DirectoryService, keys: Iterable[str]) -> dict[str, int]:
@@ -55,20 +70,26 @@ def _existing_unit_keys(directory: DirectoryService, keys: Iterable[str]) -> dic
     return found
 
 
-def check_units_file(directory: DirectoryService, path: str | Path) -> list[NewUnit]:
-    """Every unit of a units CSV, checked against each other and the directory; nothing is written."""
-    name = str(path)
+def check_units_file(
+    directory: DirectoryService,
+    path: Source,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> list[NewUnit]:
+    """Every unit of a units file, checked against each other and the directory; nothing is written."""
+    table = Table(path, UNIT_COLUMNS, required=("unit",), aliases=UNIT_ALIASES, encoding=encoding, sheet=sheet)
     units: list[NewUnit] = []
     lines: list[int] = []
     seen: dict[str, int] = {}
-    for line, row in read_csv(path, UNIT_COLUMNS, required=("unit",), aliases=UNIT_ALIASES):
+    for line, row in table:
         try:
             new = check_unit(row["unit"], row["kind"])
         except ValidationError as exc:
-            raise _row_error(name, line, exc, "unit") from None
+            raise _row_error(table, line, exc, "unit") from None
         if new.key in seen:
-            raise CsvImportFailed(
-                name,
+            raise table.error(
                 t("duplicate unit {unit} (also line {other})", unit=row["unit"], other=seen[new.key]),
                 line=line,
                 column="unit",
@@ -76,11 +97,12 @@ def check_units_file(directory: DirectoryService, path: str | Path) -> list[NewU
         seen[new.key] = line
         units.append(new)
         lines.append(line)
+        if progress is not None:
+            progress("check", 1)
     existing = _existing_unit_keys(directory, seen)
     for new, line in zip(units, lines, strict=True):
         if new.key in existing:
-            raise CsvImportFailed(
-                name,
+            raise table.error(
                 t("unit {unit} is already in the directory", unit=new.label),
                 line=line,
                 column="unit",
@@ -88,13 +110,23 @@ def check_units_file(directory: DirectoryService, path: str | Path) -> list[NewU
     return units
 
 
-def import_units(directory: DirectoryService, path: str | Path) -> int:
-    """Check a units CSV completely, then insert every unit in one transaction; returns the count."""
-    units = check_units_file(directory, path)
+def import_units(
+    directory: DirectoryService,
+    path: Source,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Check a units file (CSV or .xlsx) completely, then insert every unit in one transaction; returns the count."""
+    units = check_units_file(directory, path, encoding=encoding, sheet=sheet, progress=progress)
     try:
-        return directory.add_units(units)
+        n = directory.add_units(units)
     except DeskError as exc:  # another terminal added one of these units since the check
-        raise CsvImportFailed(str(path), exc.message) from None
+        raise CsvImportFailed(_name(path), exc.message) from None
+    if progress is not None:
+        progress("save", n)
+    return n
 
 
 def _existing_residents(directory: DirectoryService, unit_ids: Iterable[int]) -> set[tuple[int, str]]:
@@ -112,23 +144,36 @@ def _existing_residents(directory: DirectoryService, unit_ids: Iterable[int]) ->
     return found
 
 
-def check_residents_file(directory: DirectoryService, path: str | Path) -> list[NewResident]:
-    """Every resident of a residents CSV, checked; their units must already be in the directory."""
-    name = str(path)
+def check_residents_file(
+    directory: DirectoryService,
+    path: Source,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> list[NewResident]:
+    """Every resident of a residents file, checked; their units must already be in the directory."""
+    table = Table(
+        path,
+        RESIDENT_COLUMNS,
+        required=("name", "unit", "phone"),
+        aliases=RESIDENT_ALIASES,
+        encoding=encoding,
+        sheet=sheet,
+    )
     residents: list[NewResident] = []
     lines: list[tuple[int, str]] = []  # line and the unit as written, for messages
     seen: dict[tuple[str, str], int] = {}
-    for line, row in read_csv(path, RESIDENT_COLUMNS, required=("name", "unit", "phone"), aliases=RESIDENT_ALIASES):
+    for line, row in table:
         try:
             new = check_resident(row["name"], row["unit"], row["phone"], row["role"], row["notes"])
         except ValidationError as exc:
-            raise _row_error(name, line, exc, "name") from None
+            raise _row_error(table, line, exc, "name") from None
         if not new.phones:
-            raise CsvImportFailed(name, t("no phone number"), line=line, column="phone")
+            raise table.error(t("no phone number"), line=line, column="phone")
         pair = (new.unit_key, new.name)
         if pair in seen:
-            raise CsvImportFailed(
-                name,
+            raise table.error(
                 t(
                     "{name} in {unit} is listed twice (also line {other})",
                     name=new.name,
@@ -141,11 +186,12 @@ def check_residents_file(directory: DirectoryService, path: str | Path) -> list[
         seen[pair] = line
         residents.append(new)
         lines.append((line, row["unit"]))
+        if progress is not None:
+            progress("check", 1)
     units = _existing_unit_keys(directory, (r.unit_key for r in residents))
     for new, (line, unit) in zip(residents, lines, strict=True):
         if new.unit_key not in units:
-            raise CsvImportFailed(
-                name,
+            raise table.error(
                 t("unit {unit} is not in the directory; import or add it first", unit=unit),
                 line=line,
                 column="unit",
@@ -153,8 +199,7 @@ def check_residents_file(directory: DirectoryService, path: str | Path) -> list[
     present = _existing_residents(directory, units.values())
     for new, (line, unit) in zip(residents, lines, strict=True):
         if (units[new.unit_key], new.name) in present:
-            raise CsvImportFailed(
-                name,
+            raise table.error(
                 t("{name} is already in the directory at {unit}", name=new.name, unit=unit),
                 line=line,
                 column="name",
@@ -162,10 +207,20 @@ def check_residents_file(directory: DirectoryService, path: str | Path) -> list[
     return residents
 
 
-def import_residents(directory: DirectoryService, path: str | Path) -> int:
-    """Check a residents CSV completely, then insert every resident in one transaction; returns the count."""
-    residents = check_residents_file(directory, path)
+def import_residents(
+    directory: DirectoryService,
+    path: Source,
+    *,
+    encoding: str | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+) -> int:
+    """Check a residents file (CSV or .xlsx) completely, then insert every resident in one transaction."""
+    residents = check_residents_file(directory, path, encoding=encoding, sheet=sheet, progress=progress)
     try:
-        return directory.add_residents(residents)
+        n = directory.add_residents(residents)
     except DeskError as exc:  # a unit was removed by another terminal since the check
-        raise CsvImportFailed(str(path), exc.message) from None
+        raise CsvImportFailed(_name(path), exc.message) from None
+    if progress is not None:
+        progress("save", n)
+    return n
