@@ -11,14 +11,19 @@ from __future__ import annotations
 import csv
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import t
 from deskui.services.calls._service import CallService
 from deskui.services.calls._types import CallInput, CheckedCall
-from deskui.services.common.csvfiles import CsvImportFailed
-from deskui.services.common.tabular import InputBytes, Table
 from deskui.services.operators import OperatorInfo
+
+if TYPE_CHECKING:  # the readers load when a file is imported, not with the call log
+    from deskui.services.common.tabular import InputBytes, Table
+
+    Source = str | Path | InputBytes
+
 
 COLUMNS = ("time", "channel", "caller", "unit", "phone", "category", "content", "visit_time", "urgent")
 REQUIRED = ("time", "category", "content")
@@ -64,7 +69,6 @@ _FALSE = {"", "0", "false", "no", "n", "否", "一般"}
 
 _CELL_LIMIT = 16 << 20  # characters
 Progress = Callable[[str, int], None]  # (phase "check" | "save", rows done since the last call)
-Source = str | Path | InputBytes
 
 
 def _urgent(value: str, table: Table, line: int) -> bool:
@@ -89,6 +93,8 @@ def check_calls_file(
     # a bound) so the refusal names the column and the real limit instead.
     old_limit = csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
     try:
+        from deskui.services.common.tabular import Table
+
         table = Table(path, COLUMNS, required=REQUIRED, aliases=ALIASES, encoding=encoding, sheet=sheet)
         return _check_rows(calls, table, progress)
     finally:
@@ -143,5 +149,7 @@ def import_calls(
             checked, operator=operator, progress=(lambda n: progress("save", n)) if progress else None
         )
     except DeskError as exc:
-        raise CsvImportFailed(path.name if isinstance(path, InputBytes) else str(path), exc.message) from None
+        from deskui.services.common.csvfiles import CsvImportFailed
+
+        raise CsvImportFailed(str(path) if isinstance(path, str | Path) else path.name, exc.message) from None
     return len(ids)

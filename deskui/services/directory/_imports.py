@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import t
 from deskui.models import Resident, Unit
-from deskui.services.common.csvfiles import CsvImportFailed
-from deskui.services.common.tabular import InputBytes, Table
 from deskui.services.directory._checks import check_resident, check_unit
 from deskui.services.directory._service import DirectoryService
 from deskui.services.directory._types import NewResident, NewUnit
+
+if TYPE_CHECKING:  # the readers load when a file is imported, not with the directory
+    from deskui.services.common.csvfiles import CsvImportFailed
+    from deskui.services.common.tabular import InputBytes, Table
+
+    Source = str | Path | InputBytes
 
 UNIT_COLUMNS = ("unit", "kind")
 RESIDENT_COLUMNS = ("name", "unit", "phone", "role", "notes")
@@ -43,7 +48,6 @@ RESIDENT_ALIASES = {
     "備註": "notes",
 }
 _CHUNK = 500
-Source = str | Path | InputBytes
 Progress = Callable[[str, int], None]  # (phase "check" | "save", rows done since the last call)
 
 
@@ -51,8 +55,10 @@ def _row_error(table: Table, line: int, exc: ValidationError, default_column: st
     return table.error(exc.message, line=line, column=exc.field or default_column)
 
 
-def _name(source: Source) -> str:
-    return source.name if isinstance(source, InputBytes) else str(source)
+def _refused(source: Source, message: str) -> CsvImportFailed:
+    from deskui.services.common.csvfiles import CsvImportFailed
+
+    return CsvImportFailed(str(source) if isinstance(source, str | Path) else source.name, message)
 
 
 def _existing_unit_keys(directory: DirectoryService, keys: Iterable[str]) -> dict[str, int]:
@@ -79,6 +85,8 @@ def check_units_file(
     progress: Progress | None = None,
 ) -> list[NewUnit]:
     """Every unit of a units file, checked against each other and the directory; nothing is written."""
+    from deskui.services.common.tabular import Table
+
     table = Table(path, UNIT_COLUMNS, required=("unit",), aliases=UNIT_ALIASES, encoding=encoding, sheet=sheet)
     units: list[NewUnit] = []
     lines: list[int] = []
@@ -123,7 +131,7 @@ def import_units(
     try:
         n = directory.add_units(units)
     except DeskError as exc:  # another terminal added one of these units since the check
-        raise CsvImportFailed(_name(path), exc.message) from None
+        raise _refused(path, exc.message) from None
     if progress is not None:
         progress("save", n)
     return n
@@ -153,6 +161,8 @@ def check_residents_file(
     progress: Progress | None = None,
 ) -> list[NewResident]:
     """Every resident of a residents file, checked; their units must already be in the directory."""
+    from deskui.services.common.tabular import Table
+
     table = Table(
         path,
         RESIDENT_COLUMNS,
@@ -220,7 +230,7 @@ def import_residents(
     try:
         n = directory.add_residents(residents)
     except DeskError as exc:  # a unit was removed by another terminal since the check
-        raise CsvImportFailed(_name(path), exc.message) from None
+        raise _refused(path, exc.message) from None
     if progress is not None:
         progress("save", n)
     return n
