@@ -64,6 +64,8 @@ class DeskApp(App[None]):
         self.services: Services | None = services
         self._owns_services = services is None
         self.open_error: str | None = None
+        self.integrity_checked = False
+        self.integrity_error: str | None = None
         self.operator: OperatorInfo | None = None
         self.last_input = self.clock.now()
         self.desk_screens: WeakSet[FollowsLanguage] = WeakSet()
@@ -116,6 +118,34 @@ class DeskApp(App[None]):
     def _services_opened(self, services: Services) -> None:
         self.services = services
         self.screen.post_message(ServicesOpened(services))
+        # The whole-file check opening no longer makes (issue 11), once the first screen is usable and typed on.
+        self.set_timer(self.integrity_delay_seconds, self.check_integrity)
+
+    @property
+    def integrity_delay_seconds(self) -> float:
+        return 3.0
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="integrity")
+    def check_integrity(self) -> None:
+        """Every page of the database file read, off the UI thread; a damaged file is told at once, and stays told.
+        Abandoned when the app quits (the worker cancelled)."""
+        from textual.worker import get_current_worker
+
+        from deskui.services.admin import check_integrity
+
+        services, worker = self.services, get_current_worker()
+        if services is None:
+            return
+        problem = check_integrity(services.db, stop=lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.call_from_thread(self._integrity_checked, problem)
+
+    def _integrity_checked(self, message: str | None) -> None:
+        self.integrity_checked = True
+        if message is None:
+            return
+        self.integrity_error = message
+        self.notify(message, title=t("The database is damaged"), severity="error", timeout=86_400, markup=False)
 
     def _services_failed(self, reason: str) -> None:
         self.open_error = reason

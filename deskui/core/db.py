@@ -7,7 +7,9 @@ The engine always comes from `open_database`, never at import time, so the UI ca
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import sqlite3
 import stat
 import threading
@@ -131,33 +133,113 @@ def _waiting_out_locks(action: Callable[[], T], database: str) -> T:
         raise busy_at_open_error(database, exc) from None
 
 
-def _quick_check(path: Path) -> tuple[object, ...] | None:
+PAYLOAD_FRACTIONS = b"\x40\x20\x20"  # header bytes 21-23: SQLite writes exactly these
+_MISSING = ("no such", "no query solution")  # a probe that does not apply to this table or index (not damage)
+
+
+class _Damaged(Exception):
+    """What the cheap checks found wrong with a file (the reason, for "… is damaged (reason)")."""
+
+
+def _check_header(header: bytes, size: int) -> None:
+    """The 100-byte header's fields SQLite itself would refuse or misread: page size, versions, fractions."""
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _Damaged(f"page size {page_size} in its header")
+    if header[18] not in (1, 2) or header[19] not in (1, 2) or header[21:24] != PAYLOAD_FRACTIONS:
+        raise _Damaged("its header is not one SQLite writes")
+    if size < page_size:
+        raise _Damaged(f"{size} bytes, shorter than one page of {page_size}")
+
+
+def _probe_btrees(con: sqlite3.Connection, path: Path) -> None:
+    """The schema parsed, and every table's and index's root and its first and last pages read: a file cut
+    short, or a b-tree whose root was overwritten, fails here; a page deep inside is left to the full check
+    (integrity_problem). Reads a few pages per table, whatever the number of rows."""
+    page_size = int(con.execute("PRAGMA page_size").fetchone()[0])
+    pages = int(con.execute("PRAGMA page_count").fetchone()[0])
+    wal = path.with_name(path.name + "-wal")
+    if not (wal.exists() and wal.stat().st_size > 0) and path.stat().st_size < pages * page_size:
+        # Without a WAL every page is in the file: a file shorter than its page count was cut.
+        raise _Damaged(f"{path.stat().st_size} bytes where its {pages} pages need {pages * page_size}")
+    schema = con.execute("SELECT type, name, tbl_name, rootpage FROM sqlite_master").fetchall()
+    for kind, name, table, root in schema:
+        if kind not in ("table", "index") or not root:  # views, triggers, virtual tables: no b-tree of their own
+            continue
+        if not 0 < int(root) <= pages:
+            raise _Damaged(f"{name} starts at page {root} of {pages}")
+        quoted = '"' + str(table).replace('"', '""') + '"'
+        if kind == "table":
+            probes = [f"SELECT * FROM {quoted} LIMIT 1", f"SELECT * FROM {quoted} ORDER BY rowid DESC LIMIT 1"]
+        else:
+            index = '"' + str(name).replace('"', '""') + '"'
+            probes = [f"SELECT 1 FROM {quoted} INDEXED BY {index} LIMIT 1"]
+        for sql in probes:
+            try:
+                con.execute(sql).fetchall()
+            except sqlite3.OperationalError as exc:
+                if not any(word in str(exc) for word in _MISSING):  # WITHOUT ROWID, a partial index: not damage
+                    raise
+
+
+def _cheap_checks(path: Path) -> None:
     con = _checking_connection(path)
     try:
-        row: tuple[object, ...] | None = con.execute("PRAGMA quick_check").fetchone()
-        return row
+        _probe_btrees(con, path)
     finally:
         con.close()
 
 
 def check_sqlite_file(path: Path) -> None:
-    """Refuse a file that is not SQLite before SQLAlchemy (or WAL mode) can touch it.
+    """Refuse a file that is not SQLite, or visibly damaged, before SQLAlchemy (or WAL mode) can touch it.
 
-    The check reads the whole file, so it needs a moment when no other terminal is committing (rollback journal: a
-    COMMIT's PENDING/EXCLUSIVE lock keeps readers out; a write transaction's RESERVED lock does not). It waits for
-    that with the writes' bounded retry; a lock that stays is DatabaseBusyAtOpen, only a real fault is "damaged"."""
+    The checks cost the same whatever the file's size (issue 11: a whole-file `PRAGMA quick_check` took 8 s at a
+    million calls, on every open): the header, the page count against the file's length, the schema, and the ends
+    of every b-tree. Damage deep inside a table is found by the whole-file check (integrity_problem), which runs
+    in `deskui doctor`, backup and restore, and in the background once the app has started.
+    A lock held by another terminal is waited out with the writes' bounded retry; a lock that stays is
+    DatabaseBusyAtOpen, only a real fault is "damaged"."""
     if not path.exists() or path.stat().st_size == 0:
         return
     with path.open("rb") as fh:
-        header = fh.read(len(SQLITE_HEADER))
-    if header != SQLITE_HEADER:
+        header = fh.read(100)
+    if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise DatabaseUnavailable(f"{path} is not a SQLite database; the file was left untouched")
     try:
-        row = _waiting_out_locks(lambda: _quick_check(path), str(path))
-    except sqlite3.DatabaseError as exc:
+        _check_header(header, path.stat().st_size)
+        _waiting_out_locks(lambda: _cheap_checks(path), str(path))
+    except (_Damaged, sqlite3.DatabaseError) as exc:
         raise DatabaseUnavailable(f"{path} is damaged ({exc}); the file was left untouched") from None
-    if not row or row[0] != "ok":
-        raise DatabaseUnavailable(f"{path} is damaged ({row[0] if row else 'no answer'}); the file was left untouched")
+
+
+def integrity_problem(path: Path, stop: Callable[[], bool] | None = None) -> str | None:
+    """The whole-file check (`PRAGMA quick_check`: every page of every b-tree), read-only; None when the file is
+    sound, else SQLite's findings. Its cost grows with the file (seconds at a million calls): it runs where that
+    is expected (`deskui doctor`, backup, restore) or in the background, never on an ordinary open. While it
+    reads, a writer's COMMIT on the rollback journal waits for it (the busy timeout, then core.retry).
+
+    `stop`: asked every few thousand steps; True abandons the check (the app quitting) and the answer is None."""
+
+    def check() -> str | None:
+        con = _checking_connection(path)
+        try:
+            if stop is not None:
+                con.set_progress_handler(lambda: 1 if stop() else 0, 100_000)
+            rows = con.execute("PRAGMA quick_check(5)").fetchall()
+        finally:
+            con.close()
+        found = [str(r[0]) for r in rows]
+        return None if found == ["ok"] else "; ".join(found) or "no answer"
+
+    try:
+        return _waiting_out_locks(check, str(path))
+    except sqlite3.OperationalError as exc:
+        if stop is not None and stop() and "interrupted" in str(exc):
+            return None
+        return str(exc)
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
 
 
 def _prepare_sqlite_file(path: Path, *, private: bool = True) -> None:
@@ -385,12 +467,18 @@ def open_database(url: str | None = None, *, migrate: bool = True, keep_private:
     `keep_private`: take read/write away from other OS users on a SQLite file found with a lax mode (see
     make_private()); only the doctor, which must not change anything, opens without it."""
     resolved = resolve_url(url)
+    at_head = False
     try:
         engine = make_engine(resolved, keep_private=keep_private)
         path = sqlite_path(resolved)
         if migrate and path is not None:
             # Before the engine's first connection switches the file to WAL: an unknown schema stays untouched.
-            _refuse_unknown_schema(_sqlite_schema_version(path), resolved)
+            current = _sqlite_schema_version(path, migrating=True)
+            # At this code's head (every open but the first after an upgrade): nothing to migrate, and Alembic,
+            # a second of imports, is not loaded at all.
+            at_head = current is not None and current == files_head()
+            if not at_head:
+                _refuse_unknown_schema(current, resolved)
         db = Database(resolved, engine)
         _waiting_out_locks(lambda: _ping(engine), _label(resolved))
     except DatabaseUnavailable:  # DatabaseBusyAtOpen too
@@ -406,7 +494,7 @@ def open_database(url: str | None = None, *, migrate: bool = True, keep_private:
             raise busy_at_open_error(_label(resolved)) from None
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise DatabaseUnavailable(f"cannot open database {mask_url(resolved)}: {reason}") from None
-    if migrate:
+    if migrate and not at_head:
         try:
             # The migrations run in one transaction (migrations/env.py): a busy one rolled back is safe to repeat.
             _waiting_out_locks(lambda: upgrade(db), _label(resolved))
@@ -450,6 +538,26 @@ def code_head() -> str:
     return head
 
 
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:["']([^"']+)["']|None)\s*$""", re.M)
+
+
+@functools.cache
+def files_head() -> str | None:
+    """The head revision read from the migration files' `revision` / `down_revision` lines, without importing
+    Alembic; None when the files do not make one plain chain (then code_head(), Alembic's answer, decides)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = dict((m.group(1), m.group(2)) for m in _REVISION_LINE.finditer(script.read_text(encoding="utf-8")))
+        if "revision" not in found or found["revision"] is None or "down_revision" not in found:
+            return None
+        revisions.add(found["revision"])
+        if found["down_revision"] is not None:
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 and parents <= revisions else None
+
+
 def schema_version(db: Database) -> str | None:
     with db.engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -475,17 +583,25 @@ def _refuse_unknown_schema(current: str | None, url: str) -> None:
         )
 
 
-def _sqlite_schema_version(path: Path) -> str | None:
-    """The revision recorded in a SQLite file, read through a read-only connection (nothing written)."""
+def _sqlite_schema_version(path: Path, *, migrating: bool = False) -> str | None:
+    """The revision recorded in a SQLite file, read through a read-only connection (nothing written).
+    `migrating`: a file with tables but no revision is refused (DatabaseUnavailable), as not deskui's."""
     if not path.exists() or path.stat().st_size == 0:
         return None
 
     def read() -> str | None:
         con = _checking_connection(path)
         try:
-            found = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
-            if not found.fetchone():
-                return None
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "alembic_version" not in tables:
+                if not migrating or not {t for t in tables if not t.startswith("sqlite_")}:
+                    return None
+                # Tables, and no deskui revision: another program's database (a --db typo). Migrating would
+                # add deskui's tables to it.
+                raise DatabaseUnavailable(
+                    f"{path} is not a deskui database (it holds other tables: "
+                    f"{', '.join(sorted(tables)[:3])}); the file was left untouched"
+                )
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             con.close()

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     )
     from deskui.services.admin._doctor import DoctorPath, DoctorRow, diagnose, doctor_paths, failed
     from deskui.services.admin._guards import TriggerProblem, expected_postgres_triggers, expected_sqlite_triggers
+    from deskui.services.admin._integrity import check_integrity
     from deskui.services.admin.verify import verify_log
 
 # name -> the module that defines it, loaded on first use
@@ -55,6 +56,7 @@ _HOMES = {
         "_demo",
     ),
     **dict.fromkeys(("DoctorPath", "DoctorRow", "diagnose", "doctor_paths", "failed"), "_doctor"),
+    "check_integrity": "_integrity",
     **dict.fromkeys(("TriggerProblem", "expected_postgres_triggers", "expected_sqlite_triggers"), "_guards"),
     "verify_log": "verify",
 }
@@ -71,6 +73,7 @@ __all__ = [
     "RestoreResult",
     "TriggerProblem",
     "backup_database",
+    "check_integrity",
     "demo_residents",
     "demo_units",
     "diagnose",

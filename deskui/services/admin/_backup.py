@@ -217,7 +217,10 @@ def backup_database(db: Database, target: str | os.PathLike[str], *, progress: P
                     con.execute("ROLLBACK")
                 copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
                 pages = int(copy.execute("PRAGMA page_count").fetchone()[0])
-                check = copy.execute("PRAGMA quick_check").fetchone()[0]
+                try:  # the whole-file check opening no longer makes (issue 11): a damaged source is found here
+                    check = copy.execute("PRAGMA quick_check").fetchone()[0]
+                except sqlite3.DatabaseError as exc:
+                    check = str(exc)
             finally:
                 copy.close()
         finally:

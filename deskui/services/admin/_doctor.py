@@ -17,6 +17,7 @@ from deskui.core.db import (
     WAL_RESET_FIXED,
     Database,
     code_head,
+    integrity_problem,
     known_revisions,
     library_version,
     mask_url,
@@ -158,6 +159,19 @@ def key_rows(url: str) -> list[DoctorRow]:
     return rows
 
 
+def integrity_row(path: Path) -> DoctorRow:
+    """The whole-file check (every page read): opening checks only what does not grow with the file (issue 11)."""
+    problem = integrity_problem(path)
+    if problem is None:
+        return DoctorRow(t("File integrity"), t("ok"), True, t("every page read (PRAGMA quick_check)"))
+    return DoctorRow(
+        t("File integrity"),
+        t("damaged"),
+        False,
+        t("{problem}; stop using this file: keep a copy of it and restore the last backup", problem=problem),
+    )
+
+
 def server_rows(db: Database) -> list[DoctorRow]:
     if db.backend == "postgresql":
         with db.engine.connect() as conn:
@@ -211,6 +225,7 @@ def diagnose(settings: Settings) -> list[DoctorRow]:
         rows.append(schema_row(db))
         rows.append(trigger_row(db))
         if path is not None:
+            rows.append(integrity_row(path))
             rows += file_rows(path)
             rows += key_rows(url)
     except Exception as exc:  # a database that opened but fails a query: report, do not crash
