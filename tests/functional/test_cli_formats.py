@@ -210,3 +210,14 @@ def test_no_progress_when_stderr_is_not_a_terminal(cli, tmp_path) -> None:  # ty
     assert r.code == 0 and r.err.strip().splitlines() == [f"Exported 1 calls to {tmp_path / 'calls.csv'}"]
     piped = cli("export", "calls", "--format", "json")
     assert piped.err == "" and json.loads(piped.out)[0]["id"] == 1
+
+
+def test_the_bar_counts_every_row_in_steps_and_costs_nothing_when_hidden() -> None:
+    from deskui.commands._formats import Job
+
+    steps: list[int] = []
+    job = Job(steps.append, lambda text: None, shown=True)
+    assert list(job.track(range(600))) == list(range(600))
+    assert steps == [256, 256, 88]
+    hidden = Job(steps.append, lambda text: None, shown=False)
+    assert list(hidden.track(iter("abc"))) == ["a", "b", "c"] and steps == [256, 256, 88]
