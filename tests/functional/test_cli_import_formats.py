@@ -156,3 +156,59 @@ def test_units_import_shows_progress_on_a_terminal(  # type: ignore[no-untyped-d
     path.write_text("unit,kind\n3-2-1201,\n", encoding="utf-8")
     assert cli("import", "units", str(path)).code == 0
     assert "Checking rows" in screen.getvalue()
+
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"
+SF311 = ROOT.parent / "shared" / "data" / "sf_311_sample_2008_2018.csv.gz"
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason=f"the Chinese seed texts are not at {SEEDS}")
+@pytest.mark.parametrize(("prefix", "encoding"), [("001", "cp950"), ("000", "gb18030"), ("004", "utf-16")])
+def test_a_manual_as_calls_lands_in_the_log_exactly(  # type: ignore[no-untyped-def]
+    cli, services, tmp_path: Path, prefix: str, encoding: str
+) -> None:
+    """Every line of a real office manual, Traditional or Simplified, becomes a call's content as written."""
+    (seed,) = SEEDS.glob(f"{prefix}_*.txt")
+    lines = []
+    for line in seed.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        try:
+            line.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        if line:
+            lines.append(line)
+    body = "".join(f'2026-01-05 09:00,repair,"{line.replace(chr(34), chr(34) * 2)}"\n' for line in lines)
+    path = tmp_path / "calls.csv"
+    path.write_bytes(("時間,類別,內容\n" + body).encode(encoding))
+    result = cli("import", "calls", str(path))
+    assert result.code == 0, result.err
+    assert sorted(contents(services)) == sorted(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SF311.exists(), reason=f"real data not found at {SF311} (shared/data is not checked out)")
+def test_real_requests_from_an_xlsx_workbook(cli, services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """10,000 San Francisco 311 requests saved as a workbook (dates as Excel dates) import like the CSV."""
+    import csv
+    import gzip
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("311")
+    ws.append(["time", "unit", "category", "content"])
+    expected = []
+    with gzip.open(SF311, "rt", encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            content = f"{r['complaint_type']}: {r['descriptor']}\n{r['status_notes']}".strip()
+            when = datetime.fromisoformat(r["created_date"]).replace(tzinfo=None)
+            ws.append([when, r["incident_address"], "other", content])
+            expected.append(content)
+    wb.save(tmp_path / "sf.xlsx")
+    result = cli("import", "calls", str(tmp_path / "sf.xlsx"))
+    assert result.code == 0, result.err
+    assert result.out.strip() == f"Imported {len(expected)} calls"
+    assert sorted(contents(services)) == sorted(expected)
