@@ -250,6 +250,9 @@ COMMAND_MODULES = (
     "report",
     "setup",
     "tickets",
+    "visitors",
+    "parcels",
+    "passes",
 )
 
 
