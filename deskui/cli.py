@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Annotated, Any, NoReturn, cast
@@ -23,6 +23,7 @@ import typer
 from rich.console import Console, ConsoleOptions, RenderableType
 from rich.segment import Segment
 from rich.text import Text
+from typer.core import TyperGroup
 
 from deskui.core.config import ConfigError, Settings, load_settings
 from deskui.core.dbpath import check_database_argument, require_database
@@ -30,11 +31,137 @@ from deskui.core.i18n import set_language, t
 from deskui.core.safetext import SafeWriter, safe
 
 if TYPE_CHECKING:
+    from typer._click.core import Command
     from typer._click.exceptions import ClickException
 
     from deskui.services import Services
 
+# The modules of deskui/commands/, in the order `deskui --help` lists their commands and groups (`export dutylog`
+# joins the export group from its own module). A new module is added here and to COMMANDS.
+COMMAND_MODULES = (
+    "backup",
+    "calls",
+    "export",
+    "dutylog",
+    "handover",
+    "keylog",
+    "roster",
+    "review",
+    "imports",
+    "operators",
+    "report",
+    "setup",
+    "tickets",
+    "visitors",
+    "parcels",
+    "passes",
+)
+
+# Every command and group of `deskui`, in the order --help lists them (Typer's: the commands, then the groups,
+# each in the order of COMMAND_MODULES), with the modules that make it. A command line loads only the modules of
+# the command it names (issue 11: `deskui calls list` does not import the report's plotext or the exports'
+# openpyxl); --help, a mistyped name and shell completion of a command's name load them all.
+# tests/functional/test_cli_lazy.py checks this table against registering every module.
+COMMANDS: dict[str, tuple[str, ...]] = {
+    "backup": ("backup",),
+    "restore": ("backup",),
+    "verify": ("dutylog",),
+    "init": ("setup",),
+    "demo": ("setup",),
+    "doctor": ("setup",),
+    "calls": ("calls",),
+    "export": ("export", "dutylog"),
+    "dutylog": ("dutylog",),
+    "handover": ("handover",),
+    "keys": ("keylog",),
+    "roster": ("roster",),
+    "review": ("review",),
+    "import": ("imports",),
+    "operators": ("operators",),
+    "report": ("report",),
+    "tickets": ("tickets",),
+    "visitors": ("visitors",),
+    "parcels": ("parcels",),
+    "passes": ("passes",),
+}
+
+
+def register_all(target: typer.Typer) -> None:
+    """Every command module registered on `target`, eagerly (the tests compare the lazy root against this)."""
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"deskui.commands.{name}").register(target)
+
+
+class _Registry:
+    """The command modules registered so far, on one Typer of their own, each module once: a module's register()
+    may add to another's group (dutylog adds `export dutylog`), so registering it twice would add it twice."""
+
+    def __init__(self) -> None:
+        self.typer = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+        self.done: set[str] = set()
+
+    def command(self, name: str) -> Command:
+        """The Click command or group `name`, made from its modules (registered now if not yet)."""
+        import importlib
+
+        import typer.main
+
+        for module in COMMAND_MODULES:
+            if module in COMMANDS[name] and module not in self.done:
+                importlib.import_module(f"deskui.commands.{module}").register(self.typer)
+                self.done.add(module)
+        return typer.main.get_group(self.typer).commands[name]
+
+
+_REGISTRY = _Registry()  # one per process, however many times Typer builds the root group (tests build it often)
+
+
+class LazyCommands(MutableMapping[str, "Command"]):
+    """The root group's commands: every name known from the start (COMMANDS), each made when first looked up.
+    Click's and Typer's own code (help, resolving a name, suggestions for a typo, completion) reads the group's
+    `commands` mapping, so they all work unchanged, and only what they look at is imported."""
+
+    def __init__(self, registry: _Registry, made: Mapping[str, Command]) -> None:
+        self._registry = registry
+        self._made: dict[str, Command] = dict(made)
+
+    def __getitem__(self, name: str) -> Command:
+        if name not in self._made:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._made[name] = self._registry.command(name)
+        return self._made[name]
+
+    def __setitem__(self, name: str, command: Command) -> None:
+        self._made[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._made[name]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from COMMANDS
+        yield from (name for name in self._made if name not in COMMANDS)
+
+    def __len__(self) -> int:
+        return len(COMMANDS) + sum(1 for name in self._made if name not in COMMANDS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._made
+
+
+class LazyGroup(TyperGroup):
+    """`deskui`'s root group, its commands loaded on first use (the lazy-loading subcommands pattern of Click's
+    documentation, on Typer's group class so help, completion and usage errors stay Typer's)."""
+
+    def __init__(self, **attrs: Any) -> None:
+        super().__init__(**attrs)
+        self.commands = LazyCommands(_REGISTRY, self.commands)
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     help="deskui — the front desk of a property-management office (物业客服中心).",
     no_args_is_help=False,
     add_completion=True,  # --install-completion, --show-completion; the bare launcher passes requests on (__main__)
@@ -234,36 +361,6 @@ def failure_message(exc: BaseException) -> str:
     )
 
 
-# The modules of deskui/commands/, in the order `deskui --help` lists their commands and groups (`export dutylog`
-# and `import calls` join the export and import groups from their own modules). A new module is added here.
-COMMAND_MODULES = (
-    "backup",
-    "calls",
-    "export",
-    "dutylog",
-    "handover",
-    "keylog",
-    "roster",
-    "review",
-    "imports",
-    "operators",
-    "report",
-    "setup",
-    "tickets",
-    "visitors",
-    "parcels",
-    "passes",
-)
-
-
-def _register_commands() -> None:
-    """Command groups live in deskui/commands/, one module each, and add themselves to `app` (register)."""
-    import importlib
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(f"deskui.commands.{name}").register(app)
-
-
 def _click_errors() -> tuple[type[ClickException], type[ClickException]]:
     """Click's usage-error classes: recent Typer vendors Click as `typer._click`, older Typer depends on it."""
     try:
@@ -299,6 +396,3 @@ def run(argv: list[str] | None = None) -> None:
         error_line(failure_message(exc))
         sys.exit(1)
     sys.exit(code if isinstance(code, int) else 0)
-
-
-_register_commands()

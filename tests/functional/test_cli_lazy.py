@@ -61,8 +61,57 @@ def loaded(modules: set[str], name: str) -> bool:
     return name in modules or any(m.startswith(name + ".") for m in modules)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: every command module, and Alembic, load for any command")
 def test_calls_list_imports_only_what_it_uses(tmp_path: Path) -> None:
     modules = modules_after(tmp_path, "calls", "list", "--limit", "20")
     assert "deskui.commands.calls" in modules
     assert [name for name in NOT_FOR_CALLS_LIST if loaded(modules, name)] == []
+
+
+def _eager_and_lazy() -> tuple[list[str], list[str], dict[str, str]]:
+    """In a process of its own (registering every module twice would add `export dutylog` twice here)."""
+    script = textwrap.dedent(
+        """
+        import json
+        import typer, typer.main
+        import typer._click as click
+        from deskui.cli import app, register_all
+
+        eager = typer.Typer(rich_markup_mode=None, pretty_exceptions_enable=False, add_completion=False)
+        register_all(eager)
+        eager_group = typer.main.get_group(eager)
+        lazy_group = typer.main.get_command(app)
+        root = click.Context(lazy_group, info_name="deskui")
+
+        def helps(group):
+            out = {}
+            def walk(cmd, path, ctx):
+                out[" ".join(path)] = cmd.get_help(ctx)
+                for name in getattr(cmd, "list_commands", lambda ctx: [])(ctx):
+                    sub = cmd.get_command(ctx, name)
+                    walk(sub, path + [name], click.Context(sub, parent=ctx, info_name=name))
+            for name in group.list_commands(root):
+                cmd = group.get_command(root, name)
+                walk(cmd, [name], click.Context(cmd, parent=root, info_name=name))
+            return out
+
+        print(json.dumps([list(eager_group.commands), lazy_group.list_commands(root), helps(eager_group) == helps(lazy_group)]))
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    eager, lazy, same = json.loads(done.stdout)
+    return eager, lazy, same
+
+
+def test_the_lazy_root_lists_and_helps_every_command_as_registering_them_all_does() -> None:
+    eager, lazy, same = _eager_and_lazy()
+    assert lazy == eager  # deskui.cli.COMMANDS: names and order as Typer lists them
+    assert same is True  # every command's and group's help, at every level, word for word
+
+
+def test_a_mistyped_command_still_gets_suggestions(capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.functional.cli import invoke
+
+    result = invoke(capsys, "cals", "list")
+    assert result.code == 2
+    assert "No such command 'cals'" in result.err and "calls" in result.err.split("Did you mean")[-1]
