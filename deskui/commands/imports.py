@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from deskui.cli import out, state
+from deskui.cli import fail, out, state
 from deskui.core.i18n import t
 
 if TYPE_CHECKING:
@@ -45,7 +45,10 @@ def source(file: Path) -> Path | InputBytes:
         return file
     from deskui.services.common.tabular import InputBytes
 
-    return InputBytes(sys.stdin.buffer.read())
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        fail(t("- reads standard input, but there is none"))
+    return InputBytes(stream.read())
 
 
 @contextmanager

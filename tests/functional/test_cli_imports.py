@@ -107,7 +107,7 @@ def test_missing_required_header(cli, directory, tmp_path: Path) -> None:  # typ
         (b"", "no header"),
         (b"\n\n  \n", "no header"),
         (b"3-2-1201,residence\n3-2-1202,residence\n", "not a header"),
-        ("unit\n3-2-1201\n".encode("utf-16-le"), "binary data"),  # UTF-16 without its BOM: give --encoding
+        ("unit\n3-2-1201\n".encode("utf-16-le"), "--encoding utf-16-le"),  # UTF-16 without its BOM
     ],
     ids=["png", "undecodable", "empty", "blank-lines", "headerless", "utf-16-without-bom"],
 )

@@ -163,8 +163,16 @@ def test_utf16_without_bom_is_binary_unless_named() -> None:
     data = "unit\n3-2-1201\n".encode("utf-16-le")
     with pytest.raises(CsvImportFailed) as exc:
         list(csv_records(InputBytes(data).open, "u.csv"))
-    assert "binary" in exc.value.reason
+    assert "UTF-16 without its BOM; give --encoding utf-16-le" in exc.value.reason
     assert [cells for _, cells in csv_records(InputBytes(data).open, "u.csv", "utf-16-le")] == [["unit"], ["3-2-1201"]]
+
+
+def test_a_workbook_under_a_csv_name_is_read_as_a_workbook(tmp_path: Path) -> None:
+    path = _workbook(tmp_path / "u.xlsx", {"units": [["unit"], ["3-2-1201"]]})
+    misnamed = tmp_path / "units.csv"
+    misnamed.write_bytes(path.read_bytes())
+    table = Table(misnamed, ("unit",))
+    assert list(table) == [(2, {"unit": "3-2-1201"})] and table.sheet == "units"
 
 
 # --- workbooks -------------------------------------------------------------------------------------------------

@@ -92,6 +92,13 @@ def _first_bad_line(opener: Opener, codec: str) -> int | None:
     return None
 
 
+def _utf16_without_bom(start: bytes) -> bool:
+    """ASCII text in UTF-16: a NUL byte at every odd (little-endian) or every even (big-endian) offset."""
+    head = start[:512] if len(start) % 2 == 0 else start[:511]
+    odd, even = head[1::2], head[0::2]
+    return len(head) >= 4 and (odd.count(0) >= len(odd) * 0.9 or even.count(0) >= len(even) * 0.9)
+
+
 def _scan(opener: Opener, name: str, utf16: bool) -> bytes:
     """Refuse binary data (NUL bytes) with its line; return the file's first lines that hold non-ASCII bytes.
 
@@ -110,6 +117,10 @@ def _scan(opener: Opener, name: str, utf16: bool) -> bytes:
             return head + fh.read(_SAMPLE)
         while chunk := fh.read(_CHUNK):
             nul = chunk.find(b"\0")
+            if nul >= 0 and line == 1 and _utf16_without_bom(chunk):
+                raise CsvImportFailed(
+                    name, t("the text looks like UTF-16 without its BOM; give --encoding utf-16-le (or utf-16-be)")
+                )
             if nul >= 0:
                 raise CsvImportFailed(
                     name,

@@ -79,11 +79,17 @@ class Table:
         self.sheet: str | None = None  # the sheet being read, once a workbook is open
         self.letters: dict[str, str] = {}  # canonical column → Excel letter, once the header is read
 
-    @property
-    def is_workbook(self) -> bool:
+    def _is_workbook(self, opener: Opener) -> bool:
+        """A .xlsx name, or a zip archive's first bytes (stdin, or a workbook saved under a .csv name)."""
         if isinstance(self.source, InputBytes):
             return self.source.data.startswith(_ZIP)
-        return self.source.suffix.lower() in (".xlsx", ".xlsm")
+        if self.source.suffix.lower() in (".xlsx", ".xlsm"):
+            return True
+        try:
+            with opener() as fh:
+                return fh.read(len(_ZIP)) == _ZIP
+        except OSError:
+            return False  # the CSV reader names the error
 
     def error(self, reason: str, *, line: int | None = None, column: str | None = None) -> CsvImportFailed:
         """A refusal at a row (and column) of this table, in the words its kind of file uses."""
@@ -106,7 +112,7 @@ class Table:
 
     def _records(self) -> Iterator[tuple[int, list[str]]]:
         opener = self._opener()
-        if self.is_workbook:
+        if self._is_workbook(opener):
             from deskui.services.common.xlsxfiles import sheet_records
 
             sheet, records = sheet_records(opener, self.name, self.sheet_wanted)
