@@ -19,7 +19,6 @@ Pure standard library: services (exports) and the TUI both import it.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import IO, Any
 
@@ -68,6 +67,8 @@ def escape_json(text: str) -> str:
 
 def dumps(value: Any, **kwargs: Any) -> str:
     """json.dumps with Chinese readable (ensure_ascii=False) and nothing a terminal would act on."""
+    import json  # here: the sign-in screen paints through safe() and needs no JSON
+
     return escape_json(json.dumps(value, ensure_ascii=False, **kwargs))
 
 

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
-from deskui.core.retry import DatabaseBusy
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -95,6 +94,8 @@ def _key(node: DOMNode, name: str) -> tuple[int, str]:
 
 def told(node: DOMNode, name: str, error: DeskError) -> None:
     """Background run `name` of `node` failed with `error`: said once for the episode, the app goes on."""
+    from deskui.core.retry import DatabaseBusy  # here, not at the top: core.retry loads sqlite3, not needed to paint
+
     status = database_status(node)
     key = _key(node, name)
     if isinstance(error, DatabaseBusy):
