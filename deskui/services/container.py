@@ -13,7 +13,14 @@ from deskui.models import Site
 from deskui.services.calls import CallService
 from deskui.services.context import DeskContext
 from deskui.services.directory import DirectoryService
-from deskui.services.handover import DutyLogService, HandoverService, KeyLogService, ReviewService, RosterService
+from deskui.services.handover import (
+    DutyLogService,
+    HandoverService,
+    KeyLogService,
+    ReviewService,
+    RosterService,
+    register_sources,
+)
 from deskui.services.operators import OperatorService
 from deskui.services.registers import ParcelRegister, PassRegister, VisitorRegister
 from deskui.services.tickets import TicketService
@@ -93,6 +100,10 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     handover = HandoverService(
         ctx, operators=operators, calls=calls, keys=keys, roster=roster, dutylog=dutylog, tickets=tickets
     )
+    visitors = VisitorRegister(ctx)
+    parcels = ParcelRegister(ctx)
+    # Visitors still inside and old parcels are open items of every handover (issue 13).
+    handover.item_sources.extend(register_sources(visitors, parcels))
     return Services(
         ctx=ctx,
         directory=directory,
@@ -104,7 +115,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         keys=keys,
         handover=handover,
         review=ReviewService(ctx, operators=operators, dutylog=dutylog, handover=handover),
-        visitors=VisitorRegister(ctx),
-        parcels=ParcelRegister(ctx),
+        visitors=visitors,
+        parcels=parcels,
         passes=PassRegister(ctx),
     )

@@ -21,6 +21,7 @@ from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import OpenItem
 
 if TYPE_CHECKING:
+    from deskui.services.registers import ParcelRegister, VisitorRegister
     from deskui.services.tickets import TicketService
 
 _TICKET = Ticket.__table__  # type: ignore[attr-defined]
@@ -139,6 +140,27 @@ DEFAULT_SOURCES: tuple[ItemSource, ...] = (
     escalations_unacknowledged,
     calls_wanting_ticket,
 )
+
+
+def register_sources(visitors: VisitorRegister, parcels: ParcelRegister) -> tuple[ItemSource, ItemSource]:
+    """The registers' open items (issue 13): visitors still inside (the night must know who is on the estate) and
+    parcels waiting longer than settings.registers.parcel_old_hours (the resident told again, or the parcel
+    returned). Read through the registers, in the gathering's transaction (db.read reuses it)."""
+
+    def visitors_inside(ctx: GatherContext) -> list[OpenItem]:
+        return [
+            OpenItem(f"visitor:{v.id}", "visitor_inside", v.id, " ".join(f"{v.name} → {v.unit} {v.purpose}".split()))
+            for v in visitors.inside()
+        ]
+
+    def parcels_old(ctx: GatherContext) -> list[OpenItem]:
+        out = []
+        for p in parcels.old(ctx.now):
+            title = " ".join(f"{p.unit} {p.carrier} {p.tracking} {p.shelf}".split())
+            out.append(OpenItem(f"parcel:{p.id}", "parcel_old", p.id, title, parcels.old_after(p), overdue=True))
+        return out
+
+    return visitors_inside, parcels_old
 
 
 def _calls_without_ticket(s: Session, site_id: int, duty_date: date, shift_key: str) -> list[Any]:

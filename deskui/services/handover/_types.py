@@ -24,6 +24,8 @@ ITEM_KINDS = {
     "help_untaken": N_("Help request not taken"),
     "call_ticket_wanted": N_("Call wanting a ticket"),
     "key": N_("Key out"),
+    "visitor_inside": N_("Visitor still inside"),
+    "parcel_old": N_("Parcel waiting long"),
 }
 
 

@@ -70,6 +70,10 @@ class ParcelRegister(RegisterBase):
         """Parcels received before this moment and still waiting are old."""
         return now - timedelta(hours=self.settings.registers.parcel_old_hours)
 
+    def old_after(self, parcel: ParcelInfo) -> datetime:
+        """When a parcel waiting since it came becomes old (what the handover lists it by)."""
+        return parcel.received_at + timedelta(hours=self.settings.registers.parcel_old_hours)
+
     def _info(self, r: Any, now: datetime) -> ParcelInfo:
         waiting = r.picked_up_at is None
         return ParcelInfo(
