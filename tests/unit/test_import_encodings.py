@@ -258,3 +258,18 @@ def test_xlsx_from_stdin_and_bad_workbooks(tmp_path: Path) -> None:
     csv.write_text("unit\n3-2-1201\n", encoding="utf-8")
     with pytest.raises(CsvImportFailed, match=r"--sheet is for \.xlsx"):
         list(Table(csv, ("unit",), sheet="1"))
+
+
+def test_a_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
+    """Offices put 来电来访登记表 across the top of the sheet; the header is the row below it."""
+    path = _workbook(tmp_path / "c.xlsx", {"登记": [["来电来访登记表"], [], ["房号"], ["3-2-1201"]]})
+    assert list(Table(path, ("unit",), aliases={"房号": "unit"})) == [(4, {"unit": "3-2-1201"})]
+    csv = tmp_path / "c.csv"
+    csv.write_text("来电来访登记表,,\n2026年1月,,\n时间,类别,内容\n2026-01-05 09:00,repair,漏水\n", encoding="utf-8")
+    rows = list(Table(csv, COLUMNS, aliases={"时间": "time"} | _ALIASES))
+    assert [(line, row["content"]) for line, row in rows] == [(4, "漏水")]
+    headerless = tmp_path / "u.csv"
+    headerless.write_text("3-2-1201\n3-2-1202\n3-2-1203\n3-2-1204\n", encoding="utf-8")
+    with pytest.raises(CsvImportFailed) as exc:
+        list(Table(headerless, ("unit",)))
+    assert exc.value.line == 1 and "not a header" in exc.value.reason

@@ -140,11 +140,23 @@ class Table:
             yield line, values
 
     def _header(self, records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]:
-        first = next(records, None)
+        """The header row: the first non-blank one, after at most two title rows (one cell, e.g. 来电来访登记表
+        across the top of an office's sheet) when the row after them is a header."""
+        first: tuple[int, list[str]] | None = None
+        for titles in range(3):
+            record = next(records, None)
+            if record is None:
+                break
+            line, cells = record
+            labels = [cell.strip().lstrip("\ufeff").strip() for cell in cells]
+            if any(label.lower() in self.lookup for label in labels):
+                return line, labels
+            first = first or (line, labels)
+            if titles == 2 or sum(1 for label in labels if label) != 1:
+                break
         if first is None:
             raise self.error(t("not a CSV file: no header line") if self.sheet is None else t("the sheet is empty"))
-        line, cells = first
-        return line, [cell.strip().lstrip("\ufeff").strip() for cell in cells]
+        return first  # not a header: _positions refuses it, at the first row
 
     def _positions(self, line: int, labels: list[str]) -> dict[str, int]:
         expected = ",".join(self.columns)
