@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import locale
 import os
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -414,12 +415,26 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
 # configuration file is looked for in the user's config directory (platformdirs: ~/.local/share/deskui and
 # ~/.config/deskui on Linux, XDG_DATA_HOME / XDG_CONFIG_HOME honoured). DESKUI_DATA_DIR moves the data directory
 # (`make run` points it at the checkout's data/); --db / DESKUI_DB name the database itself, --config /
-# DESKUI_CONFIG the configuration file instead of the user's. platformdirs is imported only when a default is
-# needed: Textual imports it anyway, so the app pays nothing; a CLI command pays it once (README, issue 11).
+# DESKUI_CONFIG the configuration file instead of the user's. On Linux the plain case is answered without importing
+# platformdirs (_linux_xdg); elsewhere it is imported when a default is needed (the app pays nothing: Textual
+# imports it anyway).
 
 
 def _env(environ: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if environ is None else environ
+
+
+def _linux_xdg(variable: str, default: str) -> Path | None:
+    """platformdirs' answer on Linux in the plain case, without importing it: its Unix module imports tempfile and
+    shutil (10-30 ms a CLI command would pay; measured, issue 11). None (ask platformdirs) anywhere else: another
+    OS, Android, a HOME that is not an absolute path. tests/unit/test_paths.py checks both agree."""
+    if sys.platform != "linux" or "ANDROID_DATA" in os.environ:
+        return None
+    base = os.environ.get(variable, "")
+    if os.path.isabs(base):
+        return Path(base) / APP_NAME
+    home = os.environ.get("HOME", "")
+    return Path(home) / default / APP_NAME if os.path.isabs(home) else None
 
 
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
@@ -427,6 +442,9 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     given = _env(environ).get(DATA_DIR_ENV, "").strip()
     if given:
         return Path(given).expanduser().absolute()
+    fast = _linux_xdg("XDG_DATA_HOME", ".local/share")
+    if fast is not None:
+        return fast
     import platformdirs
 
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
@@ -434,6 +452,9 @@ def data_dir(environ: Mapping[str, str] | None = None) -> Path:
 
 def config_dir() -> Path:
     """The user's configuration folder for deskui (its config.toml; PostgreSQL desks' site keys under keys/)."""
+    fast = _linux_xdg("XDG_CONFIG_HOME", ".config")
+    if fast is not None:
+        return fast
     import platformdirs
 
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))

@@ -5,6 +5,8 @@ DESKUI_CONFIG / DESKUI_DATA_DIR say otherwise; never inside the installed packag
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from deskui.core.config import load_settings
 from deskui.core.db import resolve_url
 
 PACKAGE = Path(deskui.__file__).resolve().parent
+
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -115,3 +118,36 @@ def test_the_test_run_never_touches_the_real_user_folders() -> None:
         assert scratch in Path(os.environ[name]).resolve().parents, name
     for name in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_DATA_DIR"):
         assert name not in os.environ, name
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {},
+        {"XDG_DATA_HOME": "/srv/xdg-data", "XDG_CONFIG_HOME": "/srv/xdg-config"},
+        {"XDG_DATA_HOME": "relative/data", "XDG_CONFIG_HOME": "relative/config"},
+        {"XDG_DATA_HOME": "", "XDG_CONFIG_HOME": ""},
+        {"HOME": "not/absolute"},
+    ],
+)
+def test_the_folders_are_platformdirs_own(home: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str]) -> None:
+    """On Linux deskui answers the plain case without importing platformdirs (its import costs a CLI command
+    10-30 ms); the answer must be platformdirs' own whatever the environment says."""
+    import platformdirs
+
+    from deskui.core.config import config_dir, data_dir
+
+    for name in ("XDG_DATA_HOME", "XDG_CONFIG_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert data_dir() == Path(platformdirs.user_data_dir("deskui", appauthor=False))
+    assert config_dir() == Path(platformdirs.user_config_dir("deskui", appauthor=False))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fast path is Linux's")
+def test_loading_the_settings_does_not_import_platformdirs() -> None:
+    code = "import sys; from deskui.core.config import load_settings, default_db_path; load_settings(); "
+    code += "default_db_path(); print('platformdirs' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "False"
