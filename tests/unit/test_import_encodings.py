@@ -273,3 +273,22 @@ def test_a_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
     with pytest.raises(CsvImportFailed) as exc:
         list(Table(headerless, ("unit",)))
     assert exc.value.line == 1 and "not a header" in exc.value.reason
+
+
+@pytest.mark.xfail(strict=True, reason="GB18030 bytes of 電等現 form valid UTF-8 (Hangul) and were read as UTF-8")
+def test_fragments_of_real_text_are_read_right_or_refused() -> None:
+    """Any run of 1 to 30 characters of the manuals, as a cell between ASCII cells, in every encoding."""
+    assert guess("電等現".encode("gb18030")).codec != "utf-8-sig"
+    simplified, traditional = "".join(_lines("000", "002", "003")), "".join(_lines("001", "004"))
+    rng = random.Random(7)
+    for _ in range(6000):
+        source = rng.choice([simplified, traditional])
+        k = rng.choice([1, 2, 3, 4, 6, 10, 30])
+        start = rng.randrange(len(source) - k)
+        cell = source[start : start + k].replace(",", " ")
+        text = f"unit,name,phone\n3-2-{rng.randint(101, 2500)},{cell},138{rng.randint(0, 99999999):08d}\n"
+        codec = rng.choice(["gb18030", "utf-8", "utf-16", "cp950"])
+        if not _encodable(text, codec):
+            continue
+        got = read_back(text.encode(codec))
+        assert got is None or got == text, f"{cell!r} in {codec} read as {got!r}"
