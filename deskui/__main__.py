@@ -1,7 +1,8 @@
 """`deskui` and `python -m deskui`: the CLI, which opens the app when no command is given.
 
 Opening the app is the common case and must be fast, so a command line made only of the app's own options
-(--db, --lang, --config) goes straight to the app without building the Typer CLI.
+(--db, --lang, --config) goes straight to the app without building the Typer CLI. A shell asking for completions
+also runs `deskui` with no arguments, with _DESKUI_COMPLETE set: that goes to the CLI, which answers.
 """
 
 from __future__ import annotations

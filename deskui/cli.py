@@ -273,7 +273,11 @@ def root(
     lang: Annotated[str | None, typer.Option("--lang", help="zh-CN or en (env DESKUI_LANG).")] = None,
     config: Annotated[
         Path | None,
-        typer.Option("--config", help="A TOML file overriding deskui/core/defaults.toml (env DESKUI_CONFIG)."),
+        typer.Option(
+            "--config",
+            help="A TOML file overriding deskui/core/defaults.toml (env DESKUI_CONFIG; default: config.toml in the "
+            "user config directory, if there; `deskui doctor` shows where).",
+        ),
     ] = None,
 ) -> None:
     """Open the app when no command is given."""
