@@ -275,7 +275,6 @@ def test_a_title_row_above_the_header_is_skipped(tmp_path: Path) -> None:
     assert exc.value.line == 1 and "not a header" in exc.value.reason
 
 
-@pytest.mark.xfail(strict=True, reason="GB18030 bytes of 電等現 form valid UTF-8 (Hangul) and were read as UTF-8")
 def test_fragments_of_real_text_are_read_right_or_refused() -> None:
     """Any run of 1 to 30 characters of the manuals, as a cell between ASCII cells, in every encoding."""
     assert guess("電等現".encode("gb18030")).codec != "utf-8-sig"

@@ -82,7 +82,24 @@ def _odd(ch: str) -> bool:
         return True
     if 0x2500 <= o <= 0x259F:  # box drawing, blocks
         return True
+    if 0xAC00 <= o <= 0xD7AF or 0x1100 <= o <= 0x11FF or 0x3130 <= o <= 0x318F:  # Hangul
+        return True
     return unicodedata.category(ch) in ("Cn", "Co", "Cs")
+
+
+def _familiar(ch: str) -> bool:
+    """A character beyond U+07FF that a Chinese office's UTF-8 table plainly holds: an ideograph, CJK or general
+    punctuation, full-width forms, symbols (℃ № → ① ★), the euro."""
+    o = ord(ch)
+    return (
+        _ideograph(ch)
+        or 0x2000 <= o <= 0x27BF  # punctuation, currency, letterlike, numbers, arrows, maths, enclosed, symbols
+        or 0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0x3200 <= o <= 0x33FF  # enclosed CJK, CJK compatibility
+        or 0xFE30 <= o <= 0xFE4F  # CJK compatibility forms
+        or 0xFF00 <= o <= 0xFF60  # full-width forms
+        or 0xFFE0 <= o <= 0xFFEF
+    ) and not _odd(ch)
 
 
 def _ideograph(ch: str) -> bool:
@@ -139,9 +156,10 @@ def _utf8(sample: bytes) -> bool | None:
     """None when `sample` is not UTF-8; else whether the UTF-8 reading is convincing on its own.
 
     Valid UTF-8 is rarely anything else, but one or two GB18030 or Big5 characters can happen to form it (職 in
-    Big5 is the bytes of ¾). Convincing: ASCII only, or a character beyond U+07FF (CJK, curly quotes: three bytes
-    each), or three different non-ASCII characters, with none a Chinese office's table never holds (C1 controls,
-    combining marks, Greek to NKo: what GB18030 and Big5 bytes read as UTF-8 mostly become).
+    Big5 is the bytes of ¾; 電等現 in GB18030 is Hangul). Convincing: ASCII only, or a familiar character beyond
+    U+07FF (CJK, curly quotes: three bytes each), or three different non-ASCII characters, with none a Chinese
+    office's table never holds (C1 controls, combining marks, Greek to NKo, Hangul, other scripts: what GB18030
+    and Big5 bytes read as UTF-8 mostly become).
     """
     try:
         text = sample.decode("utf-8")
@@ -150,7 +168,10 @@ def _utf8(sample: bytes) -> bool | None:
     wide = [ch for ch in set(text) if ch >= "\x80"]
     if any(0x80 <= ord(ch) <= 0x9F or 0x0300 <= ord(ch) <= 0x07FF or _odd(ch) for ch in wide):
         return False
-    return not wide or len(wide) >= 3 or any(ord(ch) > 0x07FF for ch in wide)
+    far = [ch for ch in wide if ord(ch) > 0x07FF]
+    if not all(_familiar(ch) for ch in far):  # Hangul, Thai, Devanagari…: GB18030 or Big5 bytes that fit UTF-8
+        return False
+    return not wide or len(wide) >= 3 or bool(far)
 
 
 def guess(sample: bytes) -> Guess:
