@@ -293,7 +293,6 @@ def test_fragments_of_real_text_are_read_right_or_refused() -> None:
         assert got is None or got == text, f"{cell!r} in {codec} read as {got!r}"
 
 
-@pytest.mark.xfail(strict=True, reason="Traditional text in GB18030 counted rare, so a wrong Big5 reading won")
 @pytest.mark.parametrize("text", ["name,unit\n繼續等,3-2-677\n", "name,unit\n禮,3-2-1900\nì,3-2-2135\n與,3-2-2066\n"])
 def test_traditional_text_typed_into_a_gb18030_file_is_not_read_as_big5(text: str) -> None:
     """GBK holds the Traditional characters: 繼續 in a GB18030 file is common text, not a sign of Big5."""

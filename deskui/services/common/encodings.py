@@ -9,8 +9,9 @@ Big5. So both readings are judged for plausibility:
 - a reading with kana, Greek, Cyrillic, bopomofo, box drawing, private-use or unassigned characters is not an
   office's text (Big5's most common characters, 的 一 人…, read as GB18030 become kana, Cyrillic and private use;
   GB2312's punctuation read as Big5 becomes bopomofo and Greek);
-- of the ideographs, a plausible reading has almost all in its encoding's common set (GB2312 for GB18030, Big5's
-  level-1 "常用字" for Big5); a wrong reading has a large share of rare ones (GBK's extension area, Big5 level 2).
+- of the ideographs, a plausible reading has almost all in its encoding's common set (GB2312 and the common
+  Traditional characters for GB18030, Big5's level-1 "常用字" for Big5); a wrong reading has a large share of rare
+  ones (the rest of GBK's extension area, Big5 level 2).
 
 A reading is taken only when it is plausible and the other is clearly not; otherwise the file is refused and the
 person names the encoding (`--encoding`). A short file (a header and a row or two) is the hard case: it is decided
@@ -107,11 +108,13 @@ def _ideograph(ch: str) -> bool:
     return 0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x3FFFF
 
 
-def _common_simplified(ch: str) -> bool:
+def _common_in_gb18030(ch: str) -> bool:
+    """In GB2312, or a common Traditional character: GBK holds those too, and an office on Simplified Windows may
+    type Traditional text (繼續) into a GB18030 file; counting them rare would favour a wrong Big5 reading."""
     try:
         ch.encode("gb2312")
     except UnicodeEncodeError:
-        return False
+        return _common_traditional(ch)
     return True
 
 
@@ -187,7 +190,7 @@ def guess(sample: bytes) -> Guess:
     utf8 = _utf8(sample)
     if utf8:
         return Guess("utf-8-sig")
-    gb = _read(sample, "gb18030", _common_simplified)
+    gb = _read(sample, "gb18030", _common_in_gb18030)
     big5 = _read(sample, "cp950", _common_traditional) or _read(sample, "big5hkscs", _common_traditional)
     chinese = [r for r in (gb, big5) if r is not None and r.plausible]
     if utf8 is not None:  # valid UTF-8, but not convincing on its own
