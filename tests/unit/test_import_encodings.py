@@ -297,3 +297,9 @@ def test_fragments_of_real_text_are_read_right_or_refused() -> None:
 def test_traditional_text_typed_into_a_gb18030_file_is_not_read_as_big5(text: str) -> None:
     """GBK holds the Traditional characters: 繼續 in a GB18030 file is common text, not a sign of Big5."""
     assert read_back(text.encode("gb18030")) in (None, text)
+
+
+@pytest.mark.xfail(strict=True, reason="an emoji made UTF-8 unconvincing and the file was refused")
+@pytest.mark.parametrize("text", ["name,notes\n张三,😀\n", "name,notes\nJoe,👍 ok\n"])
+def test_emoji_pasted_from_a_chat_are_utf8(text: str) -> None:
+    assert read_back(text.encode()) == text
