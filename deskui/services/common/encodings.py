@@ -90,7 +90,7 @@ def _odd(ch: str) -> bool:
 
 def _familiar(ch: str) -> bool:
     """A character beyond U+07FF that a Chinese office's UTF-8 table plainly holds: an ideograph, CJK or general
-    punctuation, full-width forms, symbols (℃ № → ① ★), the euro."""
+    punctuation, full-width forms, symbols (℃ № → ① ★), the euro, emoji."""
     o = ord(ch)
     return (
         _ideograph(ch)
@@ -100,6 +100,8 @@ def _familiar(ch: str) -> bool:
         or 0xFE30 <= o <= 0xFE4F  # CJK compatibility forms
         or 0xFF00 <= o <= 0xFF60  # full-width forms
         or 0xFFE0 <= o <= 0xFFEF
+        or 0xFE00 <= o <= 0xFE0F  # variation selectors (❤️)
+        or 0x1F000 <= o <= 0x1FAFF  # emoji, pasted from a chat
     ) and not _odd(ch)
 
 
