@@ -58,6 +58,14 @@ LOG_TABLES = (
     "handover_record",
     "call_disposition",
     "roster_change",
+    "visit",
+    "visit_exit",
+    "parcel",
+    "parcel_notice",
+    "parcel_pickup",
+    "gate_pass",
+    "gate_pass_use",
+    "gate_pass_void",
 )
 PAGES_PER_STEP = 256
 
