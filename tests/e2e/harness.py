@@ -149,22 +149,53 @@ SYNC_START = b"\x1b[?2026h"  # a frame begins: a terminal that supports it shows
 SYNC_END = b"\x1b[?2026l"  # the frame is complete
 
 
+SYNC_ANSWER = b"\x1b[?2026;2$y"  # DECRPM: supported, currently off
+
+
 class Terminal:
-    """The emulated terminal: every byte the program writes, on a pyte screen."""
+    """The emulated terminal: every byte the program writes, on a pyte screen, shown a whole frame at a time.
+
+    Like a terminal that supports synchronized output, it answers Textual's query that it does, and then holds the
+    bytes of a frame (between SYNC_START and SYNC_END) until the frame is complete: a wait never sees a screen that
+    is half the old frame and half the new one, however the program's writes were cut into reads.
+    """
 
     def __init__(self, cols: int, rows: int) -> None:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
+        self.held = b""  # an unfinished frame, or the start of a marker cut by a read
+        self.seen = b""  # the end of what came before, to find a query cut by a read
+        self.answered = False
 
     def feed(self, data: bytes) -> bytes:
         """Take what the program wrote; returns what the terminal answers (written back to the program)."""
-        self.stream.feed(data)
-        return b""
+        answer = b""
+        recent = self.seen + data
+        if not self.answered and SYNC_QUERY in recent:
+            self.answered = True
+            answer = SYNC_ANSWER
+        self.seen = recent[-len(SYNC_QUERY) :]
+        pending = self.held + data
+        start, end = pending.rfind(SYNC_START), pending.rfind(SYNC_END)
+        # A frame begun and not finished: show what came before it; else all but a marker's start cut by the read.
+        cut = start if start > end else len(pending) - _marker_prefix(pending)
+        self.stream.feed(pending[:cut])
+        self.held = pending[cut:]
+        return answer
 
     def text(self) -> str:
         """The screen as text; the second cell of a wide (CJK) character holds "" and adds nothing."""
         cols, buffer = self.screen.columns, self.screen.buffer
         return "\n".join("".join(buffer[y][x].data for x in range(cols)).rstrip() for y in range(self.screen.lines))
+
+
+def _marker_prefix(data: bytes) -> int:
+    """How many bytes at the end of `data` could begin a frame marker the next read completes."""
+    for size in range(min(len(SYNC_START) - 1, len(data)), 0, -1):
+        tail = data[-size:]
+        if SYNC_START.startswith(tail) or SYNC_END.startswith(tail):
+            return size
+    return 0
 
 
 class Desk:
