@@ -39,7 +39,6 @@ def plans(services: Services, run: Any) -> list[str]:
         con.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: the site's calls are sorted in a temp b-tree to return 20")
 @pytest.mark.parametrize("current_only", [False, True], ids=["every-version", "current-only"])
 def test_the_newest_calls_are_read_without_sorting_the_whole_log(services: Services, current_only: bool) -> None:
     found = plans(services, lambda: services.calls.list(limit=20, current_only=current_only))

@@ -63,7 +63,7 @@ class CallReads(CallBase):
         `since` is inclusive, `until` exclusive; `unit` in any spelling. Superseded versions are left out unless
         `current_only=False`.
         """
-        q = self._filtered(since=since, until=until, unit=unit, current_only=current_only)
+        q = self._filtered(since=since, until=until, unit=unit, current_only=current_only, by_id=True)
         if before_id is not None:
             q = q.where(CALL.c.id < before_id)
         q = q.order_by(CALL.c.id.desc()).limit(self._page(limit))
@@ -77,8 +77,15 @@ class CallReads(CallBase):
         until: datetime | None = None,
         unit: str | None = None,
         current_only: bool = True,
+        by_id: bool = False,
     ) -> Select[Any]:
-        q = select_calls().where(CALL.c.site_id == self.site_id)
+        site = CALL.c.site_id == self.site_id
+        if by_id and since is None and until is None and not unit:
+            # A page by id and nothing else to narrow it: walk the table from its end and stop at the page's last
+            # row. Through the index on (site_id, called_at) SQLite sorted every call of the site first (issue 11:
+            # 2 s at a million calls); `+ 0` keeps the planner off that index.
+            site = (CALL.c.site_id + 0) == self.site_id
+        q = select_calls().where(site)
         if since is not None:
             q = q.where(CALL.c.called_at >= aware(since, self.tz))
         if until is not None:
