@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from sqlmodel import select
@@ -19,6 +20,7 @@ from deskui.services.handover import (
     KeyLogService,
     ReviewService,
     RosterService,
+    open_register_items,
     register_sources,
 )
 from deskui.services.operators import OperatorService
@@ -102,8 +104,10 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     )
     visitors = VisitorRegister(ctx)
     parcels = ParcelRegister(ctx)
-    # Visitors still inside and old parcels are open items of every handover (issue 13).
+    # Visitors still inside and old parcels are open items of every handover and shown in the review (issue 13).
     handover.item_sources.extend(register_sources(visitors, parcels))
+    review = ReviewService(ctx, operators=operators, dutylog=dutylog, handover=handover)
+    review.register_items = functools.partial(open_register_items, visitors, parcels)
     return Services(
         ctx=ctx,
         directory=directory,
@@ -114,7 +118,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         roster=roster,
         keys=keys,
         handover=handover,
-        review=ReviewService(ctx, operators=operators, dutylog=dutylog, handover=handover),
+        review=review,
         visitors=visitors,
         parcels=parcels,
         passes=PassRegister(ctx),

@@ -125,3 +125,19 @@ async def test_pass_issued_and_checked(app: DeskApp) -> None:
         await fill(pilot, issued.number.lower())
         await wait_for(pilot, lambda: not isinstance(pilot.app.screen, FormScreen))
         assert "valid until" in str(screen.query_one("#rg-message", Static).render())
+
+
+async def test_the_review_screen_shows_what_the_registers_leave_open(app: DeskApp) -> None:
+    from deskui.screens.handover import HandoverScreen
+    from deskui.screens.handover.review import ReviewScreen
+
+    services: Any = app.services
+    services.visitors.sign_in("刘先生", "3-2-1201", "探亲")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot, "3333", index=2)  # the supervisor
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen) and app.screen.loaded)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.review_data is not None)
+        content = str(app.screen.query_one("#rv-content", Static).render())
+        assert "Open now in the registers" in content and "刘先生 → 3-2-1201 探亲" in content

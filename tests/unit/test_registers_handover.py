@@ -69,3 +69,17 @@ def test_visitors_inside_and_old_parcels_are_open_items(services, people, clock)
     assert signed.signed
     services.visitors.sign_out(staying.id)  # after signing: the snapshot still says who was inside then
     assert f"visitor:{staying.id}" in {i.id for i in services.handover.state(st.id).items}
+
+
+def test_the_morning_review_shows_what_the_registers_leave_open(services, people, clock) -> None:  # type: ignore[no-untyped-def]
+    clock.current = at(22, 0)
+    overnight = services.visitors.sign_in("刘先生", "3-2-1201", "探亲")
+    parcel = services.parcels.receive("5-1-302", "京东")
+    clock.current = at(9, 0, date(2026, 11, 24))
+    review = services.review.review(DAY)
+    assert [i.id for i in review.registers] == [f"visitor:{overnight.id}"]  # the parcel is not old yet
+    clock.current = at(9, 0, date(2026, 11, 26))
+    assert [i.id for i in services.review.review(DAY).registers] == [f"visitor:{overnight.id}", f"parcel:{parcel.id}"]
+    services.visitors.sign_out(overnight.id)
+    services.parcels.pick_up(parcel.id, "王五")
+    assert services.review.review(DAY).registers == ()

@@ -197,6 +197,13 @@ class ReviewScreen(HandoverSection, inherit_bindings=False):
                     out.append(": ")
                     out.append_text(plain(n.reason, one_line=True))
             out.append("\n")
+        # The registers: what is open now (visitors still inside, old parcels); only when there is something
+        if data.registers:
+            out.append_text(self.section(t("Open now in the registers"), len(data.registers)))
+            for item in data.registers:
+                out.append(f"{item.kind_label}  ", style="dim")
+                out.append_text(plain(item.title, one_line=True))
+                out.append("\n")
         return out
 
     def show_message(self, message: str, *, error: bool = True) -> None:

@@ -12,7 +12,7 @@ is `deskui.services.admin.verify`, above this package.
 from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
 from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
 from deskui.services.handover._dutylog_export import export
-from deskui.services.handover._items import register_sources
+from deskui.services.handover._items import open_register_items, register_sources
 from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService, normalize_tag
 from deskui.services.handover._review import ReviewService
 from deskui.services.handover._roster import (
@@ -92,6 +92,7 @@ __all__ = [
     "export",
     "next_slot",
     "normalize_tag",
+    "open_register_items",
     "parse_count",
     "parse_month",
     "previous_slot",

@@ -142,25 +142,28 @@ DEFAULT_SOURCES: tuple[ItemSource, ...] = (
 )
 
 
-def register_sources(visitors: VisitorRegister, parcels: ParcelRegister) -> tuple[ItemSource, ItemSource]:
-    """The registers' open items (issue 13): visitors still inside (the night must know who is on the estate) and
-    parcels waiting longer than settings.registers.parcel_old_hours (the resident told again, or the parcel
-    returned). Read through the registers, in the gathering's transaction (db.read reuses it)."""
+def open_register_items(visitors: VisitorRegister, parcels: ParcelRegister, now: datetime) -> list[OpenItem]:
+    """What the registers leave open (issue 13): visitors still inside (the next shift, the night above all, must
+    know who is on the estate) and parcels waiting longer than settings.registers.parcel_old_hours (the resident
+    told again, or the parcel returned), overdue from the moment they became old."""
+    out = [
+        OpenItem(f"visitor:{v.id}", "visitor_inside", v.id, " ".join(f"{v.name} → {v.unit} {v.purpose}".split()))
+        for v in visitors.inside()
+    ]
+    for p in parcels.old(now):
+        title = " ".join(f"{p.unit} {p.carrier} {p.tracking} {p.shelf}".split())
+        out.append(OpenItem(f"parcel:{p.id}", "parcel_old", p.id, title, parcels.old_after(p), overdue=True))
+    return out
 
-    def visitors_inside(ctx: GatherContext) -> list[OpenItem]:
-        return [
-            OpenItem(f"visitor:{v.id}", "visitor_inside", v.id, " ".join(f"{v.name} → {v.unit} {v.purpose}".split()))
-            for v in visitors.inside()
-        ]
 
-    def parcels_old(ctx: GatherContext) -> list[OpenItem]:
-        out = []
-        for p in parcels.old(ctx.now):
-            title = " ".join(f"{p.unit} {p.carrier} {p.tracking} {p.shelf}".split())
-            out.append(OpenItem(f"parcel:{p.id}", "parcel_old", p.id, title, parcels.old_after(p), overdue=True))
-        return out
+def register_sources(visitors: VisitorRegister, parcels: ParcelRegister) -> tuple[ItemSource]:
+    """The registers' open items as a handover item source, read in the gathering's transaction (db.read reuses
+    it)."""
 
-    return visitors_inside, parcels_old
+    def register_items(ctx: GatherContext) -> list[OpenItem]:
+        return open_register_items(visitors, parcels, ctx.now)
+
+    return (register_items,)
 
 
 def _calls_without_ticket(s: Session, site_id: int, duty_date: date, shift_key: str) -> list[Any]:

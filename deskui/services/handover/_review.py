@@ -4,7 +4,8 @@ with a PIN as a "review" entry of the duty-log chain that records the chain head
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -18,7 +19,7 @@ from deskui.services.handover._dutylog import DutyLogService
 from deskui.services.handover._dutylog_chain import append_entry, chain_head, clean_text, lock_chain, ref_taken
 from deskui.services.handover._roster import crosses_midnight, day_slots, slot_of
 from deskui.services.handover._service import HandoverService
-from deskui.services.handover._types import DayReview, Discrepancy, NightCall, ReviewSignature
+from deskui.services.handover._types import DayReview, Discrepancy, NightCall, OpenItem, ReviewSignature
 from deskui.services.operators import SUPERVISORS, OperatorInfo, OperatorService
 
 _LOG = DutyLogEntry.__table__  # type: ignore[attr-defined]
@@ -46,6 +47,8 @@ class ReviewService(ContextService):
         self.operators = operators
         self.dutylog = dutylog
         self.handover = handover
+        self.register_items: Callable[[datetime], list[OpenItem]] | None = None
+        """What the registers leave open now (set by the container: handover.open_register_items)."""
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -61,7 +64,10 @@ class ReviewService(ContextService):
         night = tuple(self._night_calls(day))
         with self.db.read() as s:
             head_seq, head_hash = chain_head(s, self.site_id)
-        return DayReview(day, entries, handovers, discrepancies, night, self.signature(day), head_seq, head_hash)
+        registers = tuple(self.register_items(self.clock.now())) if self.register_items else ()
+        return DayReview(
+            day, entries, handovers, discrepancies, night, self.signature(day), head_seq, head_hash, registers
+        )
 
     def _night_calls(self, day: date) -> list[NightCall]:
         """Every call of the night shift(s) of `day` and what became of it: a disposition, a ticket, or nothing."""

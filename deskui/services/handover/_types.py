@@ -246,6 +246,8 @@ class DayReview:
     signature: ReviewSignature | None
     head_seq: int
     head_hash: str
+    registers: tuple[OpenItem, ...] = ()
+    """What the registers leave open as the review is read (visitors still inside, old parcels; issue 13)."""
 
     @property
     def signed(self) -> bool:
