@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from deskui.core.config import default_db_path
 from deskui.core.errors import DatabaseUnavailable
+from deskui.core.filecheck import Damaged, check_header, probe_btrees
 from deskui.core.retry import DatabaseBusy, busy_at_open_error, busy_error, is_busy, retry_busy, storage_error
 from deskui.core.urls import mask_url as mask_url  # re-exported: the CLI shows db.url masked
 
@@ -133,60 +134,10 @@ def _waiting_out_locks(action: Callable[[], T], database: str) -> T:
         raise busy_at_open_error(database, exc) from None
 
 
-PAYLOAD_FRACTIONS = b"\x40\x20\x20"  # header bytes 21-23: SQLite writes exactly these
-_MISSING = ("no such", "no query solution")  # a probe that does not apply to this table or index (not damage)
-
-
-class _Damaged(Exception):
-    """What the cheap checks found wrong with a file (the reason, for "… is damaged (reason)")."""
-
-
-def _check_header(header: bytes, size: int) -> None:
-    """The 100-byte header's fields SQLite itself would refuse or misread: page size, versions, fractions."""
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        raise _Damaged(f"page size {page_size} in its header")
-    if header[18] not in (1, 2) or header[19] not in (1, 2) or header[21:24] != PAYLOAD_FRACTIONS:
-        raise _Damaged("its header is not one SQLite writes")
-    if size < page_size:
-        raise _Damaged(f"{size} bytes, shorter than one page of {page_size}")
-
-
-def _probe_btrees(con: sqlite3.Connection, path: Path) -> None:
-    """The schema parsed, and every table's and index's root and its first and last pages read: a file cut
-    short, or a b-tree whose root was overwritten, fails here; a page deep inside is left to the full check
-    (integrity_problem). Reads a few pages per table, whatever the number of rows."""
-    page_size = int(con.execute("PRAGMA page_size").fetchone()[0])
-    pages = int(con.execute("PRAGMA page_count").fetchone()[0])
-    wal = path.with_name(path.name + "-wal")
-    if not (wal.exists() and wal.stat().st_size > 0) and path.stat().st_size < pages * page_size:
-        # Without a WAL every page is in the file: a file shorter than its page count was cut.
-        raise _Damaged(f"{path.stat().st_size} bytes where its {pages} pages need {pages * page_size}")
-    schema = con.execute("SELECT type, name, tbl_name, rootpage FROM sqlite_master").fetchall()
-    for kind, name, table, root in schema:
-        if kind not in ("table", "index") or not root:  # views, triggers, virtual tables: no b-tree of their own
-            continue
-        if not 0 < int(root) <= pages:
-            raise _Damaged(f"{name} starts at page {root} of {pages}")
-        quoted = '"' + str(table).replace('"', '""') + '"'
-        if kind == "table":
-            probes = [f"SELECT * FROM {quoted} LIMIT 1", f"SELECT * FROM {quoted} ORDER BY rowid DESC LIMIT 1"]
-        else:
-            index = '"' + str(name).replace('"', '""') + '"'
-            probes = [f"SELECT 1 FROM {quoted} INDEXED BY {index} LIMIT 1"]
-        for sql in probes:
-            try:
-                con.execute(sql).fetchall()
-            except sqlite3.OperationalError as exc:
-                if not any(word in str(exc) for word in _MISSING):  # WITHOUT ROWID, a partial index: not damage
-                    raise
-
-
 def _cheap_checks(path: Path) -> None:
     con = _checking_connection(path)
     try:
-        _probe_btrees(con, path)
+        probe_btrees(con, path)
     finally:
         con.close()
 
@@ -207,9 +158,9 @@ def check_sqlite_file(path: Path) -> None:
     if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise DatabaseUnavailable(f"{path} is not a SQLite database; the file was left untouched")
     try:
-        _check_header(header, path.stat().st_size)
+        check_header(header, path.stat().st_size)
         _waiting_out_locks(lambda: _cheap_checks(path), str(path))
-    except (_Damaged, sqlite3.DatabaseError) as exc:
+    except (Damaged, sqlite3.DatabaseError) as exc:
         raise DatabaseUnavailable(f"{path} is damaged ({exc}); the file was left untouched") from None
 
 
