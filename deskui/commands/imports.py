@@ -128,14 +128,33 @@ def calls(
     operator: Annotated[str | None, typer.Option("--operator", help="Record these calls as taken by…")] = None,
     encoding: Encoding = None,
     sheet: Sheet = None,
+    allow_duplicates: Annotated[
+        bool,
+        typer.Option(
+            "--allow-duplicates",
+            help="Import rows even when the log already has a call with the same time, caller, unit, phone, "
+            "category and content (refused by default: the file was most likely imported before).",
+        ),
+    ] = False,
 ) -> None:
-    """Add past calls; category and channel as keys (repair) or Chinese labels (报修); naive times are site time."""
+    """Add past calls; category and channel as keys (repair) or Chinese labels (报修); naive times are site time.
+
+    A file whose rows are already in the call log is refused, nothing imported: the log is append-only.
+    """
     from deskui.services.calls import import_calls
 
     services = state(ctx).services()
     op = services.operators.by_name(operator.strip()) if operator and operator.strip() else None
     with progress_bar(t("Saving calls")) as advance:
-        n = import_calls(services.calls, source(file), operator=op, encoding=encoding, sheet=sheet, progress=advance)
+        n = import_calls(
+            services.calls,
+            source(file),
+            operator=op,
+            encoding=encoding,
+            sheet=sheet,
+            progress=advance,
+            allow_duplicates=allow_duplicates,
+        )
     out.print(t("Imported {n} calls", n=n), markup=False)
 
 

@@ -49,7 +49,6 @@ def refused(result: Result) -> str:
     return lines[0]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11: a second import of the same file doubles the call log")
 def test_importing_the_same_file_twice_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "calls.csv"
     path.write_text(CALLS, encoding="utf-8")
@@ -60,5 +59,50 @@ def test_importing_the_same_file_twice_is_refused(cli, tmp_path: Path) -> None: 
 
     line = refused(cli("import", "calls", str(path)))
     assert "calls.csv line 2" in line  # the first row already in the log, named as other refusals name a row
-    assert "3 rows" in line  # and how many
+    assert "3 of the file's 3 rows" in line  # and how many
     assert listed(cli) == before  # nothing written
+
+
+def test_a_file_overlapping_the_log_names_its_first_stored_row(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    first = tmp_path / "calls.csv"
+    first.write_text(CALLS, encoding="utf-8")
+    assert cli("import", "calls", str(first)).code == 0
+    before = listed(cli)
+    header, *rows = CALLS.splitlines()
+    later = tmp_path / "later.csv"
+    new = "2026-01-06 08:15,电话,,,,complaint,楼道灯又不亮了"  # same time as a stored call, other words: new
+    later.write_text("\n".join([header, new, rows[2], rows[0]]) + "\n", encoding="utf-8")
+    line = refused(cli("import", "calls", str(later)))
+    assert "later.csv line 3" in line and "2 of the file's 3 rows" in line
+    assert listed(cli) == before
+
+
+def test_a_call_logged_at_the_desk_is_found_in_a_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """What the form saved and what the import would save compare the same (time zone, unit, phone as stored)."""
+    added = cli(
+        "calls", "add", "--category", "repair", "--content", "厨房漏水", "--caller", "张三",
+        "--unit", "3-2-1201", "--phone", "13800138000", "--time", "2026-01-05T09:00:00+08:00",
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    path = tmp_path / "calls.csv"
+    path.write_text(CALLS, encoding="utf-8")  # naive times are site time (Asia/Shanghai by default)
+    line = refused(cli("import", "calls", str(path)))
+    assert "calls.csv line 2" in line and "1 of the file's 3 rows" in line
+    assert len(listed(cli)) == 1
+
+
+def test_allow_duplicates_imports_identical_calls(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "calls.csv"
+    path.write_text(CALLS, encoding="utf-8")
+    assert cli("import", "calls", str(path)).code == 0
+    again = cli("import", "calls", "--allow-duplicates", str(path))
+    assert again.code == 0, again.err
+    assert len(listed(cli)) == 6
+
+
+def test_the_refusal_is_translated(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "calls.csv"
+    path.write_text(CALLS, encoding="utf-8")
+    assert cli("import", "calls", str(path)).code == 0
+    line = refused(cli("import", "calls", str(path), lang="zh-CN"))
+    assert "已在登记簿中" in line and "--allow-duplicates" in line

@@ -2,19 +2,26 @@
 
 Every row is checked with the same rules as the form (CallService.check, without the "needed for this kind of
 call" rules, since old records often lack a phone or a unit) before anything is written; the first bad cell
-refuses the file with its line, column and reason. Then one transaction inserts the calls and their search
-index rows with executemany (see CallService.insert_many).
+refuses the file with its line, column and reason. A file whose rows are already in the log (same time, caller,
+unit, phone, category and content as a stored call of the site: the same file imported again) is refused too,
+naming the first such row, unless duplicates are allowed; one query reads the stored calls of the file's time
+range. Then one transaction inserts the calls and their search index rows with executemany (see
+CallService.insert_many).
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from sqlalchemy import select
+
 from deskui.core.errors import DeskError, ValidationError
 from deskui.core.i18n import t
+from deskui.services.calls._rows import CALL
 from deskui.services.calls._service import CallService
 from deskui.services.calls._types import CallInput, CheckedCall
 from deskui.services.operators import OperatorInfo
@@ -69,6 +76,8 @@ _FALSE = {"", "0", "false", "no", "n", "否", "一般"}
 
 _CELL_LIMIT = 16 << 20  # characters
 Progress = Callable[[str, int], None]  # (phase "check" | "save", rows done since the last call)
+# What makes a row "already in the log": the call as the import would store it, less what the desk derives.
+Key = tuple[datetime, str, str, str, str, str]
 
 
 def _urgent(value: str, table: Table, line: int) -> bool:
@@ -87,8 +96,10 @@ def check_calls_file(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    allow_duplicates: bool = False,
 ) -> list[CheckedCall]:
-    """Every row of a calls file checked; nothing is written. Raises CsvImportFailed naming line and column."""
+    """Every row of a calls file checked; nothing is written. Raises CsvImportFailed naming line and column, or
+    the first row already in the call log (unless `allow_duplicates`)."""
     # The csv module stops at 128 KiB a cell with "field larger than field limit"; read pasted novels whole (up to
     # a bound) so the refusal names the column and the real limit instead.
     old_limit = csv.field_size_limit(max(csv.field_size_limit(), _CELL_LIMIT))
@@ -96,12 +107,17 @@ def check_calls_file(
         from deskui.services.common.tabular import Table
 
         table = Table(path, COLUMNS, required=REQUIRED, aliases=ALIASES, encoding=encoding, sheet=sheet)
-        return _check_rows(calls, table, progress)
+        lines, checked = _check_rows(calls, table, progress)
+        if not allow_duplicates:
+            _refuse_stored(calls, table, lines, checked)
+        return checked
     finally:
         csv.field_size_limit(old_limit)
 
 
-def _check_rows(calls: CallService, table: Table, progress: Progress | None) -> list[CheckedCall]:
+def _check_rows(calls: CallService, table: Table, progress: Progress | None) -> tuple[list[int], list[CheckedCall]]:
+    """The checked calls and the line (or sheet row) each came from."""
+    lines: list[int] = []
     checked: list[CheckedCall] = []
     pending = 0
     for line, row in table:
@@ -120,6 +136,7 @@ def _check_rows(calls: CallService, table: Table, progress: Progress | None) -> 
         )
         try:
             checked.append(calls.check(data, strict=False))
+            lines.append(line)
         except ValidationError as exc:
             raise table.error(exc.message, line=line, column=exc.field or "content") from None
         pending += 1
@@ -130,7 +147,49 @@ def _check_rows(calls: CallService, table: Table, progress: Progress | None) -> 
         progress("check", pending)
     if not checked:
         raise table.error(t("no calls in the file (only a header)"))
-    return checked
+    return lines, checked
+
+
+def _key(c: CheckedCall) -> Key:
+    """The call as the log stores it: the time as aware UTC (as the column reads back), the words as typed."""
+    return (c.called_at.astimezone(UTC), c.caller, c.unit_text, c.phone, c.category, c.content)
+
+
+def stored_keys(calls: CallService, checked: list[CheckedCall]) -> set[Key]:
+    """The keys of these calls that the site's log already holds: one query over their time range (the stored
+    calls between the earliest and the latest), compared in Python as tuples."""
+    wanted = {_key(c) for c in checked}
+    c = CALL.c
+    query = select(c.called_at, c.caller, c.unit_text, c.phone, c.category, c.content).where(
+        c.site_id == calls.site_id,
+        c.called_at >= min(k[0] for k in wanted),
+        c.called_at <= max(k[0] for k in wanted),
+    )
+    found: set[Key] = set()
+    with calls.db.read() as s:
+        for row in s.execute(query):  # the column type reads times back as aware UTC on every backend
+            key: Key = tuple(row)
+            if key in wanted:
+                found.add(key)
+    return found
+
+
+def _refuse_stored(calls: CallService, table: Table, lines: list[int], checked: list[CheckedCall]) -> None:
+    """Refuse the file when rows of it are already in the call log, naming the first and how many."""
+    found = stored_keys(calls, checked)
+    if not found:
+        return
+    matching = [line for line, c in zip(lines, checked, strict=True) if _key(c) in found]
+    raise table.error(
+        t(
+            "this call is already in the log (same time, caller, unit, phone, category and content), and so are "
+            "{count} of the file's {total} rows: was the file imported before? Nothing was imported; "
+            "--allow-duplicates imports them all the same",
+            count=len(matching),
+            total=len(checked),
+        ),
+        line=matching[0],
+    )
 
 
 def import_calls(
@@ -141,9 +200,14 @@ def import_calls(
     encoding: str | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
+    allow_duplicates: bool = False,
 ) -> int:
-    """Check the whole file, then insert every call in one transaction; returns how many were imported."""
-    checked = check_calls_file(calls, path, encoding=encoding, sheet=sheet, progress=progress)
+    """Check the whole file, then insert every call in one transaction; returns how many were imported.
+
+    A file with rows already in the log is refused unless `allow_duplicates` (two identical calls do happen)."""
+    checked = check_calls_file(
+        calls, path, encoding=encoding, sheet=sheet, progress=progress, allow_duplicates=allow_duplicates
+    )
     try:
         ids = calls.insert_many(
             checked, operator=operator, progress=(lambda n: progress("save", n)) if progress else None
