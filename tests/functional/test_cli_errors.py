@@ -390,11 +390,19 @@ def effective_user(uid: int | None) -> Iterator[None]:
         os.setegid(0)
 
 
-def test_doctor_fails_a_database_in_a_folder_it_cannot_write(deskui, desk: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_doctor_fails_a_database_in_a_folder_it_cannot_write(deskui, desk: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """SQLite writes its journal beside the file: a folder the user cannot write is a desk that cannot save. Root
     writes anywhere, so as root the doctor runs as `nobody` (effective ids) on a folder only root may write."""
     nobody = 65534 if os.geteuid() == 0 else None
     assert deskui("--db", str(desk), "doctor").code == 0  # and every module the doctor needs is imported
+    # The built-in defaults as root read them: a checkout in a folder only root may enter (mktemp -d, 0700) is not
+    # what this test is about, and `nobody` could not read deskui's own files there.
+    from deskui.core import config
+
+    defaults, read_toml = config._read_toml(config.DEFAULTS_FILE), config._read_toml
+    monkeypatch.setattr(
+        config, "_read_toml", lambda path: defaults if path == config.DEFAULTS_FILE else read_toml(path)
+    )
     folder = Path(tempfile.mkdtemp(prefix="deskui-ro-")) if nobody is not None else tmp_path / "ro"
     try:
         folder.mkdir(exist_ok=True)

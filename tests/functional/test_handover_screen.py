@@ -24,6 +24,7 @@ from deskui.services.calls import CallInput
 from deskui.services.tickets import TicketInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
+from tests.functional.workers import workers_done
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = date(2026, 11, 23)
@@ -739,7 +740,7 @@ async def test_acknowledgements_typed_ahead_each_land_on_their_row(
         await pilot.press("2")
         await wait_for(pilot, lambda: screen.step == "keys" and len(screen.rows) == 4)
         await type_ahead(pilot, ["a", "down", "a", "down", "a", "down", "a"])
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         keys = services.handover.state(handover_id).keys
         assert [k.acknowledged_by is not None for k in keys] == [True] * 4, keys
 
@@ -779,6 +780,6 @@ async def test_notes_and_acknowledgements_typed_row_after_row(
         for n in range(count):
             keys += ["n", *f"note{n}", "ctrl+s", "a", "down"]
         await type_ahead(pilot, keys)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         items = services.handover.state(handover_id).items
         assert [(i.note, i.acknowledged_by is not None) for i in items] == [(f"note{n}", True) for n in range(count)]

@@ -7,6 +7,7 @@ import pytest
 from deskui.app import make_app
 from deskui.core.config import Settings
 from deskui.core.retry import DatabaseBusy
+from tests.functional.workers import workers_done
 
 
 async def test_a_busy_database_at_start_up_is_told_not_raised(
@@ -18,7 +19,7 @@ async def test_a_busy_database_at_start_up_is_told_not_raised(
     monkeypatch.setattr("deskui.services.open_services", busy)
     app = make_app(settings)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert app.is_running
         assert app.open_error is not None and "busy" in app.open_error

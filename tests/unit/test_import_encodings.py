@@ -279,6 +279,8 @@ def test_fragments_of_real_text_are_read_right_or_refused() -> None:
     """Any run of 1 to 30 characters of the manuals, as a cell between ASCII cells, in every encoding."""
     assert guess("電等現".encode("gb18030")).codec != "utf-8-sig"
     simplified, traditional = "".join(_lines("000", "002", "003")), "".join(_lines("001", "004"))
+    if not simplified or not traditional:
+        pytest.skip(f"the Chinese seed texts are not at {SEEDS} (shared/ is not checked out)")
     rng = random.Random(7)
     for _ in range(6000):
         source = rng.choice([simplified, traditional])
