@@ -85,6 +85,29 @@ async def test_lock_expires_with_time(app: DeskApp, clock) -> None:  # type: ign
         assert app.operator is not None
 
 
+@pytest.mark.xfail(strict=True, reason="the idle check reads app.screen between a section's screens and crashes")
+async def test_the_idle_check_between_a_sections_screens_waits_for_the_next_tick(
+    app: DeskApp, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A fresh-clone CI run crashed the app (ScreenStackError, test_each_section_has_a_key): the idle-lock tick fired
+    while an F-key switched to a section whose screen was not on its stack yet. That tick does nothing; the next one,
+    with a screen shown, locks as usual."""
+    from textual.app import App, ScreenStackError
+
+    def between_screens(self: App[object]) -> None:
+        raise ScreenStackError("No screens on stack")
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        clock.advance(minutes=app.settings.security.idle_lock_minutes + 1)
+        with monkeypatch.context() as patch:
+            patch.setattr(DeskApp, "screen", property(between_screens))
+            app.check_idle_lock()
+        app.check_idle_lock()
+        await pilot.pause()
+        assert isinstance(app.screen, SignInScreen) and app.screen.is_lock_screen
+
+
 async def test_idle_lock_keeps_the_screen_underneath(app: DeskApp, clock) -> None:  # type: ignore[no-untyped-def]
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)
