@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakSet
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.events import Event, Key, MouseDown, Paste
@@ -266,7 +266,11 @@ class DeskApp(App[None]):
 
     def check_idle_lock(self) -> None:
         """Lock when nobody has typed for the configured minutes; the screen underneath stays as it was."""
-        if self.operator is None or isinstance(self.screen, SignInScreen):
+        try:
+            screen = self.screen
+        except ScreenStackError:  # an F-key switching to a section whose screen is not on its stack yet: next tick
+            return
+        if self.operator is None or isinstance(screen, SignInScreen):
             return
         idle = (self.clock.now() - self.last_input).total_seconds()
         if idle >= self.settings.security.idle_lock_minutes * 60:

@@ -85,7 +85,6 @@ async def test_lock_expires_with_time(app: DeskApp, clock) -> None:  # type: ign
         assert app.operator is not None
 
 
-@pytest.mark.xfail(strict=True, reason="the idle check reads app.screen between a section's screens and crashes")
 async def test_the_idle_check_between_a_sections_screens_waits_for_the_next_tick(
     app: DeskApp, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # type: ignore[no-untyped-def]
