@@ -206,5 +206,11 @@ async def saving(node: DOMNode, work: Awaitable[T]) -> T:
 
 def _refresh_headers(node: DOMNode) -> None:
     # By the header's type name: the header imports this module for `@background`, and this one need not import it.
-    for header in node.app.screen.query("DeskHeader"):
+    from textual.app import ScreenStackError  # loaded with the app already; kept off this module's import
+
+    try:
+        screen = node.app.screen
+    except ScreenStackError:  # an F-key switching sections: the screen that comes draws its header anyway
+        return
+    for header in screen.query("DeskHeader"):
         header.refresh()

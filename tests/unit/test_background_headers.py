@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-import pytest
 from textual.app import ScreenStackError
 
 from deskui.widgets.background import _refresh_headers
@@ -18,7 +17,6 @@ class BetweenScreens:
         raise ScreenStackError("No screens on stack")
 
 
-@pytest.mark.xfail(strict=True, reason="the header refresh reads app.screen between a section's screens")
 def test_a_header_refresh_between_screens_does_nothing() -> None:
     """A save that waited (the 'another terminal' notice) can end while the desk switches sections; the header of
     the screen that comes is drawn with it anyway."""
