@@ -9,6 +9,7 @@ terminal-safe where, and why a CSV file keeps the exact text.
 from __future__ import annotations
 
 import csv
+import math
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo
 from deskui.core.config import Settings
 from deskui.core.i18n import t
 from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
-from deskui.services.tickets._targets import TargetState
+from deskui.services.tickets._targets import LATE, MET, OVERDUE, TargetState
 from deskui.services.tickets._types import EventInfo, TicketInfo
 
 FIELDS = (
@@ -52,11 +53,23 @@ def _time(moment: datetime | None, tz: ZoneInfo) -> str | None:
     return moment.astimezone(tz).isoformat() if moment else None
 
 
+# A target's state for scripts (issue 14): open (running, due soon or paused), met (on time), late (met after its due
+# time, or past it and not met). `phase` keeps the finer state the screens show (ok, due_soon, overdue, paused…).
+CONTRACT_STATES = {MET: "met", LATE: "late", OVERDUE: "late"}
+
+
 def target_record(target: TargetState, tz: ZoneInfo) -> dict[str, Any]:
+    """`kind`, `due` (ISO 8601 with the site's offset), `state` and `late_minutes` (whole minutes, rounded up; 0 when
+    not late), then the fields JSON carried before: `name`, `due_at`, `met_at`, `seconds_left`."""
+    late = -target.seconds_left if target.state in (LATE, OVERDUE) and target.seconds_left < 0 else 0
     return {
+        "kind": target.name,
+        "due": _time(target.due_at, tz),
+        "state": CONTRACT_STATES.get(target.state, "open"),
+        "late_minutes": math.ceil(late / 60),
+        "phase": target.state,
         "name": target.name,
         "due_at": _time(target.due_at, tz),
-        "state": target.state,
         "met_at": _time(target.met_at, tz),
         "seconds_left": target.seconds_left,
     }
@@ -113,7 +126,7 @@ def _cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
     if name == "targets":
-        return "; ".join(f"{x['name']} {x['state']} {x['due_at']}" for x in value)
+        return "; ".join(f"{x['name']} {x['phase']} {x['due_at']}" for x in value)
     if name == "calls":
         return " ".join(str(c) for c in value)
     return neutralise(value)
