@@ -55,6 +55,7 @@ COMMAND_MODULES = (
     "visitors",
     "parcels",
     "passes",
+    "units",
 )
 
 # Every command and group of `deskui`, in the order --help lists them (Typer's: the commands, then the groups,
@@ -83,6 +84,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "visitors": ("visitors",),
     "parcels": ("parcels",),
     "passes": ("passes",),
+    "units": ("units",),
 }
 
 

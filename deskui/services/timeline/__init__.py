@@ -2,12 +2,13 @@
 name the unit, visitors, parcels and goods passes, newest first, filterable by kind and time.
 
 The public API is below; the modules behind it are private: `_types` (kinds, groups, an entry, the story),
-`_mentions` (a unit named in free text, in any spelling), `_sources` (one function per source), `_service`
+`_labels` (states in the reader's language), `_mentions` (a unit named in free text, in any spelling), `_sources` (one function per source), `_service`
 (TimelineService). The timeline sits above services.container: `TimelineService.of(services)` builds it.
 """
 
 from __future__ import annotations
 
+from deskui.services.timeline._labels import STATE_LABELS, state_label
 from deskui.services.timeline._mentions import like_patterns, mentions
 from deskui.services.timeline._service import TimelineService
 from deskui.services.timeline._sources import SOURCES, TimelineSource
@@ -29,6 +30,7 @@ __all__ = [
     "KINDS",
     "KIND_LABELS",
     "SOURCES",
+    "STATE_LABELS",
     "Timeline",
     "TimelineEntry",
     "TimelineQuery",
@@ -38,4 +40,5 @@ __all__ = [
     "kind_label",
     "like_patterns",
     "mentions",
+    "state_label",
 ]

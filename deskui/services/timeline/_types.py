@@ -19,12 +19,12 @@ KIND_LABELS = {
     "ticket_event": N_("Ticket history"),
     "callback": N_("Callback"),
     "log": N_("Duty log"),
-    "visit": N_("Visit"),
+    "visit": N_("Visitor"),
     "parcel": N_("Parcel"),
     "pass": N_("Goods pass"),
     "patrol": N_("Patrol (finding)"),
     "renovation": N_("Renovation (permit)"),
-    "key": N_("Key"),
+    "key": N_("Key (inventory)"),
 }
 KINDS = tuple(KIND_LABELS)
 
