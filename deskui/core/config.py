@@ -131,6 +131,15 @@ class RegisterSettings:
 
 
 @dataclass(frozen=True)
+class RenovationSettings:
+    """Renovation permits 装修 ([renovations] in defaults.toml, issue 13); the defaults only cover an old user file."""
+
+    number_prefix: str = "ZXXK"  # a permit number: ZXXK-20261203-001
+    inspection_days: int = 3  # an active renovation not inspected for this many days is overdue
+    longest_days: int = 180  # longest planned renovation
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable about one desk; immutable so it can be shared across threads."""
 
@@ -151,6 +160,7 @@ class Settings:
     calls: CallSettings = field(default_factory=CallSettings)
     reports: ReportSettings = field(default_factory=ReportSettings)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
+    renovations: RenovationSettings = field(default_factory=RenovationSettings)
     desk_place: str = ""
     """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
     itself, e.g. a walkie-talkie missing at a handover."""
@@ -342,6 +352,20 @@ def _register_settings(raw: dict[str, Any]) -> RegisterSettings:
     return RegisterSettings(**values)
 
 
+def _renovation_settings(raw: dict[str, Any]) -> RenovationSettings:
+    unknown = sorted(set(raw) - set(RenovationSettings.__dataclass_fields__))
+    if unknown:
+        raise ConfigError(f"renovations: unknown setting {unknown[0]}")
+    values: dict[str, Any] = {key: int(value) for key, value in raw.items() if key != "number_prefix"}
+    if any(value < 1 for value in values.values()):
+        raise ConfigError("renovations: inspection_days and longest_days must be at least 1")
+    if "number_prefix" in raw:
+        values["number_prefix"] = str(raw["number_prefix"]).strip().upper()
+        if not values["number_prefix"].isalnum() or len(values["number_prefix"]) > 8:
+            raise ConfigError(f"renovations.number_prefix: 1 to 8 letters or digits, not {raw['number_prefix']!r}")
+    return RenovationSettings(**values)
+
+
 def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, str]) -> Settings:
     try:
         site = raw["site"]
@@ -388,6 +412,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
             calls=_call_settings(raw.get("calls", {})),
             reports=_report_settings(raw.get("reports", {})),
             registers=_register_settings(raw.get("registers", {})),
+            renovations=_renovation_settings(raw.get("renovations", {})),
         )
     except KeyError as exc:
         raise ConfigError(f"missing configuration key: {exc.args[0]}") from None

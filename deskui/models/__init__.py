@@ -24,6 +24,14 @@ from deskui.models.registers import (
     Visit,
     VisitExit,
 )
+from deskui.models.renovations import (
+    Renovation,
+    RenovationClose,
+    RenovationDecision,
+    RenovationInspection,
+    RenovationTicket,
+    RenovationWorkerPass,
+)
 from deskui.models.tickets import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
 
 __all__ = [
@@ -43,6 +51,12 @@ __all__ = [
     "Parcel",
     "ParcelNotice",
     "ParcelPickup",
+    "Renovation",
+    "RenovationClose",
+    "RenovationDecision",
+    "RenovationInspection",
+    "RenovationTicket",
+    "RenovationWorkerPass",
     "Resident",
     "ResidentPhone",
     "RosterAssignment",

@@ -2,7 +2,7 @@
 
 This is the package's public API; its modules are private: `_types` (what goes in and out, the refusals),
 `_common` (places in any spelling, checked text, the write lock), `_visitors` (VisitorRegister), `_parcels`
-(ParcelRegister), `_passes` (PassRegister). The tables are append-only (models.registers, migration 0007); every
+(ParcelRegister), `_passes` (PassRegister), `_renovations` (RenovationRegister, permits 装修). The tables are append-only (models.registers, migration 0007); every
 write is one transaction; the handover reads `VisitorRegister.inside` and `ParcelRegister.old`.
 """
 
@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from deskui.services.registers._parcels import ParcelRegister
 from deskui.services.registers._passes import PassRegister, normalize_number
+from deskui.services.registers._renovation_types import (
+    APPLICANT_ROLES,
+    INSPECTION_RESULTS,
+    RENOVATION_STATES,
+    InspectionInfo,
+    RenovationInfo,
+    TicketOpener,
+    WorkerPassInfo,
+)
+from deskui.services.registers._renovations import RenovationRegister
 from deskui.services.registers._types import (
     BEARER_ROLES,
     NOTICE_VIA,
@@ -31,24 +41,32 @@ from deskui.services.registers._types import (
 from deskui.services.registers._visitors import VisitorRegister
 
 __all__ = [
+    "APPLICANT_ROLES",
     "BEARER_ROLES",
+    "INSPECTION_RESULTS",
     "NOTICE_VIA",
     "PARCEL_KINDS",
     "PARCEL_STATES",
     "PASS_KINDS",
     "PASS_STATES",
+    "RENOVATION_STATES",
     "VISIT_STATES",
     "AlreadyDone",
     "ConsentNeeded",
+    "InspectionInfo",
     "ParcelInfo",
     "ParcelRegister",
     "PassCheck",
     "PassInfo",
     "PassNotUsable",
     "PassRegister",
+    "RenovationInfo",
+    "RenovationRegister",
+    "TicketOpener",
     "UnpaidMattersFlagged",
     "VisitInfo",
     "VisitorRegister",
+    "WorkerPassInfo",
     "label",
     "normalize_number",
 ]
