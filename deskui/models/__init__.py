@@ -13,6 +13,7 @@ from deskui.models.handover import (
     RosterAssignment,
     RosterChange,
 )
+from deskui.models.keys import KeyItem, KeyLoanAuthority, KeyRetirement
 from deskui.models.operators import Operator
 from deskui.models.registers import (
     GatePass,
@@ -45,7 +46,10 @@ __all__ = [
     "GatePassVoid",
     "Handover",
     "HandoverRecord",
+    "KeyItem",
     "KeyLoan",
+    "KeyLoanAuthority",
+    "KeyRetirement",
     "KeyReturn",
     "Operator",
     "Parcel",

@@ -17,6 +17,7 @@ from deskui.services.directory import DirectoryService
 from deskui.services.handover import (
     DutyLogService,
     HandoverService,
+    KeyInventory,
     KeyLogService,
     ReviewService,
     RosterService,
@@ -57,6 +58,7 @@ class Services:
     dutylog: DutyLogService
     roster: RosterService
     keys: KeyLogService
+    key_inventory: KeyInventory
     handover: HandoverService
     review: ReviewService
     visitors: VisitorRegister
@@ -117,6 +119,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         dutylog=dutylog,
         roster=roster,
         keys=keys,
+        key_inventory=KeyInventory(ctx),
         handover=handover,
         review=review,
         visitors=visitors,

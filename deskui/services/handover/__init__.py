@@ -5,15 +5,17 @@ This module is the package's public API; the modules named with a leading unders
 `_service` (HandoverService: which shift, starting, the state, the relief), `_steps` (the checklist's steps),
 `_signing`, `_items` (gathering open items), `_records` (the rows), `_types` (the data handed out), `_review`,
 `_dutylog` (+ `_dutylog_chain` writing to the chain, `_dutylog_check` checking it, `_dutylog_export`), `_chain`
-(the pure hash chain), `_roster`, `_keylog`. The whole verification, with the registers' audit and the triggers,
-is `deskui.services.admin.verify`, above this package.
+(the pure hash chain), `_roster`, `_keylog`, `_keys` (the key inventory, whose rules the key log lends by). The
+whole verification, with the registers' audit and the triggers, is `deskui.services.admin.verify`, above this
+package.
 """
 
 from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
 from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
 from deskui.services.handover._dutylog_export import export
 from deskui.services.handover._items import open_register_items, register_sources
-from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService, normalize_tag
+from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService
+from deskui.services.handover._keys import KEY_STATES, AuthorityNeeded, KeyCount, KeyInfo, KeyInventory, normalize_tag
 from deskui.services.handover._review import ReviewService
 from deskui.services.handover._roster import (
     MonthRoster,
@@ -55,8 +57,10 @@ __all__ = [
     "CHECKS",
     "DISPOSITIONS",
     "DISPOSITION_LABELS",
+    "KEY_STATES",
     "STEPS",
     "STEP_LABELS",
+    "AuthorityNeeded",
     "Blocker",
     "ChainCheck",
     "CheckState",
@@ -68,6 +72,9 @@ __all__ = [
     "HandoverService",
     "HandoverState",
     "HandoverSummary",
+    "KeyCount",
+    "KeyInfo",
+    "KeyInventory",
     "KeyLoanInfo",
     "KeyLogService",
     "LogEntry",

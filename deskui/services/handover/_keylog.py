@@ -20,11 +20,11 @@ from deskui.models import KeyLoan, KeyReturn
 from deskui.services.common.shifts import shift_at
 from deskui.services.context import ContextService
 from deskui.services.handover._dutylog_chain import clean_text, inserted_id, lock_chain
+from deskui.services.handover._keys import check_lend, normalize_tag, record_authority
 from deskui.services.operators import OperatorInfo
 
 _LOAN = KeyLoan.__table__  # type: ignore[attr-defined]
 _RETURN = KeyReturn.__table__  # type: ignore[attr-defined]
-_TAG_CHARS = 64
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,6 @@ class KeyLoanInfo:
     @property
     def is_out(self) -> bool:
         return self.returned_at is None
-
-
-def normalize_tag(value: str) -> str:
-    """A key's tag as it is compared: NFKC (full-width digits become ASCII), spaces collapsed, upper case."""
-    tag = " ".join(unicodedata.normalize("NFKC", value or "").split()).upper()
-    if not tag:
-        raise ValidationError(t("Which key? Give its tag"), field="tag")
-    clean_text(tag, "tag", t("Key tag"), max_chars=_TAG_CHARS)
-    return tag
 
 
 class KeyLogService(ContextService):
@@ -129,13 +120,16 @@ class KeyLogService(ContextService):
         operator: OperatorInfo | None,
         due: str | datetime | None = None,
         purpose: str = "",
+        authority: str = "",
     ) -> KeyLoanInfo:
-        """Lend a key; refused while the same key is still out (it must come back first)."""
+        """Lend a key; refused while the same key is still out (it must come back first), and by the key
+        inventory's rules (`_keys.check_lend`: a key it does not hold, a key needing an `authority` note without one)."""
         key = normalize_tag(tag)
         who = clean_text(borrower, "borrower", t("Borrower"), max_chars=200)
         if not who:
             raise ValidationError(t("Who is borrowing the key?"), field="borrower")
         why = clean_text(purpose, "purpose", t("Purpose"), max_chars=400)
+        consent = clean_text(authority, "authority", t("Authority"), max_chars=400).strip()
         now = self.clock.now()
         due_at = self.parse_due(due, now)
         with self.db.write() as s:
@@ -151,6 +145,7 @@ class KeyLogService(ContextService):
                     ),
                     field="tag",
                 )
+            check_lend(s, self.site_id, key, consent)
             result = s.execute(
                 _LOAN.insert().values(
                     site_id=self.site_id,
@@ -164,6 +159,7 @@ class KeyLogService(ContextService):
                 )
             )
             loan_id = inserted_id(result)
+            record_authority(s, self.site_id, loan_id, consent)
             return self._info(s.execute(self._query().where(_LOAN.c.id == loan_id)).one(), now)
 
     def take_back(self, tag: str, *, operator: OperatorInfo | None, note: str = "") -> KeyLoanInfo:

@@ -47,6 +47,7 @@ from deskui.services.common.shifts import ShiftSlot, shift_at
 from deskui.services.handover._dutylog_chain import inserted_id
 from deskui.services.handover._items import GatherContext, _calls_without_ticket, item_from, key_item
 from deskui.services.handover._items import gather as gather_items
+from deskui.services.handover._keys import key_count
 from deskui.services.handover._records import _DISPOSITION, _HANDOVER, _RECORD
 from deskui.services.handover._roster import crosses_midnight, next_slot, previous_slot, relief_due, slot_of
 from deskui.services.handover._signing import SigningMixin
@@ -236,7 +237,11 @@ class HandoverService(StepsMixin, SigningMixin):
             slot = slot_of(self.settings, row.duty_date, row.shift_key)
             following = slot_of(self.settings, row.next_date, row.next_shift_key)
             snapshot = next((json.loads(r.value) for r in reversed(records) if r.step == "snapshot"), None)
+            # The key count from the inventory (keys held minus those out), as signed once signed (issue 13).
+            counted_keys = key_count(s, self.site_id, now)
+            keys_expected = counted_keys.expected if counted_keys is not None else None
             if snapshot is not None:
+                keys_expected = snapshot.get("keys_expected")
                 items = tuple(item_from(d) for d in snapshot["items"])
                 keys = tuple(item_from(d) for d in snapshot["keys"])
                 night_ids = list(snapshot["night_calls"])
@@ -251,7 +256,7 @@ class HandoverService(StepsMixin, SigningMixin):
         if snapshot is None and gather:
             keys = tuple(key_item(loan, now) for loan in self.keys.out(now))
         night_calls = self._night_calls(night_ids, dispositions)
-        st = self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now)
+        st = self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now, keys_expected)
         return replace(st, counts=self.ticket_numbers(st.counts), night_calls=self.ticket_numbers(st.night_calls))
 
     def ticket_numbers(self, rows: Sequence[_Numbered]) -> tuple[_Numbered, ...]:

@@ -22,11 +22,13 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from deskui.core.config import Choice
 from deskui.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from deskui.core.i18n import N_, get_language, t
 from deskui.services.calls import CallInfo
 from deskui.services.common.shifts import ShiftSlot
 from deskui.services.handover._dutylog_chain import clean_text, inserted_id
+from deskui.services.handover._keys import keeps_inventory
 from deskui.services.handover._records import _DISPOSITION, HandoverBase
 from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import (
@@ -56,6 +58,10 @@ CHECKS = (
     ("log_read", N_("Previous shift's log read")),
     ("area_checked", N_("Area checked for anything abnormal")),
 )
+# The keys on their hooks, counted like an equipment item once the desk keeps a key inventory (issue 13).
+KEY_COUNT = "keys"
+KEY_COUNT_LABEL = N_("Keys on their hooks")
+KEY_CHOICE = Choice(key=KEY_COUNT, zh="钥匙（在钩）", en="Keys on their hooks")
 # Records that change what is handed over: a signature older than the latest of them no longer counts.
 DATA_STEPS = frozenset({"arrive", "count", "note", "ack", "check", "dispose"})
 MAX_COUNT = 9999
@@ -97,6 +103,7 @@ class StepsMixin(HandoverBase):
         night_calls: tuple[NightCall, ...],
         signed_entry: Any | None,
         now: datetime,
+        keys_expected: int | None = None,
     ) -> HandoverState:
         incoming: OperatorRef | None = None
         counts: dict[str, Any] = {}
@@ -150,6 +157,10 @@ class StepsMixin(HandoverBase):
                     counted_by=by,
                 )
             equipment.append(replace(base, ticket_id=tickets.get(f"equipment:{choice.key}")))
+        if keys_expected is not None:
+            equipment.append(
+                self._key_count(keys_expected, counts.get(KEY_COUNT), tickets.get(f"equipment:{KEY_COUNT}"))
+            )
         check_states = []
         for key, label in CHECKS:
             value, by = checks.get(key, ({}, ""))
@@ -180,6 +191,21 @@ class StepsMixin(HandoverBase):
         if signed_entry is None:
             state = replace(state, blockers=self._blockers(state), relief=self._relief(state, slot, following, now))
         return state
+
+    @staticmethod
+    def _key_count(expected: int, entered: Any | None, ticket_id: int | None) -> EquipmentCount:
+        """The keys that should hang on the hooks: held in the inventory, minus those out (issue 13)."""
+        base = EquipmentCount(KEY_COUNT, t(KEY_COUNT_LABEL), expected, ticket_id=ticket_id)
+        if entered is None:
+            return base
+        value, by = entered
+        return replace(
+            base,
+            counted=value["counted"],
+            explanation=value.get("explanation", ""),
+            holder=value.get("holder", ""),
+            counted_by=by,
+        )
 
     def _blockers(self, st: HandoverState) -> tuple[Blocker, ...]:
         """What stands between this handover and its signatures, the outgoing's missing notes on important items
@@ -259,6 +285,8 @@ class StepsMixin(HandoverBase):
     ) -> HandoverState:
         """The incoming person's count of one equipment item, with the explanation of any difference."""
         choice = next((c for c in self.settings.equipment if c.key == item_key), None)
+        if choice is None and item_key == KEY_COUNT and self._keeps_keys():
+            choice = KEY_CHOICE
         if choice is None:
             raise ValidationError(
                 t(
@@ -268,7 +296,7 @@ class StepsMixin(HandoverBase):
                 ),
                 field="item",
             )
-        label = choice.label(get_language())
+        label = t(KEY_COUNT_LABEL) if choice is KEY_CHOICE else choice.label(get_language())
         number = parse_count(counted, label)
         why = clean_text(explanation, "explanation", t("Explanation"), max_chars=self.settings.calls.max_line_chars)
         who = clean_text(holder, "holder", t("Who has it"), max_chars=self.settings.calls.max_line_chars)
@@ -381,6 +409,10 @@ class StepsMixin(HandoverBase):
             value = {"action": action, "disposition_id": disposition_id}
             self._record(s, handover_id, "dispose", f"call:{call_id}", value, operator, now)
         return self.state(handover_id)
+
+    def _keeps_keys(self) -> bool:
+        with self.db.read() as s:
+            return keeps_inventory(s, self.site_id)
 
     def _item_id(self, item_id: str) -> str:
         item = unicodedata.normalize("NFKC", item_id or "").strip()
