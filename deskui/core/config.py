@@ -131,6 +131,41 @@ class RegisterSettings:
 
 
 @dataclass(frozen=True)
+class PatrolPoint:
+    """One checkpoint of a patrol route: a stable key (what a round's record stores) and its labels."""
+
+    key: str
+    zh: str
+    en: str
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh-CN" else self.en
+
+
+@dataclass(frozen=True)
+class PatrolRoute:
+    """A patrol route ([[patrols.route]]): its checkpoints in walking order and the local times a round is due."""
+
+    key: str
+    zh: str
+    en: str
+    times: tuple[time, ...]
+    checkpoints: tuple[PatrolPoint, ...]
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh-CN" else self.en
+
+
+@dataclass(frozen=True)
+class PatrolSettings:
+    """Patrols ([patrols] in defaults.toml, issue 13): the routes and when a scheduled round counts as missed."""
+
+    routes: tuple[PatrolRoute, ...] = ()
+    grace_minutes: int = 60  # a round not started within this many minutes of its time is missed
+    finding_open_days: int = 2  # an abnormal finding without a ticket is listed at handover this many days
+
+
+@dataclass(frozen=True)
 class RenovationSettings:
     """Renovation permits 装修 ([renovations] in defaults.toml, issue 13); the defaults only cover an old user file."""
 
@@ -161,6 +196,7 @@ class Settings:
     reports: ReportSettings = field(default_factory=ReportSettings)
     registers: RegisterSettings = field(default_factory=RegisterSettings)
     renovations: RenovationSettings = field(default_factory=RenovationSettings)
+    patrols: PatrolSettings = field(default_factory=PatrolSettings)
     desk_place: str = ""
     """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
     itself, e.g. a walkie-talkie missing at a handover."""
@@ -213,6 +249,7 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 _ITEM_KEYS = {
     "shifts.shift": {"key", "start", "end", "summer_start", "summer_end", "cover"},
     "choice": {"key", "zh", "en", "ticket", "count", "urgent"},
+    "patrols.route": {"key", "zh", "en", "times", "checkpoints"},
 }
 
 
@@ -352,6 +389,58 @@ def _register_settings(raw: dict[str, Any]) -> RegisterSettings:
     return RegisterSettings(**values)
 
 
+_POINT_KEYS = {"key", "zh", "en"}
+ROUTE_KEY_CHARS = 24  # a handover item "patrol_missed.<route>:<time>" stays within its 64 characters
+POINT_KEY_CHARS = 40  # models.patrols.PatrolCheck.point_key
+
+
+def _patrol_points(raw: Any, where: str) -> tuple[PatrolPoint, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError(f"{where}: a route needs at least one checkpoint")
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or "key" not in item:
+            raise ConfigError(f"{where}[{i}]: a checkpoint is {{ key = ..., zh = ..., en = ... }}")
+        extra = sorted(set(item) - _POINT_KEYS)
+        if extra:
+            raise ConfigError(f"unknown setting {where}[{i}].{extra[0]}")
+        key = str(item["key"]).strip()
+        if len(key) > POINT_KEY_CHARS:
+            raise ConfigError(f"{where}[{i}].key: at most {POINT_KEY_CHARS} characters")
+        out.append(PatrolPoint(key, str(item.get("zh") or key), str(item.get("en") or key)))
+    keys = [p.key for p in out]
+    if "" in keys or len(set(keys)) != len(keys):
+        raise ConfigError(f"{where}: every checkpoint needs a key of its own")
+    return tuple(out)
+
+
+def _patrol_settings(raw: dict[str, Any]) -> PatrolSettings:
+    unknown = sorted(set(raw) - {"route", "grace_minutes", "finding_open_days"})
+    if unknown:
+        raise ConfigError(f"patrols: unknown setting {unknown[0]}")
+    routes = []
+    for i, item in enumerate(raw.get("route", [])):
+        where = f"patrols.route[{i}]"
+        if not isinstance(item, dict) or "key" not in item:
+            raise ConfigError(f"{where}: a route needs a key")
+        key = str(item["key"]).strip()
+        if len(key) > ROUTE_KEY_CHARS or ":" in key or len(key.split()) > 1:
+            raise ConfigError(f"{where}.key: at most {ROUTE_KEY_CHARS} characters, no spaces or colons")
+        times = tuple(sorted(_hhmm(v, f"{where}.times") for v in item.get("times", [])))
+        if len(set(times)) != len(times):
+            raise ConfigError(f"{where}.times: a time is listed twice")
+        points = _patrol_points(item.get("checkpoints"), f"{where}.checkpoints")
+        routes.append(PatrolRoute(key, str(item.get("zh") or key), str(item.get("en") or key), times, points))
+    keys = [r.key for r in routes]
+    if "" in keys or len(set(keys)) != len(keys):
+        raise ConfigError("patrols.route: every route needs a key of its own")
+    values = {k: int(raw[k]) for k in ("grace_minutes", "finding_open_days") if k in raw}
+    for k, v in values.items():
+        if v < 1:
+            raise ConfigError(f"patrols.{k}: must be at least 1")
+    return PatrolSettings(routes=tuple(routes), **values)
+
+
 def _renovation_settings(raw: dict[str, Any]) -> RenovationSettings:
     unknown = sorted(set(raw) - set(RenovationSettings.__dataclass_fields__))
     if unknown:
@@ -413,6 +502,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
             reports=_report_settings(raw.get("reports", {})),
             registers=_register_settings(raw.get("registers", {})),
             renovations=_renovation_settings(raw.get("renovations", {})),
+            patrols=_patrol_settings(raw.get("patrols", {})),
         )
     except KeyError as exc:
         raise ConfigError(f"missing configuration key: {exc.args[0]}") from None

@@ -15,6 +15,7 @@ from deskui.models.handover import (
 )
 from deskui.models.keys import KeyItem, KeyLoanAuthority, KeyRetirement
 from deskui.models.operators import Operator
+from deskui.models.patrols import PatrolCheck, PatrolEnd, PatrolRound, PatrolTicket
 from deskui.models.registers import (
     GatePass,
     GatePassUse,
@@ -55,6 +56,10 @@ __all__ = [
     "Parcel",
     "ParcelNotice",
     "ParcelPickup",
+    "PatrolCheck",
+    "PatrolEnd",
+    "PatrolRound",
+    "PatrolTicket",
     "Renovation",
     "RenovationClose",
     "RenovationDecision",

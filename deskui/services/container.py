@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
-from sqlmodel import select
+from sqlmodel import Session, select
 
 from deskui.core.clock import Clock
 from deskui.core.config import Settings
@@ -19,14 +20,17 @@ from deskui.services.handover import (
     HandoverService,
     KeyInventory,
     KeyLogService,
+    OpenItem,
     ReviewService,
     RosterService,
+    open_patrol_items,
     open_register_items,
+    patrol_source,
     register_sources,
 )
-from deskui.services.operators import OperatorService
-from deskui.services.registers import ParcelRegister, PassRegister, VisitorRegister
-from deskui.services.tickets import TicketService
+from deskui.services.operators import OperatorInfo, OperatorService
+from deskui.services.registers import ParcelRegister, PassRegister, PatrolRegister, TicketRequest, VisitorRegister
+from deskui.services.tickets import TicketInput, TicketService
 
 
 def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
@@ -64,6 +68,7 @@ class Services:
     visitors: VisitorRegister
     parcels: ParcelRegister
     passes: PassRegister
+    patrols: PatrolRegister
 
     @property
     def db(self) -> Database:
@@ -110,6 +115,12 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     handover.item_sources.extend(register_sources(visitors, parcels))
     review = ReviewService(ctx, operators=operators, dutylog=dutylog, handover=handover)
     review.register_items = functools.partial(open_register_items, visitors, parcels)
+    patrols = PatrolRegister(ctx)
+    # An abnormal finding becomes a repair ticket at its checkpoint, written with its link in one transaction; missed
+    # rounds, findings without a ticket and rounds not ended are open items of the handover and the review.
+    patrols.ticket_opener = functools.partial(_patrol_ticket, tickets)
+    handover.item_sources.append(patrol_source(patrols))
+    review.patrol_items = functools.partial(_patrol_review_items, patrols)
     return Services(
         ctx=ctx,
         directory=directory,
@@ -125,4 +136,19 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         visitors=visitors,
         parcels=parcels,
         passes=PassRegister(ctx),
+        patrols=patrols,
     )
+
+
+def _patrol_ticket(
+    tickets: TicketService, s: Session, request: TicketRequest, operator: OperatorInfo | None
+) -> tuple[int, str]:
+    data = TicketInput(kind="repair", repair_type="other", unit=request.place, description=request.description)
+    ticket = tickets.create(data, operator=operator, within=s)
+    return int(ticket.id), ticket.number
+
+
+def _patrol_review_items(patrols: PatrolRegister, day: date, now: datetime) -> list[OpenItem]:
+    start = datetime.combine(day, time(0), tzinfo=patrols.tz)
+    end = start + timedelta(days=1)
+    return open_patrol_items(patrols, (start, end), (start, end), now)

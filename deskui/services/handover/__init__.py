@@ -13,7 +13,7 @@ package.
 from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
 from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
 from deskui.services.handover._dutylog_export import export
-from deskui.services.handover._items import open_register_items, register_sources
+from deskui.services.handover._items import open_patrol_items, open_register_items, patrol_source, register_sources
 from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService
 from deskui.services.handover._keys import KEY_STATES, AuthorityNeeded, KeyCount, KeyInfo, KeyInventory, normalize_tag
 from deskui.services.handover._review import ReviewService
@@ -99,9 +99,11 @@ __all__ = [
     "export",
     "next_slot",
     "normalize_tag",
+    "open_patrol_items",
     "open_register_items",
     "parse_count",
     "parse_month",
+    "patrol_source",
     "previous_slot",
     "register_sources",
     "relief_due",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import OpenItem
 
 if TYPE_CHECKING:
-    from deskui.services.registers import ParcelRegister, VisitorRegister
+    from deskui.services.registers import ParcelRegister, PatrolRegister, VisitorRegister
     from deskui.services.tickets import TicketService
 
 _TICKET = Ticket.__table__  # type: ignore[attr-defined]
@@ -164,6 +164,42 @@ def register_sources(visitors: VisitorRegister, parcels: ParcelRegister) -> tupl
         return open_register_items(visitors, parcels, ctx.now)
 
     return (register_items,)
+
+
+def open_patrol_items(
+    patrols: PatrolRegister,
+    missed: tuple[datetime, datetime],
+    recent: tuple[datetime, datetime],
+    now: datetime,
+) -> list[OpenItem]:
+    """What the patrols leave open (issue 13): rounds the schedule expected in `missed` that did not happen (000
+    二.6: the morning and afternoon rounds; important and overdue), and of the `recent` period the abnormal findings
+    with no ticket yet and the rounds started and never ended."""
+    out = []
+    for m in patrols.missed(*missed, now=now):
+        local = m.scheduled_at.astimezone(patrols.tz)
+        title = f"{patrols.route_label(m.route)} {local:%m-%d %H:%M}"
+        item_id = f"patrol_missed.{m.route}:{local:%Y%m%d%H%M}"  # kind:digits, as a handover's item ids are
+        out.append(OpenItem(item_id, "patrol_missed", 0, title, m.due_by, important=True, overdue=True))
+    for f in patrols.findings(*recent, without_ticket=True):
+        title = " ".join(f"{patrols.point_label(f.route, f.point)}: {f.note}".split())[:80]
+        out.append(OpenItem(f"patrol_finding:{f.id}", "patrol_finding", f.id, title, f.checked_at))
+    for r in patrols.open_rounds():
+        if recent[0] <= r.started_at < recent[1]:
+            title = " ".join(f"#{r.id} {patrols.route_label(r.route)} {r.operator}".split())
+            out.append(OpenItem(f"patrol_round:{r.id}", "patrol_open", r.id, title, r.started_at))
+    return out
+
+
+def patrol_source(patrols: PatrolRegister) -> ItemSource:
+    """The patrols' open items as a handover item source: the rounds the handed-over shift missed (as of now), and
+    of the last settings.patrols.finding_open_days the findings without a ticket and the rounds not ended."""
+
+    def patrol_items(ctx: GatherContext) -> list[OpenItem]:
+        recent = (ctx.now - timedelta(days=ctx.settings.patrols.finding_open_days), ctx.now)
+        return open_patrol_items(patrols, (ctx.slot.start, ctx.slot.end), recent, ctx.now)
+
+    return patrol_items
 
 
 def _calls_without_ticket(s: Session, site_id: int, duty_date: date, shift_key: str) -> list[Any]:

@@ -49,6 +49,8 @@ class ReviewService(ContextService):
         self.handover = handover
         self.register_items: Callable[[datetime], list[OpenItem]] | None = None
         """What the registers leave open now (set by the container: handover.open_register_items)."""
+        self.patrol_items: Callable[[date, datetime], list[OpenItem]] | None = None
+        """What the patrols of a day leave open as of now: missed rounds, findings without a ticket (container)."""
 
     def today(self) -> date:
         return self.clock.now().astimezone(self.tz).date()
@@ -65,6 +67,7 @@ class ReviewService(ContextService):
         with self.db.read() as s:
             head_seq, head_hash = chain_head(s, self.site_id)
         registers = tuple(self.register_items(self.clock.now())) if self.register_items else ()
+        registers += tuple(self.patrol_items(day, self.clock.now())) if self.patrol_items else ()
         return DayReview(
             day, entries, handovers, discrepancies, night, self.signature(day), head_seq, head_hash, registers
         )

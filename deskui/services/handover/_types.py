@@ -26,6 +26,9 @@ ITEM_KINDS = {
     "key": N_("Key out"),
     "visitor_inside": N_("Visitor still inside"),
     "parcel_old": N_("Parcel waiting long"),
+    "patrol_missed": N_("Patrol round missed"),
+    "patrol_finding": N_("Patrol finding without a ticket"),
+    "patrol_open": N_("Patrol round not ended"),
 }
 
 

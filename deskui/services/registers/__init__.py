@@ -2,14 +2,27 @@
 
 This is the package's public API; its modules are private: `_types` (what goes in and out, the refusals),
 `_common` (places in any spelling, checked text, the write lock), `_visitors` (VisitorRegister), `_parcels`
-(ParcelRegister), `_passes` (PassRegister), `_renovations` (RenovationRegister, permits 装修). The tables are append-only (models.registers, migration 0007); every
-write is one transaction; the handover reads `VisitorRegister.inside` and `ParcelRegister.old`.
+(ParcelRegister), `_passes` (PassRegister), `_patrols` (PatrolRegister, patrols 巡查), `_renovations`
+(RenovationRegister, permits 装修). The tables are append-only (models.registers and migration 0007, models.patrols
+and 0008); every write is one transaction; the handover reads `VisitorRegister.inside`, `ParcelRegister.old` and the
+patrols' missed rounds and findings.
 """
 
 from __future__ import annotations
 
 from deskui.services.registers._parcels import ParcelRegister
 from deskui.services.registers._passes import PassRegister, normalize_number
+from deskui.services.registers._patrols import (
+    CHECK_STATES,
+    ROUND_STATES,
+    SCHEDULE_STATES,
+    CheckInfo,
+    Finding,
+    PatrolRegister,
+    RoundInfo,
+    ScheduledRound,
+    TicketRequest,
+)
 from deskui.services.registers._renovation_types import (
     APPLICANT_ROLES,
     INSPECTION_RESULTS,
@@ -43,6 +56,7 @@ from deskui.services.registers._visitors import VisitorRegister
 __all__ = [
     "APPLICANT_ROLES",
     "BEARER_ROLES",
+    "CHECK_STATES",
     "INSPECTION_RESULTS",
     "NOTICE_VIA",
     "PARCEL_KINDS",
@@ -50,9 +64,13 @@ __all__ = [
     "PASS_KINDS",
     "PASS_STATES",
     "RENOVATION_STATES",
+    "ROUND_STATES",
+    "SCHEDULE_STATES",
     "VISIT_STATES",
     "AlreadyDone",
+    "CheckInfo",
     "ConsentNeeded",
+    "Finding",
     "InspectionInfo",
     "ParcelInfo",
     "ParcelRegister",
@@ -60,9 +78,13 @@ __all__ = [
     "PassInfo",
     "PassNotUsable",
     "PassRegister",
+    "PatrolRegister",
     "RenovationInfo",
     "RenovationRegister",
+    "RoundInfo",
+    "ScheduledRound",
     "TicketOpener",
+    "TicketRequest",
     "UnpaidMattersFlagged",
     "VisitInfo",
     "VisitorRegister",

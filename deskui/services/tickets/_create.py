@@ -13,6 +13,7 @@ Choices the issue left open:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import date, datetime
 from typing import Any
 
@@ -58,8 +59,11 @@ class TicketCreator(ContextService):
 
     # --- from the desk ----------------------------------------------------------------------------------------
 
-    def create(self, data: TicketInput, *, operator: OperatorInfo | None = None) -> TicketInfo:
-        """A new ticket from one or more calls (or none: a ticket the desk opens itself); returns it."""
+    def create(
+        self, data: TicketInput, *, operator: OperatorInfo | None = None, within: Session | None = None
+    ) -> TicketInfo:
+        """A new ticket from one or more calls (or none: a ticket the desk opens itself); returns it. `within`: the
+        caller's write transaction to write it in, instead of one of its own."""
         may_open(operator)
         calls = self._root_calls(data.call_ids)
         first = calls[0] if calls else None
@@ -94,7 +98,7 @@ class TicketCreator(ContextService):
         }
         appointment = self.checks.visit(first)
         now = self.clock.now().replace(microsecond=0)  # kept to the second, like the call log
-        with self.db.write() as s:
+        with self.db.write() if within is None else nullcontext(within) as s:
             serialize_writers(s, "tickets", self.site_id)
             self._refuse_linked(s, [c.root_id for c in calls], kind)
             return self.insert_new(

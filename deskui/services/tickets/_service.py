@@ -71,9 +71,12 @@ class TicketService(ContextService):
 
     # --- creating ---------------------------------------------------------------------------------------------
 
-    def create(self, data: TicketInput, *, operator: OperatorInfo | None = None) -> TicketInfo:
-        """A new ticket from one or more calls (or none: a ticket the desk opens itself); returns it."""
-        return self._create.create(data, operator=operator)
+    def create(
+        self, data: TicketInput, *, operator: OperatorInfo | None = None, within: Session | None = None
+    ) -> TicketInfo:
+        """A new ticket from one or more calls (or none: a ticket the desk opens itself); returns it. `within`: inside
+        the caller's write transaction (a patrol finding's ticket is written with its link)."""
+        return self._create.create(data, operator=operator, within=within)
 
     def open_from_call(
         self,
