@@ -35,6 +35,7 @@ from deskui.models.renovations import (
     RenovationWorkerPass,
 )
 from deskui.models.tickets import Ticket, TicketCall, TicketCount, TicketCounter, TicketEvent, ticket_char
+from deskui.models.workers import Worker
 
 __all__ = [
     "Building",
@@ -79,6 +80,7 @@ __all__ = [
     "Unit",
     "Visit",
     "VisitExit",
+    "Worker",
     "call_char",
     "call_char_pending",
     "ticket_char",

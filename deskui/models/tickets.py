@@ -32,6 +32,8 @@ class Ticket(SiteScoped, table=True):
         Index("ix_ticket_status_due", "site_id", "status", "due_at", "id"),
         Index("ix_ticket_dept_due", "site_id", "is_open", "department", "due_at", "id"),
         Index("ix_ticket_assignee_due", "site_id", "assignee_id", "is_open", "due_at", "id"),
+        # … by the maintenance worker a dispatch named (a worker's open jobs, issue 14) …
+        Index("ix_ticket_worker_due", "site_id", "worker_id", "is_open", "due_at", "id"),
         # … and Recently closed; the unit's open tickets for the duplicate warning.
         Index("ix_ticket_closed", "site_id", "closed_at", "id"),
         Index("ix_ticket_unit", "site_id", "unit_key", "is_open"),
@@ -59,6 +61,8 @@ class Ticket(SiteScoped, table=True):
     department: str = Field(default="", max_length=32)
     assignee_id: int | None = Field(default=None, foreign_key="operator.id")
     assignee_name: str = Field(default="", max_length=100)
+    worker_id: int | None = Field(default=None, foreign_key="worker.id")  # the last dispatch's worker (issue 14)
+    worker_name: str = Field(default="", max_length=100)
     appointment_at: datetime | None = None
     resident_deadline: datetime | None = None  # minor complaints: the resident's own deadline, if sooner
     # The nearest due time of a target still open and not paused; FAR_FUTURE when there is none, so the queues'

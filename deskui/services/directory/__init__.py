@@ -1,7 +1,8 @@
 """The resident directory: buildings, units and residents, and the lookups the desk makes on every call.
 
 This is the package's public API; its modules are private: `_types` (what goes in and out), `_checks` (units and
-residents as typed), `_service` (DirectoryService), `_imports` (units and residents from CSV, all-or-nothing).
+residents as typed), `_service` (DirectoryService), `_imports` (units and residents from CSV, all-or-nothing),
+`_workers` (the departments' workers a dispatch names: `DirectoryService.workers`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from deskui.services.directory._imports import (
 )
 from deskui.services.directory._service import DirectoryService
 from deskui.services.directory._types import NewResident, NewUnit, ResidentInfo, UnitInfo
+from deskui.services.directory._workers import WorkerInfo, WorkerService
 
 __all__ = [
     "DirectoryService",
@@ -22,6 +24,8 @@ __all__ = [
     "NewUnit",
     "ResidentInfo",
     "UnitInfo",
+    "WorkerInfo",
+    "WorkerService",
     "check_resident",
     "check_residents_file",
     "check_unit",

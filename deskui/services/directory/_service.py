@@ -17,6 +17,7 @@ from deskui.services.common.places import fold, parse_unit, phone_digits, public
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.directory._checks import check_resident, check_unit
 from deskui.services.directory._types import NewResident, NewUnit, ResidentInfo, UnitInfo
+from deskui.services.directory._workers import WorkerService
 
 PHONE_SUFFIX_MIN = 4
 # A search longer than any stored name (100), unit text (100) or phone matches nothing, and SQLite refuses a LIKE
@@ -37,6 +38,7 @@ class DirectoryService(ContextService):
 
     def __init__(self, ctx: DeskContext) -> None:
         super().__init__(ctx)
+        self.workers = WorkerService(ctx)  # the departments' workers a dispatch names (issue 14)
 
     # --- writes -------------------------------------------------------------------------------------------
 

@@ -23,6 +23,8 @@ from deskui.services.tickets._targets import TargetState, describe, due_soon_sec
 from deskui.services.tickets._types import (
     CALLBACK_OUTCOME_LABELS,
     CALLBACK_OUTCOMES,
+    CALLBACK_VIA,
+    CALLBACK_VIA_LABELS,
     CATEGORY_KINDS,
     EVENT_LABELS,
     INFORMED,
@@ -70,6 +72,8 @@ _LAZY = {
 __all__ = [
     "CALLBACK_OUTCOMES",
     "CALLBACK_OUTCOME_LABELS",
+    "CALLBACK_VIA",
+    "CALLBACK_VIA_LABELS",
     "CATEGORY_KINDS",
     "EVENT_LABELS",
     "INFORMED",

@@ -27,7 +27,14 @@ from deskui.services.tickets._replay import EventRecord, TicketState, replay
 from deskui.services.tickets._rules import ROLE_DEPARTMENTS, require
 from deskui.services.tickets._store import TicketStore, display_name, iso
 from deskui.services.tickets._targets import CALLBACK_KINDS
-from deskui.services.tickets._types import CALLBACK_OUTCOMES, INFORMED, WAITING_ON, TicketChanged, TicketInfo
+from deskui.services.tickets._types import (
+    CALLBACK_OUTCOMES,
+    CALLBACK_VIA,
+    INFORMED,
+    WAITING_ON,
+    TicketChanged,
+    TicketInfo,
+)
 
 # One action's change: given the session, the row read, the state replayed and the history (appended to), the new
 # state after the event(s) it appended.
@@ -105,12 +112,17 @@ class TicketActions(ContextService):
         assignee: OperatorInfo | str | None,
         note: str,
         operator: OperatorInfo | None,
+        worker: str | None = None,
     ) -> TicketInfo:
-        """dispatch (a new ticket) or reassign (one already dispatched): to a department, optionally a person."""
+        """dispatch (a new ticket) or reassign (one already dispatched): to a department, optionally a person (an
+        operator) and the department's worker on duty (issue 14)."""
         dept = self.checks.department(department)
         assigned = self.checks.assignee(assignee)
         text = self.checks.note(note)
-        data = {"department": dept, "assignee_id": assigned[0], "assignee_name": assigned[1]}
+        data: dict[str, Any] = {"department": dept, "assignee_id": assigned[0], "assignee_name": assigned[1]}
+        worker_id, worker_name = self.checks.worker(worker, dept)
+        if worker_id is not None:
+            data.update(worker_id=worker_id, worker_name=worker_name)
         kind = "dispatched" if action == "dispatch" else "reassigned"
         return self.simple(ref, version, action, kind, operator, note=text, data=data)
 
@@ -263,11 +275,15 @@ class TicketActions(ContextService):
         satisfaction: int | None,
         comment: str,
         operator: OperatorInfo | None,
+        via: str = "phone",
     ) -> TicketInfo:
         out = (outcome or "").strip().lower()
         if out not in CALLBACK_OUTCOMES:
             raise ValidationError(t("Callback outcome: reached, no_answer or left_message"), field="outcome")
-        data: dict[str, Any] = {"outcome": out}
+        how = (via or "").strip().lower()
+        if how not in CALLBACK_VIA:
+            raise ValidationError(t("A callback is made by phone or visit"), field="via")
+        data: dict[str, Any] = {"outcome": out, "via": how}
         if out == "reached":
             if satisfaction is None or not isinstance(satisfaction, int) or not 1 <= satisfaction <= 5:
                 raise ValidationError(t("Satisfaction is 1 to 5"), field="satisfaction")

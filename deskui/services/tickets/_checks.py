@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from deskui.core.errors import NotFound, ValidationError
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import N_, get_language, t
 from deskui.services.calls import CallInfo
 from deskui.services.common.text import check_text, choose
 from deskui.services.context import ContextService, DeskContext
+from deskui.services.directory import WorkerService
 from deskui.services.operators import OperatorInfo, OperatorService
 from deskui.services.tickets._types import MAX_NOTE, REPAIR_TYPES, SEVERITIES
 
@@ -17,9 +18,10 @@ _FIELD_WORDS = {"note": N_("note"), "reason": N_("reason"), "answer": N_("answer
 
 
 class TicketChecks(ContextService):
-    def __init__(self, ctx: DeskContext, *, operators: OperatorService) -> None:
+    def __init__(self, ctx: DeskContext, *, operators: OperatorService, workers: WorkerService) -> None:
         super().__init__(ctx)
         self.operators = operators
+        self.workers = workers
         self.dept_keys = tuple(d.key for d in ctx.settings.departments)
 
     def note(self, value: str, name: str = "note", *, required: bool = False) -> str:
@@ -50,6 +52,26 @@ class TicketChecks(ContextService):
         except NotFound:
             return None, name  # someone outside the desk (a plumber of the department, a utility)
         return op.id, op.name
+
+    def worker(self, name: str | None, department: str) -> tuple[int | None, str]:
+        """(id, name) of the department's worker a dispatch names, on duty; (None, "") for none (issue 14)."""
+        if name is None or not name.strip():
+            return None, ""
+        try:
+            worker = self.workers.by_name(name)
+        except NotFound as exc:
+            raise ValidationError(exc.message, field="worker") from None
+        if worker.department != department:
+            label = next((d.label(get_language()) for d in self.settings.departments if d.key == worker.department), "")
+            raise ValidationError(
+                t("{name} works in {department}, not here", name=worker.name, department=label or worker.department),
+                field="worker",
+            )
+        if not worker.on_duty:
+            raise ValidationError(
+                t("{name} is off duty; name someone on duty (deskui workers list)", name=worker.name), field="worker"
+            )
+        return worker.id, worker.name
 
     def severity(self, kind: str, severity: str | None) -> str:
         value = (severity or "").strip().lower()

@@ -89,6 +89,16 @@ class TicketReader(ContextService):
             allowed=allowed_actions(info, operator),
         )
 
+    def worker_jobs(self, worker_id: int) -> list[TicketInfo]:
+        """The open tickets of one worker, nearest due first (the index ix_ticket_worker_due)."""
+        with self.db.read() as s:
+            rows = s.execute(
+                select(_T)
+                .where(_T.c.site_id == self.site_id, _T.c.worker_id == worker_id, IS_OPEN)
+                .order_by(_T.c.due_at, _T.c.id)
+            ).all()
+            return self.store.infos(s, rows)
+
     def call_ids(self, ref: str | int) -> list[int]:
         with self.db.read() as s:
             row = self.store.row(s, ref)

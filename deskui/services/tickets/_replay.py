@@ -60,6 +60,8 @@ class TicketState:
     department: str = ""
     assignee_id: int | None = None
     assignee_name: str = ""
+    worker_id: int | None = None  # the department's worker the last dispatch named (issue 14)
+    worker_name: str = ""
     appointment_at: datetime | None = None
     resident_deadline: datetime | None = None
     due_at: datetime = FAR_FUTURE
@@ -108,6 +110,8 @@ ROW_FIELDS = (
     "department",
     "assignee_id",
     "assignee_name",
+    "worker_id",
+    "worker_name",
     "appointment_at",
     "resident_deadline",
     "due_at",
@@ -192,6 +196,8 @@ def _step(s: TicketState, ev: EventRecord) -> TicketState:
             department=str(d.get("department") or s.department),
             assignee_id=d.get("assignee_id"),
             assignee_name=str(d.get("assignee_name") or ""),
+            worker_id=d.get("worker_id"),
+            worker_name=str(d.get("worker_name") or ""),
         )
     elif kind == "call_attached":
         changes["call_ids"] = (*s.call_ids, int(d["call_id"]))

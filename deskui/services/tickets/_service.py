@@ -50,8 +50,9 @@ class TicketService(ContextService):
         self.calls = calls
         self.operators = operators
         store = TicketStore(ctx)
-        checks = TicketChecks(ctx, operators=operators)
+        checks = TicketChecks(ctx, operators=operators, workers=directory.workers)
         self._store = store
+        self._workers = directory.workers
         self._create = TicketCreator(ctx, store=store, checks=checks, calls=calls, directory=directory)
         self._actions = TicketActions(ctx, store=store, checks=checks, calls=calls)
         self._read = TicketReader(ctx, store=store, calls=calls)
@@ -127,9 +128,12 @@ class TicketService(ContextService):
         assignee: OperatorInfo | str | None = None,
         note: str = "",
         operator: OperatorInfo | None = None,
+        worker: str | None = None,
     ) -> TicketInfo:
-        """Send a new ticket to a department (and optionally a person)."""
-        return self._actions.send(ref, version, "dispatch", department, assignee=assignee, note=note, operator=operator)
+        """Send a new ticket to a department (and optionally a person, and the department's worker by name)."""
+        return self._actions.send(
+            ref, version, "dispatch", department, assignee=assignee, note=note, operator=operator, worker=worker
+        )
 
     def reassign(
         self,
@@ -140,9 +144,12 @@ class TicketService(ContextService):
         assignee: OperatorInfo | str | None = None,
         note: str = "",
         operator: OperatorInfo | None = None,
+        worker: str | None = None,
     ) -> TicketInfo:
-        """Another department or person for a ticket already dispatched."""
-        return self._actions.send(ref, version, "reassign", department, assignee=assignee, note=note, operator=operator)
+        """Another department, person or worker for a ticket already dispatched."""
+        return self._actions.send(
+            ref, version, "reassign", department, assignee=assignee, note=note, operator=operator, worker=worker
+        )
 
     def take(self, ref: Ref, version: int, *, operator: OperatorInfo | None) -> TicketInfo:
         """Maintenance takes the ticket: assigned to them (dispatched to their department if it was new)."""
@@ -242,11 +249,12 @@ class TicketService(ContextService):
         satisfaction: int | None = None,
         comment: str = "",
         operator: OperatorInfo | None = None,
+        via: str = "phone",
     ) -> TicketInfo:
         """A callback attempt 回访: reached (satisfaction 1–5 and a comment), no answer (tried again later, the due
-        time moves by the configured hours) or left a message."""
+        time moves by the configured hours) or left a message; made by phone or a visit (002 四.5(1))."""
         return self._actions.callback(
-            ref, version, outcome, satisfaction=satisfaction, comment=comment, operator=operator
+            ref, version, outcome, satisfaction=satisfaction, comment=comment, operator=operator, via=via
         )
 
     def merge(
@@ -287,6 +295,11 @@ class TicketService(ContextService):
     def detail(self, ref: Ref, *, operator: OperatorInfo | None = None) -> TicketDetail:
         """Facts, targets, calls, the whole timeline and the actions `operator` may take now."""
         return self._read.detail(ref, operator=operator)
+
+    def worker_jobs(self, name: str) -> list[TicketInfo]:
+        """The open tickets whose last dispatch named this worker, nearest due first (issue 14). NotFound when the
+        directory has no worker of that name."""
+        return self._read.worker_jobs(self._workers.by_name(name).id)
 
     def call_ids(self, ref: Ref) -> list[int]:
         return self._read.call_ids(ref)

@@ -132,7 +132,23 @@ def info_from_row(row: Any, targets: Sequence[tg.TargetState] = ()) -> TicketInf
         updated_by=row.updated_by_name,
         version=row.version,
         targets=tuple(targets),
+        worker_id=row.worker_id,
+        worker=row.worker_name,
     )
+
+
+def told(events: Sequence[EventRecord]) -> tuple[str, str]:
+    """(result, callback via) as the events say: the note of the last completion (a reopen clears it) and how the
+    last callback was made."""
+    result = via = ""
+    for ev in events:
+        if ev.kind == "status" and ev.data.get("to") == "done":
+            result = ev.note
+        elif ev.kind == "reopened":
+            result = ""
+        elif ev.kind == "callback":
+            via = str(ev.data.get("via") or "")
+    return result, via
 
 
 class TicketStore(ContextService):
@@ -164,7 +180,9 @@ class TicketStore(ContextService):
 
     def info(self, row: Any, events: Sequence[EventRecord], now: datetime | None = None) -> TicketInfo:
         snapshot = info_from_row(row)
-        return replace(snapshot, targets=tuple(tg.compute(snapshot, events, self.settings, now or self.clock.now())))
+        result, via = told(events)
+        targets = tuple(tg.compute(snapshot, events, self.settings, now or self.clock.now()))
+        return replace(snapshot, targets=targets, result=result, callback_via=via)
 
     def infos(self, s: Session, rows: Sequence[Any]) -> list[TicketInfo]:
         """Rows → TicketInfo with targets, the events of all of them fetched in one query."""

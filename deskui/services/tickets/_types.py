@@ -63,6 +63,8 @@ EVENT_LABELS = {
 WAITING_ON = ("resident", "third_party")
 INFORMED = ("supervisor", "manager")
 CALLBACK_OUTCOMES = ("reached", "no_answer", "left_message")
+CALLBACK_VIA = ("phone", "visit")  # 002 四.5(1): 回访可上门或电话回访
+CALLBACK_VIA_LABELS = {"phone": N_("By phone"), "visit": N_("By visit")}
 CALLBACK_OUTCOME_LABELS = {
     "reached": N_("Reached"),
     "no_answer": N_("No answer"),
@@ -166,6 +168,10 @@ class TicketInfo:
     updated_by: str
     version: int
     targets: tuple[TargetState, ...] = ()
+    worker_id: int | None = None  # the department's worker the last dispatch named (issue 14)
+    worker: str = ""
+    result: str = ""  # what the department reported with the last completion (the done event's note)
+    callback_via: str = ""  # how the last callback was made: phone or visit ("" before issue 14)
 
     @property
     def is_open(self) -> bool:
