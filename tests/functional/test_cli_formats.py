@@ -70,7 +70,7 @@ CHOICES = [
     (("report", "monthly"), ("table", "json", "xlsx")),
     (("dutylog", "show"), TABLE_JSON),
     (("handover", "show"), TABLE_JSON),
-    (("keys", "list"), TABLE_JSON),
+    (("keys", "list"), TABLE_CSV_JSON),
     (("roster", "show"), TABLE_JSON),
     (("review", "show"), TABLE_JSON),
 ]
