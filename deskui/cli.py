@@ -56,6 +56,7 @@ COMMAND_MODULES = (
     "visitors",
     "parcels",
     "passes",
+    "patrols",
     "units",
 )
 
@@ -85,6 +86,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "visitors": ("visitors",),
     "parcels": ("parcels",),
     "passes": ("passes",),
+    "patrols": ("patrols",),
     "units": ("units",),
 }
 

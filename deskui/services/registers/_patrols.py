@@ -37,7 +37,7 @@ _LINK = PatrolTicket.__table__  # type: ignore[attr-defined]
 _TICKET = Ticket.__table__  # type: ignore[attr-defined]
 
 ROUND_STATES = {
-    "in_progress": N_("In progress"),
+    "in_progress": N_("Under way"),
     "complete": N_("Complete"),
     "incomplete": N_("Ended with checkpoints not checked"),
 }
@@ -45,7 +45,7 @@ SCHEDULE_STATES = {
     "done": N_("Done"),
     "missed": N_("Missed"),
     "due": N_("Due now"),
-    "upcoming": N_("Later"),
+    "upcoming": N_("Not due yet"),
 }
 CHECK_STATES = {"ok": N_("OK"), "abnormal": N_("Abnormal")}
 
