@@ -27,9 +27,18 @@ from deskui.sections import SECTIONS
 from deskui.widgets.keyqueue import KeyQueue
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from deskui.desk import Desk, FollowsLanguage
     from deskui.services import Services
     from deskui.services.operators import OperatorInfo
+
+
+def register_search() -> type[Provider]:
+    """The palette's register search (a pass number, a visitor, a tracking number), imported when it first opens."""
+    from deskui.screens.registers.palette import RegisterSearch
+
+    return RegisterSearch
 
 
 class DeskApp(App[None]):
@@ -37,6 +46,7 @@ class DeskApp(App[None]):
     # when the screen is registered, which the first frame would pay for. Other screens keep their own files.
     CSS_PATH: ClassVar[list[str]] = ["styles/app.tcss", "styles/signin.tcss"]  # type: ignore[assignment]
     TITLE = "deskui"
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {register_search}
     # The app opens in sign-in mode: its screen is the first frame, with no screen switch before it.
     DEFAULT_MODE: ClassVar[str] = "signin"
     # Section screens are imported when first opened, keeping their widgets (DataTable…) off the start-up path.

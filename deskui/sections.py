@@ -79,5 +79,14 @@ SECTIONS: tuple[Section, ...] = (
         "deskui.screens.reports:ReportsScreen",
         N_("The month in figures: calls, targets, callbacks, recurring problems"),
     ),
+    # F10: the first free F-key (F8 urgent, F9 language). xterm, VTE, kitty, Windows Terminal and tmux pass it on;
+    # GNOME Terminal's menu takes it only while its "menu accelerator" setting is on. Ctrl+P reaches it as well.
+    Section(
+        "registers",
+        "f10",
+        N_("Registers"),
+        "deskui.screens.registers:RegistersScreen",
+        N_("Visitors, parcels, passes, patrols, renovations, keys"),
+    ),
 )
 """In the order of their keys: the header's tab bar and the home tiles show them in this order."""

@@ -166,12 +166,29 @@ class DeskHeader(Widget):
         return Text()
 
     def tabs(self, width: int) -> Text:
-        """The sections and their keys, the current one highlighted: the way around without a mouse."""
-        bar = Text(" ")
-        for section in SECTIONS:
-            style = "bold reverse" if section.label == self.section else ""
-            bar.append(f" {section.key_label} ", "bold")
-            bar.append(f"{t(section.label)} ", style)
-            bar.append(" ")
+        """The sections and their keys, the current one highlighted: the way around without a mouse.
+
+        As wide as the line allows: each section's key and name spaced out; else a space apart (80 columns in
+        English); else the keys alone, but for the current section's name (a longer language, more sections)."""
+        for spacing in TAB_SPACINGS:
+            bar = self.tab_bar(*spacing)
+            if bar.cell_len <= width:
+                return bar
         bar.truncate(width)
         return bar
+
+    def tab_bar(self, pad: str, names: bool) -> Text:
+        """`pad` around each key and after each name; `names`: every section's name, else the current one's."""
+        bar = Text(" ")
+        for section in SECTIONS:
+            current = section.label == self.section
+            bar.append(f"{pad}{section.key_label}", "bold")
+            if current or names:
+                bar.append(" ")
+                bar.append(f"{t(section.label)}{pad}", "bold reverse" if current else "")
+            bar.append(" ")
+        return bar
+
+
+TAB_SPACINGS: tuple[tuple[str, bool], ...] = ((" ", True), ("", True), ("", False))
+"""The tab bar's forms, widest first: spaced names, names a space apart, keys alone."""

@@ -313,3 +313,14 @@ class PassRegister(RegisterBase):
             q = q.where(_USE.c.id.is_(None), _VOID.c.id.is_(None), _PASS.c.valid_until > now)
         with self.db.read() as s:
             return [self._info(r, now) for r in s.execute(q.order_by(_PASS.c.id.desc()).limit(self.limit))]
+
+    def find(self, number: str, limit: int = 10) -> list[PassInfo]:
+        """Passes whose number holds `number` as typed at the gate (normalize_number; the palette's search), newest
+        first. Under three characters finds nothing."""
+        term = normalize_number(number)
+        if len(term) < 3:
+            return []
+        now = self.clock.now()
+        q = self._query().where(_PASS.c.number.contains(term, autoescape=True))
+        with self.db.read() as s:
+            return [self._info(r, now) for r in s.execute(q.order_by(_PASS.c.id.desc()).limit(limit))]

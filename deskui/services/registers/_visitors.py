@@ -161,3 +161,12 @@ class VisitorRegister(RegisterBase):
             q = q.where(_EXIT.c.id.is_(None))
         with self.db.read() as s:
             return [self._info(r) for r in s.execute(q.order_by(_VISIT.c.id.desc()).limit(self.limit))]
+
+    def find(self, name: str, limit: int = 10) -> list[VisitInfo]:
+        """Visits whose visitor's name holds `name` (the palette's search), newest first."""
+        term = name.strip()
+        if not term:
+            return []
+        q = self._query().where(_VISIT.c.name.contains(term, autoescape=True))
+        with self.db.read() as s:
+            return [self._info(r) for r in s.execute(q.order_by(_VISIT.c.id.desc()).limit(limit))]

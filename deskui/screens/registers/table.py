@@ -1,6 +1,6 @@
 """The desk's registers (issue 13): visitors still inside 来访登记, parcels waiting 代收, goods-release passes 物品放行.
 
-One table and three views (1, 2, 3). In each view `n` writes a new entry through a form (a visitor in, a parcel
+One table and three views (1, 2, 3; the other registers' digits open their own screens: registers.switch). In each view `n` writes a new entry through a form (a visitor in, a parcel
 received, a pass issued); the keys on a row act on it (a visitor out, a resident told, a parcel picked up); `c`
 checks a pass number as the gate would. Every write goes through services.registers in a worker; a refusal is shown
 next to the form's field and nothing is written.
@@ -23,6 +23,7 @@ from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.registers.switch import RegisterKeys, registers
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
 
@@ -40,13 +41,9 @@ VIEWS = {
 ROW_ACTIONS = {"visitor_out": "visitors", "parcel_notify": "parcels", "parcel_pickup": "parcels", "pass_use": "passes"}
 
 
-class RegistersScreen(DeskScreen):
+class RegistersScreen(RegisterKeys, DeskScreen):
     CSS_PATH = stylesheet("registers.tcss")
-    SECTION: ClassVar[str] = "Registers"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "view('visitors')", "Visitors", id="registers-visitors"),
-        Binding("2", "view('parcels')", "Parcels", id="registers-parcels"),
-        Binding("3", "view('passes')", "Passes", id="registers-passes"),
         Binding("n", "new", "New entry", id="registers-new", priority=True),
         Binding("o", "visitor_out", "Visitor left", id="registers-out", priority=True),
         Binding("t", "parcel_notify", "Resident told", id="registers-notify", priority=True),
@@ -58,13 +55,33 @@ class RegistersScreen(DeskScreen):
     def __init__(self, view: str = "visitors") -> None:
         super().__init__()
         self.view = view
+        self.entry: Any = None
+        """An entry of this view to put the cursor on once its rows are loaded (found from the palette); listed
+        first if the view would not list it (a visitor who has left, a parcel picked up)."""
         self.rows: list[Any] = []
         self.loaded = False
         """Set when the current view's rows have landed in the table (tests wait for it)."""
 
+    def showing(self) -> str:
+        return self.view
+
+    def shows_in_place(self, name: str) -> bool:
+        return name in VIEWS
+
+    def show_in_place(self, name: str, entry: Any = None) -> None:
+        """View `name`; `entry` (a VisitInfo, ParcelInfo or PassInfo) under the cursor once its rows are loaded."""
+        if entry is None:
+            self.action_view(name)
+            return
+        self.entry = entry
+        self.view = name
+        self.show_message("")
+        self.fill_in()
+
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         with Vertical(id="rg-main"):
+            yield Static(self.strip(), id="rg-registers")
             yield Static("", id="rg-title")
             yield DataTable(id="rg-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="rg-message")
@@ -104,8 +121,15 @@ class RegistersScreen(DeskScreen):
             rows = list(await asyncio.to_thread(services.parcels.waiting))
         else:
             rows = list(await asyncio.to_thread(services.passes.history))
+        target = None
+        if self.entry is not None:
+            ids = [row.id for row in rows]
+            if self.entry.id not in ids:
+                rows.insert(0, self.entry)
+            target = [row.id for row in rows].index(self.entry.id)
+            self.entry = None
         self.rows = rows
-        self.fill()
+        self.fill(target)
         self.loaded = True
         self.refresh_bindings()
 
@@ -132,9 +156,9 @@ class RegistersScreen(DeskScreen):
         return [plain(g.number), plain(g.unit, one_line=True), plain(g.bearer, one_line=True),
                 plain(g.items, one_line=True), self.hm(g.valid_until), Text(label(PASS_STATES, g.state))]  # fmt: skip
 
-    def fill(self) -> None:
+    def fill(self, target: int | None = None) -> None:
         table = self.query_one("#rg-table", DataTable)
-        keep = table.cursor_row
+        keep = table.cursor_row if target is None else target
         table.clear()
         for row in self.rows:
             table.add_row(*self.cells(row))
@@ -142,8 +166,17 @@ class RegistersScreen(DeskScreen):
             table.move_cursor(row=min(max(keep, 0), len(self.rows) - 1))
         title = Text(t(VIEWS[self.view][0]), style="bold")
         title.append("  " + t("{n} listed", n=len(self.rows)))
-        title.append("   " + t("1 Visitors · 2 Parcels · 3 Passes"), style="dim")
         self.query_one("#rg-title", Static).update(title)
+        self.query_one("#rg-registers", Static).update(self.strip())
+
+    def strip(self) -> Text:
+        """The section's registers and their digits, the one shown highlighted."""
+        line = Text()
+        for register in registers():
+            line.append(f" {register.key} ", "bold")
+            line.append(t(register.label), "bold reverse" if register.name == self.view else "")
+            line.append(" ")
+        return line
 
     def show_message(self, message: str, *, error: bool = False) -> None:
         label = self.query_one("#rg-message", Static)
