@@ -57,6 +57,7 @@ COMMAND_MODULES = (
     "parcels",
     "passes",
     "patrols",
+    "renovations",
     "units",
 )
 
@@ -87,6 +88,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "parcels": ("parcels",),
     "passes": ("passes",),
     "patrols": ("patrols",),
+    "renovations": ("renovations",),
     "units": ("units",),
 }
 

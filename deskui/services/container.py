@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -25,11 +26,20 @@ from deskui.services.handover import (
     RosterService,
     open_patrol_items,
     open_register_items,
+    open_renovation_items,
     patrol_source,
     register_sources,
+    renovation_source,
 )
 from deskui.services.operators import OperatorInfo, OperatorService
-from deskui.services.registers import ParcelRegister, PassRegister, PatrolRegister, TicketRequest, VisitorRegister
+from deskui.services.registers import (
+    ParcelRegister,
+    PassRegister,
+    PatrolRegister,
+    RenovationRegister,
+    TicketRequest,
+    VisitorRegister,
+)
 from deskui.services.tickets import TicketInput, TicketService
 
 
@@ -69,6 +79,7 @@ class Services:
     parcels: ParcelRegister
     passes: PassRegister
     patrols: PatrolRegister
+    renovations: RenovationRegister
 
     @property
     def db(self) -> Database:
@@ -121,6 +132,14 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     patrols.ticket_opener = functools.partial(_patrol_ticket, tickets)
     handover.item_sources.append(patrol_source(patrols))
     review.patrol_items = functools.partial(_patrol_review_items, patrols)
+    renovations = RenovationRegister(ctx)
+    # A finding of an inspection opens a repair ticket at the unit, written with its link in one transaction;
+    # applications awaiting approval, works in progress, expired permits and overdue inspections are open items.
+    renovations.ticket_opener = functools.partial(_renovation_ticket, tickets)
+    handover.item_sources.append(renovation_source(renovations))
+    review.register_items = functools.partial(
+        _both, review.register_items, functools.partial(open_renovation_items, renovations)
+    )
     return Services(
         ctx=ctx,
         directory=directory,
@@ -137,6 +156,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         parcels=parcels,
         passes=PassRegister(ctx),
         patrols=patrols,
+        renovations=renovations,
     )
 
 
@@ -152,3 +172,17 @@ def _patrol_review_items(patrols: PatrolRegister, day: date, now: datetime) -> l
     start = datetime.combine(day, time(0), tzinfo=patrols.tz)
     end = start + timedelta(days=1)
     return open_patrol_items(patrols, (start, end), (start, end), now)
+
+
+def _renovation_ticket(
+    tickets: TicketService, s: Session, unit: str, description: str, operator: OperatorInfo | None
+) -> tuple[int, str]:
+    data = TicketInput(kind="repair", repair_type="other", unit=unit, description=description)
+    ticket = tickets.create(data, operator=operator, within=s)
+    return int(ticket.id), ticket.number
+
+
+def _both(
+    first: Callable[[datetime], list[OpenItem]] | None, second: Callable[[datetime], list[OpenItem]], now: datetime
+) -> list[OpenItem]:
+    return [*(first(now) if first else ()), *second(now)]

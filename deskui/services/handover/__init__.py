@@ -13,7 +13,14 @@ package.
 from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
 from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
 from deskui.services.handover._dutylog_export import export
-from deskui.services.handover._items import open_patrol_items, open_register_items, patrol_source, register_sources
+from deskui.services.handover._items import (
+    open_patrol_items,
+    open_register_items,
+    open_renovation_items,
+    patrol_source,
+    register_sources,
+    renovation_source,
+)
 from deskui.services.handover._keylog import KeyLoanInfo, KeyLogService
 from deskui.services.handover._keys import KEY_STATES, AuthorityNeeded, KeyCount, KeyInfo, KeyInventory, normalize_tag
 from deskui.services.handover._review import ReviewService
@@ -101,12 +108,14 @@ __all__ = [
     "normalize_tag",
     "open_patrol_items",
     "open_register_items",
+    "open_renovation_items",
     "parse_count",
     "parse_month",
     "patrol_source",
     "previous_slot",
     "register_sources",
     "relief_due",
+    "renovation_source",
     "slot_of",
     "to_plain",
 ]

@@ -21,7 +21,7 @@ from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import OpenItem
 
 if TYPE_CHECKING:
-    from deskui.services.registers import ParcelRegister, PatrolRegister, VisitorRegister
+    from deskui.services.registers import ParcelRegister, PatrolRegister, RenovationRegister, VisitorRegister
     from deskui.services.tickets import TicketService
 
 _TICKET = Ticket.__table__  # type: ignore[attr-defined]
@@ -200,6 +200,34 @@ def patrol_source(patrols: PatrolRegister) -> ItemSource:
         return open_patrol_items(patrols, (ctx.slot.start, ctx.slot.end), recent, ctx.now)
 
     return patrol_items
+
+
+def open_renovation_items(renovations: RenovationRegister, now: datetime) -> list[OpenItem]:
+    """What the renovations leave open (issue 13), one item each: an expired permit (the planned end passed, not
+    closed: overdue and important), an inspection overdue (settings.renovations.inspection_days), works in
+    progress, an application awaiting the supervisor's approval."""
+    out = []
+    for r in renovations.active():
+        title = " ".join(f"{r.number} {r.unit} {r.company} {r.work}".split())[:80]
+        if r.state == "expired":
+            end = datetime.combine(r.ends_on, datetime.min.time(), tzinfo=renovations.tz) + timedelta(days=1)
+            out.append(OpenItem(f"renovation:{r.id}", "renovation_expired", r.id, title, end, True, True))
+        elif r.inspection_overdue:
+            due = r.inspection_due
+            out.append(OpenItem(f"renovation:{r.id}", "renovation_inspection", r.id, title, due, False, True))
+        elif r.state in ("active", "pending"):
+            kind = "renovation_active" if r.state == "active" else "renovation_pending"
+            out.append(OpenItem(f"renovation:{r.id}", kind, r.id, title, r.inspection_due))
+    return out
+
+
+def renovation_source(renovations: RenovationRegister) -> ItemSource:
+    """The renovations' open items as a handover item source, read in the gathering's transaction."""
+
+    def renovation_items(ctx: GatherContext) -> list[OpenItem]:
+        return open_renovation_items(renovations, ctx.now)
+
+    return renovation_items
 
 
 def _calls_without_ticket(s: Session, site_id: int, duty_date: date, shift_key: str) -> list[Any]:
