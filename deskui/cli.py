@@ -53,12 +53,14 @@ COMMAND_MODULES = (
     "report",
     "setup",
     "tickets",
+    "ticket_actions",
     "visitors",
     "parcels",
     "passes",
     "patrols",
     "renovations",
     "units",
+    "workers",
 )
 
 # Every command and group of `deskui`, in the order --help lists them (Typer's: the commands, then the groups,
@@ -83,13 +85,14 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "import": ("imports",),
     "operators": ("operators",),
     "report": ("report",),
-    "tickets": ("tickets",),
+    "tickets": ("tickets", "ticket_actions"),
     "visitors": ("visitors",),
     "parcels": ("parcels",),
     "passes": ("passes",),
     "patrols": ("patrols",),
     "renovations": ("renovations",),
     "units": ("units",),
+    "workers": ("workers",),
 }
 
 

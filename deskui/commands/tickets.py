@@ -154,10 +154,13 @@ def show(
     lines = [
         f"{x.number}  {x.kind_label} {x.severity_label}  {x.status_label}",
         f"{t('Unit')}: {x.unit}   {t('Caller')}: {x.caller} {x.phone}",
-        f"{t('Department')}: {x.department or '-'}   {t('Assignee')}: {x.assignee or '-'}",
+        f"{t('Department')}: {x.department or '-'}   {t('Assignee')}: {x.assignee or '-'}"
+        + (f"   {t('Worker')}: {x.worker}" if x.worker else ""),
         f"{t('Created')}: {when(x.created_at)} {x.created_by}",
         *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
         x.description,
+        *([f"{t('Result')}: {x.result}"] if x.result else []),
+        *([_callback_line(x)] if x.callback_result else []),
         "",
     ]
     for g in detail.targets:
@@ -173,6 +176,18 @@ def show(
         lines.append(f"{when(e.at)}  {e.ticket_number} #{e.seq}  {e.label}  {who}{extra}")
     for line in lines:
         out.print(line, markup=False, highlight=False)
+
+
+def _callback_line(x: TicketInfo) -> str:
+    """The last callback: its outcome, how it was made (phone or visit) and the satisfaction, in the reader's words."""
+    from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, CALLBACK_VIA_LABELS
+
+    parts = [t(CALLBACK_OUTCOME_LABELS.get(x.callback_result, x.callback_result))]
+    if x.callback_via in CALLBACK_VIA_LABELS:
+        parts.append(t(CALLBACK_VIA_LABELS[x.callback_via]))
+    if x.satisfaction is not None:
+        parts.append(t("satisfaction {n}/5", n=x.satisfaction))
+    return f"{t('Callback')}: " + ", ".join(parts)
 
 
 @group.command("open")

@@ -13,8 +13,6 @@ import pytest
 from deskui.core.config import load_settings
 from tests.functional.cli import cli_runner
 
-PENDING = pytest.mark.xfail(strict=True, reason="issue 14: maintenance workers")
-
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -43,7 +41,6 @@ def add(cli, *args: str) -> None:  # type: ignore[no-untyped-def]
     assert (r.code, r.err) == (0, ""), r.err
 
 
-@PENDING
 def test_add_and_list_in_each_format(cli) -> None:  # type: ignore[no-untyped-def]
     add(cli, "--department", "maintenance", "--name", "张师傅", "--phone", "13800138000")
     add(cli, "--department", "维修部", "--name", "李师傅")
@@ -64,7 +61,6 @@ def test_add_and_list_in_each_format(cli) -> None:  # type: ignore[no-untyped-de
     assert "维修部" in zh.out and "在岗" in zh.out
 
 
-@PENDING
 def test_duty_on_and_off(cli) -> None:  # type: ignore[no-untyped-def]
     add(cli, "--department", "maintenance", "--name", "张师傅")
     assert cli("workers", "duty", "张师傅", "--off").code == 0
@@ -75,7 +71,6 @@ def test_duty_on_and_off(cli) -> None:  # type: ignore[no-untyped-def]
     assert r.code != 0 and r.err.count("\n") == 1 and "--on or --off" in r.err
 
 
-@PENDING
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -89,7 +84,6 @@ def test_bad_workers_are_one_line(cli, args, message) -> None:  # type: ignore[n
     assert json.loads(cli("workers", "list", "--format", "json").out) == []
 
 
-@PENDING
 def test_dispatch_to_a_worker_and_the_workers_jobs(cli, svc) -> None:  # type: ignore[no-untyped-def]
     add(cli, "--department", "maintenance", "--name", "张师傅", "--phone", "13800138000")
     r = cli(
@@ -114,7 +108,6 @@ def test_dispatch_to_a_worker_and_the_workers_jobs(cli, svc) -> None:  # type: i
     assert (r.code, r.err) == (1, "deskui: No worker named 赵师傅\n")
 
 
-@PENDING
 def test_dispatch_to_an_unknown_worker_writes_nothing(cli, svc) -> None:  # type: ignore[no-untyped-def]
     r = cli(
         "calls", "add", "--caller", "张先生", "--unit", "3-2-1201", "--phone", "13812345678",

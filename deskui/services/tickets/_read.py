@@ -99,6 +99,16 @@ class TicketReader(ContextService):
             ).all()
             return self.store.infos(s, rows)
 
+    def worker_job_counts(self) -> dict[int, int]:
+        """worker id → how many open tickets name them (workers with none are absent)."""
+        with self.db.read() as s:
+            rows = s.execute(
+                select(_T.c.worker_id, func.count())
+                .where(_T.c.site_id == self.site_id, _T.c.worker_id.is_not(None), IS_OPEN)
+                .group_by(_T.c.worker_id)
+            ).all()
+        return {int(r[0]): int(r[1]) for r in rows}
+
     def call_ids(self, ref: str | int) -> list[int]:
         with self.db.read() as s:
             row = self.store.row(s, ref)

@@ -301,6 +301,10 @@ class TicketService(ContextService):
         directory has no worker of that name."""
         return self._read.worker_jobs(self._workers.by_name(name).id)
 
+    def worker_job_counts(self) -> dict[int, int]:
+        """Worker id → number of open jobs, in one query (`deskui workers list`)."""
+        return self._read.worker_job_counts()
+
     def call_ids(self, ref: Ref) -> list[int]:
         return self._read.call_ids(ref)
 
