@@ -281,10 +281,38 @@ def load_demo_activity(services: Services) -> int:
         clock.current = now - timedelta(hours=2)
         past.dutylog.add("巡查B2车库：3号排风机异响，已通知工程部明日检修。", operator=night)
         past.keys.lend("K-07 配电房", "工程部 张师傅", operator=desk, purpose="更换配电箱开关")
+        _registers(past, clock, desk)
         clock.current = now
         return len(DEMO_CALLS)
     finally:
         past.close()
+
+
+def _registers(services: Services, clock: FrozenClock, desk: OperatorInfo) -> None:
+    """The registers' part of the demo: a visitor who left and one still inside, a parcel waiting past the
+    handover's age and one whose resident was told, a pass used at the gate and one still valid."""
+    from datetime import timedelta
+
+    now = clock.current
+    clock.current = now - timedelta(hours=5)
+    visit = services.visitors.sign_in("赵师傅", "2-2-1101", "上门维修空调", plate="沪B 66K88", operator=desk)
+    clock.current = now - timedelta(hours=4)
+    services.visitors.sign_out(visit.id, operator=desk)
+    clock.current = now - timedelta(hours=1)
+    services.visitors.sign_in("周女士", "3-1-502", "探望父母", id_tail="123X", operator=desk)
+    clock.current = now - timedelta(hours=60)  # older than registers.parcel_old_hours: listed at handover
+    services.parcels.receive("1-2-801", "中国邮政", tracking="EMS9876543210", shelf="A1", operator=desk)
+    clock.current = now - timedelta(hours=3)
+    parcel = services.parcels.receive("3-2-1201", "顺丰", tracking="SF1402789365", shelf="B3", operator=desk)
+    services.parcels.notify(parcel.id, "sms", operator=desk)
+    clock.current = now - timedelta(hours=6)
+    used = services.passes.issue(
+        "1-1-1501", "搬家公司 陈师傅", "旧冰箱一台", vehicle="沪C 12345", consent="业主来电确认", operator=desk
+    )
+    services.passes.use(used.number, operator=desk)
+    clock.current = now - timedelta(minutes=30)
+    services.passes.issue("3-2-1201", "李师傅", "旧沙发一套、纸箱 5 个", consent="业主书面同意书已核对", operator=desk)
+    clock.current = now
 
 
 def _zone(services: Services) -> ZoneInfo:
