@@ -180,6 +180,14 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
     if h.unsigned_days:
         out.print(Text(", ".join(d.isoformat() for d in h.unsigned_days)), markup=False)
 
+    if report.registers:  # issue 13: the registers' counts of the month
+        registers = Table(title=t("Registers"), title_justify="left")
+        registers.add_column(t("Figure"))
+        registers.add_column(t("Value"), justify="right")
+        for reg in report.registers:
+            registers.add_row(label(settings, "register", reg.key), str(reg.n))
+        out.print(registers)
+
 
 def register(app: typer.Typer) -> None:
     app.add_typer(group, name="report")

@@ -339,6 +339,11 @@ class ReportsScreen(DeskScreen):
             summary.append(f"{value}\n", "bold")
         if h.unsigned_days:
             summary.append(", ".join(d.strftime("%m-%d") for d in h.unsigned_days) + "\n")
+        if r.registers:  # issue 13: the registers' counts of the month, the desk's own work beside its handovers
+            summary.append(f"\n{t('Registers')}\n", "bold")
+            for c in r.registers:
+                summary.append(f"{label(settings, 'register', c.key)}: ", "dim")
+                summary.append(f"{c.n}\n", "bold")
         self.query_one("#report-handover-summary", Static).update(summary)
         disc = self.query_one("#report-discrepancies", DataTable)
         disc.clear(columns=True)

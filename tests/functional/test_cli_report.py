@@ -71,7 +71,7 @@ def test_json_keys(cli, october) -> None:  # type: ignore[no-untyped-def]
     assert data["schema"] == "deskui.report.monthly/1"
     assert set(data) == {
         "schema", "month", "building", "time_zone", "first_day", "last_day", "generated_at", "thresholds",
-        "calls", "tickets", "targets", "callbacks", "recurring", "handover",
+        "calls", "tickets", "targets", "callbacks", "recurring", "handover", "registers",
     }  # fmt: skip
     assert set(data["calls"]) == {"total", "by_channel", "by_category", "by_shift", "by_hour", "by_day"}
     assert set(data["targets"]) == {"rows", "total", "overdue_open", "overdue"}
@@ -114,7 +114,7 @@ def test_xlsx(cli, october, tmp_path: Path) -> None:  # type: ignore[no-untyped-
     assert str(out) in r.err
     wb = load_workbook(out)
     assert wb.sheetnames == [
-        "Summary", "Calls", "Tickets", "Targets", "Callbacks", "Recurring problems", "Handover quality",
+        "Summary", "Calls", "Tickets", "Targets", "Callbacks", "Recurring problems", "Handover quality", "Registers",
     ]  # fmt: skip
     summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Calls"] == 4 and summary["Tickets"] == 1 and summary["Monthly report"] == "2026-10"

@@ -396,7 +396,7 @@ def test_json_and_xlsx_hold_the_figures(october: ReportService, tmp_path: Path) 
     path = tmp_path / "r.xlsx"
     reports_export.write_xlsx(report, path, october.settings)
     wb = load_workbook(path)
-    assert len(wb.sheetnames) == 7
+    assert len(wb.sheetnames) == 8  # with the registers (issue 13)
     summary = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if row and row[0]}
     assert summary["Calls"] == 7 and summary["Tickets"] == 4 and summary["Answered within target"] == 0.75
     assert wb["Calls"]._charts  # bars per category, hours, a line per day

@@ -18,6 +18,9 @@ JSON keys (schema "deskui.report.monthly/1"; times ISO 8601 with the site's offs
   handover: handovers, signed, discrepancies[{handover_id, duty_date, shift, item, expected, counted,
             difference, explanation, holder, counted_by}], late_reliefs[{handover_id, duty_date, shift, next_date,
             next_shift, relief, outgoing, due_at, arrived_at, late_minutes}], days_reviewable, unsigned_days[dates]
+  registers: {visitors, parcels_received, parcels_picked_up, parcels_waiting, passes_issued, passes_used,
+             passes_voided, patrol_rounds_done, patrol_rounds_missed, renovations_opened, renovations_closed,
+             key_loans: n} (those the report counts: patrols and key loans not in a building's report)
 """
 
 from __future__ import annotations
@@ -193,6 +196,7 @@ def to_dict(report: MonthlyReport) -> dict[str, Any]:
             "days_reviewable": h.days_reviewable,
             "unsigned_days": [d.isoformat() for d in h.unsigned_days],
         },
+        "registers": _counts(report.registers),
     }
 
 
@@ -505,6 +509,10 @@ def write_xlsx(report: MonthlyReport, path: Path, settings: Settings) -> None:
         )
     put(ws, [[], [t("Days without a supervisor's signature")]])
     put(ws, [[d.isoformat()] for d in h.unsigned_days])
+
+    # Registers (issue 13)
+    ws = sheet(t("Registers"))
+    put(ws, [[label(settings, "register", c.key), c.n] for c in report.registers])
     with private_file(path, binary=True) as fh:
         wb.save(fh)
 

@@ -235,6 +235,8 @@ class MonthlyReport:
     recurring: tuple[RecurringProblem, ...]
     handover: HandoverFigures
     thresholds: Mapping[str, int] = field(default_factory=dict)
+    # the registers' figures of the month (reports._registers.FIGURES' keys; issue 13), those this report counts
+    registers: tuple[Count, ...] = ()
 
     @property
     def days(self) -> int:

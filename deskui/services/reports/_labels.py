@@ -19,6 +19,21 @@ SECTION_LABELS = {
     "recurring": N_("Recurring problems"),
     "handover": N_("Handover quality"),
 }
+# The registers' figures (reports._registers.FIGURES), shown in the handover section (the desk's own work).
+REGISTER_LABELS = {
+    "visitors": N_("Visitors signed in"),
+    "parcels_received": N_("Parcels received"),
+    "parcels_picked_up": N_("Parcels picked up"),
+    "parcels_waiting": N_("Parcels still waiting at the month's end"),
+    "passes_issued": N_("Goods-release passes issued"),
+    "passes_used": N_("Goods-release passes used"),
+    "passes_voided": N_("Goods-release passes voided"),
+    "patrol_rounds_done": N_("Patrol rounds done"),
+    "patrol_rounds_missed": N_("Patrol rounds missed"),
+    "renovations_opened": N_("Renovations applied for"),
+    "renovations_closed": N_("Renovations closed"),
+    "key_loans": N_("Keys lent"),
+}
 LEVEL_LABELS = {"unit": N_("Unit"), "riser": N_("Riser"), "building": N_("Building")}
 
 
@@ -38,6 +53,7 @@ def label(settings: Settings, dimension: str, key: str) -> str:
         "level": LEVEL_LABELS,
         "outcome": CALLBACK_OUTCOME_LABELS,
         "section": SECTION_LABELS,
+        "register": REGISTER_LABELS,
     }
     if dimension == "kind" and key == "*":
         return t("All tickets")

@@ -1,5 +1,6 @@
 """The monthly report (DOMAIN.md "Reports"; 004 1▲D, 002 走回访(5), 002 制度 七): calls, tickets, targets,
-callbacks, recurring problems and handover quality for one month, optionally one building.
+callbacks, recurring problems, handover quality and the registers' counts (reports._registers: visitors, parcels,
+passes, patrol rounds, renovations, key loans; issue 13) for one month, optionally one building.
 
 Every figure is counted by the database (reports._sql): a month of 100,000 calls and 30,000 tickets
 reports in well under two seconds (bench/reports.py), and only aggregates, the rows around each percentile and the
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
@@ -54,11 +55,13 @@ from deskui.services.reports._figures import (
     TargetTally,
     TicketFigures,
 )
+from deskui.services.reports._registers import register_counts
 from deskui.services.reports._scope import month_bounds, normalize_building, shift_month
 from deskui.services.tickets import CALLBACK_OUTCOMES, KINDS, SEVERITIES
 
 if TYPE_CHECKING:
     from deskui.services import Services
+    from deskui.services.registers import PatrolRegister
 
 
 def _ordered(counts: Mapping[str, int], keys: Iterable[str]) -> tuple[Count, ...]:
@@ -95,16 +98,24 @@ def quantile(values: Mapping[int, float], n: int, num: int, den: int) -> float |
 class ReportService(ContextService):
     """Builds a MonthlyReport; read-only, one read transaction per report so every figure sees the same data."""
 
-    def __init__(self, ctx: DeskContext, *, review: ReviewService, roster: RosterService) -> None:
+    def __init__(
+        self,
+        ctx: DeskContext,
+        *,
+        review: ReviewService,
+        roster: RosterService,
+        patrols: PatrolRegister | None = None,
+    ) -> None:
         super().__init__(ctx)
         self.review = review
         self.roster = roster
+        self.patrols = patrols  # the schedule's missed rounds for the registers' figures (None: not counted)
 
     @classmethod
     def of(cls, services: Services) -> ReportService:
         """The report service over an open Services (the screen and the CLI build it on demand: reports sit above
         the container, which therefore cannot build it)."""
-        return cls(services.ctx, review=services.review, roster=services.roster)
+        return cls(services.ctx, review=services.review, roster=services.roster, patrols=services.patrols)
 
     def default_month(self) -> str:
         """Last month, in the site's zone: the one a supervisor reviews."""
@@ -161,6 +172,7 @@ class ReportService(ContextService):
                 handovers = run(rs.handovers_sql(), span)
                 counts = run(rs.counts_sql(), span)
                 site_start = s.execute(select(col(Site.created_at)).where(col(Site.id) == self.site_id)).scalar()
+                registers = register_counts(s, self.site_id, start, end, now, code, self._missed_rounds(now))
             recurring = recurring_rows.result()
         targets, callbacks = self._targets(compliance, overdue_n, overdue, now)
         return MonthlyReport(
@@ -183,7 +195,14 @@ class ReportService(ContextService):
                 "recurring_riser_calls": limits.recurring_riser_calls,
                 "recurring_building_calls": limits.recurring_building_calls,
             },
+            registers=registers,
         )
+
+    def _missed_rounds(self, now: datetime) -> Callable[[datetime, datetime], int] | None:
+        patrols = self.patrols
+        if patrols is None:
+            return None
+        return lambda since, until: len(patrols.missed(since, until, now=now))
 
     def _read(self, sql: str, params: Mapping[str, object]) -> list[Any]:
         """One statement in a read transaction of its own (the recurring problems' thread)."""
