@@ -283,3 +283,30 @@ def test_the_tables_refuse_changes(services, people) -> None:  # type: ignore[no
     finally:
         con.close()
     assert services.renovations.get(r.number).ends_on == date(2026, 12, 20)
+
+
+def test_a_backup_counts_the_renovation_logs(services, people, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A restore that would lose renovation records says so: their tables are among the logs a backup measures."""
+    from deskui.services.admin import backup_database
+
+    _, chen = people
+    r = apply(services)
+    services.renovations.approve(r.number, operator=chen)
+    if services.db.backend != "sqlite":
+        pytest.skip("backups are of SQLite files")
+    marks = backup_database(services.db, tmp_path / "copy.db").high_water
+    assert (marks["renovation"], marks["renovation_decision"], marks["renovation_worker_pass"]) == (1, 1, 2)
+
+
+def test_a_handover_passes_on_the_renovations(services, people, clock) -> None:  # type: ignore[no-untyped-def]
+    wang, chen = people
+    running = apply(services, starts_on="2026-12-03")
+    services.renovations.approve(running.number, operator=chen)
+    refused = apply(services)
+    services.renovations.refuse(refused.number, "资料不全", operator=chen)
+    clock.current = at(3, 17, 15)  # the day shift hands over to the night
+    items = {i.id: i for i in services.handover.start(wang).items}
+    item = items[f"renovation:{running.id}"]
+    assert (item.kind, item.kind_label, item.overdue) == ("renovation_active", "Renovation in progress", False)
+    assert item.title.startswith(f"{running.number} 3栋2单元1201 美家装饰")
+    assert f"renovation:{refused.id}" not in items

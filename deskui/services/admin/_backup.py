@@ -66,6 +66,12 @@ LOG_TABLES = (
     "gate_pass",
     "gate_pass_use",
     "gate_pass_void",
+    "renovation",
+    "renovation_decision",
+    "renovation_worker_pass",
+    "renovation_inspection",
+    "renovation_ticket",
+    "renovation_close",
 )
 PAGES_PER_STEP = 256
 
