@@ -337,3 +337,13 @@ def test_no_round_is_missed_before_the_desks_first_round_in_deskui(services, clo
     clock.current = at(23, 0, date(2026, 12, 4))
     assert services.patrols.schedule(DAY) == []
     assert [p.state for p in services.patrols.schedule(date(2026, 12, 4))] == ["done", "missed", "missed"]
+
+
+@pytest.mark.sqlite_only
+def test_a_restore_that_would_lose_patrol_rounds_says_so(services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from deskui.services.admin import BackupRefused, backup_database, restore_database
+
+    old = backup_database(services.db, tmp_path / "old.db")
+    services.patrols.start("estate")  # the desk goes on after the backup: a round only
+    with pytest.raises(BackupRefused, match="patrol_round"):
+        restore_database(services.settings, old.path)
