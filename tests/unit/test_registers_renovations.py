@@ -310,3 +310,15 @@ def test_a_handover_passes_on_the_renovations(services, people, clock) -> None: 
     assert (item.kind, item.kind_label, item.overdue) == ("renovation_active", "Renovation in progress", False)
     assert item.title.startswith(f"{running.number} 3栋2单元1201 美家装饰")
     assert f"renovation:{refused.id}" not in items
+
+
+def test_the_demo_desk_has_renovations_under_way(services) -> None:  # type: ignore[no-untyped-def]
+    """`deskui demo`: one renovation in progress, inspected, with its workers' passes, and one awaiting approval."""
+    from deskui.services.admin import load_demo, load_demo_activity
+
+    load_demo(services)
+    load_demo_activity(services)
+    states = sorted(r.state for r in services.renovations.active())
+    assert states == ["active", "pending"]
+    (running,) = [r for r in services.renovations.active() if r.state == "active"]
+    assert running.decided_by == "陈静" and running.worker_passes and running.inspections == 1
