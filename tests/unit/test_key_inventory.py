@@ -201,3 +201,16 @@ def test_tables_are_append_only_in_the_database(services, held, wang, statement)
         con.close()
     assert counts(services) == before
     assert [k.hook for k in held.listing()] == ["A-01", "B-07"]
+
+
+def test_the_demo_holds_keys_one_lent_one_in_trust(services) -> None:  # type: ignore[no-untyped-def]
+    from deskui.services.admin import load_demo, load_demo_activity
+
+    load_demo(services)
+    load_demo_activity(services)
+    keys = services.key_inventory.listing()
+    assert len(keys) == 4 and all(k.in_inventory for k in keys)
+    assert [(k.label, k.borrower) for k in keys if k.is_out] == [("K-07 配电房", "工程部 张师傅")]
+    assert [k.label for k in keys if k.authority] == ["3-2-1201 业主托管"]
+    count = services.key_inventory.count()
+    assert count is not None and (count.held, count.expected) == (4, 3)
