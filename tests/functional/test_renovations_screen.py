@@ -137,3 +137,19 @@ async def test_the_supervisor_approves_inspects_opens_a_ticket_and_closes(app: D
         done = services.renovations.get(r.number)
         assert (done.state, done.close_note, done.closed_by) == ("closed", "验收合格", "陈静")
         await wait_for(pilot, lambda: screen.loaded and rows(screen) == 0)
+
+
+def screen_text(app: DeskApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_f9_redraws_the_screen_in_chinese_and_back(app: DeskApp) -> None:
+    services: Any = app.services
+    services.renovations.open("3-2-1201", "张三", "美家装饰", "2026-11-23", "2026-12-10", "厨房翻新")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot, app)
+        await wait_for(pilot, lambda: "Awaiting approval" in screen_text(app))
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: screen.loaded and "待审批" in screen_text(app) and "许可证号" in screen_text(app))
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: screen.loaded and "Permit number" in screen_text(app))
