@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Static
 
 from deskui.core.i18n import N_, t
 from deskui.screens.base import DeskScreen
+from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.widgets.background import background
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ class DirectoryScreen(DeskScreen):
         Binding("escape", "clear_search", "Clear", id="directory-clear"),
         Binding("j", "cursor(1)", "Down", show=False),
         Binding("k", "cursor(-1)", "Up", show=False),
+        TIMELINE_BINDING,
     ]
 
     def __init__(self) -> None:
@@ -142,6 +144,14 @@ class DirectoryScreen(DeskScreen):
         self.units, self.residents = [], []
         self.query_one("#directory-results", DataTable).clear()
         self.show_hint()
+
+    async def action_open_timeline(self) -> None:
+        """Ctrl+U: the story of the unit on the highlighted row (a unit, or where the resident lives)."""
+        table = self.query_one("#directory-results", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else ""
+        unit = next((u.key for u in self.units if f"u{u.id}" == key), None)
+        unit = unit or next((r.unit_label for r in self.residents if f"r{r.id}" == key), "")
+        await open_timeline(self.app, unit)
 
     def action_cursor(self, step: int) -> None:
         table = self.query_one("#directory-results", DataTable)

@@ -245,3 +245,10 @@ def test_each_source_walks_an_index(desk: Desk) -> None:
     assert "ix_call_site_unit_key" in call_plan and "TEMP B-TREE" not in call_plan
     assert "ix_ticket_unit" in ticket_plan
     assert (CALL.name, NEWER.name, TICKET.name) == ("call", "newer", "ticket")
+
+
+def test_a_public_place_by_its_key(desk: Desk) -> None:
+    desk.call("东门栏杆坏了", unit="东门")
+    desk.svc.visitors.sign_in("送水工", "东门", "送水")
+    got = TimelineService.of(desk.svc).timeline("public:东门")
+    assert (got.key, [e.kind for e in got.entries]) == ("public:东门", ["visit", "call"])

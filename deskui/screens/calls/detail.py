@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from deskui.core.i18n import t
 from deskui.screens import stylesheet
+from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.plain import plain
 
@@ -30,6 +31,7 @@ class CallDetailScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss(None)", "Close", id="call-detail-close"),
         Binding("ctrl+r", "dismiss('correct')", "Correct", id="call-detail-correct"),
+        TIMELINE_BINDING,
     ]
 
     def __init__(self, versions: Sequence[CallInfo], describe: dict[str, str], when: Sequence[str]) -> None:
@@ -59,6 +61,10 @@ class CallDetailScreen(ModalScreen[str | None]):
         if call.urgent:
             table.add_row(Text(t("Urgent")), Text("!", style="bold"))
         return table
+
+    async def action_open_timeline(self) -> None:
+        """Ctrl+U: the story of the call's unit (as its latest version names it)."""
+        await open_timeline(self.app, self.versions[-1].unit if self.versions else "")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="call-detail-box"):

@@ -21,6 +21,7 @@ from deskui.screens.calls.log import LOOKUP_DELAY, CallLog, while_shown
 from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.forms import FieldRow, show_message
 from deskui.screens.tickets.new import unit_tickets
+from deskui.screens.timeline import waiting_parcels
 from deskui.services.common.places import normalize_phone
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import asked, background, saving, still_running
@@ -321,6 +322,7 @@ class CallForm(CallLog):
         )
         history = await asyncio.to_thread(self.calls.unit_history, unit)
         open_tickets = await asyncio.to_thread(self.services.tickets.queue, "open", unit=unit, limit=5)
+        parcels = await asyncio.to_thread(self.services.parcels.waiting, unit)  # issue 13: tell the caller
         exclude = [self.amending.root_id] if self.amending else []
         warning = (
             await asyncio.to_thread(self.calls.duplicate_warning, unit, category, exclude_ids=exclude)
@@ -344,6 +346,7 @@ class CallForm(CallLog):
                 text.append_text(plain(call.content, one_line=True))
                 text.append("\n")
         text.append_text(unit_tickets(self.app, self.desk.settings, open_tickets.rows, self.desk.clock.now()))
+        text.append_text(waiting_parcels(parcels, self.desk.clock.now()))
         history_view.update(text)
         history_view.set_class(warning is not None, "-warning")
 

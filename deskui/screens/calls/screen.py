@@ -26,6 +26,7 @@ from deskui.screens.calls.detail import CallDetailScreen
 from deskui.screens.calls.form import CallForm, UnitSuggester, call_field
 from deskui.screens.calls.log import COLUMNS
 from deskui.screens.tickets.new import NewTicketScreen
+from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import asked
 from deskui.widgets.table import DeskTable
@@ -55,6 +56,7 @@ class CallsScreen(CallForm):
         Binding("ctrl+b", "toggle_urgent", "Urgent", id="call-urgent", show=False),
         Binding("ctrl+o", "focus_residents", "Residents", id="call-residents", show=False),
         Binding("escape", "back_to_form", "Form", id="call-form", show=False),
+        TIMELINE_BINDING,
     ]
 
     def __init__(self) -> None:
@@ -202,3 +204,9 @@ class CallsScreen(CallForm):
             return
         screen = NewTicketScreen(self.services, call, self.desk.operator)
         await self.app.push_screen(screen, lambda done: self.notify(done) if done else None)
+
+    async def action_open_timeline(self) -> None:
+        """Ctrl+U: the story of the unit of the call selected in the log (when the log has focus), else the form's."""
+        call = self.selected_call() if self.focused is self.query_one("#call-table", DataTable) else None
+        unit = call.unit if call is not None else self.query_one("#call-unit", Input).value
+        await open_timeline(self.app, unit)

@@ -29,6 +29,7 @@ from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.tickets.actions import action_form
 from deskui.screens.tickets.forms import FormOutcome, TicketFormScreen
+from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.services.tickets import REPAIR_TYPE_LABELS, RULES, due_soon_seconds
 from deskui.widgets.background import saving
 from deskui.widgets.plain import plain
@@ -88,6 +89,7 @@ class TicketDetailScreen(DeskScreen):
         _act("u", "follow_up", N_("Follow-up"), show=False),
         _act("z", "cancel", N_("Cancel ticket"), show=False),
         Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor", priority=True),
+        TIMELINE_BINDING,
     ]
 
     def __init__(self, ticket_id: int) -> None:
@@ -325,6 +327,10 @@ class TicketDetailScreen(DeskScreen):
 
     async def action_back(self) -> None:
         await self.app.pop_screen()
+
+    async def action_open_timeline(self) -> None:
+        """Ctrl+U: the story of the ticket's unit."""
+        await open_timeline(self.app, self.ticket.unit if self.ticket is not None else "")
 
     async def action_goto_survivor(self) -> None:
         if self.detail is not None and self.detail.ticket.merged_into_id is not None:

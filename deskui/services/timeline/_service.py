@@ -62,6 +62,8 @@ class TimelineService(ContextService):
         `strict`: a unit the directory does not know and no record names is refused (NotFound), as the CLI wants;
         otherwise it is an empty story."""
         asked = (unit or "").strip()
+        # A public place's key ("public:东门", what the directory's rows hold) is its name, spelled as typed.
+        asked = asked.removeprefix("public:").strip() if asked.startswith("public:") else asked
         if not asked:
             raise ValidationError(t("Which unit? Give the unit, e.g. 3-2-1201"), field="unit")
         wanted = expand_kinds(kinds)
