@@ -214,3 +214,15 @@ def test_the_demo_holds_keys_one_lent_one_in_trust(services) -> None:  # type: i
     assert [k.label for k in keys if k.authority] == ["3-2-1201 业主托管"]
     count = services.key_inventory.count()
     assert count is not None and (count.held, count.expected) == (4, 3)
+
+
+def test_a_backup_counts_the_key_inventory(services, held, wang, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A restore that would lose key entries says so: their tables are among the logs a backup measures."""
+    from deskui.services.admin import backup_database
+
+    services.keys.lend("3-2-1201", "维修 小张", operator=wang, authority="业主电话同意")
+    held.retire("天台", "丢失", operator=wang)
+    if services.db.backend != "sqlite":
+        pytest.skip("backups are of SQLite files")
+    marks = backup_database(services.db, tmp_path / "copy.db").high_water
+    assert (marks["key_item"], marks["key_retirement"], marks["key_loan_authority"]) == (3, 1, 1)

@@ -76,6 +76,9 @@ LOG_TABLES = (
     "renovation_inspection",
     "renovation_ticket",
     "renovation_close",
+    "key_item",
+    "key_retirement",
+    "key_loan_authority",
 )
 PAGES_PER_STEP = 256
 
