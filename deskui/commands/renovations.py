@@ -4,8 +4,8 @@
 are a supervisor's or manager's (`--operator NAME`; without it, the local administrator); a structural change
 (`--structural`) is approved only with `--note` (the housing authority's approval). `renovations inspect NUMBER
 --ok|--issue TEXT` records a dated inspection; `--ticket` with `--issue` also opens a repair ticket for the finding,
-linked to it (the ticket's number is printed). `renovations list --active` shows what is still open: awaiting
-approval, approved, in progress, expired.
+linked to it, in the same transaction (the ticket's number is printed). `renovations list --active` shows what is
+still open: awaiting approval, approved, in progress, expired.
 """
 
 from __future__ import annotations
@@ -127,9 +127,7 @@ def inspect(
     if ok:
         look = services.renovations.inspect(number, "ok", note, operator=who)
     else:
-        look = services.renovations.inspect(number, "issue", issue or "", operator=who)
-        if ticket:
-            look = services.renovations.open_ticket(look.number, look.id, operator=who)
+        look = services.renovations.inspect(number, "issue", issue or "", ticket=ticket, operator=who)
     out.print(
         t("{number} inspected at {when}", number=look.number, when=when(services)(look.inspected_at)), markup=False
     )

@@ -322,3 +322,25 @@ def test_the_demo_desk_has_renovations_under_way(services) -> None:  # type: ign
     assert states == ["active", "pending"]
     (running,) = [r for r in services.renovations.active() if r.state == "active"]
     assert running.decided_by == "陈静" and running.worker_passes and running.inspections == 1
+
+
+def test_an_issue_and_its_ticket_in_one_transaction(services, people, clock) -> None:  # type: ignore[no-untyped-def]
+    """`inspect(..., ticket=True)`: the inspection, the ticket and the link together, or none of them."""
+    _, chen = people
+    r = apply(services)
+    services.renovations.approve(r.number, operator=chen)
+
+    def broken(*_: object) -> tuple[int, str]:
+        raise ValidationError("the tickets service refused", field="unit")
+
+    opener = services.renovations.ticket_opener
+    services.renovations.ticket_opener = broken
+    with pytest.raises(ValidationError, match="refused"):
+        services.renovations.inspect(r.number, "issue", "私拉电线", ticket=True)
+    assert counts(services)[3:5] == (0, 0)
+    services.renovations.ticket_opener = opener
+    look = services.renovations.inspect(r.number, "issue", "私拉电线", ticket=True, operator=chen)
+    assert look.ticket_number.startswith("WX-") and "私拉电线" in services.tickets.get(look.ticket_id).description
+    with pytest.raises(ValidationError):
+        services.renovations.inspect(r.number, "ok", ticket=True)  # nothing to open a ticket for
+    assert counts(services)[3:5] == (1, 1)

@@ -257,10 +257,14 @@ class RenovationRegister(RegisterBase):
         if role not in APPLICANT_ROLES:
             raise ValidationError(t("Applicant: the owner or a person the owner authorised"), field="role")
         firm = line(
-            company, "company", t("Company"), max_chars=COMPANY_CHARS, required=t("Which company does the work?")
+            company,
+            "company",
+            t("Renovation company"),
+            max_chars=COMPANY_CHARS,
+            required=t("Which company does the work?"),
         )
-        start = parse_day(starts_on, "starts_on", t("From"))
-        end = parse_day(ends_on, "ends_on", t("To"))
+        start = parse_day(starts_on, "starts_on", t("Works from"))
+        end = parse_day(ends_on, "ends_on", t("Works to"))
         if end < start:
             raise ValidationError(
                 t("The works end ({end}) before they start ({start})", end=end.isoformat(), start=start.isoformat()),
@@ -269,7 +273,9 @@ class RenovationRegister(RegisterBase):
         longest = self.settings.renovations.longest_days
         if (end - start).days + 1 > longest:
             raise ValidationError(t("A permit covers at most {n} days", n=longest), field="ends_on")
-        what = line(work, "work", t("Work"), max_chars=TEXT_CHARS, required=t("What is changed? Describe the work"))
+        what = line(
+            work, "work", t("Work to be done"), max_chars=TEXT_CHARS, required=t("What is changed? Describe the work")
+        )
         crew = names(workers)
         now = self.clock.now()
         with self.db.write() as s:
@@ -422,7 +428,7 @@ class RenovationRegister(RegisterBase):
 
     def add_worker(self, number: str, name: str, *, operator: OperatorInfo | None = None) -> WorkerPassInfo:
         """A pass for one more worker of an approved renovation."""
-        worker = line(name, "name", t("Worker"), max_chars=NAME_CHARS, required=t("Which worker? Give a name"))
+        worker = line(name, "name", t("Worker's name"), max_chars=NAME_CHARS, required=t("Which worker? Give a name"))
         now = self.clock.now()
         with self.db.write() as s:
             self.lock(s)
@@ -431,15 +437,25 @@ class RenovationRegister(RegisterBase):
             return self._find(s, found.number).worker_passes[-1]
 
     def inspect(
-        self, number: str, result: str, finding: str = "", *, operator: OperatorInfo | None = None
+        self,
+        number: str,
+        result: str,
+        finding: str = "",
+        *,
+        ticket: bool = False,
+        operator: OperatorInfo | None = None,
     ) -> InspectionInfo:
-        """A dated inspection: `result` ok (a note optional) or issue (what was found, required)."""
+        """A dated inspection: `result` ok (a note optional) or issue (what was found, required). `ticket`: an
+        issue's ticket opened and linked in the same transaction."""
         if result not in INSPECTION_RESULTS:
             raise ValidationError(t("An inspection finds ok or an issue"), field="result")
+        if ticket and result != "issue":
+            raise ValidationError(t("Only an issue found opens a ticket"), field="result")
+        opener = self._opener() if ticket else None
         found_text = line(
             finding,
             "finding",
-            t("Finding"),
+            t("Inspection finding"),
             max_chars=TEXT_CHARS,
             required=t("What was found? Describe the issue") if result == "issue" else "",
         )
@@ -459,7 +475,10 @@ class RenovationRegister(RegisterBase):
                 )
                 .returning(_INSP.c.id)
             ).scalar_one()
-            return self._inspections(s, found, int(new_id))[0]
+            look = self._inspections(s, found, int(new_id))[0]
+            if opener is None:
+                return look
+            return self._link(s, opener, found, look, "", operator, now)
 
     def open_ticket(
         self,
@@ -471,9 +490,7 @@ class RenovationRegister(RegisterBase):
     ) -> InspectionInfo:
         """A ticket for an inspection's issue (the latest issue without one when `inspection_id` is None), opened
         by `ticket_opener` and linked to the inspection. Refused: no such issue, or a ticket already linked."""
-        opener = self.ticket_opener
-        if opener is None:
-            raise Conflict(t("Tickets cannot be opened here"))
+        opener = self._opener()
         words = line(description, "description", t("Description"), max_chars=TEXT_CHARS)
         now = self.clock.now()
         with self.db.write() as s:
@@ -491,26 +508,43 @@ class RenovationRegister(RegisterBase):
                 raise AlreadyDone(
                     t("That finding already opened ticket {ticket}", ticket=look.ticket_number), field="number"
                 )
-            words = words or t(
-                "Renovation {number} ({unit}), inspection of {when}: {finding}",
-                number=found.number,
-                unit=found.unit,
-                when=self.local(look.inspected_at),
-                finding=look.finding,
+            return self._link(s, opener, found, look, words, operator, now)
+
+    def _opener(self) -> TicketOpener:
+        if self.ticket_opener is None:
+            raise Conflict(t("Tickets cannot be opened here"))
+        return self.ticket_opener
+
+    def _link(
+        self,
+        s: Session,
+        opener: TicketOpener,
+        found: RenovationInfo,
+        look: InspectionInfo,
+        words: str,
+        operator: OperatorInfo | None,
+        now: datetime,
+    ) -> InspectionInfo:
+        """The finding's ticket and its link, in the caller's transaction: a refusal of either writes neither."""
+        words = words or t(
+            "Renovation {number} ({unit}), inspection of {when}: {finding}",
+            number=found.number,
+            unit=found.unit,
+            when=self.local(look.inspected_at),
+            finding=look.finding,
+        )
+        ticket_id, ticket_number = opener(s, found.unit, words, operator)
+        s.execute(
+            _TICKET.insert().values(
+                site_id=self.site_id,
+                inspection_id=look.id,
+                ticket_id=ticket_id,
+                ticket_number=ticket_number,
+                linked_at=now,
+                **who(operator),
             )
-            # The ticket and its link in this one transaction: a refusal of either writes neither.
-            ticket_id, ticket_number = opener(s, found.unit, words, operator)
-            s.execute(
-                _TICKET.insert().values(
-                    site_id=self.site_id,
-                    inspection_id=look.id,
-                    ticket_id=ticket_id,
-                    ticket_number=ticket_number,
-                    linked_at=now,
-                    **who(operator),
-                )
-            )
-            return self._inspections(s, found, look.id)[0]
+        )
+        return self._inspections(s, found, look.id)[0]
 
     # --- completion ---------------------------------------------------------------------------------------------
 
