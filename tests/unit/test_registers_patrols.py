@@ -347,3 +347,18 @@ def test_a_restore_that_would_lose_patrol_rounds_says_so(services, tmp_path: Pat
     services.patrols.start("estate")  # the desk goes on after the backup: a round only
     with pytest.raises(BackupRefused, match="patrol_round"):
         restore_database(services.settings, old.path)
+
+
+def test_the_demo_desk_has_routes_and_yesterdays_round(services) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from deskui.services.admin import load_demo, load_demo_activity
+
+    load_demo(services)
+    load_demo_activity(services)
+    assert services.patrols.routes()  # from the defaults
+    yesterday = (services.clock.now() - timedelta(hours=26)).astimezone(SH).date()
+    (walked,) = services.patrols.rounds(yesterday)
+    assert walked.state == "complete" and len(walked.abnormal) == 1
+    recent = services.patrols.findings(services.clock.now() - timedelta(days=2), without_ticket=True)
+    assert [f.note for f in recent] == ["3号排风机异响"]
