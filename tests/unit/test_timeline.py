@@ -215,36 +215,28 @@ def test_like_patterns_cover_full_width_digits() -> None:
 
 
 @pytest.mark.sqlite_only
-def test_each_source_walks_an_index(desk: Desk) -> None:
-    """The unit's calls come off ix_call_site_unit_key and its tickets off ix_ticket_unit, never a scan of the
-    table (the call log holds a million rows)."""
+@pytest.mark.parametrize("since", [None, datetime(2026, 11, 1, tzinfo=UTC)])
+def test_each_source_walks_an_index(desk: Desk, since: datetime | None) -> None:
+    """The unit's calls come off ix_call_site_unit_key (no sort: the index is in id order) and its tickets off
+    ix_ticket_unit, never a scan of the table (the call log holds a million rows), with or without a time range."""
     from sqlalchemy import text
 
-    from deskui.services.timeline._sources import CALL, NEWER, TICKET
+    from deskui.services.timeline import TimelineQuery
+    from deskui.services.timeline._sources import calls_statement, tickets_statement
 
+    query = TimelineQuery("3-2-1201", "3-2-1201", None, expand_kinds(()), since, None, 500)
     engine = desk.svc.db.engine
-    with engine.connect() as con:
-        call_plan = " ".join(
-            str(r[-1])
-            for r in con.execute(
-                text(
-                    "EXPLAIN QUERY PLAN SELECT c.id FROM call c LEFT JOIN call n ON n.amends_id = c.id "
-                    "WHERE c.site_id = 1 AND c.unit_key = '3-2-1201' AND n.id IS NULL ORDER BY c.id DESC LIMIT 501"
-                )
-            )
-        )
-        ticket_plan = " ".join(
-            str(r[-1])
-            for r in con.execute(
-                text(
-                    "EXPLAIN QUERY PLAN SELECT id FROM ticket WHERE site_id = 1 AND unit_key = '3-2-1201' "
-                    "ORDER BY id DESC LIMIT 501"
-                )
-            )
-        )
-    assert "ix_call_site_unit_key" in call_plan and "TEMP B-TREE" not in call_plan
-    assert "ix_ticket_unit" in ticket_plan
-    assert (CALL.name, NEWER.name, TICKET.name) == ("call", "newer", "ticket")
+
+    def plan(statement) -> str:  # type: ignore[no-untyped-def]
+        sql = str(statement.compile(engine, compile_kwargs={"literal_binds": True}))
+        with engine.connect() as con:
+            return " | ".join(str(r[-1]) for r in con.execute(text("EXPLAIN QUERY PLAN " + sql)))
+
+    calls_plan = plan(calls_statement(desk.svc.site_id, query))
+    assert "ix_call_site_unit_key" in calls_plan and "TEMP B-TREE" not in calls_plan, calls_plan
+    assert "SCAN call" not in calls_plan.replace("SCAN call USING", ""), calls_plan
+    tickets_plan = plan(tickets_statement(desk.svc.site_id, query))
+    assert "ix_ticket_unit" in tickets_plan, tickets_plan
 
 
 def test_a_public_place_by_its_key(desk: Desk) -> None:
@@ -252,3 +244,44 @@ def test_a_public_place_by_its_key(desk: Desk) -> None:
     desk.svc.visitors.sign_in("送水工", "东门", "送水")
     got = TimelineService.of(desk.svc).timeline("public:东门")
     assert (got.key, [e.kind for e in got.entries]) == ("public:东门", ["visit", "call"])
+
+
+def test_renovations_with_their_inspections(desk: Desk) -> None:
+    svc, clock = desk.svc, desk.svc.clock
+    permit = svc.renovations.open("3栋2单元1201", "张三", "好家装饰", "2026-12-02", "2026-12-20", "厨房改造")
+    svc.renovations.open("3-2-1101", "王五", "别家装饰", "2026-12-02", "2026-12-20", "卫生间")
+    clock.advance(minutes=5)
+    svc.renovations.approve(permit.number, operator=desk.sup)
+    clock.advance(days=1)
+    svc.renovations.inspect(permit.number, "issue", "阳台违规开洞", operator=desk.rec)
+    got = TimelineService.of(desk.svc).timeline("3-2-1201", kinds=["renovation"]).entries
+    assert [(e.kind, e.number, e.state) for e in got] == [
+        ("renovation", permit.number, "issue"),
+        ("renovation", permit.number, "active"),  # approved and begun: works in progress
+    ]
+    assert "阳台违规开洞" in got[0].summary and "好家装饰" in got[1].summary
+    assert "registers" in GROUPS and "renovation" in GROUPS["registers"]
+
+
+def test_patrol_findings_that_name_the_unit(desk: Desk) -> None:
+    svc = desk.svc
+    round_ = svc.patrols.start("estate", operator=desk.rec)
+    svc.patrols.check(round_.id, "east_gate", ok=False, note="3栋2单元1201门口堆放装修垃圾", operator=desk.rec)
+    svc.patrols.check(round_.id, "garden", ok=False, note="13栋2单元1201外墙脱落", operator=desk.rec)
+    svc.patrols.check(round_.id, "lift_1", ok=True, operator=desk.rec)
+    got = TimelineService.of(desk.svc).timeline("3-2-1201", kinds=["patrol"]).entries
+    assert [(e.kind, e.state) for e in got] == [("patrol", "abnormal")]
+    assert "East gate" in got[0].summary and "装修垃圾" in got[0].summary
+
+
+def test_keys_that_open_the_unit_and_their_loans(desk: Desk) -> None:
+    svc, clock = desk.svc, desk.svc.clock
+    svc.key_inventory.add(
+        "3-2-1201", "3栋2单元1201 入户门（业主寄存）", "A-12", authority="业主书面同意", operator=desk.rec
+    )
+    svc.key_inventory.add("配电房", "1栋配电房", "B-1", operator=desk.rec)
+    clock.advance(minutes=5)
+    svc.keys.lend("3-2-1201", "李强", operator=desk.rec, purpose="入户查漏水", authority="业主电话同意")
+    got = TimelineService.of(desk.svc).timeline("3栋2单元1201", kinds=["key"]).entries
+    assert [(e.kind, e.state) for e in got] == [("key", "out"), ("key", "held")]
+    assert "李强" in got[0].summary and "A-12" in got[1].summary

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from deskui.services.timeline._labels import STATE_LABELS, state_label
 from deskui.services.timeline._mentions import like_patterns, mentions
+from deskui.services.timeline._rows import TimelineSource
 from deskui.services.timeline._service import TimelineService
-from deskui.services.timeline._sources import SOURCES, TimelineSource
+from deskui.services.timeline._sources import SOURCES
 from deskui.services.timeline._types import (
     GROUP_LABELS,
     GROUPS,

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from deskui.core.i18n import N_, t
-from deskui.services.registers import PARCEL_STATES, PASS_STATES, VISIT_STATES
+from deskui.services.registers import (
+    INSPECTION_RESULTS,
+    PARCEL_STATES,
+    PASS_STATES,
+    RENOVATION_STATES,
+    VISIT_STATES,
+)
 from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, EVENT_LABELS, STATUS_LABELS
 from deskui.services.timeline._types import TimelineEntry
 
@@ -14,6 +20,12 @@ STATE_LABELS = {
     "urgent": N_("Urgent"),
     "entry": N_("Entry"),
     "amendment": N_("Amendment"),
+    "held": N_("Held at the desk"),
+    "retired": N_("No longer held"),
+    "out": N_("Lent out"),
+    "returned": N_("Back at the desk"),
+    "abnormal": N_("Abnormal"),
+    "ticket": N_("Ticket opened"),
 }
 _BY_KIND: dict[str, dict[str, str]] = {
     "ticket": STATUS_LABELS,
@@ -22,6 +34,7 @@ _BY_KIND: dict[str, dict[str, str]] = {
     "visit": VISIT_STATES,
     "parcel": PARCEL_STATES,
     "pass": PASS_STATES,
+    "renovation": {**RENOVATION_STATES, **INSPECTION_RESULTS},
 }
 
 

@@ -11,7 +11,8 @@ from deskui.core.i18n import get_language, t
 from deskui.services.calls import unit_key
 from deskui.services.common.places import parse_unit
 from deskui.services.context import ContextService, DeskContext
-from deskui.services.timeline._sources import SOURCES, TimelineSource
+from deskui.services.timeline._rows import TimelineSource
+from deskui.services.timeline._sources import SOURCES
 from deskui.services.timeline._types import Timeline, TimelineEntry, TimelineQuery, expand_kinds
 
 if TYPE_CHECKING:
