@@ -179,3 +179,16 @@ async def test_the_caller_panel_names_the_parcels_waiting(app: DeskApp) -> None:
         await pilot.press("enter")
         await wait_for(pilot, lambda: "厨房水管漏水" in str(calls.query_one("#call-history", Static).render()))
         assert "Parcels waiting" not in str(calls.query_one("#call-history", Static).render())
+
+
+async def test_from_the_registers(app: DeskApp) -> None:
+    from deskui.screens.registers import RegistersScreen
+
+    made = seed(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await app.push_screen(RegistersScreen("parcels"))
+        await wait_for(pilot, lambda: isinstance(app.screen, RegistersScreen) and app.screen.loaded)
+        await pilot.press("ctrl+u")
+        story = await timeline_shown(pilot)
+        assert story.unit == "3-2-1201" and made["parcel"].id in [e.id for e in story.entries if e.kind == "parcel"]

@@ -24,6 +24,7 @@ from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.forms import FormField, FormScreen
 from deskui.screens.registers.switch import RegisterKeys, registers
+from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
 
@@ -50,6 +51,7 @@ class RegistersScreen(RegisterKeys, DeskScreen):
         Binding("u", "parcel_pickup", "Picked up", id="registers-pickup", priority=True),
         Binding("g", "pass_use", "Used at the gate", id="registers-use", priority=True),
         Binding("c", "pass_check", "Check a pass", id="registers-check", priority=True),
+        TIMELINE_BINDING,
     ]
 
     def __init__(self, view: str = "visitors") -> None:
@@ -182,6 +184,10 @@ class RegistersScreen(RegisterKeys, DeskScreen):
         label = self.query_one("#rg-message", Static)
         label.update(plain(message))
         label.set_class(error, "-error")
+
+    async def action_open_timeline(self) -> None:
+        """Ctrl+U: the story of the selected entry's unit (issue 13 item 7)."""
+        await open_timeline(self.app, getattr(self.selected(), "unit", ""))
 
     def selected(self) -> Any | None:
         table = self.query_one("#rg-table", DataTable)
