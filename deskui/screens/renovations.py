@@ -31,15 +31,15 @@ from deskui.widgets.plain import plain
 if TYPE_CHECKING:
     from deskui.services.registers import RenovationInfo
 
-COLUMNS = (
+COLUMNS = (  # the state early: a narrow terminal still shows it
     N_("Permit number"),
     N_("Unit"),
-    N_("Applicant"),
-    N_("Renovation company"),
+    N_("State"),
     N_("Works from"),
     N_("Works to"),
+    N_("Applicant"),
+    N_("Renovation company"),
     N_("Last inspected"),
-    N_("State"),
 )
 ROW_ACTIONS = frozenset({"approve", "refuse", "inspect", "ticket", "worker", "close"})
 
@@ -115,10 +115,10 @@ class RenovationsScreen(DeskScreen):
 
         state = Text(label(RENOVATION_STATES, r.state), style="bold" if r.state == "expired" else "")
         if r.inspection_overdue:
-            state.append(" · " + t("Renovation inspection overdue"), style="bold")
-        return [plain(r.number), plain(r.unit, one_line=True), plain(r.applicant, one_line=True),
-                plain(r.company, one_line=True), Text(r.starts_on.isoformat()), Text(r.ends_on.isoformat()),
-                self.day(r.last_inspected_at), state]  # fmt: skip
+            state.append(" · " + t("inspection overdue"), style="bold")
+        return [plain(r.number), plain(r.unit, one_line=True), state, Text(r.starts_on.isoformat()),
+                Text(r.ends_on.isoformat()), plain(r.applicant, one_line=True), plain(r.company, one_line=True),
+                self.day(r.last_inspected_at)]  # fmt: skip
 
     def fill(self) -> None:
         table = self.query_one("#rn-table", DataTable)
