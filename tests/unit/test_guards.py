@@ -29,6 +29,21 @@ MIGRATION_0007_TABLES = (  # the registers (issue 13)
     "gate_pass_use",
     "gate_pass_void",
 )
+MIGRATIONS_0008_0010_TABLES = (  # patrols, renovations, the key inventory (issue 13)
+    "patrol_round",
+    "patrol_check",
+    "patrol_end",
+    "patrol_ticket",
+    "renovation",
+    "renovation_decision",
+    "renovation_worker_pass",
+    "renovation_inspection",
+    "renovation_ticket",
+    "renovation_close",
+    "key_item",
+    "key_retirement",
+    "key_loan_authority",
+)
 
 
 def test_the_postgresql_triggers_are_what_the_migrations_make() -> None:
@@ -43,7 +58,7 @@ def test_the_postgresql_triggers_are_what_the_migrations_make() -> None:
         },
         **{
             table: {f"{table}_refuse_update_delete": REFUSE, f"{table}_refuse_truncate": REFUSE}
-            for table in MIGRATION_0004_TABLES + MIGRATION_0007_TABLES
+            for table in MIGRATION_0004_TABLES + MIGRATION_0007_TABLES + MIGRATIONS_0008_0010_TABLES
         },
     }
     expected["dutylog"]["dutylog_follow_head"] = "dutylog_follow_head"
