@@ -192,3 +192,21 @@ async def test_from_the_registers(app: DeskApp) -> None:
         await pilot.press("ctrl+u")
         story = await timeline_shown(pilot)
         assert story.unit == "3-2-1201" and made["parcel"].id in [e.id for e in story.entries if e.kind == "parcel"]
+
+
+async def test_f9_redraws_the_story_in_chinese(app: DeskApp) -> None:
+    made = seed(app)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await app.show_ticket(made["ticket"].id)
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen) and app.screen.ticket is not None)
+        await pilot.press("ctrl+u")
+        story = await timeline_shown(pilot)
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: story.loaded and "房号档案" in str(story.query_one("#timeline-title").render()))
+        assert "3栋2单元1201" in str(story.query_one("#timeline-title").render())
+        assert "包裹" in [str(c) for c in story.query_one("#timeline-table", DataTable).get_row_at(0)]
+        await pilot.press("f9")
+        await wait_for(
+            pilot, lambda: story.loaded and "Unit history" in str(story.query_one("#timeline-title").render())
+        )
