@@ -284,6 +284,7 @@ def load_demo_activity(services: Services) -> int:
         past.keys.lend("K-07 配电房", "工程部 张师傅", operator=desk, purpose="更换配电箱开关")
         _registers(past, clock, desk)
         _patrols(past, clock, now, desk)
+        _renovations(past, clock, desk, supervisor)
         clock.current = now
         return len(DEMO_CALLS)
     finally:
@@ -332,6 +333,29 @@ def _registers(services: Services, clock: FrozenClock, desk: OperatorInfo) -> No
     services.passes.use(used.number, operator=desk)
     clock.current = now - timedelta(minutes=30)
     services.passes.issue("3-2-1201", "李师傅", "旧沙发一套、纸箱 5 个", consent="业主书面同意书已核对", operator=desk)
+    clock.current = now
+
+
+def _renovations(services: Services, clock: FrozenClock, desk: OperatorInfo, supervisor: OperatorInfo) -> None:
+    """Renovations 装修 at the demo desk: one in progress (approved, workers' passes, inspected yesterday) and one
+    application awaiting the supervisor's approval."""
+    from datetime import timedelta
+
+    now = clock.current
+    today = now.astimezone(_zone(services)).date()
+    clock.current = now - timedelta(days=3)
+    running = services.renovations.open(
+        "2-1-602", "王建国", "美家装饰工程有限公司", today - timedelta(days=2), today + timedelta(days=25),
+        "厨房、卫生间翻新，更换地砖", workers=["刘师傅", "马师傅"], operator=desk,
+    )  # fmt: skip
+    services.renovations.approve(running.number, note="方案已审核，已签装修协议", operator=supervisor)
+    clock.current = now - timedelta(days=1)
+    services.renovations.inspect(running.number, "ok", "按方案施工，垃圾已清运", operator=supervisor)
+    clock.current = now - timedelta(hours=2)
+    services.renovations.open(
+        "3-1-1102", "李红（业主委托）", "匠心家装", today + timedelta(days=3), today + timedelta(days=40),
+        "客厅吊顶、墙面翻新", workers=["张师傅"], role="authorised", operator=desk,
+    )  # fmt: skip
     clock.current = now
 
 

@@ -122,7 +122,7 @@ def names(workers: Iterable[str] | str | None) -> tuple[str, ...]:
     names: list[str] = []
     for item in raw:
         for part in item.replace("，", ",").replace("、", ",").replace("\n", ",").split(","):
-            name = line(part, "workers", t("Workers"), max_chars=NAME_CHARS)
+            name = line(part, "workers", t("Renovation workers"), max_chars=NAME_CHARS)
             if name and name not in names:
                 names.append(name)
     if len(names) > MOST_WORKERS:
