@@ -156,7 +156,9 @@ def test_handover_counts_keys_from_the_inventory(services, held, wang, clock) ->
     assert [(k.label, k.borrower) for k in count.out] == [("机房A", "电工 老周")]
     st = services.handover.start(wang)
     row = next(c for c in st.counts if c.key == "keys")
-    assert (row.expected, row.counted) == (2, None)
+    assert (row.expected, row.counted, row.label) == (2, None, "Keys on their hooks (3 held, 1 out)")
+    assert st.keys_tally == (3, 1)
+    assert [k.title for k in st.keys] == ["机房A → 电工 老周"]  # the keys step lists the one out, with who has it
     assert "keys" in {b.item for b in st.blockers if b.step == "equipment"}
     services.handover.arrive(st.id, li)
     st = services.handover.record_count(st.id, "keys", 2, operator=li)
@@ -226,3 +228,26 @@ def test_a_backup_counts_the_key_inventory(services, held, wang, tmp_path) -> No
         pytest.skip("backups are of SQLite files")
     marks = backup_database(services.db, tmp_path / "copy.db").high_water
     assert (marks["key_item"], marks["key_retirement"], marks["key_loan_authority"]) == (3, 1, 1)
+
+
+def test_a_signed_handover_keeps_its_key_count(services, held, wang, clock) -> None:  # type: ignore[no-untyped-def]
+    li = services.operators.add("李强", "maintenance", "2222")
+    services.keys.lend("机房A", "电工 老周", operator=wang)
+    st = services.handover.start(wang)
+    services.handover.arrive(st.id, li)
+    for eq in services.settings.equipment:
+        services.handover.record_count(st.id, eq.key, eq.count, operator=li)
+    services.handover.record_count(st.id, "keys", 2, operator=li)
+    st = services.handover.state(st.id)
+    for item in (*st.keys, *st.items):
+        services.handover.acknowledge(st.id, item.id, operator=li)
+    for key in ("desk_tidy", "log_read", "area_checked"):
+        services.handover.check(st.id, key, operator=li)
+    services.handover.sign(st.id, wang, "1111")
+    st = services.handover.sign(st.id, li, "2222")
+    assert st.signed and st.keys_tally == (3, 1)
+    services.keys.take_back("机房A", operator=wang)
+    held.add("车库", "B1车库门", "A-03", operator=wang)
+    after = services.handover.state(st.id)
+    row = next(c for c in after.counts if c.key == "keys")
+    assert (row.expected, row.counted, after.keys_tally) == (2, 2, (3, 1))  # as signed, not as now

@@ -239,9 +239,10 @@ class HandoverService(StepsMixin, SigningMixin):
             snapshot = next((json.loads(r.value) for r in reversed(records) if r.step == "snapshot"), None)
             # The key count from the inventory (keys held minus those out), as signed once signed (issue 13).
             counted_keys = key_count(s, self.site_id, now)
-            keys_expected = counted_keys.expected if counted_keys is not None else None
+            keys_tally = (counted_keys.held, len(counted_keys.out)) if counted_keys is not None else None
             if snapshot is not None:
-                keys_expected = snapshot.get("keys_expected")
+                signed_tally = snapshot.get("keys_count")
+                keys_tally = (signed_tally["held"], signed_tally["out"]) if signed_tally else None
                 items = tuple(item_from(d) for d in snapshot["items"])
                 keys = tuple(item_from(d) for d in snapshot["keys"])
                 night_ids = list(snapshot["night_calls"])
@@ -256,7 +257,7 @@ class HandoverService(StepsMixin, SigningMixin):
         if snapshot is None and gather:
             keys = tuple(key_item(loan, now) for loan in self.keys.out(now))
         night_calls = self._night_calls(night_ids, dispositions)
-        st = self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now, keys_expected)
+        st = self._fold(row, records, slot, following, items, keys, night_calls, signed_entry, now, keys_tally)
         return replace(st, counts=self.ticket_numbers(st.counts), night_calls=self.ticket_numbers(st.night_calls))
 
     def ticket_numbers(self, rows: Sequence[_Numbered]) -> tuple[_Numbered, ...]:

@@ -14,7 +14,7 @@ from deskui.core.i18n import t
 from deskui.services.handover._dutylog_chain import append_entry, chain_head, handover_digest
 from deskui.services.handover._items import item_dict
 from deskui.services.handover._records import _RECORD, HandoverBase
-from deskui.services.handover._steps import DATA_STEPS, KEY_COUNT
+from deskui.services.handover._steps import DATA_STEPS
 from deskui.services.handover._types import DISPOSITION_LABELS, EquipmentCount, HandoverState
 from deskui.services.operators import SUPERVISORS, OperatorInfo, Role
 
@@ -147,7 +147,7 @@ class SigningMixin(HandoverBase):
             "keys": [item_dict(k) for k in st.keys],
             "night_calls": [n.call.id for n in st.night_calls],
             # the inventory's key count as handed over (issue 13); None when the desk keeps no inventory
-            "keys_expected": next((c.expected for c in st.counts if c.key == KEY_COUNT), None),
+            "keys_count": {"held": st.keys_tally[0], "out": st.keys_tally[1]} if st.keys_tally else None,
             "chain_head": {"seq": head_seq, "hash": head_hash},  # an anchor outside the duty log (issue 16)
         }
         self._record(s, handover_id, "snapshot", "", snapshot, signer, now)

@@ -103,7 +103,7 @@ class StepsMixin(HandoverBase):
         night_calls: tuple[NightCall, ...],
         signed_entry: Any | None,
         now: datetime,
-        keys_expected: int | None = None,
+        keys_tally: tuple[int, int] | None = None,
     ) -> HandoverState:
         incoming: OperatorRef | None = None
         counts: dict[str, Any] = {}
@@ -157,10 +157,8 @@ class StepsMixin(HandoverBase):
                     counted_by=by,
                 )
             equipment.append(replace(base, ticket_id=tickets.get(f"equipment:{choice.key}")))
-        if keys_expected is not None:
-            equipment.append(
-                self._key_count(keys_expected, counts.get(KEY_COUNT), tickets.get(f"equipment:{KEY_COUNT}"))
-            )
+        if keys_tally is not None:
+            equipment.append(self._key_count(*keys_tally, counts.get(KEY_COUNT), tickets.get(f"equipment:{KEY_COUNT}")))
         check_states = []
         for key, label in CHECKS:
             value, by = checks.get(key, ({}, ""))
@@ -187,15 +185,18 @@ class StepsMixin(HandoverBase):
             signed_at=signed_at,
             chain_seq=signed_entry.seq if signed_entry is not None else None,
             revision=last_data,
+            keys_tally=keys_tally,
         )
         if signed_entry is None:
             state = replace(state, blockers=self._blockers(state), relief=self._relief(state, slot, following, now))
         return state
 
     @staticmethod
-    def _key_count(expected: int, entered: Any | None, ticket_id: int | None) -> EquipmentCount:
-        """The keys that should hang on the hooks: held in the inventory, minus those out (issue 13)."""
-        base = EquipmentCount(KEY_COUNT, t(KEY_COUNT_LABEL), expected, ticket_id=ticket_id)
+    def _key_count(held: int, out: int, entered: Any | None, ticket_id: int | None) -> EquipmentCount:
+        """The keys that should hang on the hooks: held in the inventory, minus those out (issue 13; the keys step
+        lists those with who has each)."""
+        label = t("{item} ({held} held, {out} out)", item=t(KEY_COUNT_LABEL), held=held, out=out)
+        base = EquipmentCount(KEY_COUNT, label, held - out, ticket_id=ticket_id)
         if entered is None:
             return base
         value, by = entered

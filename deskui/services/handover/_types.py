@@ -180,6 +180,7 @@ class HandoverState:
     signed_at: datetime | None = None
     chain_seq: int | None = None
     revision: int = 0  # id of the latest record that changed what is handed over (signatures must be newer)
+    keys_tally: tuple[int, int] | None = None  # the key inventory's (held, out) behind the key count (issue 13)
 
     @property
     def signed(self) -> bool:
