@@ -135,7 +135,15 @@ def test_the_pin_from_the_environment(cli, svc, monkeypatch) -> None:  # type: i
 def test_wrong_pin_is_refused_and_counts(cli, svc) -> None:  # type: ignore[no-untyped-def]
     number = open_ticket(cli)
     r = cli("tickets", "dispatch", number, "--department", "maintenance", "--operator", "王芳", "--pin", "9999")
-    refused(r, svc, number, 1, "Wrong PIN")
+    refused(r, svc, number, 1, "Wrong PIN; 4 attempts left")
+    for left in (3, 2, 1):
+        r = cli("tickets", "note", number, "--text", "x", "--operator", "王芳", "--pin", "0000")
+        refused(r, svc, number, 1, f"Wrong PIN; {left} attempts left")
+    # The fifth wrong PIN locks 王芳 as a sign-in would: then even her right PIN is refused for a while.
+    refused(
+        cli("tickets", "note", number, "--text", "x", "--operator", "王芳", "--pin", "0000"), svc, number, 1, "Locked"
+    )
+    refused(cli("tickets", "note", number, "--text", "x", *as_("王芳")), svc, number, 1, "Locked")
 
 
 def test_no_operator_is_refused(cli, svc) -> None:  # type: ignore[no-untyped-def]
