@@ -124,3 +124,22 @@ async def test_enter_lends_a_plain_key(app: DeskApp) -> None:
         assert isinstance(shown, KeysScreen)
         assert "借出 1 把" in str(shown.query_one("#ki-title", Static).render())
         assert "保洁 王姐" in str(shown.query_one("#ki-table", DataTable).get_row_at(0)[4])
+
+
+async def test_key_6_of_the_registers_section_opens_it(app: DeskApp) -> None:
+    services: Any = app.services
+    services.key_inventory.add("机房A", "1号楼配电房", "A-01", operator=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "registers")
+        await pilot.press("6")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeysScreen) and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, KeysScreen)
+        await pilot.press("l")
+        await fill(pilot, "电工 老周")
+        await saved(pilot)
+        assert [(k.tag, k.borrower) for k in services.keys.out()] == [("机房A", "电工 老周")]
+        await pilot.press("1")  # the section's digits still switch register
+        await wait_for(pilot, lambda: not isinstance(app.screen, KeysScreen))
