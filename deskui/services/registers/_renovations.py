@@ -19,26 +19,17 @@ settings.renovations.inspection_days, counted from the start or approval, whiche
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from collections.abc import Iterable
+from datetime import date, datetime
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlmodel import Session
 
-from deskui.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from deskui.core.errors import Conflict, PermissionDenied, ValidationError
 from deskui.core.i18n import t
-from deskui.models import (
-    Renovation,
-    RenovationClose,
-    RenovationDecision,
-    RenovationInspection,
-    RenovationTicket,
-    RenovationWorkerPass,
-)
 from deskui.services.operators import SUPERVISORS, OperatorInfo
-from deskui.services.registers._common import NAME_CHARS, NOTE_CHARS, RegisterBase, who
-from deskui.services.registers._passes import normalize_number
+from deskui.services.registers._common import NAME_CHARS, NOTE_CHARS, who
+from deskui.services.registers._renovation_read import CLOSE, DEC, INSP, PASS, REN, TICKET, RenovationReader
 from deskui.services.registers._renovation_types import (
     APPLICANT_ROLES,
     COMPANY_CHARS,
@@ -54,184 +45,19 @@ from deskui.services.registers._renovation_types import (
 )
 from deskui.services.registers._types import AlreadyDone
 
-_REN = Renovation.__table__  # type: ignore[attr-defined]
-_DEC = RenovationDecision.__table__  # type: ignore[attr-defined]
-_PASS = RenovationWorkerPass.__table__  # type: ignore[attr-defined]
-_INSP = RenovationInspection.__table__  # type: ignore[attr-defined]
-_TICKET = RenovationTicket.__table__  # type: ignore[attr-defined]
-_CLOSE = RenovationClose.__table__  # type: ignore[attr-defined]
 
-
-class RenovationRegister(RegisterBase):
+class RenovationRegister(RenovationReader):
     """Renovation applications, their approval, worker passes, inspections and completion."""
 
     ticket_opener: TicketOpener | None = None
     """Opens a ticket for an inspection's finding (set by the container: the tickets service is above this one)."""
-
-    # --- reading ------------------------------------------------------------------------------------------------
-
-    def _query(self) -> Select[Any]:
-        return (
-            select(
-                _REN,
-                _DEC.c.decision,
-                _DEC.c.note.label("decision_note"),
-                _DEC.c.decided_at,
-                _DEC.c.operator_name.label("decided_by"),
-                _CLOSE.c.closed_at,
-                _CLOSE.c.note.label("close_note"),
-                _CLOSE.c.operator_name.label("closed_by"),
-            )
-            .select_from(
-                _REN.outerjoin(_DEC, _DEC.c.renovation_id == _REN.c.id).outerjoin(
-                    _CLOSE, _CLOSE.c.renovation_id == _REN.c.id
-                )
-            )
-            .where(_REN.c.site_id == self.site_id)
-        )
-
-    def _today(self, now: datetime) -> date:
-        return now.astimezone(self.tz).date()
-
-    def _state(self, r: Any, now: datetime) -> str:
-        if r.closed_at is not None:
-            return "closed"
-        if r.decision is None:
-            return "pending"
-        if r.decision != "approved":
-            return "refused"
-        today = self._today(now)
-        if today < r.starts_on:
-            return "approved"
-        return "expired" if today > r.ends_on else "active"
-
-    def _infos(self, s: Session, rows: Sequence[Any], now: datetime) -> list[RenovationInfo]:
-        ids = [r.id for r in rows]
-        passes: dict[int, list[WorkerPassInfo]] = {}
-        looks: dict[int, list[Any]] = {}
-        if ids:
-            for p in s.execute(select(_PASS).where(_PASS.c.renovation_id.in_(ids)).order_by(_PASS.c.id)):
-                passes.setdefault(p.renovation_id, []).append(WorkerPassInfo(p.name, p.pass_number, p.issued_at))
-            q = select(_INSP).where(_INSP.c.renovation_id.in_(ids)).order_by(_INSP.c.inspected_at, _INSP.c.id)
-            for i in s.execute(q):
-                looks.setdefault(i.renovation_id, []).append(i)
-        return [self._info(r, passes.get(r.id, []), looks.get(r.id, []), now) for r in rows]
-
-    def _info(self, r: Any, passes: list[WorkerPassInfo], looks: list[Any], now: datetime) -> RenovationInfo:
-        state = self._state(r, now)
-        last = looks[-1] if looks else None
-        due: datetime | None = None
-        if r.decision == "approved" and r.closed_at is None:
-            start = datetime.combine(r.starts_on, time(0), tzinfo=self.tz)
-            since = max(r.decided_at, start)
-            if last is not None and last.inspected_at > since:
-                since = last.inspected_at
-            due = since + timedelta(days=self.settings.renovations.inspection_days)
-        return RenovationInfo(
-            id=r.id,
-            number=r.number,
-            unit=r.unit_text,
-            unit_key=r.unit_key,
-            applicant=r.applicant,
-            applicant_role=r.applicant_role,
-            company=r.company,
-            workers=tuple(w for w in r.workers.split("\n") if w),
-            starts_on=r.starts_on,
-            ends_on=r.ends_on,
-            work=r.work,
-            structural=bool(r.structural),
-            applied_at=r.applied_at,
-            applied_by=r.operator_name,
-            decision=r.decision or "",
-            decided_at=r.decided_at,
-            decided_by=r.decided_by or "",
-            decision_note=r.decision_note or "",
-            worker_passes=tuple(passes),
-            inspections=len(looks),
-            last_inspected_at=last.inspected_at if last is not None else None,
-            last_result=last.result if last is not None else "",
-            last_finding=last.finding if last is not None else "",
-            inspection_due=due,
-            inspection_overdue=state == "active" and due is not None and due < now,
-            closed_at=r.closed_at,
-            closed_by=r.closed_by or "",
-            close_note=r.close_note or "",
-            state=state,
-        )
-
-    def _find(self, s: Session, number: str) -> RenovationInfo:
-        shown = normalize_number(number)
-        row = s.execute(self._query().where(_REN.c.number == shown)).first()
-        if row is None:
-            raise NotFound(t("No renovation permit numbered {number}", number=shown or number), field="number")
-        return self._infos(s, [row], self.clock.now())[0]
-
-    def get(self, number: str) -> RenovationInfo:
-        """One renovation by its permit number (any case, dashes optional)."""
-        with self.db.read() as s:
-            return self._find(s, number)
-
-    def history(self, *, active: bool = False, unit: str | None = None) -> list[RenovationInfo]:
-        """Renovations newest first: all, of one unit (any spelling), or only those still open (`active`: awaiting
-        approval, approved, in progress or expired; not refused, not closed)."""
-        now = self.clock.now()
-        q = self._query()
-        key = self.unit_filter(unit)
-        if key:
-            q = q.where(_REN.c.unit_key == key)
-        if active:
-            q = q.where(_CLOSE.c.id.is_(None), or_(_DEC.c.id.is_(None), _DEC.c.decision == "approved"))
-        with self.db.read() as s:
-            rows = list(s.execute(q.order_by(_REN.c.id.desc()).limit(self.limit)))
-            return self._infos(s, rows, now)
-
-    def active(self) -> list[RenovationInfo]:
-        """Every renovation still open, newest first."""
-        return self.history(active=True)
-
-    def expired(self) -> list[RenovationInfo]:
-        """Approved permits whose planned end has passed and that are not closed."""
-        return [r for r in self.active() if r.state == "expired"]
-
-    def overdue_inspections(self) -> list[RenovationInfo]:
-        """Renovations in progress not inspected for settings.renovations.inspection_days."""
-        return [r for r in self.active() if r.inspection_overdue]
-
-    def inspections(self, number: str) -> list[InspectionInfo]:
-        """A renovation's inspections, oldest first, with the tickets their findings opened."""
-        with self.db.read() as s:
-            found = self._find(s, number)
-            return self._inspections(s, found, None)
-
-    def _inspections(self, s: Session, found: RenovationInfo, inspection_id: int | None) -> list[InspectionInfo]:
-        q = (
-            select(_INSP, _TICKET.c.ticket_id, _TICKET.c.ticket_number)
-            .select_from(_INSP.outerjoin(_TICKET, _TICKET.c.inspection_id == _INSP.c.id))
-            .where(_INSP.c.site_id == self.site_id, _INSP.c.renovation_id == found.id)
-        )
-        if inspection_id is not None:
-            q = q.where(_INSP.c.id == inspection_id)
-        return [
-            InspectionInfo(
-                i.id,
-                found.number,
-                found.unit,
-                i.inspected_at,
-                i.result,
-                i.finding,
-                i.operator_name,
-                i.ticket_id,
-                i.ticket_number or "",
-            )
-            for i in s.execute(q.order_by(_INSP.c.inspected_at, _INSP.c.id))
-        ]
 
     # --- the application ----------------------------------------------------------------------------------------
 
     def _next_number(self, s: Session, now: datetime) -> str:
         prefix = f"{self.settings.renovations.number_prefix}-{now.astimezone(self.tz):%Y%m%d}-"
         taken = s.execute(
-            select(func.count()).where(_REN.c.site_id == self.site_id, _REN.c.number.startswith(prefix))
+            select(func.count()).where(REN.c.site_id == self.site_id, REN.c.number.startswith(prefix))
         ).scalar_one()
         return f"{prefix}{int(taken) + 1:03d}"
 
@@ -287,7 +113,7 @@ class RenovationRegister(RegisterBase):
             place = self.place(s, typed, key)
             number = self._next_number(s, now)
             s.execute(
-                _REN.insert().values(
+                REN.insert().values(
                     site_id=self.site_id,
                     number=number,
                     unit_text=place.text,
@@ -362,7 +188,7 @@ class RenovationRegister(RegisterBase):
                     field="number",
                 )
             s.execute(
-                _DEC.insert().values(
+                DEC.insert().values(
                     site_id=self.site_id,
                     renovation_id=found.id,
                     decision="approved",
@@ -384,7 +210,7 @@ class RenovationRegister(RegisterBase):
             self.lock(s)
             found = self._undecided(s, number)
             s.execute(
-                _DEC.insert().values(
+                DEC.insert().values(
                     site_id=self.site_id,
                     renovation_id=found.id,
                     decision="refused",
@@ -414,9 +240,9 @@ class RenovationRegister(RegisterBase):
         return found
 
     def _pass(self, s: Session, found: RenovationInfo, name: str, now: datetime, op: OperatorInfo | None) -> None:
-        n = s.execute(select(func.count()).where(_PASS.c.renovation_id == found.id)).scalar_one()
+        n = s.execute(select(func.count()).where(PASS.c.renovation_id == found.id)).scalar_one()
         s.execute(
-            _PASS.insert().values(
+            PASS.insert().values(
                 site_id=self.site_id,
                 renovation_id=found.id,
                 name=name,
@@ -464,7 +290,7 @@ class RenovationRegister(RegisterBase):
             self.lock(s)
             found = self._running(s, number)
             new_id = s.execute(
-                _INSP.insert()
+                INSP.insert()
                 .values(
                     site_id=self.site_id,
                     renovation_id=found.id,
@@ -473,7 +299,7 @@ class RenovationRegister(RegisterBase):
                     inspected_at=now,
                     **who(operator),
                 )
-                .returning(_INSP.c.id)
+                .returning(INSP.c.id)
             ).scalar_one()
             look = self._inspections(s, found, int(new_id))[0]
             if opener is None:
@@ -535,7 +361,7 @@ class RenovationRegister(RegisterBase):
         )
         ticket_id, ticket_number = opener(s, found.unit, words, operator)
         s.execute(
-            _TICKET.insert().values(
+            TICKET.insert().values(
                 site_id=self.site_id,
                 inspection_id=look.id,
                 ticket_id=ticket_id,
@@ -556,7 +382,7 @@ class RenovationRegister(RegisterBase):
             self.lock(s)
             found = self._running(s, number)
             s.execute(
-                _CLOSE.insert().values(
+                CLOSE.insert().values(
                     site_id=self.site_id, renovation_id=found.id, note=remark, closed_at=now, **who(operator)
                 )
             )
