@@ -344,3 +344,17 @@ def test_an_issue_and_its_ticket_in_one_transaction(services, people, clock) -> 
     with pytest.raises(ValidationError):
         services.renovations.inspect(r.number, "ok", ticket=True)  # nothing to open a ticket for
     assert counts(services)[3:5] == (1, 1)
+
+
+def test_find_by_number_applicant_company_or_unit(services, people) -> None:  # type: ignore[no-untyped-def]
+    """The palette's search: a permit number as typed (any case, dashes optional), an applicant, a company, a unit."""
+    first = apply(services)
+    second = apply(services, unit="5-1-302", applicant="李四", company="匠心家装")
+    find = services.renovations.find
+    assert [r.number for r in find("zxxk20261203002")] == [second.number]
+    assert [r.number for r in find("20261203")] == [second.number, first.number]
+    assert [r.number for r in find("李四")] == [second.number]
+    assert [r.number for r in find("美家")] == [first.number]
+    assert [r.number for r in find("3栋2单元")] == [first.number]
+    assert find(" ") == [] and find("100%") == []
+    assert len(find("ZXXK", limit=1)) == 1

@@ -150,6 +150,25 @@ class RenovationReader(RegisterBase):
             rows = list(s.execute(q.order_by(REN.c.id.desc()).limit(self.limit)))
             return self._infos(s, rows, now)
 
+    def find(self, term: str, limit: int = 10) -> list[RenovationInfo]:
+        """Renovations whose permit number holds `term` as typed (any case, dashes optional), or whose applicant,
+        company or unit as typed holds it (the palette's search), newest first."""
+        typed = term.strip()
+        if not typed:
+            return []
+        number = normalize_number(typed)
+        q = self._query().where(
+            or_(
+                REN.c.number.contains(number, autoescape=True),
+                REN.c.applicant.contains(typed, autoescape=True),
+                REN.c.company.contains(typed, autoescape=True),
+                REN.c.unit_text.contains(typed, autoescape=True),
+            )
+        )
+        now = self.clock.now()
+        with self.db.read() as s:
+            return self._infos(s, list(s.execute(q.order_by(REN.c.id.desc()).limit(limit))), now)
+
     def active(self) -> list[RenovationInfo]:
         """Every renovation still open, newest first."""
         return self.history(active=True)
