@@ -282,7 +282,7 @@ def load_demo_activity(services: Services) -> int:
         past.dutylog.add("巡查B2车库：3号排风机异响，已通知工程部明日检修。", operator=night)
         _keys(past, clock, desk)
         past.keys.lend("K-07 配电房", "工程部 张师傅", operator=desk, purpose="更换配电箱开关")
-        _registers(past, clock, desk)
+        _registers(past, clock, now, desk)
         _patrols(past, clock, now, desk)
         _renovations(past, clock, desk, supervisor)
         clock.current = now
@@ -309,12 +309,11 @@ def _keys(services: Services, clock: FrozenClock, desk: OperatorInfo) -> None:
     clock.current = now
 
 
-def _registers(services: Services, clock: FrozenClock, desk: OperatorInfo) -> None:
+def _registers(services: Services, clock: FrozenClock, now: datetime, desk: OperatorInfo) -> None:
     """The registers' part of the demo: a visitor who left and one still inside, a parcel waiting past the
     handover's age and one whose resident was told, a pass used at the gate and one still valid."""
     from datetime import timedelta
 
-    now = clock.current
     clock.current = now - timedelta(hours=5)
     visit = services.visitors.sign_in("赵师傅", "2-2-1101", "上门维修空调", plate="沪B 66K88", operator=desk)
     clock.current = now - timedelta(hours=4)
