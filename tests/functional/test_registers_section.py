@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
 from deskui.app import DeskApp
 from deskui.screens.help import HelpScreen
@@ -121,7 +121,7 @@ def fake_patrols(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 async def test_another_registers_screen_opens_with_its_digit_and_comes_back(app: DeskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await opened(pilot, app)
-        strip = str(screen.query_one("#rg-registers", Static).render())
+        strip = str(screen.query_one("#rg-registers").render())
         assert "4 Patrols" in strip and "Renovations" not in strip  # not there: not listed
         await pilot.press("5")  # nothing happens
         assert app.screen is screen
@@ -129,6 +129,8 @@ async def test_another_registers_screen_opens_with_its_digit_and_comes_back(app:
         await wait_for(pilot, lambda: type(app.screen).__name__ == "FakePatrolsScreen")
         patrols = app.screen
         assert isinstance(patrols, switch.RegisterKeys) and patrols.query_one(DeskHeader).section == "Registers"
+        assert patrols.query_one(switch.RegisterStrip).current == "patrols"  # under its header, as on the table's
+        assert patrols.query_one("#fake-patrols")  # its own widgets as it composes them
         assert app.current_mode == "registers" and app.screen_stack == [screen, patrols]  # on the table, kept
         await pilot.press("2")
         await wait_for(pilot, lambda: isinstance(app.screen, RegistersScreen) and app.screen.loaded)
@@ -149,7 +151,7 @@ async def test_f1_f9_and_the_palette_on_the_section(app: DeskApp) -> None:
         await pilot.press("f9")
         await wait_for(pilot, lambda: app.screen is screen and screen.loaded)
         assert "登记簿" in screen.query_one(DeskHeader).tabs(80).plain
-        assert "2 代收" in str(screen.query_one("#rg-registers", Static).render())
+        assert "2 代收" in str(screen.query_one("#rg-registers").render())
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await type_text(pilot, "代收")

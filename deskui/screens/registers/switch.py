@@ -16,13 +16,17 @@ import importlib.util
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import Widget
 
-from deskui.core.i18n import N_
+from deskui.core.i18n import N_, t
+from deskui.widgets.header import DeskHeader
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.app import App, ComposeResult
 
 TABLE = "deskui.screens.registers.table:RegistersScreen"
 """The screen of the registers kept in one table, opened with the register's name as its view."""
@@ -71,6 +75,33 @@ def registers() -> list[Register]:
     return [r for r in REGISTERS if available(r)]
 
 
+class RegisterStrip(Widget):
+    """The section's registers and their digits under the header, the one shown highlighted."""
+
+    DEFAULT_CSS = """
+    RegisterStrip {
+        height: 1;
+        padding: 0 1;
+        margin-bottom: 1;
+    }
+    """
+
+    current: reactive[str] = reactive("")
+    """The name of the register shown."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(id="rg-registers")
+        self.set_reactive(RegisterStrip.current, current)
+
+    def render(self) -> Text:
+        line = Text()
+        for register in registers():
+            line.append(f" {register.key} ", "bold")
+            line.append(t(register.label), "bold reverse" if register.name == self.current else "")
+            line.append(" ")
+        return line
+
+
 class RegisterKeys(Screen[None]):
     """What every register's screen has: the digits that switch register, and the Registers tab in the header.
 
@@ -83,6 +114,14 @@ class RegisterKeys(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(r.key, f"register('{r.name}')", r.label, id=f"register-{r.name}", show=False) for r in REGISTERS
     ]
+
+    def compose(self) -> ComposeResult:
+        """A register's own screen as it composes itself, with the section's strip of registers under the header
+        (the registers' screens all start with the header: deskui.screens.base.DeskScreen.compose_header)."""
+        for widget in super().compose():
+            yield widget
+            if isinstance(widget, DeskHeader):
+                yield RegisterStrip(self.showing())
 
     def showing(self) -> str:
         """The register shown now."""

@@ -23,7 +23,7 @@ from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.forms import FormField, FormScreen
-from deskui.screens.registers.switch import RegisterKeys, registers
+from deskui.screens.registers.switch import RegisterKeys, RegisterStrip
 from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
@@ -82,8 +82,8 @@ class RegistersScreen(RegisterKeys, DeskScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
+        yield RegisterStrip(self.view)
         with Vertical(id="rg-main"):
-            yield Static(self.strip(), id="rg-registers")
             yield Static("", id="rg-title")
             yield DataTable(id="rg-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="rg-message")
@@ -169,16 +169,7 @@ class RegistersScreen(RegisterKeys, DeskScreen):
         title = Text(t(VIEWS[self.view][0]), style="bold")
         title.append("  " + t("{n} listed", n=len(self.rows)))
         self.query_one("#rg-title", Static).update(title)
-        self.query_one("#rg-registers", Static).update(self.strip())
-
-    def strip(self) -> Text:
-        """The section's registers and their digits, the one shown highlighted."""
-        line = Text()
-        for register in registers():
-            line.append(f" {register.key} ", "bold")
-            line.append(t(register.label), "bold reverse" if register.name == self.view else "")
-            line.append(" ")
-        return line
+        self.query_one(RegisterStrip).current = self.view
 
     def show_message(self, message: str, *, error: bool = False) -> None:
         label = self.query_one("#rg-message", Static)
