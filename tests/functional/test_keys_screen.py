@@ -143,3 +143,27 @@ async def test_key_6_of_the_registers_section_opens_it(app: DeskApp) -> None:
         assert [(k.tag, k.borrower) for k in services.keys.out()] == [("机房A", "电工 老周")]
         await pilot.press("1")  # the section's digits still switch register
         await wait_for(pilot, lambda: not isinstance(app.screen, KeysScreen))
+
+
+async def test_the_key_log_asks_for_the_authority_a_key_needs(app: DeskApp) -> None:
+    """The handover's key log lends by the inventory's rules too: an owner's key in trust asks for the note."""
+    from deskui.screens.handover import HandoverScreen
+    from deskui.screens.handover.keylog import KeyLogScreen
+
+    services: Any = app.services
+    services.key_inventory.add("3-2-1201", "3栋2单元1201 入户门", "B-07", authority="业主书面同意", operator=None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: isinstance(app.screen, HandoverScreen))
+        await pilot.press("k")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeyLogScreen) and app.screen.loaded)
+        await pilot.press("n")
+        first = await fill(pilot, "3-2-1201", "维修 小张", "", "漏水")  # Enter on the last field saves: refused
+        await wait_for(pilot, lambda: isinstance(app.screen, FormScreen) and app.screen is not first)
+        assert services.keys.out() == []
+        await fill(pilot, "业主张三电话同意")
+        await wait_for(pilot, lambda: isinstance(app.screen, KeyLogScreen))
+        (loan,) = services.keys.out()
+        assert (loan.tag, loan.borrower, loan.purpose) == ("3-2-1201", "维修 小张", "漏水")
+        assert services.key_inventory.get("3-2-1201").authority_note == "业主张三电话同意"

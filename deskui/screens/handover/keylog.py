@@ -7,6 +7,7 @@ are the same list the handover's step 2 shows.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
+from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.forms import FormField, FormScreen
@@ -28,6 +30,15 @@ if TYPE_CHECKING:
 
 POLL_SECONDS = 5.0
 COLUMNS = (N_("Key tag"), N_("Borrower"), N_("Purpose"), N_("Lent"), N_("Due back"), N_("Returned"), N_("By"))
+
+
+class LendForm(FormScreen):
+    """The lend form. A key of the inventory that needs an authority (an owner's key in trust) closes it with the
+    refusal and what was typed, so the screen asks for the authority note and lends with it (issue 13)."""
+
+    def refused(self, exc: DeskError, values: dict[str, Any]) -> object | None:
+        needs = exc.field == "authority" and bool(getattr(exc, "authority", None))
+        return (exc, values) if needs else None
 
 
 class KeyLogScreen(HandoverSection, inherit_bindings=False):
@@ -159,7 +170,7 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
         self.show_message("")
         self.load()
 
-    async def action_lend(self) -> None:
+    def _lend_submit(self) -> Callable[[dict[str, Any]], Awaitable[object]]:
         keys = self.key_log
         operator = self.desk.operator
 
@@ -171,18 +182,34 @@ class KeyLogScreen(HandoverSection, inherit_bindings=False):
                 operator=operator,
                 due=values["due"],
                 purpose=values["purpose"],
+                authority=values.get("authority", ""),
             )
 
+        return submit
+
+    async def action_lend(self) -> None:
+        submit = self._lend_submit()
         fields = [
             FormField("tag", N_("Key tag"), placeholder=t("e.g. 机房A, 3-2-1201")),
             FormField("borrower", N_("Borrower")),
             FormField("due", N_("Due back"), placeholder=t("end of the shift, or 18:00, or 2026-11-24 09:00")),
             FormField("purpose", N_("Purpose")),
         ]
-        await self.open_modal(FormScreen(t("Lend a key"), fields, submit), self._lent)
+        await self.open_modal(LendForm(t("Lend a key"), fields, submit), self._lent)
 
-    def _lent(self, loan: Any) -> None:
+    async def _lent(self, loan: Any) -> None:
         if loan is None or loan is True:
+            return
+        if isinstance(loan, tuple):  # the key needs an authority: ask for the note, then lend with what was typed
+            refusal, typed = loan
+            submit = self._lend_submit()
+
+            async def with_note(values: dict[str, Any]) -> object:
+                return await submit({**typed, **values})
+
+            field = FormField("authority", N_("Authority"), placeholder=refusal.authority)
+            form = FormScreen(t("Lend {label}", label=typed["tag"]), [field], with_note, intro=refusal.message)
+            await self.open_modal(form, self._lent)
             return
         message = t(
             "Key {tag} lent to {borrower}, due back {when}",
