@@ -79,3 +79,18 @@ async def test_a_round_walked_from_the_keyboard(app: DeskApp) -> None:
         await pilot.press("k")  # an ended round takes no more checks
         await pilot.pause()
         assert len(services.patrols.get(started.id).checks) == 3
+
+
+async def test_the_registers_section_opens_it_on_its_key(app: DeskApp) -> None:
+    services: Any = app.services
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "RegistersScreen")
+        await pilot.press("4")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, PatrolsScreen) and pilot.app.screen.loaded)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, FormScreen))
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: len(services.patrols.rounds()) == 1)
+        assert services.patrols.rounds()[0].operator == "王芳"
