@@ -113,6 +113,8 @@ def event_detail(event: EventInfo, settings: Settings) -> str:
         parts.append(department_label(settings, str(data.get("department") or "")))
         if data.get("assignee_name"):
             parts.append(str(data["assignee_name"]))
+        if data.get("worker_name"):  # issue 14: the department's worker named
+            parts.append(str(data["worker_name"]))
     elif event.kind == "status" and data.get("to") in STATUS_LABELS:
         parts.append("→ " + t(STATUS_LABELS[str(data["to"])]))
         if data.get("waiting_on") in WAITING_LABELS:

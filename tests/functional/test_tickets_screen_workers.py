@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from rich.console import Console
 from textual.widgets import Static
 
@@ -24,7 +23,6 @@ def facts(detail: TicketDetailScreen) -> str:
     return console.export_text()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 14: the dispatch form names a worker")
 async def test_dispatch_names_a_worker_on_duty_through_keys(app: DeskApp) -> None:
     assert app.services is not None
     workers = app.services.directory.workers

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from deskui.core.config import Settings
+    from deskui.services.directory import WorkerInfo
     from deskui.services.operators import OperatorInfo
     from deskui.services.tickets import TicketInfo, TicketService
 
@@ -49,6 +50,7 @@ def action_form(
     settings: Settings,
     people: Sequence[OperatorInfo],
     ticket_id: int,
+    workers: Sequence[WorkerInfo] = (),
 ) -> ActionForm | None:
     """The fields of an action's form and the service call that saves it (over the version shown now)."""
     svc, op, version, ref = tickets, operator, x.version, ticket_id
@@ -67,11 +69,21 @@ def action_form(
             choice("assignee", N_("Assignee"), assignees, x.assignee if action == "reassign" else ""),
             note,
         ]
+        # The department's workers on duty (issue 14), when the directory has any: the service refuses one of
+        # another department, with the reason.
+        labels = {d.key: d.label(language) for d in settings.departments}
+        crew = options_from(
+            [(w.name, f"{w.name} {labels.get(w.department, '')}", "", "") for w in workers if w.on_duty]
+        )
+        if crew:
+            fields.insert(2, choice("worker", N_("Worker"), crew, x.worker if action == "reassign" else ""))
         method = svc.dispatch if action == "dispatch" else svc.reassign
 
         def assign(v: dict[str, str]) -> Awaitable[TicketInfo]:
-            who = v["assignee"] or None
-            return run(lambda: method(ref, version, v["department"], assignee=who, note=v["note"], operator=op))
+            who, worker = v["assignee"] or None, v.get("worker") or None
+            return run(
+                lambda: method(ref, version, v["department"], assignee=who, note=v["note"], operator=op, worker=worker)
+            )
 
         return fields, assign, None
     if action == "note":

@@ -48,6 +48,7 @@ from deskui.widgets.ticket_text import (
 )
 
 if TYPE_CHECKING:
+    from deskui.services.directory import WorkerInfo
     from deskui.services.operators import OperatorInfo
     from deskui.services.tickets import TicketDetail, TicketInfo, TicketService
 
@@ -107,6 +108,8 @@ class TicketDetailScreen(DeskScreen):
         """Set while the ticket on screen is as the last action left it: an action key waits for it."""
         self.people: list[OperatorInfo] = []
         """Who a ticket can be assigned to, maintenance first (read once, with the first load)."""
+        self.crew: list[WorkerInfo] = []
+        """The departments' workers a dispatch can name (issue 14), read with every load: duty changes."""
 
     @property
     def tickets(self) -> TicketService:
@@ -162,6 +165,7 @@ class TicketDetailScreen(DeskScreen):
             if not self.people:
                 people = await asyncio.to_thread(self.services.operators.list)
                 self.people = sorted(people, key=lambda o: (o.role != "maintenance", o.name))
+            self.crew = await asyncio.to_thread(self.services.directory.workers.list)
             marker = await asyncio.to_thread(self.tickets.last_change_marker)
             detail = await asyncio.to_thread(self.tickets.detail, self.ticket_id, operator=self.desk.operator)
         except Exception as exc:  # a refusal, or the database busy or gone
@@ -216,6 +220,8 @@ class TicketDetailScreen(DeskScreen):
         facts.add_column(ratio=1)
         person = Text.assemble(plain(x.caller, one_line=True), "  ", plain(x.phone, one_line=True))
         assignee = Text.assemble(department_label(settings, x.department), "  ", plain(x.assignee or "", one_line=True))
+        if x.worker:  # the department's worker the dispatch named (issue 14)
+            assignee.append_text(Text.assemble("  ", plain(x.worker, one_line=True)))
         rows: list[tuple[str, Text]] = [
             (t("Unit"), plain(x.unit or "-", one_line=True)),
             (t("Caller"), person),
@@ -354,6 +360,7 @@ class TicketDetailScreen(DeskScreen):
             settings=self.desk.settings,
             people=self.people,
             ticket_id=self.ticket_id,
+            workers=self.crew,
         )
         if built is None:
             return
