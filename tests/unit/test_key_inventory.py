@@ -40,12 +40,11 @@ def held(services, wang):  # type: ignore[no-untyped-def]
 
 
 def counts(services) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
     tables = ("key_item", "key_retirement", "key_loan_authority", "key_loan")
-    con = sqlite3.connect(services.db.path)
-    try:
-        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-    finally:
-        con.close()
+    with services.db.read() as s:
+        return {t: int(s.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables}
 
 
 def test_add_lists_keys_in_with_what_they_open(services, held, wang) -> None:  # type: ignore[no-untyped-def]
