@@ -160,13 +160,14 @@ def show(
         *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
         x.description,
         *([f"{t('Result')}: {x.result}"] if x.result else []),
-        *([_callback_line(x)] if x.callback_result else []),
         "",
     ]
     for g in detail.targets:
         # services.tickets._targets.describe: the same words as the ticket screen ("met", "late by 10h 5m", "2h left").
         state_text = describe(g) + (f" ({when(g.met_at)})" if g.met_at is not None else "")
         lines.append(f"  {g.label}: {when(g.due_at)}  {g.state}  {state_text}")
+    if x.callback_result:  # after the targets: the callback target's line comes first
+        lines.append(_callback_line(x))
     if detail.calls:
         lines.append(t("Calls: {ids}", ids=", ".join(f"#{c.root_id}" for c in detail.calls)))
     lines.append("")
