@@ -1,4 +1,4 @@
-"""`deskui renovations open|approve|refuse|worker|inspect|ticket|close|list`: renovation permits 装修.
+"""`deskui renovations open|approve|refuse|worker|inspect|ticket|close|show|list`: renovation permits 装修.
 
 `renovations open` prints only the new permit's number on stdout, so a script can capture it. Approving and refusing
 are a supervisor's or manager's (`--operator NAME`; without it, the local administrator); a structural change
@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskui.cli import fail, out, state, stdout
+from deskui.cli import cell, fail, out, state, stdout
 from deskui.commands._duty import operator_named, plain
-from deskui.commands._formats import ListFormat, print_json_array
-from deskui.commands._registers import as_text, emit, when
+from deskui.commands._formats import ListFormat, TextFormat, print_json, print_json_array
+from deskui.commands._registers import as_text, when
 from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -169,6 +169,40 @@ def record(services: Services, r: RenovationInfo) -> dict[str, Any]:
     return {"number": r.number, "unit": r.unit, "from": r.starts_on.isoformat(), "to": r.ends_on.isoformat(), **data}
 
 
+@group.command("show")
+def show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help=NUMBER_HELP)],
+    fmt: TextFormat = "text",
+) -> None:
+    """One renovation: the application, the decision, the workers' passes and every inspection."""
+    from deskui.services.registers import APPLICANT_ROLES, INSPECTION_RESULTS, RENOVATION_STATES, label
+
+    services = state(ctx).services()
+    r = services.renovations.get(number)
+    looks = services.renovations.inspections(r.number)
+    if fmt == "json":
+        print_json({**record(services, r), "inspection_list": plain(services, looks)})
+        return
+    show_time = when(services)
+    lines = [
+        f"{r.number}  {label(RENOVATION_STATES, r.state)}",
+        f"{t('Unit')}: {r.unit}   {t('Applicant')}: {r.applicant} ({label(APPLICANT_ROLES, r.applicant_role)})",
+        f"{t('Renovation company')}: {r.company}   {r.starts_on.isoformat()} – {r.ends_on.isoformat()}",
+        f"{t('Work to be done')}: {r.work}" + (f"  [{t('Structural change')}]" if r.structural else ""),
+    ]
+    if r.decision:
+        lines.append(f"{t('Supervisor decision')}: {show_time(r.decided_at)} {r.decided_by} {r.decision_note}")
+    lines += [f"{p.pass_number}  {p.name}" for p in r.worker_passes]
+    for i in looks:
+        ticket = f"  → {i.ticket_number}" if i.ticket_number else ""
+        lines.append(f"{show_time(i.inspected_at)}  {label(INSPECTION_RESULTS, i.result)}  {i.finding}{ticket}")
+    if r.closed_at is not None:
+        lines.append(f"{label(RENOVATION_STATES, 'closed')}: {show_time(r.closed_at)} {r.closed_by} {r.close_note}")
+    for text in lines:
+        out.print(" ".join(text.split()), markup=False, soft_wrap=True)
+
+
 @group.command("list")
 def renovation_list(
     ctx: typer.Context,
@@ -181,16 +215,6 @@ def renovation_list(
 
     services = state(ctx).services()
     rows = services.renovations.history(active=active, unit=unit)
-    columns = [
-        ("number", N_("Permit number"), as_text),
-        ("unit", N_("Unit"), as_text),
-        ("applicant", N_("Applicant"), as_text),
-        ("company", N_("Renovation company"), as_text),
-        ("starts_on", N_("Works from"), as_text),
-        ("ends_on", N_("Works to"), as_text),
-        ("last_inspected_at", N_("Last inspected"), when(services)),
-        ("state", N_("State"), lambda key: label(RENOVATION_STATES, key)),
-    ]
     if fmt == "json":
         print_json_array(record(services, r) for r in rows)
     elif fmt == "csv":
@@ -203,8 +227,32 @@ def renovation_list(
         for r in rows:
             data = record(services, r)
             writer.writerow([neutralise(as_text(data.get(key))) for key in keys])
+    elif not rows:
+        out.print(t("No renovations"), markup=False)
     else:
-        emit(services, rows, fmt, columns, empty=t("No renovations"))
+        from rich import box
+        from rich.table import Table
+
+        # The number and the state first and whole: what a person at an 80-column terminal looks for.
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+        table.add_column(t("Permit number"), no_wrap=True)
+        table.add_column(t("State"), no_wrap=True)
+        table.add_column(t("Unit"), no_wrap=True)
+        table.add_column(t("Planned dates"), no_wrap=True)
+        for header in (N_("Applicant"), N_("Renovation company")):
+            table.add_column(t(header))
+        year = services.clock.now().astimezone(services.renovations.tz).year
+        for r in rows:
+            state_text = label(RENOVATION_STATES, r.state)
+            if r.inspection_overdue:
+                state_text += " · " + t("inspection overdue")
+            short = r.starts_on.year == r.ends_on.year == year  # this year's: the month and day are enough
+            dates = f"{r.starts_on:%m-%d}–{r.ends_on:%m-%d}" if short else f"{r.starts_on}–{r.ends_on}"
+            table.add_row(
+                cell(r.number), cell(state_text), cell(r.unit, one_line=True), dates,
+                cell(r.applicant, one_line=True), cell(r.company, one_line=True),
+            )  # fmt: skip
+        out.print(table)
 
 
 def register(app: typer.Typer) -> None:

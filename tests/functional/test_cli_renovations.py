@@ -148,3 +148,17 @@ def test_refusals_are_one_line_and_write_nothing(cli, desk, db_path) -> None:  #
     assert rows(db_path) == (1, 1, 0, 0, 0, 1)
     bad = cli("renovations", "list", "--format", "xml")
     assert bad.code == 2
+
+
+def test_show_one_renovation_with_its_inspections(cli, desk) -> None:  # type: ignore[no-untyped-def]
+    number = open_one(cli, "--worker", "王师傅").out.strip()
+    cli("renovations", "approve", number, "--operator", "陈静")
+    cli("renovations", "inspect", number, "--issue", "噪音超时施工", "--ticket")
+    one = json.loads(cli("renovations", "show", number.lower(), "--format", "json").out)
+    assert (one["number"], one["from"], one["to"], one["state"]) == (number, days(0), days(14), "active")
+    assert [p["pass_number"] for p in one["worker_passes"]] == [f"{number}-W1"]
+    (look,) = one["inspection_list"]
+    assert look["result"] == "issue" and look["finding"] == "噪音超时施工" and look["ticket_number"].startswith("WX-")
+    text = cli("renovations", "show", number)
+    assert text.code == 0 and number in text.out and "噪音超时施工" in text.out and look["ticket_number"] in text.out
+    assert "No renovation permit numbered" in refused(cli("renovations", "show", "ZXXK-20260101-009"))
