@@ -153,3 +153,23 @@ async def test_f9_redraws_the_screen_in_chinese_and_back(app: DeskApp) -> None:
         await wait_for(pilot, lambda: screen.loaded and "待审批" in screen_text(app) and "许可证号" in screen_text(app))
         await pilot.press("f9")
         await wait_for(pilot, lambda: screen.loaded and "Permit number" in screen_text(app))
+
+
+async def test_key_5_of_the_registers_section_opens_it_and_n_writes_there(app: DeskApp) -> None:
+    """F10, then 5: this screen inside the Registers section (its register keys added by the section)."""
+    services: Any = app.services
+    async with app.run_test(size=(120, 40)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f10")
+        await wait_for(pilot, lambda: app.current_mode == "registers" and getattr(app.screen, "loaded", False))
+        await pilot.press("5")
+        await wait_for(pilot, lambda: isinstance(app.screen, RenovationsScreen) and app.screen.loaded)
+        screen = app.screen
+        assert isinstance(screen, RenovationsScreen)
+        await pilot.press("n")
+        await fill(pilot, "5-1-302", "李四", "匠心家装", "2026-11-24", "2026-12-24", "阳台封窗", "")
+        await pilot.press("ctrl+s")
+        await closed(pilot)
+        (r,) = services.renovations.history()
+        assert (r.unit_key, r.applicant, r.workers, r.state) == ("5-1-302", "李四", (), "pending")
+        await wait_for(pilot, lambda: screen.loaded and rows(screen) == 1)
