@@ -79,7 +79,7 @@ def _drop_triggers() -> None:
             op.execute(f"DROP TRIGGER IF EXISTS {table}_refuse_truncate ON {table}")
 
 
-def _who() -> list[sa.Column]:  # type: ignore[type-arg]
+def _who() -> list[sa.Column]:
     return [
         sa.Column("operator_id", sa.Integer(), nullable=True),
         sa.Column("operator_name", sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
