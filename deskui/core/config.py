@@ -1,7 +1,9 @@
 """Settings: one object built from deskui/core/defaults.toml, a user file, the environment and CLI options.
 
 Every number from the office manuals (docs/DOMAIN.md) lives in the TOML defaults, never as a literal in code.
-Loading is cheap (tomllib + dataclasses) because it runs before the first frame is painted.
+Loading is cheap (tomllib + dataclasses) because it runs before the first frame is painted: the settings classes
+are frozen dataclasses without a generated `__eq__` (`eq=False`; nothing compares settings by value, and each
+generated method costs an `exec` at import: twelve classes, ~8 ms of the start-up budget of issue 11).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class ConfigError(ValueError):
     """A configuration file or value that cannot be used."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Choice:
     """A configured option with a stable key and labels in both languages (department, category, …)."""
 
@@ -46,7 +48,7 @@ class Choice:
         return self.zh if language == "zh-CN" else self.en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ShiftDef:
     """One shift of the duty day; `cover` shifts overlap another (midday cover) and are not logging shifts."""
 
@@ -63,7 +65,7 @@ class ShiftDef:
         return (self.start, self.end)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shifts:
     shifts: tuple[ShiftDef, ...]
     summer_start: tuple[int, int]
@@ -77,7 +79,7 @@ class Shifts:
         return md >= self.summer_start or md <= self.summer_end
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Security:
     pin_max_attempts: int
     pin_lockout_minutes: int
@@ -85,7 +87,7 @@ class Security:
     pin_min_length: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class CallSettings:
     """The call log's limits ([calls] in defaults.toml); the defaults here only cover an old user file."""
 
@@ -106,7 +108,7 @@ class CallSettings:
     urgent_complaint_severity: str = "major"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ReportSettings:
     """The monthly report's thresholds ([reports] in defaults.toml); the defaults here only cover an old user file."""
 
@@ -117,7 +119,7 @@ class ReportSettings:
     list_limit: int = 50  # longest list in a report: problems per level, overdue tickets, discrepancies, late reliefs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RegisterSettings:
     """The desk's registers ([registers] in defaults.toml: visitors, parcels, goods-release passes, issue 13); the
     defaults here only cover an old user file."""
@@ -130,7 +132,7 @@ class RegisterSettings:
     list_limit: int = 500  # longest register list shown or printed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PatrolPoint:
     """One checkpoint of a patrol route: a stable key (what a round's record stores) and its labels."""
 
@@ -142,7 +144,7 @@ class PatrolPoint:
         return self.zh if language == "zh-CN" else self.en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PatrolRoute:
     """A patrol route ([[patrols.route]]): its checkpoints in walking order and the local times a round is due."""
 
@@ -156,7 +158,7 @@ class PatrolRoute:
         return self.zh if language == "zh-CN" else self.en
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class PatrolSettings:
     """Patrols ([patrols] in defaults.toml, issue 13): the routes and when a scheduled round counts as missed."""
 
@@ -165,7 +167,7 @@ class PatrolSettings:
     finding_open_days: int = 2  # an abnormal finding without a ticket is listed at handover this many days
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class RenovationSettings:
     """Renovation permits 装修 ([renovations] in defaults.toml, issue 13); the defaults only cover an old user file."""
 
@@ -174,7 +176,7 @@ class RenovationSettings:
     longest_days: int = 180  # longest planned renovation
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Settings:
     """Everything configurable about one desk; immutable so it can be shared across threads."""
 
