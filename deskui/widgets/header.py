@@ -137,15 +137,26 @@ class DeskHeader(Widget):
         gap = max(1, width - left.cell_len - right.cell_len)
         line = left + Text(" " * gap) + right
         line.truncate(width)
-        tabs = self.tabs(width)
-        room = width - tabs.cell_len - 2
-        duty = self.duty_text()
-        if duty.cell_len > room:
-            duty = self.duty_text(short=True)
+        tabs, duty = self.tabs_and_duty(width)
         if duty.cell_len:
-            duty.truncate(max(0, room), overflow="ellipsis")
             tabs = tabs + Text(" " * max(2, width - tabs.cell_len - duty.cell_len)) + duty
         return Text("\n").join([line, tabs])
+
+    def tabs_and_duty(self, width: int) -> tuple[Text, Text]:
+        """The tab bar and, right of it, the duty line, cut to the room left (short first). A warning (the
+        database busy, a late relief) is not cut while narrower tabs would leave it room: the tabs give way."""
+        forms = [bar for bar in (self.tab_bar(*spacing) for spacing in TAB_SPACINGS) if bar.cell_len <= width]
+        forms = forms or [self.tabs(width)]
+        warning = bool(database_status(self).label() or self.duty.remains)
+        full, short = self.duty_text(), self.duty_text(short=True)
+        for tabs in forms if warning else forms[:1]:
+            room = width - tabs.cell_len - 2
+            for duty in (full, short):
+                if duty.cell_len <= room:
+                    return tabs, duty
+        tabs = forms[-1] if warning else forms[0]
+        short.truncate(max(0, width - tabs.cell_len - 2), overflow="ellipsis")
+        return tabs, short
 
     def duty_text(self, *, short: bool = False) -> Text:
         """The duty line; `short` (a narrow terminal): the names alone, and the relief's lateness in minutes.
