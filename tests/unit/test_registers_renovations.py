@@ -360,7 +360,6 @@ def test_find_by_number_applicant_company_or_unit(services, people) -> None:  # 
     assert len(find("ZXXK", limit=1)) == 1
 
 
-@pytest.mark.xfail(strict=True, reason="the message names nobody")
 def test_a_second_approval_names_the_administrator_who_approved(services, people) -> None:  # type: ignore[no-untyped-def]
     """Approved from the CLI without --operator (the local administrator): a second approval is refused naming
     "the administrator", not an empty name ("already approved by  at …", found driving the CLI)."""

@@ -147,16 +147,17 @@ class RenovationRegister(RenovationReader):
         found = self._find(s, number)
         if found.decision:
             when = self.local(found.decided_at) if found.decided_at else ""
+            who = found.decided_by or t("the administrator")
             message = (
                 t(
                     "{number} was already approved by {name} at {when}",
                     number=found.number,
-                    name=found.decided_by,
+                    name=who,
                     when=when,
                 )
                 if found.decision == "approved"
                 else t(
-                    "{number} was refused by {name} at {when}", number=found.number, name=found.decided_by, when=when
+                    "{number} was refused by {name} at {when}", number=found.number, name=who, when=when
                 )
             )
             raise AlreadyDone(message, field="number")
