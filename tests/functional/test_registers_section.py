@@ -193,3 +193,17 @@ async def test_the_palette_finds_a_pass_a_visitor_and_a_parcel(app: DeskApp) -> 
         await palette_open(pilot, app, "sf9988")
         await wait_for(pilot, lambda: screen.view == "parcels" and screen.loaded)
         assert screen.rows[cursor_row(screen)].id == parcel.id
+
+
+async def test_the_palette_finds_nothing_on_the_lock_screen(app: DeskApp) -> None:
+    from deskui.screens.registers.palette import RegisterSearch
+    from deskui.screens.signin import SignInScreen
+
+    services: Any = app.services
+    services.visitors.sign_in("欧阳娜娜", "1-1-301", "送货")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, app)
+        await pilot.press("ctrl+l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SignInScreen))
+        assert [hit async for hit in RegisterSearch(app.screen).search("欧阳")] == []
+        assert [hit async for hit in RegisterSearch(app.screen_stack[0]).search("欧阳")] != []  # signed in: found
