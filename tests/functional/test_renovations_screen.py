@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -173,3 +174,27 @@ async def test_key_5_of_the_registers_section_opens_it_and_n_writes_there(app: D
         (r,) = services.renovations.history()
         assert (r.unit_key, r.applicant, r.workers, r.state) == ("5-1-302", "李四", (), "pending")
         await wait_for(pilot, lambda: screen.loaded and rows(screen) == 1)
+
+
+@pytest.mark.xfail(strict=True, reason="no Ctrl+U on the renovations screen")
+async def test_ctrl_u_opens_the_story_of_the_selected_renovations_unit(app: DeskApp) -> None:
+    """A unit is shown on the renovations screen, so Ctrl+U opens its story there as on every such screen."""
+    from deskui.screens.timeline import TimelineScreen
+
+    services: Any = app.services
+    services.renovations.open(
+        unit="3栋2单元1201",
+        applicant="张三",
+        company="美家装饰",
+        starts_on="2026-12-05",
+        ends_on="2026-12-20",
+        work="厨房",
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await opened(pilot, app)
+        await wait_for(pilot, lambda: rows(screen) == 1)
+        await pilot.press("ctrl+u")
+        await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
+        assert app.screen.unit == "3栋2单元1201"  # type: ignore[attr-defined]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
