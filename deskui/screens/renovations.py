@@ -25,6 +25,7 @@ from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.forms import FormField, FormScreen
+from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
 
@@ -55,6 +56,7 @@ class RenovationsScreen(DeskScreen):
         Binding("T", "ticket", "Ticket from a finding", id="renovations-ticket", priority=True),
         Binding("w", "worker", "Worker's pass", id="renovations-worker", priority=True),
         Binding("c", "close", "Accept and close", id="renovations-close", priority=True),
+        TIMELINE_BINDING,
     ]
 
     def __init__(self) -> None:
@@ -160,6 +162,11 @@ class RenovationsScreen(DeskScreen):
         line = self.query_one("#rn-message", Static)
         line.update(plain(message))
         line.set_class(error, "-error")
+
+    async def action_open_timeline(self) -> None:
+        """The selected renovation's unit: its whole story (Ctrl+U, as on every screen that shows a unit)."""
+        found = self.selected()
+        await open_timeline(self.app, found.unit if found is not None else "")
 
     def selected(self) -> RenovationInfo | None:
         table = self.query_one("#rn-table", DataTable)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
@@ -176,7 +175,6 @@ async def test_key_5_of_the_registers_section_opens_it_and_n_writes_there(app: D
         await wait_for(pilot, lambda: screen.loaded and rows(screen) == 1)
 
 
-@pytest.mark.xfail(strict=True, reason="no Ctrl+U on the renovations screen")
 async def test_ctrl_u_opens_the_story_of_the_selected_renovations_unit(app: DeskApp) -> None:
     """A unit is shown on the renovations screen, so Ctrl+U opens its story there as on every such screen."""
     from deskui.screens.timeline import TimelineScreen
