@@ -156,9 +156,7 @@ class RenovationRegister(RenovationReader):
                     when=when,
                 )
                 if found.decision == "approved"
-                else t(
-                    "{number} was refused by {name} at {when}", number=found.number, name=who, when=when
-                )
+                else t("{number} was refused by {name} at {when}", number=found.number, name=who, when=when)
             )
             raise AlreadyDone(message, field="number")
         return found
