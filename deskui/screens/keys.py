@@ -31,7 +31,9 @@ from deskui.widgets.plain import plain
 if TYPE_CHECKING:
     from deskui.services.handover import KeyInfo
 
-COLUMNS = (N_("Hook"), N_("Key label"), N_("Opens"), N_("Authority needed"), N_("Where"), N_("Due back"))
+# Where a key is (and who has it since when) comes before what it opens: at 80 columns the right-hand columns are
+# off screen, and "who has the key" is what the desk is asked.
+COLUMNS = (N_("Hook"), N_("Key label"), N_("Where"), N_("Due back"), N_("Opens"), N_("Authority needed"))
 ON_SELECTED = frozenset({"lend", "take_back", "retire"})
 
 
@@ -115,10 +117,10 @@ class KeysScreen(DeskScreen):
         return [
             plain(key.hook, one_line=True),
             plain(key.label, one_line=True),
-            plain(key.opens, one_line=True),
-            plain(key.authority, one_line=True),
             where,
             Text(self.hm(key.due_at), style=late),
+            plain(key.opens, one_line=True),
+            plain(key.authority, one_line=True),
         ]
 
     def fill(self, select: str = "") -> None:

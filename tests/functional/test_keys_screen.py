@@ -90,7 +90,7 @@ async def test_add_lend_with_authority_return_retire(app: DeskApp) -> None:
             "JOIN key_loan_authority a ON a.loan_id = l.id",
         ) == [("3-2-1201", "维修 小张", "漏水", "王芳", "业主张三电话同意")]
         await wait_for(pilot, lambda: screen.loaded and screen.rows[1].is_out)
-        where = str(table(screen).get_row_at(1)[4])
+        where = str(table(screen).get_row_at(1)[2])
         assert "维修 小张" in where
         title = str(screen.query_one("#ki-title", Static).render())
         assert "2 held, 1 out, 1 on their hooks" in title
@@ -123,7 +123,7 @@ async def test_enter_lends_a_plain_key(app: DeskApp) -> None:
         shown = app.screen
         assert isinstance(shown, KeysScreen)
         assert "借出 1 把" in str(shown.query_one("#ki-title", Static).render())
-        assert "保洁 王姐" in str(shown.query_one("#ki-table", DataTable).get_row_at(0)[4])
+        assert "保洁 王姐" in str(shown.query_one("#ki-table", DataTable).get_row_at(0)[2])
 
 
 async def test_key_6_of_the_registers_section_opens_it(app: DeskApp) -> None:
