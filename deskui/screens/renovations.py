@@ -59,8 +59,10 @@ class RenovationsScreen(DeskScreen):
         TIMELINE_BINDING,
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, entry: RenovationInfo | None = None) -> None:
         super().__init__()
+        self.entry = entry
+        """A renovation to put the cursor on once loaded (the palette found it), listed even if closed."""
         self.rows: list[RenovationInfo] = []
         self.loaded = False
         """Set when the rows have landed in the table (tests wait for it)."""
@@ -101,7 +103,13 @@ class RenovationsScreen(DeskScreen):
     async def load(self) -> None:
         self.loaded = False
         self.rows = list(await asyncio.to_thread(self.services.renovations.active))
+        entry, self.entry = self.entry, None
+        if entry is not None and entry.number not in [r.number for r in self.rows]:
+            self.rows.insert(0, entry)
         self.fill()
+        if entry is not None:
+            at = [r.number for r in self.rows].index(entry.number)
+            self.query_one("#rn-table", DataTable).move_cursor(row=at)
         self.loaded = True
         self.refresh_bindings()
 

@@ -1,4 +1,5 @@
-"""The command palette finds register entries: a pass number, a visitor's name, a parcel's tracking number.
+"""The command palette finds register entries: a pass number, a visitor's name, a parcel's tracking number, a
+renovation's permit number, applicant or company.
 
 `RegisterSearch` is one of the app's palette providers (DeskApp.COMMANDS, imported when the palette first opens).
 It asks the registers' services (`find`, in a thread) and offers each entry found; choosing one opens the Registers
@@ -34,6 +35,7 @@ def found(services: Services, term: str) -> list[tuple[str, Any]]:
     hits: list[tuple[str, Any]] = [("passes", p) for p in services.passes.find(term, LIMIT)]
     hits += [("visitors", v) for v in services.visitors.find(term, LIMIT)]
     hits += [("parcels", p) for p in services.parcels.find(term, LIMIT)]
+    hits += [("renovations", r) for r in services.renovations.find(term, LIMIT)]
     return hits
 
 
@@ -47,7 +49,7 @@ def shown(text: str, term: str, style: Style | None) -> Content:
 
 
 class RegisterSearch(Provider):
-    """Register entries by pass number, visitor's name or tracking number."""
+    """Register entries by pass number, visitor's name, tracking number, or a renovation's number or people."""
 
     async def search(self, query: str) -> Hits:
         desk = cast("Desk", self.app)
@@ -86,21 +88,25 @@ def describe(register: str, entry: Any) -> tuple[str, str]:
         return f"{entry.number}  {entry.unit}  {entry.bearer}", entry.number
     if register == "visitors":
         return f"{entry.name}  {entry.unit}  {entry.purpose}", entry.name
+    if register == "renovations":
+        return f"{entry.number}  {entry.unit}  {entry.applicant}  {entry.company}", entry.number
     return f"{entry.tracking}  {entry.unit}  {entry.carrier}", entry.tracking
 
 
 def when(register: str, entry: Any, tz: str) -> str:
     from zoneinfo import ZoneInfo
 
-    field = {"passes": "issued_at", "visitors": "entered_at", "parcels": "received_at"}[register]
+    fields = {"passes": "issued_at", "visitors": "entered_at", "parcels": "received_at", "renovations": "applied_at"}
+    field = fields[register]
     moment: datetime = getattr(entry, field)
     return moment.astimezone(ZoneInfo(tz)).strftime("%m-%d %H:%M")
 
 
 def state(register: str, entry: Any) -> str:
-    from deskui.services.registers import PARCEL_STATES, PASS_STATES, VISIT_STATES, label
+    from deskui.services.registers import PARCEL_STATES, PASS_STATES, RENOVATION_STATES, VISIT_STATES, label
 
-    states = {"passes": PASS_STATES, "visitors": VISIT_STATES, "parcels": PARCEL_STATES}[register]
+    states = {"passes": PASS_STATES, "visitors": VISIT_STATES, "parcels": PARCEL_STATES}.get(register)
+    states = states or RENOVATION_STATES
     return label(states, entry.state)
 
 

@@ -148,7 +148,8 @@ async def open_register(app: App[Any], name: str, entry: Any = None) -> Screen[A
     """Register `name` in the Registers section, shown now (the cursor on `entry` if given), or None if it cannot
     open. Called on the section's screens: its stack is the one shown."""
     register, stack = BY_NAME[name], app.screen_stack
-    hosts = [s for s in (stack[-1], stack[0]) if isinstance(s, RegisterKeys) and s.shows_in_place(name)]
+    in_place = entry is None or register.screen == TABLE  # a screen of its own is made anew to go to an entry
+    hosts = [s for s in (stack[-1], stack[0]) if in_place and isinstance(s, RegisterKeys) and s.shows_in_place(name)]
     if hosts:
         while app.screen is not hosts[0] and len(app.screen_stack) > 1 and isinstance(app.screen, RegisterKeys):
             await app.pop_screen()
@@ -172,7 +173,7 @@ def make_screen(register: Register, entry: Any = None) -> Screen[Any]:
     """A new screen for `register`: the table's at its view (the cursor to go on `entry`), or the register's own."""
     found: Any = screen_type(register.screen)
     if register.screen != TABLE:
-        return found()
+        return found(entry=entry) if entry is not None else found()
     screen = found(view=register.name)
     screen.entry = entry
     return screen
