@@ -119,7 +119,9 @@ KITCHEN = CallTyped("15391058337", "姚晓东", "3-1-502", "repair", "r", "厨�
 NOISE2 = CallTyped("13600002222", "赵先生", "1-1-1501", "complaint", "c", "又投诉：楼上半夜电钻噪音")
 CORRECTION = "（已告知需物业验收后退还）"
 LOG_ENTRY = "02:30 3栋电梯困人，已通知电梯公司，02:50 解困，老人无恙"
-KEY_LOANS = (("K-20", "保安老王", "夜间巡逻"), ("K-12 2栋电梯机房", "电工小刘", "更换机房照明"))
+# Keys of the demo's key inventory (a desk that keeps one lends only the keys it holds): its gate booth and B2 plant
+# room keys, both lent at night; with K-07, lent the evening before, three keys are out at the morning handover.
+KEY_LOANS = (("K-01 东门岗亭", "保安老王", "夜间巡逻"), ("K-12 B2设备间", "电工小刘", "更换机房照明"))
 COUNT_REASON, COUNT_HOLDER = "一台借给保安老王巡逻", "保安老王"
 REVIEW_NOTE = "夜班电梯困人处理及时，已阅"
 LATE_COMMENT = "噪音问题已解决"
@@ -347,14 +349,14 @@ class Day:
         self.wait(self.tr("Keys out"))
         self.f9("Keys out", back=[F5, "k"])
         (tag1, who1, why1), (tag2, who2, why2) = KEY_LOANS
-        # defect 3: `K-20 ⇥ 保安老王 ⇥ ⇥ 夜间巡逻` ended up all in Purpose, or split across Borrower and Due back.
+        # defect 3: `K-01 东门岗亭 ⇥ 保安老王 ⇥ ⇥ 夜间巡逻` ended up all in Purpose, or split across Borrower and Due back.
         self.desk.send(["n", tag1, TAB, who1, TAB, TAB, why1, ENTER])
         self.soft_wait(
             3,
-            "key K-20: not lent as typed",
+            "key K-01: not lent as typed",
             self.part("Key {tag} lent to {borrower}, due back {when}", tag=tag1, borrower=who1),
         )
-        # defect 3: the space in `K-12 2栋电梯机房` was lost.
+        # defect 3: the space in `K-12 B2设备间` was lost.
         self.desk.send(["n", tag2, TAB, who2, TAB, TAB, why2, ENTER], mode=self.flip)
         self.soft_wait(
             3,
@@ -381,7 +383,13 @@ class Day:
         self.soft_wait(3, "count form: the count, reason and holder are not shown", COUNT_REASON[:6])
         self.close_form()
         self.screens["after the walkie-talkie count"] = self.desk.text()
-        self.desk.send([DOWN, "e", "2", ENTER, DOWN, "e", "2", ENTER, DOWN, "e", "1", ENTER, DOWN, "e", "1", ENTER])
+        # The rows after the five items: the keys on their hooks, which the key inventory makes (held minus out).
+        later: list[str | Key] = []
+        for count in self.handover_state()["counts"][5:]:
+            later += [DOWN, "e", str(count["expected"]), ENTER]
+        self.desk.send(
+            [DOWN, "e", "2", ENTER, DOWN, "e", "2", ENTER, DOWN, "e", "1", ENTER, DOWN, "e", "1", ENTER, *later]
+        )
         if not self.step_done(1):
             counts = self.handover_state()["counts"]
             for index, count in enumerate(counts):
