@@ -146,7 +146,7 @@ class DirectoryScreen(DeskScreen):
         self.show_hint()
 
     async def action_open_timeline(self) -> None:
-        """Ctrl+U: the story of the unit on the highlighted row (a unit, or where the resident lives)."""
+        """F12: the story of the unit on the highlighted row (a unit, or where the resident lives)."""
         table = self.query_one("#directory-results", DataTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else ""
         unit = next((u.key for u in self.units if f"u{u.id}" == key), None)

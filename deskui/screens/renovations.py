@@ -172,7 +172,7 @@ class RenovationsScreen(DeskScreen):
         line.set_class(error, "-error")
 
     async def action_open_timeline(self) -> None:
-        """The selected renovation's unit: its whole story (Ctrl+U, as on every screen that shows a unit)."""
+        """The selected renovation's unit: its whole story (F12, as on every screen that shows a unit)."""
         found = self.selected()
         await open_timeline(self.app, found.unit if found is not None else "")
 

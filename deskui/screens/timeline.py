@@ -1,7 +1,7 @@
 """One unit's whole story (issue 13 item 7): its calls, tickets and callbacks, duty-log lines, visitors, parcels
 and passes, newest first, in one pane over whatever screen asked for it.
 
-Ctrl+U opens it from every screen that shows a unit (the call form and log, a call's detail, a ticket, the
+F12 opens it from every screen that shows a unit (the call form and log, a call's detail, a ticket, the
 directory): `TIMELINE_BINDING` and `open_timeline`. Number keys filter (1 everything, 2 calls, 3 tickets and
 callbacks, 4 duty log, 5 registers), Enter opens the call or ticket under the cursor, Esc closes.
 """
@@ -36,9 +36,10 @@ if TYPE_CHECKING:
     from deskui.services.registers import ParcelInfo
     from deskui.services.timeline import Timeline, TimelineEntry
 
-# The one key, on every screen that shows a unit. Priority: the call form's fields would take Ctrl+U otherwise
-# (Textual's Input and TextArea delete to the start of the line with it).
-TIMELINE_BINDING = Binding("ctrl+u", "open_timeline", N_("Unit history"), id="open-timeline", priority=True)
+# The one key, on every screen that shows a unit. Not Ctrl+U: in a text field that is the editing key "delete to the
+# start of the line" people use to clear a search box (the day on a terminal did; taking it over lost their text).
+# A function key is never text, so it may take priority over the call form's fields.
+TIMELINE_BINDING = Binding("f12", "open_timeline", N_("Unit history"), id="open-timeline", priority=True)
 
 # The filter keys: group name (services.timeline.GROUPS) by key, in the order the footer shows them.
 FILTERS = {"1": "all", "2": "calls", "3": "tickets", "4": "log", "5": "registers"}

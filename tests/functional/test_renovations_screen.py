@@ -176,7 +176,7 @@ async def test_key_5_of_the_registers_section_opens_it_and_n_writes_there(app: D
 
 
 async def test_ctrl_u_opens_the_story_of_the_selected_renovations_unit(app: DeskApp) -> None:
-    """A unit is shown on the renovations screen, so Ctrl+U opens its story there as on every such screen."""
+    """A unit is shown on the renovations screen, so F12 opens its story there as on every such screen."""
     from deskui.screens.timeline import TimelineScreen
 
     services: Any = app.services
@@ -191,7 +191,7 @@ async def test_ctrl_u_opens_the_story_of_the_selected_renovations_unit(app: Desk
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await opened(pilot, app)
         await wait_for(pilot, lambda: rows(screen) == 1)
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         await wait_for(pilot, lambda: isinstance(app.screen, TimelineScreen))
         assert app.screen.unit == "3栋2单元1201"  # type: ignore[attr-defined]
         await pilot.press("escape")

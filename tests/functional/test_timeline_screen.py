@@ -1,4 +1,4 @@
-"""One unit's whole story on screen (issue 13 item 7), driven with Pilot: Ctrl+U from the call form, a call's
+"""One unit's whole story on screen (issue 13 item 7), driven with Pilot: F12 from the call form, a call's
 detail, a ticket and the directory opens it; number keys filter; Enter opens a call or a ticket; Esc closes. And
 the caller panel names the unit's parcels still waiting (issue 13 item 5)."""
 
@@ -60,14 +60,14 @@ async def test_from_the_call_form_filter_open_a_call_and_close(app: DeskApp) -> 
         await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen))
         calls = app.screen
         assert isinstance(calls, CallsScreen)
-        await pilot.press("ctrl+u")  # nothing typed yet: no unit, no story
+        await pilot.press("f12")  # nothing typed yet: no unit, no story
         await pilot.pause()
         assert app.screen is calls
         await pilot.press("shift+tab", "w", "tab", "tab")  # a walk-in: no phone; on to the unit
         await type_text(pilot, "3#2-1201")
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
-        assert calls.query_one("#call-unit", Input).value == "3#2-1201", "Ctrl+U did not edit the field"
+        assert calls.query_one("#call-unit", Input).value == "3#2-1201", "F12 did not edit the field"
         assert story.unit == "3#2-1201"
         assert kinds(story) == ["parcel", "ticket", "call"]
         assert [e.id for e in story.entries] == [made["parcel"].id, made["ticket"].id, made["call"].id]
@@ -104,14 +104,14 @@ async def test_from_a_call_in_the_log_and_its_detail(app: DeskApp) -> None:
         table.focus()
         await pilot.pause()
         await pilot.press("down")  # the second newest: 3栋2单元1201's call (the neighbour's is the newest)
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
         assert story.unit == "3栋2单元1201" and made["call"].id in [e.id for e in story.entries]
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is calls)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, CallDetailScreen))
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
         assert story.unit == "3栋2单元1201"
         await pilot.press("escape")
@@ -125,7 +125,7 @@ async def test_from_a_ticket_filter_and_open_the_ticket(app: DeskApp) -> None:
         await app.show_ticket(made["ticket"].id)
         await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen) and app.screen.ticket is not None)
         ticket_screen = app.screen
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
         assert story.unit == "3栋2单元1201"
         await pilot.press("3")
@@ -151,7 +151,7 @@ async def test_from_the_directory(app: DeskApp) -> None:
         assert isinstance(directory, DirectoryScreen)
         await type_text(pilot, "3-2-1202")
         await wait_for(pilot, lambda: directory.query_one("#directory-results", DataTable).row_count > 0)
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
         assert story.unit == "3-2-1202" and kinds(story) == ["call"]
         assert "楼上噪音" in story.entries[0].summary
@@ -189,7 +189,7 @@ async def test_from_the_registers(app: DeskApp) -> None:
         await sign_in(pilot)
         await app.push_screen(RegistersScreen("parcels"))
         await wait_for(pilot, lambda: isinstance(app.screen, RegistersScreen) and app.screen.loaded)
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
         assert story.unit == "3-2-1201" and made["parcel"].id in [e.id for e in story.entries if e.kind == "parcel"]
 
@@ -200,7 +200,7 @@ async def test_f9_redraws_the_story_in_chinese(app: DeskApp) -> None:
         await sign_in(pilot)
         await app.show_ticket(made["ticket"].id)
         await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen) and app.screen.ticket is not None)
-        await pilot.press("ctrl+u")
+        await pilot.press("f12")
         story = await timeline_shown(pilot)
         await pilot.press("f9")
         await wait_for(pilot, lambda: story.loaded and "房号档案" in str(story.query_one("#timeline-title").render()))

@@ -63,7 +63,7 @@ class CallDetailScreen(ModalScreen[str | None]):
         return table
 
     async def action_open_timeline(self) -> None:
-        """Ctrl+U: the story of the call's unit (as its latest version names it)."""
+        """F12: the story of the call's unit (as its latest version names it)."""
         await open_timeline(self.app, self.versions[-1].unit if self.versions else "")
 
     def compose(self) -> ComposeResult:

@@ -206,7 +206,7 @@ class CallsScreen(CallForm):
         await self.app.push_screen(screen, lambda done: self.notify(done) if done else None)
 
     async def action_open_timeline(self) -> None:
-        """Ctrl+U: the story of the unit of the call selected in the log (when the log has focus), else the form's."""
+        """F12: the story of the unit of the call selected in the log (when the log has focus), else the form's."""
         call = self.selected_call() if self.focused is self.query_one("#call-table", DataTable) else None
         unit = call.unit if call is not None else self.query_one("#call-unit", Input).value
         await open_timeline(self.app, unit)

@@ -177,7 +177,7 @@ class RegistersScreen(RegisterKeys, DeskScreen):
         label.set_class(error, "-error")
 
     async def action_open_timeline(self) -> None:
-        """Ctrl+U: the story of the selected entry's unit (issue 13 item 7)."""
+        """F12: the story of the selected entry's unit (issue 13 item 7)."""
         await open_timeline(self.app, getattr(self.selected(), "unit", ""))
 
     def selected(self) -> Any | None:

@@ -335,7 +335,7 @@ class TicketDetailScreen(DeskScreen):
         await self.app.pop_screen()
 
     async def action_open_timeline(self) -> None:
-        """Ctrl+U: the story of the ticket's unit."""
+        """F12: the story of the ticket's unit."""
         await open_timeline(self.app, self.ticket.unit if self.ticket is not None else "")
 
     async def action_goto_survivor(self) -> None:
