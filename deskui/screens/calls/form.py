@@ -169,6 +169,7 @@ class CallForm(CallLog):
         self.load_payload({})
         self.show_errors({})
         self.amending = None
+        self.phone_filled = ("", "")
         self.token = str(uuid.uuid4())
         self.dirty = False
         self.show_form_title()
@@ -289,12 +290,20 @@ class CallForm(CallLog):
         if len([c for c in phone if c.isdigit()]) < 4:
             return
         found = await asyncio.to_thread(self.calls.lookup_caller, phone)
+        if self.query_one("#call-phone", Input).value != phone:
+            return  # more digits came while it looked: the answer is for another number
         caller_input = self.query_one("#call-caller", Input)
         unit_input = self.query_one("#call-unit", Input)
-        if found.caller and not caller_input.value:
-            caller_input.value = found.caller
-        if found.unit and not unit_input.value:
-            unit_input.value = found.unit
+        # What an earlier lookup filled in (for the digits typed so far) and nobody has changed since is replaced
+        # by this answer, or emptied: typed quickly, a prefix of the number found another resident first.
+        filled_caller, filled_unit = getattr(self, "phone_filled", ("", ""))
+        if not caller_input.value or (filled_caller and caller_input.value == filled_caller):
+            caller_input.value = found.caller or ""
+            filled_caller = found.caller or ""
+        if not unit_input.value or (filled_unit and unit_input.value == filled_unit):
+            unit_input.value = found.unit or ""
+            filled_unit = found.unit or ""
+        self.phone_filled = (filled_caller, filled_unit)
         if found.residents or found.recent:
             info = Text.assemble((t("Known caller"), "bold"), ": ", plain(found.caller), "  ", plain(found.unit))
             self.query_one("#call-caller-info", Static).update(info)
