@@ -95,6 +95,8 @@ class CallForm(CallLog):
     residents: list[ResidentInfo]
     last_payload: dict[str, Any] | None
     last_saved: CallInfo | None
+    phone_filled: tuple[str, str] = ("", "")
+    """Caller and unit the last phone lookup filled in (replaced by a later lookup while nobody changed them)."""
 
     def _choices(self, kind: str) -> ChoiceBar:
         lang = get_language()
@@ -296,7 +298,7 @@ class CallForm(CallLog):
         unit_input = self.query_one("#call-unit", Input)
         # What an earlier lookup filled in (for the digits typed so far) and nobody has changed since is replaced
         # by this answer, or emptied: typed quickly, a prefix of the number found another resident first.
-        filled_caller, filled_unit = getattr(self, "phone_filled", ("", ""))
+        filled_caller, filled_unit = self.phone_filled
         if not caller_input.value or (filled_caller and caller_input.value == filled_caller):
             caller_input.value = found.caller or ""
             filled_caller = found.caller or ""
