@@ -123,3 +123,24 @@ def still(action: Callable[[Pilot[None]], Awaitable[None]]) -> Callable[[Pilot[N
 
 at_sign_in = still(operators_listed)
 at_home = still(sign_in)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A failing snapshot's report carries the text that differed, so a CI log explains a failure seen only there."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.when != "call" or not report.failed:
+        return
+    import pickle
+
+    from pytest_textual_snapshot import node_to_report_path
+
+    from tests.snapshots.svg_text import svg_text_diff
+
+    path = node_to_report_path(item)
+    with contextlib.suppress(OSError, pickle.UnpicklingError, AttributeError, EOFError):
+        data = pickle.loads(path.read_bytes())
+        expected, actual = data[1], data[2]
+        diff = svg_text_diff(expected, actual)
+        report.sections.append(("snapshot text diff", diff))
