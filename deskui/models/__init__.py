@@ -1,5 +1,6 @@
 """Tables: plain SQLModel classes with no behaviour; the rules live in deskui.services."""
 
+from deskui.models.archive import Archive
 from deskui.models.base import Site
 from deskui.models.calls import Call, CallDraft, call_char, call_char_pending
 from deskui.models.directory import Building, Resident, ResidentPhone, Unit
@@ -38,6 +39,7 @@ from deskui.models.tickets import Ticket, TicketCall, TicketCount, TicketCounter
 from deskui.models.workers import Worker
 
 __all__ = [
+    "Archive",
     "Building",
     "Call",
     "CallDisposition",
