@@ -18,6 +18,8 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
+from deskui.core.config_help import HelpSettings, help_settings
+
 # Package data (pyproject's `core/*.toml`), so a wheel installed away from the checkout finds it.
 DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults.toml"
 APP_NAME = "deskui"
@@ -199,6 +201,7 @@ class Settings:
     registers: RegisterSettings = field(default_factory=RegisterSettings)
     renovations: RenovationSettings = field(default_factory=RenovationSettings)
     patrols: PatrolSettings = field(default_factory=PatrolSettings)
+    help: HelpSettings = field(default_factory=HelpSettings)  # issue 14: emergency checklists (config_help)
     desk_place: str = ""
     """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
     itself, e.g. a walkie-talkie missing at a handover."""
@@ -505,6 +508,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
             registers=_register_settings(raw.get("registers", {})),
             renovations=_renovation_settings(raw.get("renovations", {})),
             patrols=_patrol_settings(raw.get("patrols", {})),
+            help=help_settings(raw.get("help", {})),
         )
     except KeyError as exc:
         raise ConfigError(f"missing configuration key: {exc.args[0]}") from None

@@ -34,6 +34,8 @@ class Ticket(SiteScoped, table=True):
         Index("ix_ticket_assignee_due", "site_id", "assignee_id", "is_open", "due_at", "id"),
         # … by the maintenance worker a dispatch named (a worker's open jobs, issue 14) …
         Index("ix_ticket_worker_due", "site_id", "worker_id", "is_open", "due_at", "id"),
+        # … by help kind (a medical emergency's open checklist at handover, the help queue filter, issue 14) …
+        Index("ix_ticket_help_kind", "site_id", "help_kind", "is_open"),
         # … and Recently closed; the unit's open tickets for the duplicate warning.
         Index("ix_ticket_closed", "site_id", "closed_at", "id"),
         Index("ix_ticket_unit", "site_id", "unit_key", "is_open"),
@@ -46,6 +48,7 @@ class Ticket(SiteScoped, table=True):
     number: str = Field(max_length=32)  # WX-20261123-0007: prefix, local date, per-day sequence
     kind: str = Field(max_length=16)  # repair | complaint | help | inquiry | service
     repair_type: str = Field(default="", max_length=16)  # repairs: leak | safety | other (sets the callback target)
+    help_kind: str = Field(default="", max_length=16)  # help requests: 003 4.1.1 medical | … | other (issue 14)
     severity: str = Field(default="", max_length=16)  # complaints: major | important | minor
     channel: str = Field(default="", max_length=32)  # how the (first) call came in
     written: bool = Field(default=False)  # a written inquiry (letter, fax, online): a written reply within N days

@@ -11,6 +11,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from deskui.services.tickets._help import (
+    StepInfo,
+    checklist,
+    help_kind_key,
+    help_kind_label,
+    next_step,
+    open_steps,
+)
 from deskui.services.tickets._replay import (
     OPEN_STATUSES,
     TERMINAL_STATUSES,
@@ -27,6 +35,8 @@ from deskui.services.tickets._types import (
     CALLBACK_VIA_LABELS,
     CATEGORY_KINDS,
     EVENT_LABELS,
+    HELP_KIND_LABELS,
+    HELP_KINDS,
     INFORMED,
     KIND_LABELS,
     KINDS,
@@ -76,6 +86,8 @@ __all__ = [
     "CALLBACK_VIA_LABELS",
     "CATEGORY_KINDS",
     "EVENT_LABELS",
+    "HELP_KINDS",
+    "HELP_KIND_LABELS",
     "INFORMED",
     "KINDS",
     "KIND_LABELS",
@@ -95,6 +107,7 @@ __all__ = [
     "EventRecord",
     "QueuePage",
     "SectionCounts",
+    "StepInfo",
     "TargetState",
     "TicketChanged",
     "TicketDetail",
@@ -103,10 +116,15 @@ __all__ = [
     "TicketService",
     "TicketState",
     "UrgentTicket",
+    "checklist",
     "describe",
     "due_soon_seconds",
     "event_record",
     "export_tickets",
+    "help_kind_key",
+    "help_kind_label",
+    "next_step",
+    "open_steps",
     "replay",
     "row_values",
     "running_state",

@@ -33,6 +33,7 @@ from deskui.services.context import ContextService, DeskContext
 from deskui.services.directory import DirectoryService
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets._checks import TicketChecks
+from deskui.services.tickets._help import help_kind_key
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord
 from deskui.services.tickets._rules import may_open
 from deskui.services.tickets._store import COUNTERS, IS_OPEN, LINKS, TICKETS, TicketStore, inserted_id, iso
@@ -70,6 +71,9 @@ class TicketCreator(ContextService):
         kind = self._kind(data, first)
         severity = self.checks.severity(kind, data.severity)
         repair_type = self.checks.repair_type(kind, data.repair_type)
+        help_kind = help_kind_key(data.help_kind)
+        if help_kind and kind != "help":
+            raise ValidationError(t("Only a help request has a help kind"), field="help_kind")
         unit_text, caller, phone, description = self._texts(data, first)
         channel = first.channel if first else ""
         is_written = self._written(data, kind, channel)
@@ -84,6 +88,7 @@ class TicketCreator(ContextService):
         fields = {
             "kind": kind,
             "repair_type": repair_type,
+            "help_kind": help_kind or ("other" if kind == "help" else ""),  # 003 4.1.1 g) unless told
             "severity": severity,
             "channel": channel,
             "written": bool(is_written),

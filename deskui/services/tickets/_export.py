@@ -28,6 +28,7 @@ FIELDS = (
     "status",
     "severity",
     "repair_type",
+    "help_kind",
     "unit",
     "caller",
     "phone",
@@ -98,6 +99,7 @@ def record(
         "status": ticket.status,
         "severity": ticket.severity or None,
         "repair_type": ticket.repair_type or None,
+        "help_kind": ticket.help_kind or None,  # a help request's 003 4.1.1 kind (issue 14)
         "unit": ticket.unit,
         "caller": ticket.caller,
         "phone": ticket.phone,

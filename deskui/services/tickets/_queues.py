@@ -35,6 +35,7 @@ from deskui.services.context import ContextService, DeskContext
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets import _targets as tg
 from deskui.services.tickets._checks import TicketChecks
+from deskui.services.tickets._help import help_kind_key
 from deskui.services.tickets._replay import OPEN_STATUSES
 from deskui.services.tickets._rules import own_department
 from deskui.services.tickets._store import COUNTS, TICKETS, TicketStore
@@ -108,6 +109,7 @@ class TicketQueues(ContextService):
         unit: str | None = None,
         after: tuple[datetime, int] | None = None,
         limit: int | None = None,
+        help_kind: str | None = None,
     ) -> QueuePage:
         now = self.clock.now()
         n = max(1, min(limit or self.settings.calls.page_size, 10 * self.settings.calls.page_size))
@@ -115,6 +117,8 @@ class TicketQueues(ContextService):
         extra: list[ColumnElement[bool]] = []
         if unit and unit.strip():
             extra.append(c.unit_key == unit_key(unit.strip()))
+        if help_kind and help_kind.strip():  # issue 14: help requests of one kind (003 4.1.1)
+            extra += [c.kind == "help", c.help_kind == help_kind_key(help_kind)]
         term = idx.fold_term(text_filter) if text_filter and text_filter.strip() else None
         if text_filter and text_filter.strip() and term is None:
             return QueuePage(queue, (), None)

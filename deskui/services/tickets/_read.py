@@ -14,6 +14,7 @@ from deskui.core.i18n import t
 from deskui.services.calls import CallService, OpenMatter
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.operators import OperatorInfo
+from deskui.services.tickets._help import checklist, next_step
 from deskui.services.tickets._replay import EventRecord, TicketState, replay
 from deskui.services.tickets._rules import allowed_actions
 from deskui.services.tickets._store import CALLS, EVENTS, IS_OPEN, LINKS, TICKETS, TicketStore, aware, record
@@ -79,6 +80,10 @@ class TicketReader(ContextService):
             if row.merged_into_id is not None:
                 into = s.execute(select(_T.c.number).where(_T.c.id == row.merged_into_id)).scalar()
         calls = tuple(self.calls.current(cid) for cid in ids)
+        steps = checklist(self.settings, info.help_kind, own) if info.kind == "help" else ()
+        allowed = allowed_actions(info, operator)
+        if next_step(steps) is None:  # issue 14: the step key only while the checklist has a step to tick
+            allowed -= {"step"}
         return TicketDetail(
             ticket=info,
             targets=info.targets,
@@ -86,7 +91,8 @@ class TicketReader(ContextService):
             events=tuple(events),
             merged_from=tuple(m.number for m in merged),
             merged_into=into,
-            allowed=allowed_actions(info, operator),
+            allowed=allowed,
+            checklist=steps,
         )
 
     def worker_jobs(self, worker_id: int) -> list[TicketInfo]:

@@ -47,6 +47,7 @@ class TicketState:
     created_at: datetime
     status: str = "new"
     repair_type: str = ""
+    help_kind: str = ""  # help requests: 003 4.1.1 sub-kind (issue 14)
     severity: str = ""
     channel: str = ""
     written: bool = False
@@ -95,6 +96,7 @@ ROW_FIELDS = (
     "number",
     "kind",
     "repair_type",
+    "help_kind",
     "severity",
     "channel",
     "written",
@@ -168,6 +170,7 @@ def _created(ev: EventRecord) -> TicketState:
         kind=str(d["kind"]),
         created_at=ev.at,
         repair_type=str(d.get("repair_type") or ""),
+        help_kind=str(d.get("help_kind") or ""),
         severity=str(d.get("severity") or ""),
         channel=str(d.get("channel") or ""),
         written=bool(d.get("written", False)),
@@ -219,6 +222,8 @@ def _step(s: TicketState, ev: EventRecord) -> TicketState:
         changes["merged_into_id"] = d.get("into_id")
     if kind != "created" and d.get("repair_type"):
         changes["repair_type"] = str(d["repair_type"])
+    if kind == "help_kind":  # a help request classified (or corrected), issue 14
+        changes["help_kind"] = str(d.get("help_kind") or "")
     return replace(s, **changes) if changes else s
 
 

@@ -60,6 +60,9 @@ RULES: dict[str, Rule] = {
     "reopen": Rule(DESK, frozenset({"done", "closed"}), N_("Reopen the ticket")),
     "cancel": Rule(SUPERVISORS, OPEN, N_("Cancel the ticket")),
     "close": Rule(DESK, OPEN, N_("Close the ticket")),
+    # Help requests (issue 14, services.tickets._help_actions): the desk ticks an emergency's checklist, sets the kind.
+    "step": Rule(DESK, OPEN, N_("Tick a checklist step")),
+    "help_kind": Rule(DESK, OPEN, N_("Set the help kind")),
 }
 
 
@@ -90,6 +93,8 @@ def refusal(
         return ValidationError, t(
             "{action}: not possible while the ticket is {status}", action=t(rule.label), status=status
         )
+    if action in ("step", "help_kind") and state.kind != "help":
+        return ValidationError, t("{action}: only a help request", action=t(rule.label))
     if action == "reopen" and state.status == "closed" and not supervisor:
         return PermissionDenied, t("Only a supervisor or manager may reopen a closed ticket")
     if action == "close" and state.kind in CALLBACK_KINDS and not supervisor:

@@ -21,6 +21,7 @@ from deskui.services.operators import OperatorInfo, OperatorService
 from deskui.services.tickets._actions import TicketActions
 from deskui.services.tickets._checks import TicketChecks
 from deskui.services.tickets._create import TicketCreator
+from deskui.services.tickets._help_actions import TicketHelp
 from deskui.services.tickets._queues import TicketQueues
 from deskui.services.tickets._read import TicketReader
 from deskui.services.tickets._replay import TicketState
@@ -57,6 +58,7 @@ class TicketService(ContextService):
         self._actions = TicketActions(ctx, store=store, checks=checks, calls=calls)
         self._read = TicketReader(ctx, store=store, calls=calls)
         self.queues = TicketQueues(ctx, store=store, checks=checks)
+        self.help = TicketHelp(ctx, actions=self._actions, checks=checks)  # a help request's kind and checklist
 
     def allowed_actions(self, ticket: TicketInfo, operator: OperatorInfo | None) -> frozenset[str]:
         """The actions a screen should offer `operator` for `ticket` as it is now (status and role)."""
@@ -87,11 +89,13 @@ class TicketService(ContextService):
         severity: str | None = None,
         repair_type: str | None = None,
         operator: OperatorInfo | None = None,
+        help_kind: str | None = None,
     ) -> TicketInfo:
         """`deskui tickets open --from-call ID`: a ticket prefilled from one call."""
-        return self.create(
-            TicketInput(call_ids=(call_id,), kind=kind, severity=severity, repair_type=repair_type), operator=operator
+        data = TicketInput(
+            call_ids=(call_id,), kind=kind, severity=severity, repair_type=repair_type, help_kind=help_kind
         )
+        return self.create(data, operator=operator)
 
     def urgent_categories(self) -> frozenset[str]:
         return frozenset(c.key for c in self.settings.categories if c.urgent)
@@ -340,11 +344,20 @@ class TicketService(ContextService):
         unit: str | None = None,
         after: tuple[datetime, int] | None = None,
         limit: int | None = None,
+        help_kind: str | None = None,
     ) -> QueuePage:
         """One page of a queue (mine, new, overdue, due_soon, callback, waiting, department, open, closed), nearest
-        due first (closed: newest first); pass `page.next_after` as `after` for the next page."""
+        due first (closed: newest first); pass `page.next_after` as `after` for the next page. `help_kind`: only
+        help requests of that kind (issue 14)."""
         return self.queues.page(
-            name, operator=operator, department=department, text_filter=text, unit=unit, after=after, limit=limit
+            name,
+            operator=operator,
+            department=department,
+            text_filter=text,
+            unit=unit,
+            after=after,
+            limit=limit,
+            help_kind=help_kind,
         )
 
     def section_counts(self, *, operator: OperatorInfo | None = None) -> SectionCounts:

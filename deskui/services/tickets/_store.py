@@ -100,6 +100,7 @@ def info_from_row(row: Any, targets: Sequence[tg.TargetState] = ()) -> TicketInf
         number=row.number,
         kind=row.kind,
         repair_type=row.repair_type,
+        help_kind=row.help_kind,
         severity=row.severity,
         channel=row.channel,
         written=bool(row.written),

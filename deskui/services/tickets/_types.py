@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from deskui.core.config_help import HELP_KINDS as _HELP_KINDS
 from deskui.core.errors import Conflict
 from deskui.core.i18n import N_, t
 from deskui.services.tickets._replay import TERMINAL_STATUSES
@@ -17,6 +18,7 @@ from deskui.services.tickets._targets import TargetState
 
 if TYPE_CHECKING:
     from deskui.services.calls import CallInfo
+    from deskui.services.tickets._help import StepInfo
 
 KINDS = ("repair", "complaint", "help", "inquiry", "service")
 PREFIXES = {"repair": "WX", "complaint": "TS", "help": "QZ", "inquiry": "ZX", "service": "FW"}
@@ -31,6 +33,16 @@ SEVERITIES = ("major", "important", "minor")
 SEVERITY_LABELS = {"major": N_("Major"), "important": N_("Important"), "minor": N_("Minor")}
 REPAIR_TYPES = ("leak", "safety", "other")
 REPAIR_TYPE_LABELS = {"leak": N_("Leak"), "safety": N_("Safety facility"), "other": N_("Other repair")}
+HELP_KINDS = _HELP_KINDS  # 003 4.1.1 a)-g); core.config_help names the checklists by them
+HELP_KIND_LABELS = {
+    "medical": N_("Medical emergency"),
+    "repair": N_("Repair help"),
+    "complaint": N_("Complaint help"),
+    "inquiry": N_("Inquiry help"),
+    "security": N_("Security incident"),
+    "disaster": N_("Disaster"),
+    "other": N_("Other help"),
+}
 STATUS_LABELS = {
     "new": N_("New"),
     "dispatched": N_("Dispatched"),
@@ -59,6 +71,8 @@ EVENT_LABELS = {
     "reopened": N_("Reopened"),
     "cancelled": N_("Cancelled"),
     "closed": N_("Closed"),
+    "help_kind": N_("Help kind set"),
+    "step": N_("Checklist step"),
 }
 WAITING_ON = ("resident", "third_party")
 INFORMED = ("supervisor", "manager")
@@ -118,6 +132,7 @@ class TicketInput:
     kind: str | None = None
     severity: str | None = None
     repair_type: str | None = None
+    help_kind: str | None = None  # help requests: a HELP_KINDS key or its name (issue 14)
     written: bool | None = None
     unit: str | None = None
     caller: str | None = None
@@ -172,6 +187,7 @@ class TicketInfo:
     worker: str = ""
     result: str = ""  # what the department reported with the last completion (the done event's note)
     callback_via: str = ""  # how the last callback was made: phone or visit ("" before issue 14)
+    help_kind: str = ""  # a help request's 003 4.1.1 sub-kind (HELP_KINDS; "" not classified yet), issue 14
 
     @property
     def is_open(self) -> bool:
@@ -221,6 +237,7 @@ class TicketDetail:
     merged_from: tuple[str, ...]  # numbers of tickets merged into this one
     merged_into: str | None
     allowed: frozenset[str]
+    checklist: tuple[StepInfo, ...] = ()  # a medical emergency's or disaster's steps (issue 14, _help)
 
 
 class TicketChanged(Conflict):
