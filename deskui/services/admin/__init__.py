@@ -13,6 +13,14 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from deskui.services.admin._archive import (
+        ArchiveCheck,
+        ArchivePlan,
+        ArchiveRecord,
+        ArchiveService,
+        YearCount,
+        read_member,
+    )
     from deskui.services.admin._backup import (
         BackupRefused,
         BackupResult,
@@ -33,11 +41,16 @@ if TYPE_CHECKING:
     )
     from deskui.services.admin._doctor import DoctorPath, DoctorRow, diagnose, doctor_paths, failed
     from deskui.services.admin._guards import TriggerProblem, expected_postgres_triggers, expected_sqlite_triggers
+    from deskui.services.admin._help_register import HelpRegister, HelpRequest, export_register, masked_requests
     from deskui.services.admin._integrity import check_integrity
     from deskui.services.admin.verify import verify_log
 
 # name -> the module that defines it, loaded on first use
 _HOMES = {
+    **dict.fromkeys(
+        ("ArchiveCheck", "ArchivePlan", "ArchiveRecord", "ArchiveService", "YearCount", "read_member"), "_archive"
+    ),
+    **dict.fromkeys(("HelpRegister", "HelpRequest", "export_register", "masked_requests"), "_help_register"),
     **dict.fromkeys(
         ("BackupRefused", "BackupResult", "RestoreResult", "backup_database", "refuse_postgresql", "restore_database"),
         "_backup",
@@ -64,14 +77,21 @@ _HOMES = {
 __all__ = [
     "DEMO_CALLS",
     "DEMO_OPERATORS",
+    "ArchiveCheck",
+    "ArchivePlan",
+    "ArchiveRecord",
+    "ArchiveService",
     "BackupRefused",
     "BackupResult",
     "DemoOperator",
     "DemoSummary",
     "DoctorPath",
     "DoctorRow",
+    "HelpRegister",
+    "HelpRequest",
     "RestoreResult",
     "TriggerProblem",
+    "YearCount",
     "backup_database",
     "check_integrity",
     "demo_residents",
@@ -80,9 +100,12 @@ __all__ = [
     "doctor_paths",
     "expected_postgres_triggers",
     "expected_sqlite_triggers",
+    "export_register",
     "failed",
     "load_demo",
     "load_demo_activity",
+    "masked_requests",
+    "read_member",
     "refuse_postgresql",
     "restore_database",
     "verify_log",
