@@ -31,6 +31,14 @@ def no_waiting_notice(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("deskui.widgets.background.WAIT_NOTICE_SECONDS", 3600.0)
 
 
+@pytest.fixture(autouse=True)
+def no_background_check(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole-file check starts 3 s after the database opens, in a thread, and reads every page: on a loaded
+    machine a picture was still being taken by then, and what it can say (damage, or the file busy) is not part of
+    any screen's picture. It has its own tests (tests/functional/test_open_checks*.py)."""
+    monkeypatch.setattr(DeskApp, "integrity_delay_seconds", property(lambda self: 86_400.0))
+
+
 @pytest.fixture
 def snap_app(db_path, clock: FrozenClock):  # type: ignore[no-untyped-def]
     """An app factory per language over one seeded database."""
