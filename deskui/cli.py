@@ -61,6 +61,7 @@ COMMAND_MODULES = (
     "renovations",
     "units",
     "workers",
+    "archive",
 )
 
 # Every command and group of `deskui`, in the order --help lists them (Typer's: the commands, then the groups,
@@ -76,7 +77,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "demo": ("setup",),
     "doctor": ("setup",),
     "calls": ("calls",),
-    "export": ("export", "dutylog"),
+    "export": ("export", "dutylog", "archive"),
     "dutylog": ("dutylog",),
     "handover": ("handover",),
     "keys": ("keys", "keylog"),
@@ -93,6 +94,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "renovations": ("renovations",),
     "units": ("units",),
     "workers": ("workers",),
+    "archive": ("archive",),
 }
 
 

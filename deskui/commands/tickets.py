@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from deskui.services import Services
     from deskui.services.operators import OperatorInfo
-    from deskui.services.tickets import TicketInfo
+    from deskui.services.tickets import TicketDetail, TicketInfo
 
 group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
 # CLI spelling → service queue name.
@@ -40,14 +40,19 @@ def _operator(services: Services, name: str | None) -> OperatorInfo | None:
     return services.operators.by_name(name.strip()) if name and name.strip() else None
 
 
-def _collect(services: Services, queue: str, unit: str | None, search: str | None, limit: int) -> list[TicketInfo]:
+HELP_KIND_HELP = "Help requests: medical, repair, complaint, inquiry, security, disaster or other (or 急救病人…)."
+
+
+def _collect(
+    services: Services, queue: str, unit: str | None, search: str | None, limit: int, help_kind: str | None = None
+) -> list[TicketInfo]:
     """Up to `limit` tickets of a queue, page by page (keyset) through the service."""
     page_size = 10 * services.settings.calls.page_size
     found: list[TicketInfo] = []
     after = None
     while len(found) < limit:
         want = min(page_size, limit - len(found))
-        page = services.tickets.queue(queue, unit=unit, text=search, after=after, limit=want)
+        page = services.tickets.queue(queue, unit=unit, text=search, after=after, limit=want, help_kind=help_kind)
         found += page.rows
         if page.next_after is None:
             break
@@ -67,6 +72,7 @@ def list_(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many tickets.")] = 200,
     fmt: ListFormat = "table",
+    help_kind: Annotated[str | None, typer.Option("--help-kind", help=HELP_KIND_HELP)] = None,
 ) -> None:
     """List a queue's tickets, nearest due time first (closed: newest first)."""
     from deskui.services.tickets import write_tickets_csv, write_tickets_json
@@ -75,7 +81,7 @@ def list_(
     if name is None:
         fail(t("Unknown queue {name!r}; use one of: {names}", name=queue, names=", ".join(CLI_QUEUES)))
     services = state(ctx).services()
-    found = _collect(services, name, unit, search, limit)
+    found = _collect(services, name, unit, search, limit, help_kind)
     calls = services.tickets.calls_of([x.id for x in found])
     rows = [(x, calls[x.id]) for x in found]
     if fmt == "csv":
@@ -145,6 +151,10 @@ def show(
         rec = ticket_record(x, [c.root_id for c in detail.calls], tz, detail.events)
         rec["merged_from"] = list(detail.merged_from)
         rec["merged_into"] = detail.merged_into
+        if x.kind == "help":  # issue 14: the emergency checklist, each step with done_at (003 4.2.1)
+            from deskui.commands.ticket_help import step_records
+
+            rec["steps"] = step_records(detail.checklist, tz)
         print_json(rec)
         return
 
@@ -160,6 +170,7 @@ def show(
         *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
         x.description,
         *([f"{t('Result')}: {x.result}"] if x.result else []),
+        *_help_lines(services, detail),
         "",
     ]
     for g in detail.targets:
@@ -177,6 +188,13 @@ def show(
         lines.append(f"{when(e.at)}  {e.ticket_number} #{e.seq}  {e.label}  {who}{extra}")
     for line in lines:
         out.print(line, markup=False, highlight=False)
+
+
+def _help_lines(services: Services, detail: TicketDetail) -> list[str]:
+    """A help request's kind and its checklist, a step per line: done (time, who, note) or open (issue 14)."""
+    from deskui.commands.ticket_help import step_lines
+
+    return step_lines(services, detail) if detail.ticket.kind == "help" else []
 
 
 def _callback_line(x: TicketInfo) -> str:
@@ -205,11 +223,17 @@ def open_(
         str | None, typer.Option("--repair-type", help="Repairs: leak, safety or other (default other).")
     ] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="Who opens it (an operator's name).")] = None,
+    help_kind: Annotated[str | None, typer.Option("--help-kind", help=HELP_KIND_HELP)] = None,
 ) -> None:
     """Open a ticket prefilled from a call; prints the new ticket number."""
     services = state(ctx).services()
     info = services.tickets.open_from_call(
-        from_call, kind=kind, severity=severity, repair_type=repair_type, operator=_operator(services, operator)
+        from_call,
+        kind=kind,
+        severity=severity,
+        repair_type=repair_type,
+        operator=_operator(services, operator),
+        help_kind=help_kind,
     )
     sys.stdout.write(f"{info.number}\n")
 
