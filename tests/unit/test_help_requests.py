@@ -234,3 +234,38 @@ def test_site_checklist_with_its_own_step(tmp_path: Path) -> None:
 def test_bad_help_settings_refused(tmp_path: Path, text: str, match: str) -> None:
     with pytest.raises(ConfigError, match=match):
         _settings_with(tmp_path, text)
+
+
+# --- handover -------------------------------------------------------------------------------------------------------
+
+
+def test_open_emergency_steps_are_important_handover_items_003_4_2_1(
+    desk: Desk, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next shift is told which steps of an open medical emergency are not ticked yet; an inquiry has none,
+    and a checklist ticked to the end is no item."""
+    from datetime import UTC, date, datetime
+    from zoneinfo import ZoneInfo
+
+    import argon2
+
+    monkeypatch.setattr(
+        "deskui.services.operators.PasswordHasher",
+        lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
+    )
+    day = date(2026, 11, 23)
+    desk.svc.roster.set_assignment(day, "day", desk.rec, desk.sup)
+    clock.current = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    x = help_ticket(desk)
+    done = help_ticket(desk, "disaster", content="地下车库水浸")
+    help_ticket(desk, "inquiry", content="问物业电话")
+    t = desk.tickets
+    x = t.help.step(x.number, x.version, "address_phone", operator=desk.rec)  # type: ignore[attr-defined]
+    for s in t.detail(done.number, operator=desk.rec).checklist:  # type: ignore[attr-defined]
+        done = t.help.step(done.number, done.version, s.key, operator=desk.rec)  # type: ignore[attr-defined]
+    clock.current = datetime(2026, 11, 23, 17, 15, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
+    st = desk.svc.handover.start(desk.rec)
+    items = [i for i in st.items if i.kind == "checklist_open"]
+    assert [(i.id, i.important) for i in items] == [(f"checklist:{x.id}", True)]  # type: ignore[attr-defined]
+    assert "open: Asked: hospital, 120 or someone to help, 120 called (or not), Guards sent" in items[0].title
+    assert "Address and phone recorded" not in items[0].title

@@ -117,6 +117,23 @@ def help_untaken(ctx: GatherContext) -> list[OpenItem]:
     ]
 
 
+def emergency_checklists_open(ctx: GatherContext) -> list[OpenItem]:
+    """Open medical emergencies and disasters whose checklist (003 4.2.1) has steps not ticked: important, the steps
+    named (issue 14)."""
+    from deskui.services.tickets import checklist, open_steps
+
+    kinds = list(ctx.settings.help.checklists)
+    if ctx.tickets is None or not kinds:
+        return []
+    out = []
+    for r in _open_tickets(ctx, _TICKET.c.kind == "help", _TICKET.c.help_kind.in_(kinds)):
+        steps = open_steps(checklist(ctx.settings, r.help_kind, ctx.tickets.events(r.id)))
+        if steps:
+            title = f"{_ticket_title(r)} ({t('open: {steps}', steps=', '.join(s.label for s in steps))})"
+            out.append(OpenItem(f"checklist:{r.id}", "checklist_open", r.id, title, None, True))
+    return out
+
+
 def calls_wanting_ticket(ctx: GatherContext) -> list[OpenItem]:
     """Calls of this shift marked "ticket wanted" with no ticket yet; an urgent help call is important. At the
     morning handover the night-calls step lists them instead."""
@@ -134,6 +151,7 @@ def calls_wanting_ticket(ctx: GatherContext) -> list[OpenItem]:
 
 DEFAULT_SOURCES: tuple[ItemSource, ...] = (
     help_untaken,
+    emergency_checklists_open,
     overdue_tickets,
     tickets_due_next_shift,
     callbacks_due,

@@ -22,6 +22,7 @@ ITEM_KINDS = {
     "callback_due": N_("Callback due"),
     "escalation": N_("Escalation not acknowledged"),
     "help_untaken": N_("Help request not taken"),
+    "checklist_open": N_("Emergency checklist open"),
     "call_ticket_wanted": N_("Call wanting a ticket"),
     "key": N_("Key out"),
     "visitor_inside": N_("Visitor still inside"),
