@@ -41,6 +41,7 @@ from deskui.services.registers import (
     VisitorRegister,
 )
 from deskui.services.tickets import TicketInput, TicketService
+from deskui.services.today import TodayService
 
 
 def ensure_site(db: Database, settings: Settings, clock: Clock) -> int:
@@ -80,6 +81,7 @@ class Services:
     passes: PassRegister
     patrols: PatrolRegister
     renovations: RenovationRegister
+    today: TodayService
 
     @property
     def db(self) -> Database:
@@ -140,6 +142,18 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
     review.register_items = functools.partial(
         _both, review.register_items, functools.partial(open_renovation_items, renovations)
     )
+    # The home screen's today (issue 14): each role's lines ask these services their own questions.
+    today = TodayService(
+        ctx,
+        tickets=tickets,
+        handover=handover,
+        review=review,
+        keys=keys,
+        visitors=visitors,
+        parcels=parcels,
+        patrols=patrols,
+        renovations=renovations,
+    )
     return Services(
         ctx=ctx,
         directory=directory,
@@ -157,6 +171,7 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
         passes=PassRegister(ctx),
         patrols=patrols,
         renovations=renovations,
+        today=today,
     )
 
 
