@@ -150,11 +150,25 @@ def archive(
     services = state(ctx).services()
     archives = _service(services)
     if dry_run:
-        plan = archives.plan()
+        plan, earlier = archives.plan(), archives.archives()
         if fmt == "json":
-            print_json({**_plan_json(plan), "dry_run": True, "archive": None})
-        else:
-            _print_plan(plan)
+            print_json(
+                {**_plan_json(plan), "dry_run": True, "archive": None, "archives": [_record_json(a) for a in earlier]}
+            )
+            return
+        _print_plan(plan)
+        for a in earlier:  # nothing was removed, so a new archive holds these rows again
+            out.print(
+                t(
+                    "Archived before: {file} ({when}, {who}): {h} help requests, {l} duty log entries",
+                    file=a.file_name,
+                    when=a.created_at.astimezone(services.ctx.tz).strftime("%Y-%m-%d %H:%M"),
+                    who=a.operator or t("the administrator"),
+                    h=a.help_requests,
+                    l=a.dutylog_entries,
+                ),
+                markup=False,
+            )
         return
     if output is not None and str(output) == "-":
         fail(t("An archive is a ZIP file: give --output FILE, not -"))

@@ -147,6 +147,10 @@ def test_archive_written_then_verified_and_a_changed_one_refused(cli, tmp_path: 
     assert r.code == 1 and "dutylog.json does not match its SHA-256" in r.err
     r = cli("archive", "-o", str(path), "--operator", "陈静", "--pin", "3333")
     assert r.code == 1 and "never written over" in r.err
+    r = cli("archive", "--dry-run", "--format", "json")
+    assert [a["sha256"] for a in json.loads(r.out)["archives"]] == [written["sha256"]]
+    r = cli("archive", "--dry-run")
+    assert f"Archived before: {path.name}" in r.out and "陈静" in r.out
 
 
 def test_remove_is_refused_and_nothing_written(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
