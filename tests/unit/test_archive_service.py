@@ -183,3 +183,32 @@ def test_the_archive_table_is_append_only_and_the_archived_rows_stay(services, o
             s.execute(text(statement))
     with services.db.read() as s:
         assert s.execute(text("SELECT count(*) FROM archive")).scalar_one() == 1
+
+
+def test_the_retention_settings_are_used(services, old_years) -> None:  # type: ignore[no-untyped-def]
+    """retention.help_register_years and retention.duty_log_years (core/defaults.toml) move the boundaries."""
+    from dataclasses import replace
+
+    from deskui.services.context import DeskContext
+
+    settings = replace(services.settings, retention={"help_register_years": 1, "duty_log_years": 4})
+    ctx = DeskContext(services.db, settings, services.clock, services.site_id)
+    plan = ArchiveService(ctx, keeper=services.dutylog.keeper).plan()
+    assert (plan.help_before, plan.dutylog_before) == (date(2025, 1, 1), date(2022, 1, 1))
+    assert plan.rows["ticket"] == 3 and plan.rows["dutylog"] == 0
+    bad = replace(services.settings, retention={"help_register_years": 0, "duty_log_years": 3})
+    with pytest.raises(ValidationError, match="at least 1 year"):
+        ArchiveService(
+            DeskContext(services.db, bad, services.clock, services.site_id), keeper=Keeper(Path("k"), None)
+        ).plan()
+
+
+def test_verify_relinks_the_archived_duty_log_003_4_1_8(services, old_years, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An entry whose predecessor is archived names that entry's hash (不得撕页: a page taken out shows)."""
+    from deskui.services.admin._archive import _chain_problems
+
+    ArchiveService(services.ctx, keeper=services.dutylog.keeper).write(tmp_path / "a.zip", operator=None)
+    entries = read_member(tmp_path / "a.zip", "dutylog.json")
+    assert _chain_problems(entries) == []
+    entries[1]["prev_hash"] = "0" * 64
+    assert _chain_problems(entries) == [f"Duty log entry #{entries[1]['seq']} does not follow the one before it"]
