@@ -47,6 +47,7 @@ DEFERRED = {
     "textual_plotext": "the chart widget",
     "plotext": "plotext",
     "openpyxl": "openpyxl",
+    "reportlab": "reportlab (the printed work order, issue 14)",
     # Exports only: core.safetext imports json in dumps().
     "json": "json (core.safetext.dumps)",
 }
