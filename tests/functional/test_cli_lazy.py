@@ -18,6 +18,7 @@ NOT_FOR_CALLS_LIST = (
     "alembic",
     "openpyxl",
     "plotext",
+    "reportlab",
     "textual",
     "deskui.commands.report",
     "deskui.commands.tickets",
