@@ -126,12 +126,14 @@ def close(
     reason: Annotated[
         str, typer.Option("--reason", help="Needed when a supervisor closes a repair or complaint without a callback.")
     ] = "",
+    result: Annotated[str, typer.Option("--result", help="A complaint's result, when Done did not record one.")] = "",
     operator: Operator = None,
     pin: Pin = None,
 ) -> None:
-    """Close a ticket (a repair or complaint after a callback that reached the resident)."""
+    """Close a ticket (a repair or complaint after a callback that reached the resident; a complaint with its
+    result)."""
     services, who, x = _start(ctx, number, operator, pin)
-    services.tickets.close(x.number, x.version, reason=reason, operator=who)
+    services.tickets.close(x.number, x.version, reason=reason, result=result, operator=who)
 
 
 def reopen(

@@ -7,6 +7,7 @@ data (no Rich wrapping), the table is for people. Without `--operator` the CLI a
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -169,6 +170,7 @@ def show(
         f"{t('Created')}: {when(x.created_at)} {x.created_by}",
         *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
         x.description,
+        *_complaint_lines(services, x),
         *([f"{t('Result')}: {x.result}"] if x.result else []),
         *_help_lines(services, detail),
         "",
@@ -197,6 +199,21 @@ def _help_lines(services: Services, detail: TicketDetail) -> list[str]:
     return step_lines(services, detail) if detail.ticket.kind == "help" else []
 
 
+def _complaint_lines(services: Services, x: TicketInfo) -> list[str]:
+    """A complaint's record, its agreed deadline and the last reply to the resident (issue 14)."""
+    from deskui.services.common.shifts import local_time
+    from deskui.services.tickets import COMPLAINT_FIELDS, REPLY_VIA_LABELS
+
+    lines = [f"{t(label)}: {x.complaint[key]}" for key, label in COMPLAINT_FIELDS.items() if x.complaint.get(key)]
+    if x.resident_deadline is not None:
+        moment = local_time(services.settings, x.resident_deadline).strftime("%Y-%m-%d %H:%M")
+        lines.append(f"{t('Resident deadline')}: {moment}")
+    if x.reply:
+        how = f" ({t(REPLY_VIA_LABELS[x.reply_via])})" if x.reply_via in REPLY_VIA_LABELS else ""
+        lines.append(f"{t('Reply')}{how}: {x.reply}")
+    return lines
+
+
 def _callback_line(x: TicketInfo) -> str:
     """The last callback: its outcome, how it was made (phone or visit) and the satisfaction, in the reader's words."""
     from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, CALLBACK_VIA_LABELS
@@ -223,19 +240,42 @@ def open_(
         str | None, typer.Option("--repair-type", help="Repairs: leak, safety or other (default other).")
     ] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="Who opens it (an operator's name).")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Complaints: where it happened.")] = None,
+    about: Annotated[str | None, typer.Option("--about", help="Complaints: the person or department.")] = None,
+    happened: Annotated[str | None, typer.Option("--happened", help="Complaints: what happened.")] = None,
+    wants: Annotated[str | None, typer.Option("--wants", help="Complaints: what the resident wants.")] = None,
+    resident_deadline: Annotated[
+        str | None, typer.Option("--resident-deadline", help="Minor complaints: the date agreed with the resident.")
+    ] = None,
     help_kind: Annotated[str | None, typer.Option("--help-kind", help=HELP_KIND_HELP)] = None,
 ) -> None:
-    """Open a ticket prefilled from a call; prints the new ticket number."""
+    """Open a ticket prefilled from a call; prints the new ticket number. A complaint's record (002 投诉接待(1)):
+    --place, --about, --happened, --wants."""
+    from deskui.services.tickets import TicketInput
+
     services = state(ctx).services()
-    info = services.tickets.open_from_call(
-        from_call,
-        kind=kind,
-        severity=severity,
-        repair_type=repair_type,
-        operator=_operator(services, operator),
-        help_kind=help_kind,
-    )
+    data = TicketInput(
+        call_ids=(from_call,), kind=kind, severity=severity, repair_type=repair_type, place=place, about=about,
+        happened=happened, wants=wants, resident_deadline=_moment(services, resident_deadline),
+    )  # fmt: skip
+    data = replace(data, help_kind=help_kind)  # a help request's kind, 003 4.1.1 (issue 14)
+    info = services.tickets.create(data, operator=_operator(services, operator))
     sys.stdout.write(f"{info.number}\n")
+
+
+def _moment(services: Services, text: str | None) -> datetime | None:
+    """A date and time as typed at the desk (the site's time), None when not given; a bad one refused naming it."""
+    if text is None or not text.strip():
+        return None
+    from zoneinfo import ZoneInfo
+
+    from deskui.core.errors import ValidationError
+    from deskui.services.common.timeparse import parse_time
+
+    try:
+        return parse_time(text, services.clock.now(), ZoneInfo(services.settings.time_zone), rollback_hours=24)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field="resident_deadline") from None
 
 
 # Exports mask phone numbers unless --full (deskui/services/masking.py says who may).

@@ -349,9 +349,11 @@ def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
         "END"
     )
     # services.tickets._targets: a reply is met by the reply, or failing that the first completion; so is the follow-up.
+    # A major complaint's clear answer only by the reply (issue 14).
     answer_met = (
         "CASE WHEN f.kind = 'complaint' AND f.severity = 'important' THEN f.supervisor_s "
-        "WHEN f.kind IN ('help', 'inquiry') OR f.kind = 'complaint' AND f.severity = 'major' "
+        "WHEN f.kind = 'complaint' AND f.severity = 'major' THEN f.replied_s "
+        "WHEN f.kind IN ('help', 'inquiry') "
         "THEN COALESCE(f.replied_s, f.first_done_s) ELSE COALESCE(f.followed_s, f.first_done_s) END"
     )
     resolve_due = (

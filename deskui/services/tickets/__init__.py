@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from deskui.services.tickets._complaints import COMPLAINT_FIELDS, REPLY_VIA, REPLY_VIA_LABELS
 from deskui.services.tickets._help import (
     StepInfo,
     checklist,
@@ -85,6 +86,7 @@ __all__ = [
     "CALLBACK_VIA",
     "CALLBACK_VIA_LABELS",
     "CATEGORY_KINDS",
+    "COMPLAINT_FIELDS",
     "EVENT_LABELS",
     "HELP_KINDS",
     "HELP_KIND_LABELS",
@@ -97,6 +99,8 @@ __all__ = [
     "QUEUE_LABELS",
     "REPAIR_TYPES",
     "REPAIR_TYPE_LABELS",
+    "REPLY_VIA",
+    "REPLY_VIA_LABELS",
     "RULES",
     "SEVERITIES",
     "SEVERITY_LABELS",

@@ -23,9 +23,10 @@ from deskui.services.calls import CallService
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets._checks import TicketChecks
+from deskui.services.tickets._complaints import reply_via, require_minor_complaint, require_result
 from deskui.services.tickets._replay import EventRecord, TicketState, replay
 from deskui.services.tickets._rules import ROLE_DEPARTMENTS, require
-from deskui.services.tickets._store import TicketStore, display_name, iso
+from deskui.services.tickets._store import TicketStore, display_name, iso, told
 from deskui.services.tickets._targets import CALLBACK_KINDS
 from deskui.services.tickets._types import (
     CALLBACK_OUTCOMES,
@@ -258,9 +259,26 @@ class TicketActions(ContextService):
 
         return self.act(ref, version, "escalate", operator, build)
 
-    def reply(self, ref: str | int, version: int, text: str, *, operator: OperatorInfo | None) -> TicketInfo:
+    def reply(
+        self, ref: str | int, version: int, text: str, *, operator: OperatorInfo | None, via: str | None = None
+    ) -> TicketInfo:
         note = self.checks.note(text, "answer", required=True)
-        return self.simple(ref, version, "reply", "replied", operator, note=note)
+        how = reply_via(via)  # issue 14: how the resident was told (phone, visit, written)
+        return self.simple(ref, version, "reply", "replied", operator, note=note, data={"via": how} if how else None)
+
+    def set_deadline(
+        self, ref: str | int, version: int, when: datetime | str | None, *, note: str, operator: OperatorInfo | None
+    ) -> TicketInfo:
+        """The date a minor complaint's resident agreed (issue 14); None clears it (back to the configured days)."""
+        moment = self.checks.moment(when, "resident_deadline")
+        text = self.checks.note(note)
+
+        def build(s: Session, row: Row[Any], state: TicketState, history: list[EventRecord]) -> TicketState:
+            require_minor_complaint(state.kind, state.severity)
+            data = {"resident_deadline": iso(moment)}
+            return self.store.append(s, state, history, row.id, "deadline", operator=operator, note=text, data=data)
+
+        return self.act(ref, version, "deadline", operator, build)
 
     def follow_up(self, ref: str | int, version: int, text: str, *, operator: OperatorInfo | None) -> TicketInfo:
         note = self.checks.note(text, required=True)
@@ -341,8 +359,11 @@ class TicketActions(ContextService):
         text = self.checks.note(reason, "reason", required=True)
         return self.simple(ref, version, "cancel", "cancelled", operator, note=text)
 
-    def close(self, ref: str | int, version: int, *, reason: str, operator: OperatorInfo | None) -> TicketInfo:
+    def close(
+        self, ref: str | int, version: int, *, reason: str, operator: OperatorInfo | None, result: str = ""
+    ) -> TicketInfo:
         text = self.checks.note(reason, "reason")
+        outcome = self.checks.note(result, "result")
 
         def build(s: Session, row: Row[Any], state: TicketState, history: list[EventRecord]) -> TicketState:
             needs = state.kind in CALLBACK_KINDS and not (state.status == "done" and state.callback_reached)
@@ -350,7 +371,10 @@ class TicketActions(ContextService):
                 raise ValidationError(
                     t("Closing a repair or complaint without a callback needs a reason"), field="reason"
                 )
-            data = {"without_callback": needs}
+            require_result(state.kind, outcome or told(history)[0])  # issue 14: a complaint closes with its result
+            data: dict[str, Any] = {"without_callback": needs}
+            if outcome:
+                data["result"] = outcome
             return self.store.append(s, state, history, row.id, "closed", operator=operator, note=text, data=data)
 
         return self.act(ref, version, "close", operator, build)

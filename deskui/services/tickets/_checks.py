@@ -14,7 +14,13 @@ from deskui.services.directory import WorkerService
 from deskui.services.operators import OperatorInfo, OperatorService
 from deskui.services.tickets._types import MAX_NOTE, REPAIR_TYPES, SEVERITIES
 
-_FIELD_WORDS = {"note": N_("note"), "reason": N_("reason"), "answer": N_("answer"), "comment": N_("comment")}
+_FIELD_WORDS = {
+    "note": N_("note"),
+    "reason": N_("reason"),
+    "answer": N_("answer"),
+    "comment": N_("comment"),
+    "result": N_("result"),
+}
 
 
 class TicketChecks(ContextService):

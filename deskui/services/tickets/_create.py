@@ -33,6 +33,7 @@ from deskui.services.context import ContextService, DeskContext
 from deskui.services.directory import DirectoryService
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets._checks import TicketChecks
+from deskui.services.tickets._complaints import complaint_record, require_minor_complaint
 from deskui.services.tickets._help import help_kind_key
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord
 from deskui.services.tickets._rules import may_open
@@ -84,6 +85,13 @@ class TicketCreator(ContextService):
         deadline = self.checks.moment(data.resident_deadline, "resident_deadline")
         if deadline is not None and kind != "complaint":
             raise ValidationError(t("Only a complaint has a resident's deadline"), field="resident_deadline")
+        if deadline is not None:
+            require_minor_complaint(kind, severity)
+        given = {"place": data.place, "about": data.about, "happened": data.happened, "wants": data.wants}
+        limits = self.settings.calls
+        complaint = complaint_record(
+            kind, given, line_chars=limits.max_line_chars, content_chars=limits.max_content_chars
+        )
         key, unit_id = self._place(data, first, unit_text)
         fields = {
             "kind": kind,
@@ -101,6 +109,8 @@ class TicketCreator(ContextService):
             "description": description,
             "resident_deadline": iso(deadline),
         }
+        if complaint:
+            fields["complaint"] = complaint  # the complaint record as typed (issue 14; _complaints)
         appointment = self.checks.visit(first)
         now = self.clock.now().replace(microsecond=0)  # kept to the second, like the call log
         with self.db.write() if within is None else nullcontext(within) as s:
@@ -287,6 +297,7 @@ class TicketCreator(ContextService):
                 fields["phone"],
                 phone_digits(fields["phone"]),
                 fields["description"],
+                *dict(fields.get("complaint") or {}).values(),
             )
         )
         placeholder = {

@@ -19,9 +19,11 @@ from zoneinfo import ZoneInfo
 from deskui.core.config import Settings
 from deskui.core.i18n import t
 from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
+from deskui.services.tickets._complaints import COMPLAINT_FIELDS
 from deskui.services.tickets._targets import LATE, MET, OVERDUE, TargetState
 from deskui.services.tickets._types import EventInfo, TicketInfo
 
+COMPLAINT_KEYS = tuple(f"complaint_{key}" for key in COMPLAINT_FIELDS)  # complaint_place, _about, _happened, _wants
 FIELDS = (
     "number",
     "kind",
@@ -46,8 +48,15 @@ FIELDS = (
     "callback_comment",
     "targets",
     "calls",
+    # issue 14: the complaint record, its result, the reply to the resident, the notes (services.tickets._complaints)
+    *COMPLAINT_KEYS,
+    "resident_deadline",
+    "result",
+    "reply",
+    "reply_via",
+    "notes",
 )
-TIME_FIELDS = frozenset({"created_at", "due_at", "appointment_at", "done_at", "closed_at"})
+TIME_FIELDS = frozenset({"created_at", "due_at", "appointment_at", "done_at", "closed_at", "resident_deadline"})
 
 
 def _time(moment: datetime | None, tz: ZoneInfo) -> str | None:
@@ -118,6 +127,11 @@ def record(
         "callback_comment": ticket.callback_comment,
         "callback_via": ticket.callback_via or None,
         "result": ticket.result,
+        **{f"complaint_{key}": ticket.complaint.get(key) for key in COMPLAINT_FIELDS},
+        "resident_deadline": _time(ticket.resident_deadline, tz),
+        "reply": ticket.reply or None,
+        "reply_via": ticket.reply_via or None,
+        "notes": list(ticket.notes),
         "version": ticket.version,
         "targets": [target_record(x, tz) for x in ticket.targets],
         "calls": list(call_ids),
@@ -134,6 +148,8 @@ def _cell(name: str, value: Any) -> Any:
         return "; ".join(f"{x['name']} {x['phase']} {x['due_at']}" for x in value)
     if name == "calls":
         return " ".join(str(c) for c in value)
+    if name == "notes":
+        return neutralise("\n".join(value))
     return neutralise(value)
 
 

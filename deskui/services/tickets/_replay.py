@@ -208,6 +208,8 @@ def _step(s: TicketState, ev: EventRecord) -> TicketState:
         changes["call_ids"] = s.call_ids + tuple(int(c) for c in d.get("call_ids", ()) if int(c) not in s.call_ids)
     elif kind == "appointment":
         changes["appointment_at"] = _dt(d.get("appointment_at"))
+    elif kind == "deadline":  # a minor complaint's deadline agreed with the resident (issue 14)
+        changes["resident_deadline"] = _dt(d.get("resident_deadline"))
     elif kind == "escalated":
         if d.get("severity"):
             changes["severity"] = str(d["severity"])

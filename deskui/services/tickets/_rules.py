@@ -54,6 +54,7 @@ RULES: dict[str, Rule] = {
     "inform": Rule(DESK, OPEN, N_("Record supervisor / manager informed")),
     "escalate": Rule(SUPERVISORS, OPEN, N_("Escalate the ticket")),
     "reply": Rule(DESK, OPEN, N_("Record reply to the resident")),
+    "deadline": Rule(DESK, ACTIVE | {"waiting"}, N_("Set the resident's deadline")),
     "follow_up": Rule(DESK, OPEN, N_("Record follow-up")),
     "callback": Rule(DESK, frozenset({"done"}), N_("Record a callback")),
     "merge": Rule(SUPERVISORS, OPEN, N_("Merge into another ticket")),

@@ -236,9 +236,24 @@ class TicketService(ContextService):
             ref, version, severity=severity, informed=informed, department=department, note=note, operator=operator
         )
 
-    def reply(self, ref: Ref, version: int, text: str, *, operator: OperatorInfo | None = None) -> TicketInfo:
-        """What the resident was told (help request reply, written inquiry reply, a major complaint's answer)."""
-        return self._actions.reply(ref, version, text, operator=operator)
+    def reply(
+        self, ref: Ref, version: int, text: str, *, operator: OperatorInfo | None = None, via: str | None = None
+    ) -> TicketInfo:
+        """What the resident was told (help request reply, written inquiry reply, a major complaint's answer) and
+        how: phone, visit or written (issue 14)."""
+        return self._actions.reply(ref, version, text, operator=operator, via=via)
+
+    def set_deadline(
+        self,
+        ref: Ref,
+        version: int,
+        when: datetime | str | None,
+        *,
+        note: str = "",
+        operator: OperatorInfo | None = None,
+    ) -> TicketInfo:
+        """The date a minor complaint's resident agreed, set after it was filed (issue 14); None clears it."""
+        return self._actions.set_deadline(ref, version, when, note=note, operator=operator)
 
     def follow_up(self, ref: Ref, version: int, text: str, *, operator: OperatorInfo | None = None) -> TicketInfo:
         """The desk checked on the outcome with the department (within N days)."""
@@ -275,10 +290,13 @@ class TicketService(ContextService):
     def cancel(self, ref: Ref, version: int, reason: str, *, operator: OperatorInfo | None = None) -> TicketInfo:
         return self._actions.cancel(ref, version, reason, operator=operator)
 
-    def close(self, ref: Ref, version: int, *, reason: str = "", operator: OperatorInfo | None = None) -> TicketInfo:
+    def close(
+        self, ref: Ref, version: int, *, reason: str = "", operator: OperatorInfo | None = None, result: str = ""
+    ) -> TicketInfo:
         """Close: a repair or complaint after a callback that reached the resident; a supervisor may close
-        without one, and must then give the reason (recorded with the event)."""
-        return self._actions.close(ref, version, reason=reason, operator=operator)
+        without one, and must then give the reason (recorded with the event). A complaint closes with its result
+        (the department's report with Done, or `result` here; issue 14)."""
+        return self._actions.close(ref, version, reason=reason, operator=operator, result=result)
 
     # --- reading ----------------------------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from deskui.models import Call, Ticket, TicketCall, TicketCount, TicketCounter, 
 from deskui.services.context import ContextService
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets import _targets as tg
+from deskui.services.tickets._complaints import complaint_of, last_reply, notes_of
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord, TicketState, apply, row_values, status_after
 from deskui.services.tickets._types import TicketInfo
 
@@ -147,6 +148,8 @@ def told(events: Sequence[EventRecord]) -> tuple[str, str]:
             result = ev.note
         elif ev.kind == "reopened":
             result = ""
+        elif ev.kind == "closed" and ev.data.get("result"):  # a complaint's result given when closing (issue 14)
+            result = str(ev.data["result"])
         elif ev.kind == "callback":
             via = str(ev.data.get("via") or "")
     return result, via
@@ -183,7 +186,17 @@ class TicketStore(ContextService):
         snapshot = info_from_row(row)
         result, via = told(events)
         targets = tuple(tg.compute(snapshot, events, self.settings, now or self.clock.now()))
-        return replace(snapshot, targets=targets, result=result, callback_via=via)
+        reply = last_reply(events)  # issue 14: the complaint record, the reply to the resident, the notes
+        return replace(
+            snapshot,
+            targets=targets,
+            result=result,
+            callback_via=via,
+            complaint=complaint_of(events),
+            reply=reply.text,
+            reply_via=reply.via,
+            notes=notes_of(events),
+        )
 
     def infos(self, s: Session, rows: Sequence[Any]) -> list[TicketInfo]:
         """Rows → TicketInfo with targets, the events of all of them fetched in one query."""

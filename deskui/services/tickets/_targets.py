@@ -4,7 +4,9 @@
 was met, and its state at `now`. Every number comes from settings [targets]. Rules:
 - day targets count calendar days in the site's time zone (same wall-clock time N days later, so a daylight-saving
   change does not shift them an hour); minute and hour targets are absolute;
-- "same day" (a major complaint to the manager) is the next local midnight after the complaint was made;
+- "same day" (a major complaint to the manager) is the next local midnight after the complaint was made; a day
+  setting of 0 (callback_complaint_days) means the same day too;
+- a major complaint's clear answer is met by a reply to the resident (a "replied" event), not by the work done;
 - severity targets run from when the current severity was set (creation, or a supervisor's escalation);
 - "waiting on resident / third party" pauses the resolution clock: the resolution due time moves by every finished
   pause, and while waiting the target is "paused" (its time left frozen);
@@ -177,6 +179,12 @@ def days_after(moment: datetime, days: float, tz: ZoneInfo) -> datetime:
     return (local + timedelta(days=days)).astimezone(UTC)
 
 
+def days_or_same_day(moment: datetime, days: float, tz: ZoneInfo) -> datetime:
+    """`days` calendar days later; 0 days is "the same day": the next local midnight (002 四.4(6)②, the complaint's
+    result told to the resident the day the department reports it done)."""
+    return end_of_local_day(moment, tz) if days <= 0 else days_after(moment, days, tz)
+
+
 def end_of_local_day(moment: datetime, tz: ZoneInfo) -> datetime:
     """The next midnight in the site's zone: "the same day"."""
     local = moment.astimezone(tz)
@@ -191,6 +199,8 @@ def _plan(ticket: TicketSnapshot, f: _Facts, settings: Settings) -> list[tuple[s
     created = _dt(ticket.created_at)
     out: list[tuple[str, datetime, datetime | None]] = []
     reply_met = f.replied_at or f.first_done_at
+    # A major complaint's clear answer is its own event, a reply to the resident (issue 14): the work done is not it.
+    answer_met = f.replied_at
     if ticket.kind == "help":
         out.append(("reply", created + timedelta(minutes=target("help_request_reply_minutes")), reply_met))
     elif ticket.kind == "inquiry" and ticket.written:
@@ -199,7 +209,7 @@ def _plan(ticket: TicketSnapshot, f: _Facts, settings: Settings) -> list[tuple[s
         since = f.severity_since or created
         if f.severity == "major":
             out.append(("manager_informed", end_of_local_day(since, tz), f.manager_at))
-            out.append(("answer", days_after(since, target("major_complaint_answer_days"), tz), reply_met))
+            out.append(("answer", days_after(since, target("major_complaint_answer_days"), tz), answer_met))
             out.append(("resolve", days_after(since, target("major_complaint_resolve_days"), tz), f.done_at))
         elif f.severity == "important":
             due = since + timedelta(minutes=target("important_complaint_supervisor_minutes"))
@@ -215,7 +225,7 @@ def _plan(ticket: TicketSnapshot, f: _Facts, settings: Settings) -> list[tuple[s
             if f.callback_due_override is not None:
                 due = f.callback_due_override
             elif ticket.kind == "complaint":
-                due = days_after(f.done_at, target("callback_complaint_days"), tz)
+                due = days_or_same_day(f.done_at, target("callback_complaint_days"), tz)
             elif f.repair_type == "leak":
                 due = days_after(f.water_test_at or f.done_at, target("callback_leak_days"), tz)
             elif f.repair_type == "safety":

@@ -64,6 +64,7 @@ EVENT_LABELS = {
     "informed": N_("Supervisor / manager informed"),
     "escalated": N_("Escalated"),
     "replied": N_("Replied to the resident"),
+    "deadline": N_("Resident's deadline set"),
     "followed_up": N_("Followed up"),
     "callback": N_("Callback attempt"),
     "merged": N_("Merged"),
@@ -141,6 +142,11 @@ class TicketInput:
     department: str | None = None
     assignee: str | None = None
     resident_deadline: datetime | None = None
+    # The complaint record (issue 14; 002 投诉接待(1)): where, about whom, what happened, what the resident wants.
+    place: str | None = None
+    about: str | None = None
+    happened: str | None = None
+    wants: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,6 +193,10 @@ class TicketInfo:
     worker: str = ""
     result: str = ""  # what the department reported with the last completion (the done event's note)
     callback_via: str = ""  # how the last callback was made: phone or visit ("" before issue 14)
+    complaint: Mapping[str, str] = field(default_factory=dict)  # place, about, happened, wants (see _complaints)
+    reply: str = ""  # what the resident was last told (a "replied" event) and how: phone, visit, written (issue 14)
+    reply_via: str = ""
+    notes: tuple[str, ...] = ()  # the "note" events' texts, oldest first (the exports carry them)
     help_kind: str = ""  # a help request's 003 4.1.1 sub-kind (HELP_KINDS; "" not classified yet), issue 14
 
     @property
