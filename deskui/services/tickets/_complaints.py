@@ -26,14 +26,18 @@ from deskui.services.common.text import check_text
 
 # Stable keys (the created event's data, JSON, CSV headers) → labels.
 COMPLAINT_FIELDS = {
-    "place": N_("Place"),
+    "place": N_("Place of the complaint"),
     "about": N_("Complained about"),
     "happened": N_("What happened"),
     "wants": N_("What the resident wants"),
 }
 MULTILINE = frozenset({"happened", "wants"})
 REPLY_VIA = ("phone", "visit", "written")  # 002 投诉接待(5): 给予投诉人明确答复 — by phone, in person or in writing
-REPLY_VIA_LABELS = {"phone": N_("By phone"), "visit": N_("In person"), "written": N_("In writing")}
+REPLY_VIA_LABELS = {
+    "phone": N_("Replied by phone"),
+    "visit": N_("Replied in person"),
+    "written": N_("Replied in writing"),
+}
 
 
 @dataclass(frozen=True)
