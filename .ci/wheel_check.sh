@@ -63,6 +63,13 @@ paths = json.load(open(sys.argv[1]))["paths"]
 assert paths["database"] == sys.argv[2] + "/deskui.db", paths
 assert paths["data_dir"] == sys.argv[2], paths
 EOF
+# The printed work order (issue 14): reportlab came with deskui, the PDF lands in the data folder's reports/.
+ARGS=(tickets list --format json --limit 1)
+number=$(deskui | "$WORK/venv/bin/python" -c 'import json, sys; print(json.load(sys.stdin)[0]["number"])') \
+    || die "no demo ticket to print"
+run tickets print "$number"
+[ -s "$DATA/reports/$number.pdf" ] || die "tickets print wrote no $DATA/reports/$number.pdf"
+say "work order $number printed to $DATA/reports/$number.pdf"
 stray=$(find "$WORK/venv" -name '*.db' -o -name '*.db.key' -o -name '*.db.anchor' | head -n 5)
 [ -z "$stray" ] || die "database files inside the virtual environment: $stray"
 [ -z "$(ls -A "$ELSEWHERE")" ] || die "files written in the working directory: $(ls -A "$ELSEWHERE")"
