@@ -88,6 +88,20 @@ def test_work_order_labels_in_chinese_and_the_booked_time(desk: Desk, language) 
     assert "厨房水管漏水，楼下也在滴" in text
 
 
+def test_other_kinds_print_their_own_record(desk: Desk) -> None:
+    """A complaint prints the record taken at the desk (002 投诉接待(1)); a help request its kind (003 4.1.1)."""
+    complaint = desk.ticket("complaint", severity="minor", content="楼上装修噪音")
+    record = {"place": "3-2-1202 楼上", "about": "装修队", "happened": "晚上十点还在电钻", "wants": "停工"}
+    text = text_of(paper.work_order_pdf(replace(complaint, complaint=record), desk.svc.settings, PRINTED))
+    assert "Work order" in text and "Repair work order" not in text, text
+    for expected in ("TS-20261123-0001", "Complaint · Minor", "楼上装修噪音", *record.values()):
+        assert expected in text, (expected, text)
+    assert "Place of the complaint" in text, text
+    help_request = replace(desk.ticket("help", content="老人摔倒"), help_kind="medical")
+    text = text_of(paper.work_order_pdf(help_request, desk.svc.settings, PRINTED))
+    assert "Help request · Medical emergency" in text and "老人摔倒" in text, text
+
+
 def test_free_text_prints_exactly_as_typed(desk: Desk) -> None:
     """What a person typed is never markup: "<b>" and "&" print as typed, line breaks stay."""
     x = dispatched(desk, "水管<b>爆了</b> & 漫水\n电梯口也湿")

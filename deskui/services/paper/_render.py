@@ -28,7 +28,7 @@ from deskui.services.paper._sheets import Box, Grid, Sheet
 FONT = "STSong-Light"
 MARGIN = 16 * mm
 WIDTH = A4[0] - 2 * MARGIN
-LABEL_WIDTH = 34 * mm
+LABEL_WIDTH = 44 * mm
 LINE = 8 * mm  # one handwritten line in a box
 LIGHT = colors.Color(0.9, 0.9, 0.9)
 

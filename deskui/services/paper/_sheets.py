@@ -93,11 +93,13 @@ def work_order_name(ticket: TicketInfo) -> str:
 
 def _ticket_facts(ticket: TicketInfo, settings: Settings) -> list[tuple[str, str]]:
     """The facts printed at the top of the work order, in order; a row whose value is empty is left out."""
-    from deskui.services.tickets import REPAIR_TYPE_LABELS
+    from deskui.services.tickets import COMPLAINT_FIELDS, HELP_KIND_LABELS, REPAIR_TYPE_LABELS
 
     kind = ticket.kind_label
     if ticket.kind == "repair" and ticket.repair_type in REPAIR_TYPE_LABELS:
         kind += " · " + t(REPAIR_TYPE_LABELS[ticket.repair_type])
+    if ticket.help_kind in HELP_KIND_LABELS:
+        kind += " · " + t(HELP_KIND_LABELS[ticket.help_kind])
     if ticket.severity:
         kind += " · " + ticket.severity_label
     rows = [
@@ -107,6 +109,8 @@ def _ticket_facts(ticket: TicketInfo, settings: Settings) -> list[tuple[str, str
         (t("Resident"), ticket.caller),
         (t("Phone"), ticket.phone),
         (t("Content"), ticket.description),
+        # A complaint's record as taken (issue 14, services.tickets._complaints): place, about whom, what, wants.
+        *((t(label), ticket.complaint.get(key, "")) for key, label in COMPLAINT_FIELDS.items()),
         (t("Booked visit"), _when(settings, ticket.appointment_at)),
         (t("Department"), _department(settings, ticket.department)),
         (t("Worker"), ticket.worker),
