@@ -93,12 +93,16 @@ def done(
     ctx: typer.Context,
     number: Number,
     result: Annotated[str, typer.Option("--result", help="What was done (the department's report).")] = "",
+    paid: Annotated[
+        bool | None, typer.Option("--paid/--free", help="Repairs: paid, or free under warranty (as filed if unsaid).")
+    ] = None,
+    fee: Annotated[str | None, typer.Option("--fee", help="A paid repair's fee, an amount: 120 or 85.50.")] = None,
     operator: Operator = None,
     pin: Pin = None,
 ) -> None:
-    """Mark the work done; the callback clock starts."""
+    """Mark the work done; the callback clock starts. A repair: paid or free, and a paid repair's fee."""
     services, who, x = _start(ctx, number, operator, pin)
-    services.tickets.mark_done(x.number, x.version, note=result, operator=who)
+    services.tickets.mark_done(x.number, x.version, note=result, operator=who, paid=paid, fee=fee)
 
 
 def callback(
@@ -110,13 +114,26 @@ def callback(
     ] = None,
     via: Annotated[str, typer.Option("--via", help="phone or visit (回访可上门或电话).")] = "phone",
     text: Annotated[str, typer.Option("--text", help="What the resident said.")] = "",
+    signed_off: Annotated[
+        bool | None,
+        typer.Option("--signed-off/--not-signed-off", help="A repair: the resident signs the repair done (入住⑤)."),
+    ] = None,
+    signed_by: Annotated[str, typer.Option("--signed-by", help="Who signed, as they wrote it.")] = "",
     operator: Operator = None,
     pin: Pin = None,
 ) -> None:
-    """Record a callback 回访 after the work is done."""
+    """Record a callback 回访 after the work is done; on a repair, the resident's sign-off."""
     services, who, x = _start(ctx, number, operator, pin)
     services.tickets.callback(
-        x.number, x.version, outcome, satisfaction=satisfaction, comment=text, via=via, operator=who
+        x.number,
+        x.version,
+        outcome,
+        satisfaction=satisfaction,
+        comment=text,
+        via=via,
+        operator=who,
+        signed_off=signed_off,
+        signed_by=signed_by,
     )
 
 

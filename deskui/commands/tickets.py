@@ -142,7 +142,7 @@ def show(
     from zoneinfo import ZoneInfo
 
     from deskui.services.common.shifts import local_time
-    from deskui.services.tickets import describe, ticket_record
+    from deskui.services.tickets import describe, paid_text, ticket_record
 
     services = state(ctx).services()
     detail = services.tickets.detail(number)
@@ -169,6 +169,7 @@ def show(
         + (f"   {t('Worker')}: {x.worker}" if x.worker else ""),
         f"{t('Created')}: {when(x.created_at)} {x.created_by}",
         *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
+        *([paid_text(x.kind, x.paid, x.fee_cents)] if paid_text(x.kind, x.paid, x.fee_cents) else []),  # issue 14
         x.description,
         *_complaint_lines(services, x),
         *([f"{t('Result')}: {x.result}"] if x.result else []),
@@ -216,13 +217,15 @@ def _complaint_lines(services: Services, x: TicketInfo) -> list[str]:
 
 def _callback_line(x: TicketInfo) -> str:
     """The last callback: its outcome, how it was made (phone or visit) and the satisfaction, in the reader's words."""
-    from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, CALLBACK_VIA_LABELS
+    from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, CALLBACK_VIA_LABELS, signoff_text
 
     parts = [t(CALLBACK_OUTCOME_LABELS.get(x.callback_result, x.callback_result))]
     if x.callback_via in CALLBACK_VIA_LABELS:
         parts.append(t(CALLBACK_VIA_LABELS[x.callback_via]))
     if x.satisfaction is not None:
         parts.append(t("satisfaction {n}/5", n=x.satisfaction))
+    if x.signed_off is not None:  # a repair's sign-off by the resident (issue 14)
+        parts.append(signoff_text(x.signed_off, x.signed_by))
     return f"{t('Callback')}: " + ", ".join(parts)
 
 
@@ -247,6 +250,12 @@ def open_(
     resident_deadline: Annotated[
         str | None, typer.Option("--resident-deadline", help="Minor complaints: the date agreed with the resident.")
     ] = None,
+    paid: Annotated[
+        bool | None, typer.Option("--paid/--free", help="Repairs: paid, or free under warranty (default free).")
+    ] = None,
+    visit: Annotated[
+        str | None, typer.Option("--visit", help="The visit booked with the resident, e.g. '明天 9:30' (site time).")
+    ] = None,
     help_kind: Annotated[str | None, typer.Option("--help-kind", help=HELP_KIND_HELP)] = None,
 ) -> None:
     """Open a ticket prefilled from a call; prints the new ticket number. A complaint's record (002 投诉接待(1)):
@@ -259,6 +268,7 @@ def open_(
         happened=happened, wants=wants, resident_deadline=_moment(services, resident_deadline),
     )  # fmt: skip
     data = replace(data, help_kind=help_kind)  # a help request's kind, 003 4.1.1 (issue 14)
+    data = replace(data, paid=paid, appointment=visit)  # a repair paid or free, the visit booked (issue 14)
     info = services.tickets.create(data, operator=_operator(services, operator))
     sys.stdout.write(f"{info.number}\n")
 

@@ -68,6 +68,8 @@ class Ticket(SiteScoped, table=True):
     worker_name: str = Field(default="", max_length=100)
     appointment_at: datetime | None = None
     resident_deadline: datetime | None = None  # minor complaints: the resident's own deadline, if sooner
+    paid: bool = Field(default=False)  # repairs: paid, or free under warranty (a paid service always paid; issue 14)
+    fee_cents: int | None = None  # a paid repair's fee in cents, recorded when it is done
     # The nearest due time of a target still open and not paused; FAR_FUTURE when there is none, so the queues'
     # keyset (due_at, id) never meets a NULL.
     due_at: datetime

@@ -15,9 +15,6 @@ from deskui.services.tickets import row_values, ticket_record
 from tests.unit.test_tickets_helpers import Desk, dump, make_desk
 
 TZ = ZoneInfo("Asia/Shanghai")
-pytestmark = pytest.mark.xfail(
-    strict=True, reason="issue 14: a paid service has no targets; no paid/fee, visit target or sign-off yet"
-)
 
 
 @pytest.fixture

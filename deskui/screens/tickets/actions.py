@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from deskui.core.i18n import N_, get_language, t
+from deskui.screens.tickets import repair_fields
 from deskui.screens.tickets.forms import FormField, choice, options_from
 from deskui.services.tickets import REPAIR_TYPE_LABELS, SEVERITY_LABELS
 from deskui.widgets.plain import plain
@@ -94,7 +95,7 @@ def action_form(
         )
     if action == "done":
         fields = [note]
-        if x.kind == "repair":
+        if repair_fields.is_repair(x):  # a paid service is a repair too (issue 14)
             kinds = options_from([(k, t(label), label, "") for k, label in REPAIR_TYPE_LABELS.items()])
             fields = [
                 choice("repair_type", N_("Repair type"), kinds, x.repair_type),
@@ -106,15 +107,24 @@ def action_form(
                 ),
                 note,
             ]
+        fields += repair_fields.done_fields(x)  # paid or free, the fee (issue 14)
 
         def done(v: dict[str, str]) -> Awaitable[TicketInfo]:
             repair_type = v.get("repair_type") or None
             if repair_type == x.repair_type:
                 repair_type = None
             water = v.get("water_test_at") or None
+            paid, fee = repair_fields.done_values(x, v)
             return run(
                 lambda: svc.mark_done(
-                    ref, version, note=v["note"], water_test_at=water, repair_type=repair_type, operator=op
+                    ref,
+                    version,
+                    note=v["note"],
+                    water_test_at=water,
+                    repair_type=repair_type,
+                    operator=op,
+                    paid=paid,
+                    fee=fee,
                 )
             )
 
@@ -200,12 +210,24 @@ def action_form(
             choice("outcome", N_("Outcome"), outcomes, required=True),
             choice("satisfaction", N_("Satisfaction"), scores, required=True, active_when=("outcome", ("reached",))),
             FormField("comment", N_("Comment"), placeholder=t("what the resident said")),
+            *repair_fields.callback_fields(x),  # phone or visit, a repair's sign-off (issue 14)
         ]
 
         def callback(v: dict[str, str]) -> Awaitable[TicketInfo]:
             score = int(v["satisfaction"]) if v["satisfaction"] else None
+            via, signed_off, signed_by = repair_fields.callback_values(v)
             return run(
-                lambda: svc.callback(ref, version, v["outcome"], satisfaction=score, comment=v["comment"], operator=op)
+                lambda: svc.callback(
+                    ref,
+                    version,
+                    v["outcome"],
+                    satisfaction=score,
+                    comment=v["comment"],
+                    operator=op,
+                    via=via,
+                    signed_off=signed_off or None,
+                    signed_by=signed_by,
+                )
             )
 
         intro = Text.assemble(plain(x.caller, one_line=True), "  ", plain(x.phone, one_line=True), style="bold")

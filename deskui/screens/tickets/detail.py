@@ -27,6 +27,7 @@ from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
+from deskui.screens.tickets import repair_fields
 from deskui.screens.tickets.actions import action_form
 from deskui.screens.tickets.forms import FormOutcome, TicketFormScreen
 from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
@@ -235,7 +236,9 @@ class TicketDetailScreen(DeskScreen):
             result = t(OUTCOME_LABELS.get(x.callback_result, x.callback_result))
             if x.satisfaction:
                 result += "  " + t("satisfaction {n}/5", n=x.satisfaction)
-            rows.append((t("Callback"), Text.assemble(result, "  ", plain(x.callback_comment, one_line=True))))
+            words = repair_fields.callback_words(x)  # phone or visit, a repair's sign-off (issue 14)
+            rows.append((t("Callback"), Text.assemble(result, words, "  ", plain(x.callback_comment, one_line=True))))
+        rows += repair_fields.fact_rows(x)  # a paid repair and its fee (issue 14)
         if self.detail.merged_from:
             rows.append((t("Merged in"), Text(", ".join(self.detail.merged_from))))
         rows.append((t("Description"), plain(x.description)))

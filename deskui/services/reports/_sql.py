@@ -345,7 +345,7 @@ def ticket_facts_sql(q: Sql, settings: Settings, building: str | None) -> str:
         f"THEN f.since_s + {int(tg('major_complaint_answer_days') * day)} "
         "WHEN f.kind = 'complaint' AND f.severity = 'important' "
         f"THEN f.since_s + {int(tg('important_complaint_supervisor_minutes') * 60)} "
-        f"WHEN f.kind IN ('complaint', 'repair') THEN f.created_s + {int(tg('follow_up_days') * day)} "
+        f"WHEN f.kind IN ('complaint', 'repair', 'service') THEN f.created_s + {int(tg('follow_up_days') * day)} "
         "END"
     )
     # services.tickets._targets: a reply is met by the reply, or failing that the first completion; so is the follow-up.
@@ -381,7 +381,8 @@ def _aggregates() -> list[tuple[str, str]]:
     for name in ("answer", "resolve"):
         for state in TARGET_STATES:
             out.append((f"{name}_{state}", f"SUM(CASE WHEN g.{name}_state = '{state}' THEN 1 ELSE 0 END)"))
-    needs = "g.kind IN ('repair', 'complaint') AND g.done_s IS NOT NULL"
+    # A paid service is a repair that is paid (issue 14, services.tickets._repairs): the same callback rule.
+    needs = "g.kind IN ('repair', 'complaint', 'service') AND g.done_s IS NOT NULL"
     out += [
         ("callback_needed", f"SUM(CASE WHEN {needs} THEN 1 ELSE 0 END)"),
         ("callback_done", f"SUM(CASE WHEN {needs} AND g.callback_s IS NOT NULL THEN 1 ELSE 0 END)"),

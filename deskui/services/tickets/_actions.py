@@ -24,6 +24,7 @@ from deskui.services.context import ContextService, DeskContext
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets._checks import TicketChecks
 from deskui.services.tickets._complaints import reply_via, require_minor_complaint, require_result
+from deskui.services.tickets._repairs import done_facts, is_repair, signoff_facts
 from deskui.services.tickets._replay import EventRecord, TicketState, replay
 from deskui.services.tickets._rules import ROLE_DEPARTMENTS, require
 from deskui.services.tickets._store import TicketStore, display_name, iso, told
@@ -156,6 +157,8 @@ class TicketActions(ContextService):
         water_test_at: datetime | str | None,
         repair_type: str | None,
         operator: OperatorInfo | None,
+        paid: bool | str | None = None,
+        fee: int | str | None = None,
     ) -> TicketInfo:
         data: dict[str, Any] = {"to": "done"}
         if repair_type:
@@ -165,10 +168,11 @@ class TicketActions(ContextService):
             data["water_test_at"] = iso(moment)
 
         def build(s: Session, row: Row[Any], state: TicketState, history: list[EventRecord]) -> TicketState:
-            if repair_type and state.kind != "repair":
+            if repair_type and not is_repair(state.kind):
                 raise ValidationError(t("Only a repair has a repair type"), field="repair_type")
             if moment is not None and (data.get("repair_type") or state.repair_type) != "leak":
                 raise ValidationError(t("A water test is for a leak repair"), field="water_test_at")
+            data.update(done_facts(state.kind, state.paid, paid, fee))  # paid or free, the fee (issue 14)
             text = self.checks.note(note)
             return self.store.append(s, state, history, row.id, "status", operator=operator, note=text, data=data)
 
@@ -294,6 +298,8 @@ class TicketActions(ContextService):
         comment: str,
         operator: OperatorInfo | None,
         via: str = "phone",
+        signed_off: bool | str | None = None,
+        signed_by: str = "",
     ) -> TicketInfo:
         out = (outcome or "").strip().lower()
         if out not in CALLBACK_OUTCOMES:
@@ -312,7 +318,12 @@ class TicketActions(ContextService):
             retry = timedelta(hours=self.settings.target("callback_retry_hours"))
             data["next_due"] = iso(self.clock.now() + retry)
         text = self.checks.note(comment, "comment")
-        return self.simple(ref, version, "callback", "callback", operator, note=text, data=data)
+
+        def build(s: Session, row: Row[Any], state: TicketState, history: list[EventRecord]) -> TicketState:
+            data.update(signoff_facts(state.kind, out, signed_off, signed_by))  # a repair's sign-off (issue 14)
+            return self.store.append(s, state, history, row.id, "callback", operator=operator, note=text, data=data)
+
+        return self.act(ref, version, "callback", operator, build)
 
     def merge(
         self, ref: str | int, version: int, into: str | int, *, note: str, operator: OperatorInfo | None

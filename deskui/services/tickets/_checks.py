@@ -95,7 +95,7 @@ class TicketChecks(ContextService):
 
     def repair_type(self, kind: str, value: str | None) -> str:
         v = (value or "").strip().lower()
-        if kind != "repair":
+        if kind not in ("repair", "service"):  # a paid service is a repair that is paid (issue 14, _repairs)
             if v:
                 raise ValidationError(t("Only a repair has a repair type"), field="repair_type")
             return ""

@@ -35,6 +35,7 @@ from deskui.services.operators import OperatorInfo
 from deskui.services.tickets._checks import TicketChecks
 from deskui.services.tickets._complaints import complaint_record, require_minor_complaint
 from deskui.services.tickets._help import help_kind_key
+from deskui.services.tickets._repairs import paid_at_creation
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord
 from deskui.services.tickets._rules import may_open
 from deskui.services.tickets._store import COUNTERS, IS_OPEN, LINKS, TICKETS, TicketStore, inserted_id, iso
@@ -111,7 +112,9 @@ class TicketCreator(ContextService):
         }
         if complaint:
             fields["complaint"] = complaint  # the complaint record as typed (issue 14; _complaints)
-        appointment = self.checks.visit(first)
+        fields.update(paid_at_creation(kind, data.paid))  # a repair paid or free (issue 14, _repairs)
+        booked = self.checks.moment(data.appointment, "appointment_at")
+        appointment = booked if booked is not None else self.checks.visit(first)
         now = self.clock.now().replace(microsecond=0)  # kept to the second, like the call log
         with self.db.write() if within is None else nullcontext(within) as s:
             serialize_writers(s, "tickets", self.site_id)
@@ -252,6 +255,7 @@ class TicketCreator(ContextService):
             "phone": call.phone,
             "description": call.content,
             "resident_deadline": None,
+            **paid_at_creation(kind, None),
         }
         now = self.clock.now().replace(microsecond=0)
         self.insert_new(s, fields, [call], checks.visit(call), operator=operator, now=now, extra={"urgent": True})

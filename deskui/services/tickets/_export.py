@@ -20,6 +20,7 @@ from deskui.core.config import Settings
 from deskui.core.i18n import t
 from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
 from deskui.services.tickets._complaints import COMPLAINT_FIELDS
+from deskui.services.tickets._repairs import fee_text, is_repair
 from deskui.services.tickets._targets import LATE, MET, OVERDUE, TargetState
 from deskui.services.tickets._types import EventInfo, TicketInfo
 
@@ -55,6 +56,8 @@ FIELDS = (
     "reply",
     "reply_via",
     "notes",
+    "paid",  # issue 14: a repair paid or free, and its fee (_repairs)
+    "fee",
 )
 TIME_FIELDS = frozenset({"created_at", "due_at", "appointment_at", "done_at", "closed_at", "resident_deadline"})
 
@@ -126,6 +129,13 @@ def record(
         "satisfaction": ticket.satisfaction,
         "callback_comment": ticket.callback_comment,
         "callback_via": ticket.callback_via or None,
+        # issue 14 (_repairs): a repair paid or free, the fee as a decimal string and in cents, the sign-off
+        "paid": ticket.paid if is_repair(ticket.kind) else None,
+        "fee": fee_text(ticket.fee_cents),
+        "fee_cents": ticket.fee_cents,
+        "signoff": None
+        if ticket.signed_off is None
+        else {"signed_off": ticket.signed_off, "signed_by": ticket.signed_by or None},
         "result": ticket.result,
         **{f"complaint_{key}": ticket.complaint.get(key) for key in COMPLAINT_FIELDS},
         "resident_deadline": _time(ticket.resident_deadline, tz),

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from deskui.core.config import Settings
+from deskui.services.tickets import _repairs as rp
 from deskui.services.tickets import _targets as tg
 
 OPEN_STATUSES = ("new", "dispatched", "in_progress", "waiting", "done")
@@ -65,6 +66,8 @@ class TicketState:
     worker_name: str = ""
     appointment_at: datetime | None = None
     resident_deadline: datetime | None = None
+    paid: bool = False  # repairs: paid or free under warranty (issue 14, services.tickets._repairs)
+    fee_cents: int | None = None
     due_at: datetime = FAR_FUTURE
     done_at: datetime | None = None
     closed_at: datetime | None = None
@@ -116,6 +119,8 @@ ROW_FIELDS = (
     "worker_name",
     "appointment_at",
     "resident_deadline",
+    "paid",
+    "fee_cents",
     "due_at",
     "done_at",
     "closed_at",
@@ -183,6 +188,7 @@ def _created(ev: EventRecord) -> TicketState:
         description=str(d.get("description") or ""),
         resident_deadline=_dt(d.get("resident_deadline")),
         appointment_at=_dt(d.get("appointment_at")),
+        paid=rp.created_paid(d),
         created_by_id=ev.operator_id,
         created_by_name=ev.operator_name,
         call_ids=tuple(int(c) for c in d.get("call_ids", ())),
@@ -224,6 +230,7 @@ def _step(s: TicketState, ev: EventRecord) -> TicketState:
         changes["merged_into_id"] = d.get("into_id")
     if kind != "created" and d.get("repair_type"):
         changes["repair_type"] = str(d["repair_type"])
+    changes.update(rp.step_changes(kind, d))  # a repair's paid and fee, recorded when done (issue 14)
     if kind == "help_kind":  # a help request classified (or corrected), issue 14
         changes["help_kind"] = str(d.get("help_kind") or "")
     return replace(s, **changes) if changes else s

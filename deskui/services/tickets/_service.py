@@ -90,10 +90,19 @@ class TicketService(ContextService):
         repair_type: str | None = None,
         operator: OperatorInfo | None = None,
         help_kind: str | None = None,
+        paid: bool | str | None = None,
+        appointment: datetime | str | None = None,
     ) -> TicketInfo:
-        """`deskui tickets open --from-call ID`: a ticket prefilled from one call."""
+        """`deskui tickets open --from-call ID`: a ticket prefilled from one call; a repair paid or free and the
+        visit booked with the resident (else the call's visit time), issue 14."""
         data = TicketInput(
-            call_ids=(call_id,), kind=kind, severity=severity, repair_type=repair_type, help_kind=help_kind
+            call_ids=(call_id,),
+            kind=kind,
+            severity=severity,
+            repair_type=repair_type,
+            help_kind=help_kind,
+            paid=paid,
+            appointment=appointment,
         )
         return self.create(data, operator=operator)
 
@@ -174,10 +183,20 @@ class TicketService(ContextService):
         water_test_at: datetime | str | None = None,
         repair_type: str | None = None,
         operator: OperatorInfo | None = None,
+        paid: bool | str | None = None,
+        fee: int | str | None = None,
     ) -> TicketInfo:
-        """The work is done; the callback clock starts (for a leak, from the water test)."""
+        """The work is done; the callback clock starts (for a leak, from the water test). A repair's `paid` may be
+        confirmed or changed and a paid repair's `fee` recorded (an amount, "120.00"; issue 14)."""
         return self._actions.mark_done(
-            ref, version, note=note, water_test_at=water_test_at, repair_type=repair_type, operator=operator
+            ref,
+            version,
+            note=note,
+            water_test_at=water_test_at,
+            repair_type=repair_type,
+            operator=operator,
+            paid=paid,
+            fee=fee,
         )
 
     def wait(
@@ -269,11 +288,22 @@ class TicketService(ContextService):
         comment: str = "",
         operator: OperatorInfo | None = None,
         via: str = "phone",
+        signed_off: bool | str | None = None,
+        signed_by: str = "",
     ) -> TicketInfo:
         """A callback attempt 回访: reached (satisfaction 1–5 and a comment), no answer (tried again later, the due
-        time moves by the configured hours) or left a message; made by phone or a visit (002 四.5(1))."""
+        time moves by the configured hours) or left a message; made by phone or a visit (002 四.5(1)). On a repair
+        that reached the resident, the resident's sign-off: yes or no, and who (002 入住⑤; issue 14)."""
         return self._actions.callback(
-            ref, version, outcome, satisfaction=satisfaction, comment=comment, operator=operator, via=via
+            ref,
+            version,
+            outcome,
+            satisfaction=satisfaction,
+            comment=comment,
+            operator=operator,
+            via=via,
+            signed_off=signed_off,
+            signed_by=signed_by,
         )
 
     def merge(

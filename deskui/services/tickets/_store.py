@@ -28,6 +28,7 @@ from deskui.services.context import ContextService
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets import _targets as tg
 from deskui.services.tickets._complaints import complaint_of, last_reply, notes_of
+from deskui.services.tickets._repairs import signoff
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord, TicketState, apply, row_values, status_after
 from deskui.services.tickets._types import TicketInfo
 
@@ -136,6 +137,8 @@ def info_from_row(row: Any, targets: Sequence[tg.TargetState] = ()) -> TicketInf
         targets=tuple(targets),
         worker_id=row.worker_id,
         worker=row.worker_name,
+        paid=bool(row.paid),
+        fee_cents=row.fee_cents,
     )
 
 
@@ -186,6 +189,7 @@ class TicketStore(ContextService):
         snapshot = info_from_row(row)
         result, via = told(events)
         targets = tuple(tg.compute(snapshot, events, self.settings, now or self.clock.now()))
+        sign = signoff(events)  # issue 14: the resident's sign-off on a repair (_repairs)
         reply = last_reply(events)  # issue 14: the complaint record, the reply to the resident, the notes
         return replace(
             snapshot,
@@ -196,6 +200,8 @@ class TicketStore(ContextService):
             reply=reply.text,
             reply_via=reply.via,
             notes=notes_of(events),
+            signed_off=sign.signed_off,
+            signed_by=sign.signed_by,
         )
 
     def infos(self, s: Session, rows: Sequence[Any]) -> list[TicketInfo]:

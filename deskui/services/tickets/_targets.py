@@ -31,12 +31,14 @@ from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
 from deskui.core.i18n import N_, t
+from deskui.services.tickets._repairs import visit_plan
 
 OK, DUE_SOON, OVERDUE, MET, LATE, PAUSED = "ok", "due_soon", "overdue", "met", "late", "paused"
 RUNNING = frozenset({OK, DUE_SOON, OVERDUE})
 TERMINAL = frozenset({"closed", "cancelled", "merged"})
 RESOLVED = frozenset({"done", "closed"})
-CALLBACK_KINDS = frozenset({"repair", "complaint"})  # callback rate 100 % of repairs and complaints
+# Callback rate 100 % of repairs and complaints; a paid service is a repair that is paid (issue 14, _repairs).
+CALLBACK_KINDS = frozenset({"repair", "complaint", "service"})
 
 TARGET_LABELS = {
     "reply": N_("Reply to the resident"),
@@ -47,6 +49,7 @@ TARGET_LABELS = {
     "resolve": N_("Resolved"),
     "follow_up": N_("Follow-up"),
     "callback": N_("Callback"),
+    "visit": N_("Visit at the booked time"),  # the job started by the time booked with the resident (_repairs)
 }
 PAUSABLE = frozenset({"resolve"})
 
@@ -243,7 +246,7 @@ def compute(
     f = _gather(events)
     soon = due_soon_seconds(settings)
     out: list[TargetState] = []
-    for name, base_due, met_at in _plan(ticket, f, settings):
+    for name, base_due, met_at in [*_plan(ticket, f, settings), *visit_plan(events)]:
         due = base_due
         if name in PAUSABLE:
             due = base_due + timedelta(seconds=f.paused_before)

@@ -142,6 +142,8 @@ class TicketInput:
     department: str | None = None
     assignee: str | None = None
     resident_deadline: datetime | None = None
+    paid: bool | str | None = None  # repairs: paid, or free under warranty (default); a paid service is paid
+    appointment: datetime | str | None = None  # the visit booked with the resident, else the call's visit time
     # The complaint record (issue 14; 002 投诉接待(1)): where, about whom, what happened, what the resident wants.
     place: str | None = None
     about: str | None = None
@@ -198,6 +200,10 @@ class TicketInfo:
     reply_via: str = ""
     notes: tuple[str, ...] = ()  # the "note" events' texts, oldest first (the exports carry them)
     help_kind: str = ""  # a help request's 003 4.1.1 sub-kind (HELP_KINDS; "" not classified yet), issue 14
+    paid: bool = False  # a repair paid, or free under warranty; a paid service always paid (issue 14, _repairs)
+    fee_cents: int | None = None  # a paid repair's fee, recorded when done
+    signed_off: bool | None = None  # the resident's sign-off at the last reached callback of a repair (002 入住⑤)
+    signed_by: str = ""
 
     @property
     def is_open(self) -> bool:
