@@ -105,7 +105,7 @@ def kind_text(ticket: TicketInfo) -> str:
 
 def event_detail(event: EventInfo, settings: Settings) -> str:
     """What an event changed, in words (the note is shown beside it, as typed)."""
-    from deskui.services.tickets import SEVERITY_LABELS, STATUS_LABELS
+    from deskui.services.tickets import SEVERITY_LABELS, STATUS_LABELS, help_kind_label, step_label
 
     data = event.data
     parts: list[str] = []
@@ -139,6 +139,10 @@ def event_detail(event: EventInfo, settings: Settings) -> str:
         parts.append("← " + str(data.get("from_number") or ""))
     elif event.kind == "call_attached":
         parts.append(f"#{data.get('call_id')}")
+    elif event.kind == "step":  # which step of a help request's checklist (issue 14)
+        parts.append(step_label(settings, str(data.get("checklist") or ""), str(data.get("step") or "")))
+    elif event.kind == "help_kind":
+        parts.append(help_kind_label(str(data.get("help_kind") or "")))
     elif event.kind == "reopened" and data.get("to") in STATUS_LABELS:
         parts.append("→ " + t(STATUS_LABELS[str(data["to"])]))
     return " ".join(p for p in parts if p)

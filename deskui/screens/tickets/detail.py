@@ -27,8 +27,9 @@ from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
-from deskui.screens.tickets import repair_fields
+from deskui.screens.tickets import complaint_fields, repair_fields
 from deskui.screens.tickets.actions import action_form
+from deskui.screens.tickets.checklist import HELP_ACTIONS, checklist_text, help_form
 from deskui.screens.tickets.forms import FormOutcome, TicketFormScreen
 from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.services.tickets import REPAIR_TYPE_LABELS, RULES, due_soon_seconds
@@ -87,10 +88,15 @@ class TicketDetailScreen(DeskScreen):
         _act("m", "merge", N_("Merge")),
         _act("e", "escalate", N_("Escalate")),
         _act("i", "inform", N_("Informed"), show=False),
-        _act("y", "reply", N_("Reply"), show=False),
+        _act("y", "reply", N_("Reply")),  # a major complaint's clear answer is this reply (issue 14)
+        _act("l", "deadline", N_("Deadline"), show=False),  # a minor complaint's agreed deadline (issue 14)
         _act("u", "follow_up", N_("Follow-up"), show=False),
         _act("z", "cancel", N_("Cancel ticket"), show=False),
+        # A help request (issue 14, screens.tickets.checklist): tick the emergency checklist's next step, set the kind.
+        _act("k", "step", N_("Next step")),
+        _act("h", "help_kind", N_("Help kind"), show=False),
         Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor", priority=True),
+        Binding("p", "print", N_("Print"), id="ticket-print", priority=True),
         TIMELINE_BINDING,
     ]
 
@@ -130,6 +136,9 @@ class TicketDetailScreen(DeskScreen):
                 yield Static("", id="td-facts")
                 with Vertical(id="td-side"):
                     yield Static("", id="td-targets")
+                    checklist = Static("", id="td-checklist")
+                    checklist.display = False  # a help request's kind and checklist (issue 14)
+                    yield checklist
                     yield Static("", id="td-calls")
             yield Static("", id="td-message")
             yield Static("", id="td-more")
@@ -239,6 +248,7 @@ class TicketDetailScreen(DeskScreen):
             words = repair_fields.callback_words(x)  # phone or visit, a repair's sign-off (issue 14)
             rows.append((t("Callback"), Text.assemble(result, words, "  ", plain(x.callback_comment, one_line=True))))
         rows += repair_fields.fact_rows(x)  # a paid repair and its fee (issue 14)
+        rows += complaint_fields.fact_rows(x, settings, now)  # a complaint's record, deadline, reply (issue 14)
         if self.detail.merged_from:
             rows.append((t("Merged in"), Text(", ".join(self.detail.merged_from))))
         rows.append((t("Description"), plain(x.description)))
@@ -259,6 +269,9 @@ class TicketDetailScreen(DeskScreen):
             calls.append("\n")
             calls.append(t("No calls"), "dim")
         self.query_one("#td-calls", Static).update(calls)
+        steps = checklist_text(self.detail, settings, now)
+        self.query_one("#td-checklist", Static).update(steps or "")
+        self.query_one("#td-checklist", Static).display = steps is not None
 
         events = Text()
         for n, event in enumerate(reversed(self.detail.events)):
@@ -345,6 +358,31 @@ class TicketDetailScreen(DeskScreen):
         if self.detail is not None and self.detail.ticket.merged_into_id is not None:
             await self.app.switch_screen(TicketDetailScreen(self.detail.ticket.merged_into_id))
 
+    async def action_print(self) -> None:
+        """P: the ticket's work order (维修工作单) as a PDF in the exports folder, its path on the message line.
+
+        Like an action key it waits for the ticket to be read, so it prints what the last action left; the PDF is
+        made by a worker in a thread, and the keys typed meanwhile are handled in their order."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.current.wait(), LOAD_SECONDS)
+        if self.ticket is not None:
+            self.print_work_order(self.ticket)
+
+    @settles
+    @work(group="ticket-print", exit_on_error=False)
+    async def print_work_order(self, ticket: TicketInfo) -> None:
+        from deskui.core.config import exports_dir
+        from deskui.services.paper import save_work_order
+
+        now = self.desk.clock.now()
+        try:
+            path = await asyncio.to_thread(save_work_order, ticket, self.desk.settings, now, exports_dir())
+        except (DeskError, OSError) as exc:
+            why = exc.message if isinstance(exc, DeskError) else (exc.strerror or str(exc))
+            self.say(t("Could not write the work order: {why}", why=why), error=True)
+            return
+        self.say(t("Work order {number} written to {file}", number=ticket.number, file=str(path)))
+
     async def action_act(self, action: str) -> None:
         # The app takes no other key while this waits, so the keys typed after this one keep their order.
         with contextlib.suppress(TimeoutError):
@@ -355,16 +393,21 @@ class TicketDetailScreen(DeskScreen):
         if action in AT_ONCE:
             await self.at_once(action, x.version)
             return
-        built = action_form(
-            action,
-            x,
-            tickets=self.tickets,
-            operator=self.desk.operator,
-            settings=self.desk.settings,
-            people=self.people,
-            ticket_id=self.ticket_id,
-            workers=self.crew,
-        )
+        if action in HELP_ACTIONS and self.detail is not None:
+            built = help_form(
+                action, self.detail, tickets=self.tickets, operator=self.desk.operator, ticket_id=self.ticket_id
+            )
+        else:
+            built = action_form(
+                action,
+                x,
+                tickets=self.tickets,
+                operator=self.desk.operator,
+                settings=self.desk.settings,
+                people=self.people,
+                ticket_id=self.ticket_id,
+                workers=self.crew,
+            )
         if built is None:
             return
         fields, submit, intro = built

@@ -19,6 +19,7 @@ from deskui.services.tickets._help import (
     help_kind_label,
     next_step,
     open_steps,
+    step_label,
 )
 from deskui.services.tickets._repairs import PAID_LABELS, REPAIR_KINDS, fee_text, paid_text, signoff_text
 from deskui.services.tickets._replay import (
@@ -137,6 +138,7 @@ __all__ = [
     "replay",
     "row_values",
     "running_state",
+    "step_label",
     "signoff_text",
     "ticket_record",
     "verdict",

@@ -96,6 +96,11 @@ def _facts(s: StepInfo) -> tuple[datetime | None, str, str, int | None]:
     return s.done_at, s.operator, s.note, s.seq
 
 
+def step_label(settings: Settings, help_kind: str, key: str) -> str:
+    """A step's label as the configuration names it now; its key when the configuration no longer lists it."""
+    return next((s.label for s in settings.help.steps(help_kind) if s.key == key), key)
+
+
 def next_step(steps: Iterable[StepInfo]) -> StepInfo | None:
     """The first configured step not ticked yet (what the ticket screen's key ticks)."""
     return next((s for s in steps if s.step is not None and not s.done), None)
