@@ -27,7 +27,7 @@ from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
-from deskui.screens.tickets import complaint_fields, repair_fields
+from deskui.screens.tickets import repair_fields
 from deskui.screens.tickets.actions import action_form
 from deskui.screens.tickets.checklist import HELP_ACTIONS, checklist_text, help_form
 from deskui.screens.tickets.forms import FormOutcome, TicketFormScreen
@@ -88,15 +88,13 @@ class TicketDetailScreen(DeskScreen):
         _act("m", "merge", N_("Merge")),
         _act("e", "escalate", N_("Escalate")),
         _act("i", "inform", N_("Informed"), show=False),
-        _act("y", "reply", N_("Reply")),  # a major complaint's clear answer is this reply (issue 14)
-        _act("l", "deadline", N_("Deadline"), show=False),  # a minor complaint's agreed deadline (issue 14)
+        _act("y", "reply", N_("Reply"), show=False),
         _act("u", "follow_up", N_("Follow-up"), show=False),
         _act("z", "cancel", N_("Cancel ticket"), show=False),
         # A help request (issue 14, screens.tickets.checklist): tick the emergency checklist's next step, set the kind.
         _act("k", "step", N_("Next step")),
         _act("h", "help_kind", N_("Help kind"), show=False),
         Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor", priority=True),
-        Binding("p", "print", N_("Print"), id="ticket-print", priority=True),
         TIMELINE_BINDING,
     ]
 
@@ -248,7 +246,6 @@ class TicketDetailScreen(DeskScreen):
             words = repair_fields.callback_words(x)  # phone or visit, a repair's sign-off (issue 14)
             rows.append((t("Callback"), Text.assemble(result, words, "  ", plain(x.callback_comment, one_line=True))))
         rows += repair_fields.fact_rows(x)  # a paid repair and its fee (issue 14)
-        rows += complaint_fields.fact_rows(x, settings, now)  # a complaint's record, deadline, reply (issue 14)
         if self.detail.merged_from:
             rows.append((t("Merged in"), Text(", ".join(self.detail.merged_from))))
         rows.append((t("Description"), plain(x.description)))
@@ -357,31 +354,6 @@ class TicketDetailScreen(DeskScreen):
     async def action_goto_survivor(self) -> None:
         if self.detail is not None and self.detail.ticket.merged_into_id is not None:
             await self.app.switch_screen(TicketDetailScreen(self.detail.ticket.merged_into_id))
-
-    async def action_print(self) -> None:
-        """P: the ticket's work order (维修工作单) as a PDF in the exports folder, its path on the message line.
-
-        Like an action key it waits for the ticket to be read, so it prints what the last action left; the PDF is
-        made by a worker in a thread, and the keys typed meanwhile are handled in their order."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.current.wait(), LOAD_SECONDS)
-        if self.ticket is not None:
-            self.print_work_order(self.ticket)
-
-    @settles
-    @work(group="ticket-print", exit_on_error=False)
-    async def print_work_order(self, ticket: TicketInfo) -> None:
-        from deskui.core.config import exports_dir
-        from deskui.services.paper import save_work_order
-
-        now = self.desk.clock.now()
-        try:
-            path = await asyncio.to_thread(save_work_order, ticket, self.desk.settings, now, exports_dir())
-        except (DeskError, OSError) as exc:
-            why = exc.message if isinstance(exc, DeskError) else (exc.strerror or str(exc))
-            self.say(t("Could not write the work order: {why}", why=why), error=True)
-            return
-        self.say(t("Work order {number} written to {file}", number=ticket.number, file=str(path)))
 
     async def action_act(self, action: str) -> None:
         # The app takes no other key while this waits, so the keys typed after this one keep their order.
