@@ -95,6 +95,7 @@ class TicketDetailScreen(DeskScreen):
         _act("k", "step", N_("Next step")),
         _act("h", "help_kind", N_("Help kind"), show=False),
         Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor", priority=True),
+        Binding("p", "print", N_("Print"), id="ticket-print", priority=True),
         TIMELINE_BINDING,
     ]
 
@@ -354,6 +355,31 @@ class TicketDetailScreen(DeskScreen):
     async def action_goto_survivor(self) -> None:
         if self.detail is not None and self.detail.ticket.merged_into_id is not None:
             await self.app.switch_screen(TicketDetailScreen(self.detail.ticket.merged_into_id))
+
+    async def action_print(self) -> None:
+        """P: the ticket's work order (维修工作单) as a PDF in the exports folder, its path on the message line.
+
+        Like an action key it waits for the ticket to be read, so it prints what the last action left; the PDF is
+        made by a worker in a thread, and the keys typed meanwhile are handled in their order."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.current.wait(), LOAD_SECONDS)
+        if self.ticket is not None:
+            self.print_work_order(self.ticket)
+
+    @settles
+    @work(group="ticket-print", exit_on_error=False)
+    async def print_work_order(self, ticket: TicketInfo) -> None:
+        from deskui.core.config import exports_dir
+        from deskui.services.paper import save_work_order
+
+        now = self.desk.clock.now()
+        try:
+            path = await asyncio.to_thread(save_work_order, ticket, self.desk.settings, now, exports_dir())
+        except (DeskError, OSError) as exc:
+            why = exc.message if isinstance(exc, DeskError) else (exc.strerror or str(exc))
+            self.say(t("Could not write the work order: {why}", why=why), error=True)
+            return
+        self.say(t("Work order {number} written to {file}", number=ticket.number, file=str(path)))
 
     async def action_act(self, action: str) -> None:
         # The app takes no other key while this waits, so the keys typed after this one keep their order.
