@@ -76,6 +76,9 @@ def test_work_order_holds_number_unit_resident_and_chinese_content_002_4_2_3(des
     ):
         assert expected in text, (expected, text)
     assert "Booked visit" not in text  # no appointment: no row for it
+    assert "Free (under warranty)" in text, text  # a repair is free unless told otherwise (003 4.1.3)
+    paid = text_of(paper.work_order_pdf(replace(x, paid=True, fee_cents=12000), desk.svc.settings, PRINTED))
+    assert "Paid, fee 120.00" in paid, paid
 
 
 def test_work_order_labels_in_chinese_and_the_booked_time(desk: Desk, language) -> None:  # type: ignore[no-untyped-def]

@@ -93,7 +93,7 @@ def work_order_name(ticket: TicketInfo) -> str:
 
 def _ticket_facts(ticket: TicketInfo, settings: Settings) -> list[tuple[str, str]]:
     """The facts printed at the top of the work order, in order; a row whose value is empty is left out."""
-    from deskui.services.tickets import COMPLAINT_FIELDS, HELP_KIND_LABELS, REPAIR_TYPE_LABELS
+    from deskui.services.tickets import COMPLAINT_FIELDS, HELP_KIND_LABELS, REPAIR_TYPE_LABELS, paid_text
 
     kind = ticket.kind_label
     if ticket.kind == "repair" and ticket.repair_type in REPAIR_TYPE_LABELS:
@@ -111,6 +111,8 @@ def _ticket_facts(ticket: TicketInfo, settings: Settings) -> list[tuple[str, str
         (t("Content"), ticket.description),
         # A complaint's record as taken (issue 14, services.tickets._complaints): place, about whom, what, wants.
         *((t(label), ticket.complaint.get(key, "")) for key, label in COMPLAINT_FIELDS.items()),
+        # A repair paid or free, and the fee once recorded (services.tickets._repairs): the worker knows what to charge.
+        (t("Paid or free"), paid_text(ticket.kind, ticket.paid, ticket.fee_cents)),
         (t("Booked visit"), _when(settings, ticket.appointment_at)),
         (t("Department"), _department(settings, ticket.department)),
         (t("Worker"), ticket.worker),
