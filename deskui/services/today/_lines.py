@@ -139,15 +139,13 @@ def urgent_untaken(src: Sources) -> TodayLine | None:
     found = src.tickets.urgent_untaken(limit=100)
     if not found:
         return None
-    items = tuple(TodayItem(" ".join(p for p in (u.number, u.unit, _flat(u.description, 40)) if p)) for u in found)
-    return TodayLine(
-        "urgent",
-        N_("Urgent help not taken"),
-        len(found),
-        Place("tickets", queue="new"),
-        len(found),
-        items=items[:ITEMS],
+    items = tuple(
+        TodayItem(" ".join(p for p in (u.number, u.unit, _flat(u.description, 40)) if p), u.created_at, True)
+        for u in found[:ITEMS]
     )
+    place = Place("tickets", queue="new")
+    label = N_("Urgent help not taken")
+    return TodayLine("urgent", label, len(found), place, len(found), items=items, when_label=N_("since {when}"))
 
 
 def visitors_inside(src: Sources) -> TodayLine:
@@ -263,16 +261,21 @@ def handover_items(src: Sources) -> TodayLine:
     important first, each with the outgoing's note."""
     state, signed = _received(src, src.night())
     found = state.items if state is not None else ()
-    items = tuple(
-        TodayItem(_flat(f"{i.title} — {i.note}" if i.note else i.title, 80), i.due_at, i.overdue) for i in found
-    )
+    items: list[TodayItem] = []
+    shown: set[str] = set()
+    for i in found:
+        first = i.title.split(" ", 1)[0]
+        if first in shown:  # a ticket both overdue and its escalation unacknowledged: listed once
+            continue
+        shown.add(first)
+        items.append(TodayItem(_flat(f"{i.title} — {i.note}" if i.note else i.title, 80), i.due_at, i.overdue))
     return TodayLine(
         "handover",
         N_("Open items handed over"),
         len(found),
         Place("handover", view="checklist"),
         sum(1 for i in found if i.overdue),
-        items=items[:ITEMS],
+        items=tuple(items[:ITEMS]),
         note="" if signed or state is None else N_("not signed yet"),
     )
 
