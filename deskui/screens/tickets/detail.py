@@ -72,6 +72,8 @@ class TicketDetailScreen(DeskScreen):
     AUTO_FOCUS = "#td-timeline"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="ticket-back", priority=True),
+        # An emergency's next step first, so the footer shows it at 80 columns too (issue 14, screens.tickets.checklist).
+        _act("k", "step", N_("Next step")),
         # Two bindings on one key: only the one the status allows is active (dispatch a new ticket, else reassign).
         _act("d", "dispatch", N_("Dispatch")),
         _act("d", "reassign", N_("Reassign")),
@@ -91,9 +93,7 @@ class TicketDetailScreen(DeskScreen):
         _act("y", "reply", N_("Reply"), show=False),
         _act("u", "follow_up", N_("Follow-up"), show=False),
         _act("z", "cancel", N_("Cancel ticket"), show=False),
-        # A help request (issue 14, screens.tickets.checklist): tick the emergency checklist's next step, set the kind.
-        _act("k", "step", N_("Next step")),
-        _act("h", "help_kind", N_("Help kind"), show=False),
+        _act("h", "help_kind", N_("Help kind"), show=False),  # a help request's kind (issue 14)
         Binding("g", "goto_survivor", "Open survivor", id="ticket-survivor", priority=True),
         Binding("p", "print", N_("Print"), id="ticket-print", priority=True),
         TIMELINE_BINDING,
