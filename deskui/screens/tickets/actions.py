@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from deskui.core.i18n import N_, get_language, t
-from deskui.screens.tickets import repair_fields
+from deskui.screens.tickets import complaint_fields, repair_fields
 from deskui.screens.tickets.forms import FormField, choice, options_from
 from deskui.services.tickets import REPAIR_TYPE_LABELS, SEVERITY_LABELS
 from deskui.widgets.plain import plain
@@ -191,12 +191,10 @@ def action_form(
             )
 
         return fields, escalate, None
-    if action == "reply":
-        return (
-            [FormField("answer", N_("Answer"))],
-            lambda v: run(lambda: svc.reply(ref, version, v["answer"], operator=op)),
-            None,
-        )
+    if action == "reply":  # the answer and how it was given (issue 14)
+        return complaint_fields.reply_form(x, svc, op, ref)
+    if action == "deadline":  # a minor complaint's agreed deadline (issue 14)
+        return complaint_fields.deadline_form(x, svc, op, ref, settings)
     if action == "follow_up":
         return (
             [FormField("note", N_("Note"))],
@@ -251,11 +249,14 @@ def action_form(
                 "reason", N_("Reason"), placeholder=t("needed when closing without a callback") if needs else ""
             )
         with_reason = {"reopen": svc.reopen, "cancel": svc.cancel}.get(action)
+        # A complaint closes with its result: asked for here when Done did not record one (issue 14).
+        asked = [complaint_fields.result_field()] if action == "close" and complaint_fields.needs_result(x) else []
 
         def finish(v: dict[str, str]) -> Awaitable[TicketInfo]:
             if with_reason is None:
-                return run(lambda: svc.close(ref, version, reason=v["reason"], operator=op))
+                result = v.get("result", "")
+                return run(lambda: svc.close(ref, version, reason=v["reason"], result=result, operator=op))
             return run(lambda: with_reason(ref, version, v["reason"], operator=op))
 
-        return [reason], finish, None
+        return [*asked, reason], finish, None
     return None

@@ -27,7 +27,7 @@ from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
-from deskui.screens.tickets import repair_fields
+from deskui.screens.tickets import complaint_fields, repair_fields
 from deskui.screens.tickets.actions import action_form
 from deskui.screens.tickets.checklist import HELP_ACTIONS, checklist_text, help_form
 from deskui.screens.tickets.forms import FormOutcome, TicketFormScreen
@@ -90,7 +90,8 @@ class TicketDetailScreen(DeskScreen):
         _act("m", "merge", N_("Merge")),
         _act("e", "escalate", N_("Escalate")),
         _act("i", "inform", N_("Informed"), show=False),
-        _act("y", "reply", N_("Reply"), show=False),
+        _act("y", "reply", N_("Reply")),  # a major complaint's clear answer is this reply (issue 14)
+        _act("l", "deadline", N_("Deadline"), show=False),  # a minor complaint's agreed deadline (issue 14)
         _act("u", "follow_up", N_("Follow-up"), show=False),
         _act("z", "cancel", N_("Cancel ticket"), show=False),
         _act("h", "help_kind", N_("Help kind"), show=False),  # a help request's kind (issue 14)
@@ -247,6 +248,7 @@ class TicketDetailScreen(DeskScreen):
             words = repair_fields.callback_words(x)  # phone or visit, a repair's sign-off (issue 14)
             rows.append((t("Callback"), Text.assemble(result, words, "  ", plain(x.callback_comment, one_line=True))))
         rows += repair_fields.fact_rows(x)  # a paid repair and its fee (issue 14)
+        rows += complaint_fields.fact_rows(x, settings, now)  # a complaint's record, deadline, reply (issue 14)
         if self.detail.merged_from:
             rows.append((t("Merged in"), Text(", ".join(self.detail.merged_from))))
         rows.append((t("Description"), plain(x.description)))

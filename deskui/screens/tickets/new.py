@@ -25,6 +25,8 @@ from textual.widgets.option_list import Option
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, get_language, t
 from deskui.screens import stylesheet
+from deskui.screens.tickets.complaint_fields import NAMES as COMPLAINT_NAMES
+from deskui.screens.tickets.complaint_fields import ComplaintFields
 from deskui.services.tickets import (
     CATEGORY_KINDS,
     HELP_KIND_LABELS,
@@ -162,6 +164,7 @@ class NewTicketScreen(ModalScreen[str | None]):
                     with Vertical(classes="tf-control"):
                         yield control
                         yield Label("", classes="tf-error", id=f"nt-error-{name}")
+            yield ComplaintFields(id="nt-complaint")  # a complaint's record (issue 14)
             yield Label("", classes="tf-error", id="nt-error-general")
             yield Static("", id="nt-open-title")
             yield OpenTicketList(id="nt-open")
@@ -188,6 +191,7 @@ class NewTicketScreen(ModalScreen[str | None]):
         for name, active in (*fields, ("help_kind", kind == "help")):  # a help request's kind (issue 14)
             self.query_one(f"#nt-{name}").disabled = not active
             self.query_one(f"#nt-field-{name}").set_class(not active, "-inactive")
+        self.query_one(ComplaintFields).show_for(kind)
 
     @on(ChoiceBar.Changed)
     def _choice_changed(self, event: ChoiceBar.Changed) -> None:
@@ -195,7 +199,7 @@ class NewTicketScreen(ModalScreen[str | None]):
             self.show_error((event.bar.id or "").removeprefix("nt-"), "")
 
     def show_error(self, name: str, message: str) -> None:
-        name = name if name in FIELDS else "general"
+        name = name if name in (*FIELDS, *COMPLAINT_NAMES) else "general"
         label = self.query_one(f"#nt-error-{name}", Label)
         label.update(plain(message))
         label.set_class(bool(message), "-shown")
@@ -307,7 +311,7 @@ class NewTicketScreen(ModalScreen[str | None]):
         repair_type = self.query_one("#nt-repair_type", ChoiceBar).value if kind in REPAIR_KINDS else ""
         paid = self.query_one("#nt-paid", ChoiceBar).value if kind == "repair" else ""
         help_kind = self.query_one("#nt-help_kind", ChoiceBar).value if kind == "help" else ""
-        for name in ("general", *FIELDS):
+        for name in ("general", *FIELDS, *COMPLAINT_NAMES):
             self.show_error(name, "")
         if not kind:
             self.show_error("kind", t("Choose one of these"))
@@ -329,6 +333,7 @@ class NewTicketScreen(ModalScreen[str | None]):
                     paid=paid or None,
                     operator=self.operator,
                     help_kind=help_kind or None,
+                    complaint=self.query_one(ComplaintFields).values() if kind == "complaint" else None,
                 ),
             )
         except DeskError as exc:

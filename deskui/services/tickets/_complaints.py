@@ -17,12 +17,13 @@ No database here: pure checks and readings of the events, called by the creator,
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import N_, t
 from deskui.services.common.text import check_text
+from deskui.services.tickets._types import TicketInput
 
 # Stable keys (the created event's data, JSON, CSV headers) → labels.
 COMPLAINT_FIELDS = {
@@ -109,3 +110,19 @@ def require_minor_complaint(kind: str, severity: str) -> None:
     manual's own limits)."""
     if kind != "complaint" or severity != "minor":
         raise ValidationError(t("Only a minor complaint has a resident's deadline"), field="resident_deadline")
+
+
+def with_complaint(data: TicketInput, given: Mapping[str, str]) -> TicketInput:
+    """A new ticket with the new-ticket form's complaint fields (place, about, happened, wants, resident_deadline,
+    as typed); a key that is none of them is a programming error."""
+    unknown = sorted(set(given) - {*COMPLAINT_FIELDS, "resident_deadline"})
+    if unknown:
+        raise ValueError(f"not a complaint field: {', '.join(unknown)}")
+    return replace(
+        data,
+        place=given.get("place") or None,
+        about=given.get("about") or None,
+        happened=given.get("happened") or None,
+        wants=given.get("wants") or None,
+        resident_deadline=given.get("resident_deadline") or data.resident_deadline,
+    )

@@ -96,6 +96,8 @@ def refusal(
         )
     if action in ("step", "help_kind") and state.kind != "help":
         return ValidationError, t("{action}: only a help request", action=t(rule.label))
+    if action == "deadline" and (state.kind != "complaint" or state.severity != "minor"):  # issue 14
+        return ValidationError, t("Only a minor complaint has a resident's deadline")
     if action == "reopen" and state.status == "closed" and not supervisor:
         return PermissionDenied, t("Only a supervisor or manager may reopen a closed ticket")
     if action == "close" and state.kind in CALLBACK_KINDS and not supervisor:

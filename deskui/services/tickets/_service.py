@@ -8,7 +8,7 @@ changed the ticket since; see `_actions`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from deskui.services.directory import DirectoryService
 from deskui.services.operators import OperatorInfo, OperatorService
 from deskui.services.tickets._actions import TicketActions
 from deskui.services.tickets._checks import TicketChecks
+from deskui.services.tickets._complaints import with_complaint
 from deskui.services.tickets._create import TicketCreator
 from deskui.services.tickets._help_actions import TicketHelp
 from deskui.services.tickets._queues import TicketQueues
@@ -92,9 +93,11 @@ class TicketService(ContextService):
         help_kind: str | None = None,
         paid: bool | str | None = None,
         appointment: datetime | str | None = None,
+        complaint: Mapping[str, str] | None = None,
     ) -> TicketInfo:
         """`deskui tickets open --from-call ID`: a ticket prefilled from one call; a repair paid or free and the
-        visit booked with the resident (else the call's visit time), issue 14."""
+        visit booked with the resident (else the call's visit time), issue 14; a complaint's record (`complaint`:
+        place, about, happened, wants, resident_deadline as typed; services.tickets._complaints)."""
         data = TicketInput(
             call_ids=(call_id,),
             kind=kind,
@@ -104,6 +107,7 @@ class TicketService(ContextService):
             paid=paid,
             appointment=appointment,
         )
+        data = with_complaint(data, complaint or {})  # the complaint record (issue 14)
         return self.create(data, operator=operator)
 
     def urgent_categories(self) -> frozenset[str]:

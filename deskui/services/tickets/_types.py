@@ -141,7 +141,7 @@ class TicketInput:
     description: str | None = None
     department: str | None = None
     assignee: str | None = None
-    resident_deadline: datetime | None = None
+    resident_deadline: datetime | str | None = None  # a minor complaint's (issue 14: as typed, site time)
     paid: bool | str | None = None  # repairs: paid, or free under warranty (default); a paid service is paid
     appointment: datetime | str | None = None  # the visit booked with the resident, else the call's visit time
     # The complaint record (issue 14; 002 投诉接待(1)): where, about whom, what happened, what the resident wants.
