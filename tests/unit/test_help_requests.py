@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def desk(services) -> Desk:  # type: ignore[no-untyped-def]
     return make_desk(services)
 
 
-def help_ticket(desk: Desk, help_kind: str | None = "medical", content: str = "老人摔倒昏迷，需要急救") -> object:
+def help_ticket(desk: Desk, help_kind: str | None = "medical", content: str = "老人摔倒昏迷，需要急救") -> Any:
     return desk.ticket("help", content=content, help_kind=help_kind)
 
 
@@ -57,10 +58,10 @@ def test_unknown_help_kind_refused_naming_the_keys() -> None:
 
 def test_help_kind_stored_as_a_key_and_projected_003_4_1_1(desk: Desk) -> None:
     x = help_ticket(desk, "急救病人")
-    assert (x.kind, x.help_kind) == ("help", "medical")  # type: ignore[attr-defined]
-    created = desk.tickets.events(x.number)[0]  # type: ignore[attr-defined]
+    assert (x.kind, x.help_kind) == ("help", "medical")
+    created = desk.tickets.events(x.number)[0]
     assert created.data["help_kind"] == "medical"
-    assert help_ticket(desk, None).help_kind == "other"  # type: ignore[attr-defined]  # 4.1.1 g) unless told
+    assert help_ticket(desk, None).help_kind == "other"  # 4.1.1 g) unless told
 
 
 def test_only_a_help_request_has_a_help_kind(desk: Desk, db_path: Path) -> None:
@@ -93,7 +94,7 @@ def test_filter_by_help_kind(desk: Desk) -> None:
     help_ticket(desk, "inquiry", content="问一下物业电话")
     desk.ticket()  # a repair
     rows = desk.tickets.queue("open", help_kind="急救病人").rows
-    assert [r.number for r in rows] == [medical.number]  # type: ignore[attr-defined]
+    assert [r.number for r in rows] == [medical.number]
 
 
 def test_export_carries_the_help_kind(desk: Desk, settings: Settings) -> None:
@@ -112,7 +113,7 @@ def test_export_carries_the_help_kind(desk: Desk, settings: Settings) -> None:
 def test_medical_checklist_from_configuration_003_4_2_1(desk: Desk, settings: Settings) -> None:
     """003 4.2.1: address and phone, ask, 120, guards, car, the gate, the result, the supervisor (4.2.2)."""
     x = help_ticket(desk)
-    steps = desk.tickets.detail(x.number, operator=desk.rec).checklist  # type: ignore[attr-defined]
+    steps = desk.tickets.detail(x.number, operator=desk.rec).checklist
     assert [s.key for s in steps] == [
         "address_phone",
         "wishes_asked",
@@ -138,7 +139,7 @@ def test_medical_checklist_from_configuration_003_4_2_1(desk: Desk, settings: Se
 def test_each_step_timed_with_operator_and_note_003_4_2_1(desk: Desk, clock: FrozenClock) -> None:
     x = help_ticket(desk)
     t = desk.tickets
-    x = t.help.step(x.number, x.version, "address_phone", operator=desk.rec)  # type: ignore[attr-defined]
+    x = t.help.step(x.number, x.version, "address_phone", operator=desk.rec)
     ticked_at = clock.now().replace(microsecond=0)
     clock.advance(minutes=2)
     x = t.help.step(x.number, x.version, "called_120", note="已拨打120", operator=desk.sup)
@@ -146,7 +147,8 @@ def test_each_step_timed_with_operator_and_note_003_4_2_1(desk: Desk, clock: Fro
     first, _, third = steps[:3]
     assert (first.done_at, first.operator, first.note) == (ticked_at, "王芳", "")
     assert (third.done_at, third.operator, third.note) == (ticked_at + timedelta(minutes=2), "陈静", "已拨打120")
-    assert next_step(steps).key == "wishes_asked"  # type: ignore[union-attr]  # the first one not ticked
+    upcoming = next_step(steps)
+    assert upcoming is not None and upcoming.key == "wishes_asked"  # the first one not ticked
     events = [e for e in t.events(x.number) if e.kind == "step"]
     assert [(e.data["step"], e.data["checklist"]) for e in events] == [
         ("address_phone", "medical"),
@@ -156,7 +158,7 @@ def test_each_step_timed_with_operator_and_note_003_4_2_1(desk: Desk, clock: Fro
 
 def test_a_step_is_ticked_once(desk: Desk, db_path: Path) -> None:
     x = help_ticket(desk)
-    x = desk.tickets.help.step(x.number, x.version, "guards_sent", operator=desk.rec)  # type: ignore[attr-defined]
+    x = desk.tickets.help.step(x.number, x.version, "guards_sent", operator=desk.rec)
     before = dump(db_path)
     with pytest.raises(Conflict, match="Guards sent was ticked at 2026-11-23 10:00 by 王芳"):
         desk.tickets.help.step(x.number, x.version, "guards_sent", operator=desk.rec)
@@ -176,7 +178,7 @@ def test_bad_steps_refused_nothing_written(
     x = help_ticket(desk, help_kind)
     before = dump(db_path)
     with pytest.raises(error, match=match):
-        desk.tickets.help.step(x.number, x.version, step, operator=desk.rec)  # type: ignore[attr-defined]
+        desk.tickets.help.step(x.number, x.version, step, operator=desk.rec)
     assert dump(db_path) == before
 
 
@@ -188,7 +190,7 @@ def test_steps_only_on_help_requests_and_by_the_desk(desk: Desk, db_path: Path) 
     x = help_ticket(desk)
     before = dump(db_path)
     with pytest.raises(PermissionDenied, match="李强"):
-        desk.tickets.help.step(x.number, x.version, "result", operator=desk.mnt)  # type: ignore[attr-defined]
+        desk.tickets.help.step(x.number, x.version, "result", operator=desk.mnt)
     assert dump(db_path) == before
 
 
@@ -196,10 +198,10 @@ def test_step_key_offered_only_while_a_step_is_open(desk: Desk) -> None:
     t = desk.tickets
     assert "step" not in t.detail(desk.ticket().number, operator=desk.rec).allowed
     x = help_ticket(desk, "disaster", content="地下车库水浸")
-    assert "step" in t.detail(x.number, operator=desk.rec).allowed  # type: ignore[attr-defined]
-    for s in t.detail(x.number, operator=desk.rec).checklist:  # type: ignore[attr-defined]
-        x = t.help.step(x.number, x.version, s.key, operator=desk.rec)  # type: ignore[attr-defined]
-    assert "step" not in t.detail(x.number, operator=desk.rec).allowed  # type: ignore[attr-defined]
+    assert "step" in t.detail(x.number, operator=desk.rec).allowed
+    for s in t.detail(x.number, operator=desk.rec).checklist:
+        x = t.help.step(x.number, x.version, s.key, operator=desk.rec)
+    assert "step" not in t.detail(x.number, operator=desk.rec).allowed
 
 
 # --- configuration --------------------------------------------------------------------------------------------------
@@ -218,7 +220,7 @@ def test_site_checklist_with_its_own_step(tmp_path: Path) -> None:
     )
     assert [x.key for x in s.help.steps("medical")] == ["address_phone", "aed"]
     assert s.help.steps("medical")[1].label == "AED fetched"
-    assert [x.key for x in s.help.steps("disaster")][0] == "place_phone"  # the default kept
+    assert s.help.steps("disaster")[0].key == "place_phone"  # the default kept
 
 
 @pytest.mark.parametrize(
@@ -260,12 +262,12 @@ def test_open_emergency_steps_are_important_handover_items_003_4_2_1(
     done = help_ticket(desk, "disaster", content="地下车库水浸")
     help_ticket(desk, "inquiry", content="问物业电话")
     t = desk.tickets
-    x = t.help.step(x.number, x.version, "address_phone", operator=desk.rec)  # type: ignore[attr-defined]
-    for s in t.detail(done.number, operator=desk.rec).checklist:  # type: ignore[attr-defined]
-        done = t.help.step(done.number, done.version, s.key, operator=desk.rec)  # type: ignore[attr-defined]
+    x = t.help.step(x.number, x.version, "address_phone", operator=desk.rec)
+    for s in t.detail(done.number, operator=desk.rec).checklist:
+        done = t.help.step(done.number, done.version, s.key, operator=desk.rec)
     clock.current = datetime(2026, 11, 23, 17, 15, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)
     st = desk.svc.handover.start(desk.rec)
     items = [i for i in st.items if i.kind == "checklist_open"]
-    assert [(i.id, i.important) for i in items] == [(f"checklist:{x.id}", True)]  # type: ignore[attr-defined]
+    assert [(i.id, i.important) for i in items] == [(f"checklist:{x.id}", True)]
     assert "open: Asked: hospital, 120 or someone to help, 120 called (or not), Guards sent" in items[0].title
     assert "Address and phone recorded" not in items[0].title
