@@ -6,13 +6,23 @@ request opened without one.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import DataTable, Static
 
 from deskui.app import DeskApp
 from deskui.screens.calls import CallsScreen
+from deskui.screens.help import HelpScreen
 from deskui.screens.tickets.new import NewTicketScreen
 from tests.functional.helpers import sign_in, wait_for
 from tests.functional.test_tickets_screen import act, open_ticket, record_call, saved, shown_keys, type_text
+
+
+def help_rows(screen: object) -> list[tuple[Text, Text]]:
+    """The F1 screen's (key, action) rows."""
+    assert isinstance(screen, HelpScreen)
+    table = screen.key_table()
+    keys, actions = (list(column.cells) for column in table.columns)
+    return list(zip(keys, actions, strict=True))
 
 
 async def test_help_kind_chosen_on_the_new_ticket_form_003_4_1_1(app: DeskApp) -> None:
@@ -50,6 +60,12 @@ async def test_checklist_shown_and_next_step_ticked_with_a_note_003_4_2_1(app: D
         text = str(panel.render())
         assert "Medical emergency" in text and "☐ Address and phone recorded" in text
         await wait_for(pilot, lambda: "step" in shown_keys(detail))
+        assert "Next step" in [c.title for c in app.get_system_commands(detail)]  # the palette (Ctrl+P)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert ("k", "Next step") in [(r[0].plain, r[1].plain) for r in help_rows(app.screen)]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)
 
         await act(pilot, "k")
         await pilot.press("enter")  # the next step, chosen already: address and phone
