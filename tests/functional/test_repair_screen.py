@@ -1,6 +1,7 @@
 """Issue 14 "Repairs and paid services" on the ticket screens, typed key by key and read back from the database: the
-new-ticket form files a repair paid; the Done form turns a free repair paid with its fee; the Callback form records
-how the callback was made (phone or visit, 002 四.5(1)) and the resident's sign-off (002 入住⑤/报修)."""
+new-ticket form files a paid service, a repair that is paid; the Done form turns a free repair paid with its fee; the
+Callback form records how the callback was made (phone or visit, 002 四.5(1)) and the resident's sign-off (002
+入住⑤/报修)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from tests.functional.test_tickets_screen import (
 )
 
 
-async def test_new_ticket_form_files_a_paid_repair(app: DeskApp) -> None:
+async def test_new_ticket_form_files_a_paid_service_as_a_paid_repair(app: DeskApp) -> None:
+    """The desk files a paid repair at intake as a paid service (V): paid, with the repair's targets."""
     async with app.run_test(size=(120, 40)) as pilot:
         await sign_in(pilot)  # 王芳, receptionist
         assert app.services is not None
@@ -27,12 +29,13 @@ async def test_new_ticket_form_files_a_paid_repair(app: DeskApp) -> None:
         before = app.screen
         await app.push_screen(NewTicketScreen(app.services, call, app.operator))
         await wait_for(pilot, lambda: isinstance(app.screen, NewTicketScreen))
-        await pilot.press("r", "l", "p")  # a repair, a leak, paid
+        await pilot.press("v")  # a paid service
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.screen is before)
         (x,) = app.services.tickets.tickets_of_call(call.id)
-        assert (x.kind, x.repair_type, x.paid) == ("repair", "leak", True)
+        assert (x.kind, x.repair_type, x.paid) == ("service", "other", True)
         assert app.services.tickets.events(x.id)[0].data["paid"] is True
+        assert [g.name for g in x.targets] == ["follow_up"]
 
 
 async def test_done_with_fee_then_callback_by_visit_signed_off(app: DeskApp) -> None:

@@ -31,8 +31,6 @@ from deskui.services.tickets import (
     CATEGORY_KINDS,
     HELP_KIND_LABELS,
     KIND_LABELS,
-    PAID_LABELS,
-    REPAIR_KINDS,
     REPAIR_TYPE_LABELS,
     SEVERITY_LABELS,
     TicketChanged,
@@ -58,9 +56,8 @@ if TYPE_CHECKING:
 KIND_HOTKEYS = {"repair": "r", "complaint": "c", "help": "h", "inquiry": "i", "service": "v"}
 SEVERITY_HOTKEYS = {"major": "m", "important": "i", "minor": "n"}
 REPAIR_HOTKEYS = {"leak": "l", "safety": "s", "other": "o"}
-PAID_HOTKEYS = {"free": "f", "paid": "p"}  # a repair paid or free under warranty (issue 14)
 HELP_HOTKEYS = {"medical": "m", "repair": "r", "complaint": "c", "inquiry": "i", "security": "s", "disaster": "d"}
-FIELDS = ("kind", "severity", "repair_type", "paid", "help_kind")
+FIELDS = ("kind", "severity", "repair_type", "help_kind")
 OPEN_LIMIT = 20
 
 
@@ -145,13 +142,11 @@ class NewTicketScreen(ModalScreen[str | None]):
         kinds = assign_hotkeys([(k, t(v), v, KIND_HOTKEYS.get(k, "")) for k, v in KIND_LABELS.items()])
         levels = assign_hotkeys([(k, t(v), v, SEVERITY_HOTKEYS[k]) for k, v in SEVERITY_LABELS.items()])
         repairs = assign_hotkeys([(k, t(v), v, REPAIR_HOTKEYS[k]) for k, v in REPAIR_TYPE_LABELS.items()])
-        paid = assign_hotkeys([(k, t(v), v, PAID_HOTKEYS[k]) for k, v in PAID_LABELS.items()])
         helps = assign_hotkeys([(k, t(v), v, HELP_HOTKEYS.get(k, "o")) for k, v in HELP_KIND_LABELS.items()])
         controls = (
             ("kind", N_("Kind"), NewTicketChoice(kinds, CATEGORY_KINDS.get(call.category, ""), id="nt-kind")),
             ("severity", N_("Severity"), NewTicketChoice(levels, "", id="nt-severity")),
             ("repair_type", N_("Repair type"), NewTicketChoice(repairs, "other", id="nt-repair_type")),
-            ("paid", N_("Paid or free"), NewTicketChoice(paid, "free", id="nt-paid")),
             # A help request's kind, 003 4.1.1 (issue 14): a medical emergency or a disaster opens its checklist.
             ("help_kind", N_("Help kind"), NewTicketChoice(helps, "other", id="nt-help_kind")),
         )
@@ -183,11 +178,9 @@ class NewTicketScreen(ModalScreen[str | None]):
         self.load_open()
 
     def update_active(self) -> None:
-        """Severity for a complaint, repair type for a repair (a paid service too) and paid or free for a repair: the
-        others are greyed out and skipped by Tab."""
+        """Severity for a complaint, repair type for a repair: the other is greyed out and skipped by Tab."""
         kind = self.query_one("#nt-kind", ChoiceBar).value
-        # A paid service is always paid: paid or free is a repair's choice (issue 14).
-        fields = (("severity", kind == "complaint"), ("repair_type", kind in REPAIR_KINDS), ("paid", kind == "repair"))
+        fields = (("severity", kind == "complaint"), ("repair_type", kind == "repair"))
         for name, active in (*fields, ("help_kind", kind == "help")):  # a help request's kind (issue 14)
             self.query_one(f"#nt-{name}").disabled = not active
             self.query_one(f"#nt-field-{name}").set_class(not active, "-inactive")
@@ -308,8 +301,7 @@ class NewTicketScreen(ModalScreen[str | None]):
     async def create(self) -> None:
         kind = self.query_one("#nt-kind", ChoiceBar).value
         severity = self.query_one("#nt-severity", ChoiceBar).value if kind == "complaint" else ""
-        repair_type = self.query_one("#nt-repair_type", ChoiceBar).value if kind in REPAIR_KINDS else ""
-        paid = self.query_one("#nt-paid", ChoiceBar).value if kind == "repair" else ""
+        repair_type = self.query_one("#nt-repair_type", ChoiceBar).value if kind == "repair" else ""
         help_kind = self.query_one("#nt-help_kind", ChoiceBar).value if kind == "help" else ""
         for name in ("general", *FIELDS, *COMPLAINT_NAMES):
             self.show_error(name, "")
@@ -330,7 +322,6 @@ class NewTicketScreen(ModalScreen[str | None]):
                     kind=kind,
                     severity=severity or None,
                     repair_type=repair_type or None,
-                    paid=paid or None,
                     operator=self.operator,
                     help_kind=help_kind or None,
                     complaint=self.query_one(ComplaintFields).values() if kind == "complaint" else None,
