@@ -112,6 +112,18 @@ def test_free_text_prints_exactly_as_typed(desk: Desk) -> None:
     assert "水管<b>爆了</b> & 漫水" in text and "电梯口也湿" in text
 
 
+def test_the_longest_content_flows_over_pages(desk: Desk) -> None:
+    """A content as long as the desk accepts (10,000 characters) prints whole: a table row cannot split across
+    pages, so such a value flows under its label instead (reportlab refused it inside the row)."""
+    x = dispatched(desk)
+    limit = desk.svc.settings.calls.max_content_chars
+    content = ("第一句开头" + "厨房水管漏水，楼下也在滴。" * limit)[: limit - 5] + "最后一句"
+    pdf = paper.work_order_pdf(replace(x, description=content), desk.svc.settings, PRINTED)
+    text = "".join(text_of(pdf).split())
+    assert len(PdfReader(io.BytesIO(pdf)).pages) > 2
+    assert "第一句开头" in text and "最后一句" in text and "Resident'ssignature" in text
+
+
 def test_the_same_sheet_gives_the_same_bytes(desk: Desk) -> None:
     x = dispatched(desk)
     settings = desk.svc.settings
@@ -192,6 +204,16 @@ def test_handover_sheet_holds_the_shift_and_what_was_handed_over_002_4_4(languag
     language("zh-CN")
     text = text_of(paper.handover_sheet_pdf(st, settings, PRINTED))
     assert "交接班记录" in text and "夜班" in text and "交班人签字" in text, text
+
+
+def test_a_long_note_in_a_handover_grid_prints_whole() -> None:
+    from deskui.core.config import load_settings
+
+    note = "开头" + "东门灯不亮，已报修。" * 600 + "结尾"
+    st = handover()
+    st = replace(st, checks=(replace(st.checks[0], note=note),))
+    text = "".join(text_of(paper.handover_sheet_pdf(st, load_settings(environ={}), PRINTED)).split())
+    assert "开头" in text and "结尾" in text and "Signatures" in text
 
 
 def test_an_unsigned_handover_is_not_printed() -> None:
