@@ -103,7 +103,7 @@ class TodayRow(Widget, can_focus=True):
     """One line of today: its digit, the count, what is counted, then its first few matters."""
 
     def __init__(self, line: TodayLine, number: int) -> None:
-        super().__init__(classes="today-line")
+        super().__init__(id=f"today-{line.key}", classes="today-line")  # an id: the focus stays on it across F9
         self.line = line
         self.number = number
 

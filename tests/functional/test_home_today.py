@@ -192,3 +192,19 @@ async def test_the_night_shift_sees_the_handover_and_is_shown_again_fresh(app: D
         services.keys.take_back("机房A", operator=services.operators.by_name("李强"))
         await pilot.press("f2")
         await wait_for(pilot, lambda: app.screen is home and rows(app)["keys"].line.count == 0)
+
+
+async def test_f9_on_home_redraws_today_in_chinese(app: DeskApp, clock) -> None:  # type: ignore[no-untyped-def]
+    seed_today(app.services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = await at_home(pilot)
+        await pilot.press("down", "down")  # the focus on the callbacks line
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: "今日前台待办" in str(home.query_one("#home-today-title").render()))
+        await wait_for(pilot, lambda: not home.workers or all(w.is_finished for w in home.workers))
+        lines = rows(app)
+        assert "callbacks" in lines and lines["callbacks"].line.count == 2
+        assert "今日应回访" in str(lines["callbacks"].render())
+        assert home.focused is lines["callbacks"]  # the line that had the focus still has it
+        await pilot.press("f9")
+        await wait_for(pilot, lambda: "Today at the desk" in str(home.query_one("#home-today-title").render()))
