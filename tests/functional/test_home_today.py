@@ -208,3 +208,12 @@ async def test_f9_on_home_redraws_today_in_chinese(app: DeskApp, clock) -> None:
         assert home.focused is lines["callbacks"]  # the line that had the focus still has it
         await pilot.press("f9")
         await wait_for(pilot, lambda: "Today at the desk" in str(home.query_one("#home-today-title").render()))
+
+
+def test_a_line_is_shortened_between_words_never_inside_one() -> None:
+    from deskui.screens.home import fit
+
+    assert fit("Estate patrol", 20) == "Estate patrol"
+    assert fit("Duty log days waiting for your signature", 24) == "Duty log days waiting…"
+    assert fit("WX-20261121-0001 3-2-1201 厨房水管漏水", 30) == "WX-20261121-0001 3-2-1201 厨…"  # Chinese: by character
+    assert fit("ZXXK-20261110-001", 10) == "ZXXK-2026…"  # one word longer than the room: cut, with the sign
