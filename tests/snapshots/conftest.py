@@ -80,6 +80,9 @@ async def settle(pilot: Pilot[None]) -> None:
                 await worker.wait()
         await pilot.pause()
         running = [w for screen in stack for w in unsettled(screen)]
+        # and a load not counted (a screen's @work without @settles) that a message handled meanwhile started
+        nodes = {id(n) for screen in stack for n in screen.walk_children(with_self=True)}
+        running += [w for w in app.workers if not w.is_finished and id(w.node) in nodes]
         drawing = [w for screen in stack for w in undrawn(screen)]
         if list(app.screen_stack) == stack and not running and not drawing:
             return
