@@ -33,7 +33,14 @@ if TYPE_CHECKING:
 DEADLINE = "resident_deadline"
 # The new-ticket form's text fields for a complaint, in the order the manual's record lists them.
 NAMES = (*COMPLAINT_FIELDS, DEADLINE)
-LABELS = {**COMPLAINT_FIELDS, DEADLINE: N_("Resident deadline")}
+# Short, for the form's label column (the ticket screen says them in full: COMPLAINT_FIELDS).
+LABELS = {
+    "place": N_("Where"),
+    "about": N_("About whom"),
+    "happened": N_("Happened"),
+    "wants": N_("Wants"),
+    DEADLINE: N_("Deadline"),
+}
 PLACEHOLDERS = {
     "place": N_("where it happened"),
     "about": N_("the person or department complained about"),
