@@ -263,7 +263,9 @@ class ArchiveService(ContextService):
         counts = {m["name"]: m["rows"] for m in members}
         with self.db.write() as s:
             new_id = s.execute(
-                insert(_A).returning(_A.c.id).values(
+                insert(_A)
+                .returning(_A.c.id)
+                .values(
                     site_id=self.site_id,
                     file_name=path.name,
                     sha256=manifest["sha256"],
