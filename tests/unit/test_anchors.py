@@ -69,8 +69,8 @@ def test_the_anchor_only_rises_and_is_macced(keeper: Keeper) -> None:
 
 def test_the_expected_triggers_are_what_the_migrations_make() -> None:
     """25 from 0002-0004, 8 REPLACE guards from 0005, and the registers' (0007 visitors, parcels, passes; 0008
-    patrols; 0009 renovations; 0010 the key inventory): UPDATE, DELETE and REPLACE refused on each of their 21
-    tables; every one on an append-only table."""
+    patrols; 0009 renovations; 0010 the key inventory; 0015 the archives written, issue 14): UPDATE, DELETE and
+    REPLACE refused on each of their 22 tables; every one on an append-only table."""
     from deskui.core.db import code_head
     from deskui.services.admin import expected_sqlite_triggers
 
@@ -78,15 +78,16 @@ def test_the_expected_triggers_are_what_the_migrations_make() -> None:
     assert len(expected_sqlite_triggers("0004")) == 25
     assert len(expected_sqlite_triggers("0006")) == 33
     assert len(expected_sqlite_triggers("0007")) == 57
-    assert len(expected) == 96
+    assert len(expected_sqlite_triggers("0010")) == 96
+    assert len(expected) == 99
     registers = ("visit", "visit_exit", "parcel", "parcel_notice", "parcel_pickup", "gate_pass", "gate_pass_use")
     later = ("patrol_round", "patrol_check", "patrol_end", "patrol_ticket", "renovation", "renovation_decision")
     later += ("renovation_worker_pass", "renovation_inspection", "renovation_ticket", "renovation_close")
-    later += ("key_item", "key_retirement", "key_loan_authority")
+    later += ("key_item", "key_retirement", "key_loan_authority", "archive")
     for table in (*registers, "gate_pass_void", *later):
         assert {f"{table}_refuse_{what}" for what in ("update", "delete", "replace")} <= set(expected)
     replace_guards = {name for name in expected if name.endswith("_refuse_replace")}
-    assert len(replace_guards) == 31  # 0003's two, 0005's eight, 0007's eight, 0008-0010's thirteen
+    assert len(replace_guards) == 32  # 0003's two, 0005's eight, 0007's eight, 0008-0010's thirteen, 0015's one
     assert all(sql.startswith("CREATE TRIGGER") for _, sql in expected.values())
 
 

@@ -44,6 +44,7 @@ MIGRATIONS_0008_0010_TABLES = (  # patrols, renovations, the key inventory (issu
     "key_retirement",
     "key_loan_authority",
 )
+MIGRATION_0015_TABLES = ("archive",)  # the archives written of the years past retention (issue 14)
 
 
 def test_the_postgresql_triggers_are_what_the_migrations_make() -> None:
@@ -58,7 +59,10 @@ def test_the_postgresql_triggers_are_what_the_migrations_make() -> None:
         },
         **{
             table: {f"{table}_refuse_update_delete": REFUSE, f"{table}_refuse_truncate": REFUSE}
-            for table in MIGRATION_0004_TABLES + MIGRATION_0007_TABLES + MIGRATIONS_0008_0010_TABLES
+            for table in MIGRATION_0004_TABLES
+            + MIGRATION_0007_TABLES
+            + MIGRATIONS_0008_0010_TABLES
+            + MIGRATION_0015_TABLES
         },
     }
     expected["dutylog"]["dutylog_follow_head"] = "dutylog_follow_head"
