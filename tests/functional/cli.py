@@ -40,3 +40,17 @@ def cli_runner(capsys: pytest.CaptureFixture[str], db: Path | str | None = None)
         return invoke(capsys, "--lang", lang, *database, *args)
 
     return cli
+
+
+def scripted_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI as a script on a desk machine runs it: none of the runner's DESKUI_* settings, and not as the
+    machine's administrator (CI runs as root, which may act without an operator; a desk does not)."""
+    for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG", "DESKUI_PIN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: False)
+
+
+def as_operator(operators: tuple[tuple[str, str, str], ...], name: str) -> tuple[str, ...]:
+    """`--operator NAME --pin PIN` for one of the (name, role, PIN) operators a test file made."""
+    pin = {n: p for n, _, p in operators}[name]
+    return ("--operator", name, "--pin", pin)

@@ -16,17 +16,14 @@ from pathlib import Path
 import pytest
 
 from deskui.core.config import load_settings
-from tests.functional.cli import cli_runner
+from tests.functional.cli import as_operator, cli_runner, scripted_env
 
 OPERATORS = (("王芳", "receptionist", "1111"), ("李强", "maintenance", "2222"), ("陈静", "supervisor", "3333"))
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG", "DESKUI_PIN"):
-        monkeypatch.delenv(var, raising=False)
-    # CI runs as root, which may act without an operator; a desk does not.
-    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: False)
+    scripted_env(monkeypatch)
 
 
 @pytest.fixture
@@ -64,8 +61,7 @@ def show(cli, number: str) -> dict:  # type: ignore[no-untyped-def,type-arg]
 
 
 def as_(name: str) -> tuple[str, ...]:
-    pin = {n: p for n, _, p in OPERATORS}[name]
-    return ("--operator", name, "--pin", pin)
+    return as_operator(OPERATORS, name)
 
 
 def refused(r, svc, number: str, version: int, text: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,14 +11,12 @@ from pathlib import Path
 import pytest
 
 from deskui.core.config import load_settings
-from tests.functional.cli import cli_runner
+from tests.functional.cli import cli_runner, scripted_env
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG", "DESKUI_PIN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: False)
+    scripted_env(monkeypatch)
 
 
 @pytest.fixture

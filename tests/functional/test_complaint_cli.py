@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.functional.cli import cli_runner
+from tests.functional.cli import cli_runner, scripted_env
 from tests.functional.test_cli_ticket_actions import OPERATORS, as_, refused, show
 
 __all__ = ["OPERATORS"]  # the svc fixture below adds them
@@ -20,9 +20,7 @@ RECORD = ("--place", "3栋大堂", "--about", "保安 张师傅", "--happened", 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG", "DESKUI_PIN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: False)
+    scripted_env(monkeypatch)
 
 
 @pytest.fixture

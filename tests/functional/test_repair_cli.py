@@ -12,16 +12,14 @@ from pathlib import Path
 import pytest
 
 from deskui.core.config import load_settings
-from tests.functional.cli import cli_runner
+from tests.functional.cli import as_operator, cli_runner, scripted_env
 
 OPERATORS = (("王芳", "receptionist", "1111"), ("李强", "maintenance", "2222"))
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG", "DESKUI_PIN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("deskui.services.common.masking.is_local_admin", lambda: False)
+    scripted_env(monkeypatch)
 
 
 @pytest.fixture
@@ -41,8 +39,7 @@ def cli(capsys: pytest.CaptureFixture[str], db_path: Path, svc):  # type: ignore
 
 
 def as_(name: str) -> tuple[str, ...]:
-    pin = {n: p for n, _, p in OPERATORS}[name]
-    return ("--operator", name, "--pin", pin)
+    return as_operator(OPERATORS, name)
 
 
 def open_ticket(cli, category: str, *extra: str) -> str:  # type: ignore[no-untyped-def]
