@@ -102,6 +102,18 @@ def test_resident_deadline_when_filed_and_agreed_later(cli, svc) -> None:  # typ
     refused(cli("tickets", "deadline", number, "--date", "someday", *as_("王芳")), svc, number, 2, "")
 
 
+@pytest.mark.xfail(strict=True, reason="a date alone was refused: 'give a time of day with the date'")
+def test_a_resident_deadline_given_as_a_date_runs_to_the_end_of_that_day(cli, svc) -> None:  # type: ignore[no-untyped-def]
+    """The resident agrees a day ("by Saturday"), not a minute: a date alone is that day's end, site time."""
+    day = (datetime.now() + timedelta(days=2)).strftime("%Y-%m-%d")
+    number = file_complaint(cli, "minor", "--resident-deadline", day)
+    assert show(cli, number)["resident_deadline"].startswith(f"{day}T23:59")
+    later = (datetime.now() + timedelta(days=6)).strftime("%Y-%m-%d")
+    r = cli("tickets", "deadline", number, "--date", later, *as_("王芳"))
+    assert (r.code, r.err) == (0, ""), r.err
+    assert show(cli, number)["resident_deadline"].startswith(f"{later}T23:59")
+
+
 def test_major_complaint_reply_is_its_own_target_002_complaint_reception_5(cli, svc) -> None:  # type: ignore[no-untyped-def]
     """002 投诉接待(5): a clear answer within 2 days — a reply to the resident, timed as the `answer` target; the work
     marked done leaves it open."""
