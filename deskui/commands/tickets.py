@@ -280,10 +280,11 @@ def _moment(services: Services, text: str | None) -> datetime | None:
     from zoneinfo import ZoneInfo
 
     from deskui.core.errors import ValidationError
-    from deskui.services.common.timeparse import parse_time
+    from deskui.services.common.timeparse import DAY_END, parse_time
 
     try:
-        return parse_time(text, services.clock.now(), ZoneInfo(services.settings.time_zone), rollback_hours=24)
+        tz, end = ZoneInfo(services.settings.time_zone), DAY_END  # a date alone: the end of that day
+        return parse_time(text, services.clock.now(), tz, rollback_hours=24, day_end=end)
     except ValidationError as exc:
         raise ValidationError(exc.message, field="resident_deadline") from None
 

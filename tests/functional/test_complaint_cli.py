@@ -102,7 +102,6 @@ def test_resident_deadline_when_filed_and_agreed_later(cli, svc) -> None:  # typ
     refused(cli("tickets", "deadline", number, "--date", "someday", *as_("王芳")), svc, number, 2, "")
 
 
-@pytest.mark.xfail(strict=True, reason="a date alone was refused: 'give a time of day with the date'")
 def test_a_resident_deadline_given_as_a_date_runs_to_the_end_of_that_day(cli, svc) -> None:  # type: ignore[no-untyped-def]
     """The resident agrees a day ("by Saturday"), not a minute: a date alone is that day's end, site time."""
     day = (datetime.now() + timedelta(days=2)).strftime("%Y-%m-%d")

@@ -162,8 +162,22 @@ def _iso(text: str, tz: ZoneInfo) -> datetime | None:
     return parsed
 
 
-def parse_time(text: str | None, now: datetime, time_zone: str | ZoneInfo, *, rollback_hours: float = 6) -> datetime:
+DAY_END = time(23, 59)
+"""The time a date alone means where the day is a deadline (a resident's agreed date)."""
+
+
+def parse_time(
+    text: str | None,
+    now: datetime,
+    time_zone: str | ZoneInfo,
+    *,
+    rollback_hours: float = 6,
+    day_end: time | None = None,
+) -> datetime:
     """The moment `text` names, as an aware UTC datetime; ValidationError(field="time") when it names none.
+
+    `day_end`: a date typed without a time of day means this time that day (a deadline agreed as a day runs to
+    its end); without it such a date is refused, asking for the time.
 
     Naive times are the site's local time. A bare time of day more than `rollback_hours` ahead of now is taken
     as yesterday's (the night shift logs 23:50 at 00:10); closer to now it stays today, so a slip of the finger
@@ -172,14 +186,16 @@ def parse_time(text: str | None, now: datetime, time_zone: str | ZoneInfo, *, ro
     """
     tz = time_zone if isinstance(time_zone, ZoneInfo) else ZoneInfo(time_zone)
     try:
-        moment = _parse_time(text, now, tz, rollback_hours)
+        moment = _parse_time(text, now, tz, rollback_hours, day_end)
     except OverflowError:  # a zone's offset or a day's step past year 1 or 9999
         raise out_of_range(text or "") from None
     check_day(moment, text or "")
     return moment
 
 
-def _parse_time(text: str | None, now: datetime, tz: ZoneInfo, rollback_hours: float) -> datetime:
+def _parse_time(
+    text: str | None, now: datetime, tz: ZoneInfo, rollback_hours: float, day_end: time | None = None
+) -> datetime:
     now = now.astimezone(UTC)
     if text and len(text) >= 16 and text[:4].isdigit() and text[4] == "-":
         # Fast path for the common ISO 8601 form (imports parse 100,000 of them).
@@ -229,7 +245,7 @@ def _parse_time(text: str | None, now: datetime, tz: ZoneInfo, rollback_hours: f
             except ValueError:
                 raise _bad(original) from None
             rest = tail.strip()
-            if not rest:
+            if not rest and day_end is None:
                 raise ValidationError(
                     t("Give a time of day with the date {text!r}, e.g. 14:05", text=original), field="time"
                 )
@@ -239,7 +255,7 @@ def _parse_time(text: str | None, now: datetime, tz: ZoneInfo, rollback_hours: f
         if clock is None:
             if rest:
                 raise _bad(original)
-            clock = local_now.time() if day == local_now.date() else None
+            clock = day_end or (local_now.time() if day == local_now.date() else None)
             if clock is None:
                 raise ValidationError(
                     t("Give a time of day with the date {text!r}, e.g. 14:05", text=original), field="time"

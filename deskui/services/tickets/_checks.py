@@ -109,15 +109,16 @@ class TicketChecks(ContextService):
 
     def moment(self, value: datetime | str | None, name: str, *, ahead: bool = True) -> datetime | None:
         """A time as typed (site time): `ahead` for appointments and deadlines, where a bare "9:00" is the next
-        one, not the last."""
+        one, not the last. A resident's deadline is agreed as a day ("by the 5th"): a date alone is its end."""
         if value is None or value == "":
             return None
         if isinstance(value, datetime):
             return (value.replace(tzinfo=self.tz) if value.tzinfo is None else value).astimezone(UTC)
-        from deskui.services.common.timeparse import parse_time
+        from deskui.services.common.timeparse import DAY_END, parse_time
 
         try:
-            return parse_time(value, self.clock.now(), self.tz, rollback_hours=24 if ahead else 6)
+            day_end = DAY_END if name == "resident_deadline" else None
+            return parse_time(value, self.clock.now(), self.tz, rollback_hours=24 if ahead else 6, day_end=day_end)
         except ValidationError as exc:
             raise ValidationError(exc.message, field=name) from None
 
