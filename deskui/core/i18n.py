@@ -16,6 +16,11 @@ _language = "en"
 _catalogs: dict[str, dict[str, str]] = {}
 
 
+def is_chinese(language: str) -> bool:
+    """Any Chinese UI (zh-CN Simplified; zh-HK and zh-TW Traditional): where a rule asks "Chinese or English?"."""
+    return language.startswith("zh")
+
+
 def set_language(language: str) -> None:
     global _language
     _language = language
