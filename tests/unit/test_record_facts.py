@@ -1,0 +1,144 @@
+"""Records deskui writes itself store facts, not sentences in someone's UI language (issue 12): the handover's and
+the review's duty-log entries, and the tickets deskui opens for itself (a shortage at handover, a patrol finding).
+The same scripted day, played once with the UI in English and once in Chinese, leaves the same rows byte for byte;
+each record is rendered in the reader's language when it is read. Old rows written as sentences read as stored."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import argon2
+import pytest
+
+from deskui.core.clock import FrozenClock
+from deskui.core.config import Settings
+from deskui.core.i18n import set_language
+from deskui.services.admin.verify import verify_log
+from deskui.services.calls import CallInput
+
+SH = ZoneInfo("Asia/Shanghai")
+NIGHT = date(2026, 11, 23)
+MORNING = date(2026, 11, 24)
+START = datetime(2026, 11, 23, 20, 0, tzinfo=SH).astimezone(UTC)
+
+# Columns that differ between two databases for reasons other than language: random salts and keys.
+RANDOM_COLUMNS = {"pin_hash", "seal"}
+
+
+def at(day: date, h: int, m: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, h, m, tzinfo=SH).astimezone(UTC)
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
+    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
+    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
+
+
+def play_day(services: Any, clock: FrozenClock) -> dict[str, Any]:
+    """A night and its morning through the services: a log entry, a call, a key lent, a patrol finding made a
+    ticket, the handover with a walkie-talkie short (its ticket opened at sign-off), both signatures, and the
+    supervisor's review of the night with a note."""
+    clock.current = at(NIGHT, 20)
+    add = services.operators.add
+    wang, li, chen = (
+        add("王芳", "receptionist", "1111"),
+        add("李强", "maintenance", "2222"),
+        add("陈静", "supervisor", "3333"),
+    )
+    services.roster.set_assignment(NIGHT, "night", li, chen)
+    services.roster.set_assignment(MORNING, "day", wang, chen)
+    services.dutylog.add("22:00 巡查B2车库，照明正常", operator=li)
+    call = services.calls.record(
+        CallInput(content="厨房水管漏水", category="repair", caller="张先生", unit="3-2-1201", phone="13800138000"),
+        operator=li,
+    )
+    services.keys.lend("机房A", "电工 老周", operator=li, due="23:30")
+    clock.current = at(NIGHT, 23, 0)
+    r = services.patrols.start("estate")
+    r = services.patrols.check(r.id, "east_gate", ok=False, note="东门门禁失灵")
+    finding = services.patrols.open_ticket(r.checks[0].id, operator=chen)
+    clock.current = at(MORNING, 8, 10)
+    st = services.handover.start(li)
+    services.handover.arrive(st.id, wang)
+    for eq in services.settings.equipment:
+        extra = {"explanation": "夜里借给保安巡逻", "holder": "保安 老赵"} if eq.key == "walkie_talkie" else {}
+        n = eq.count - 1 if eq.key == "walkie_talkie" else eq.count
+        services.handover.record_count(st.id, eq.key, n, operator=wang, **extra)
+    st = services.handover.state(st.id)
+    for item in (*st.keys, *st.items):
+        services.handover.acknowledge(st.id, item.id, operator=wang)
+    for key in ("desk_tidy", "log_read", "area_checked"):
+        services.handover.check(st.id, key, operator=wang, note="东门灯不亮" if key == "area_checked" else "")
+    services.handover.dispose(st.id, call.id, "handled", operator=wang, reason="夜里已修好")
+    services.handover.sign(st.id, li, "2222")
+    st = services.handover.sign(st.id, wang, "1111")
+    clock.current = at(MORNING, 9, 0)
+    services.review.sign(NIGHT, chen, "3333", note="夜班记录完整")
+    return {"handover": st, "finding": finding}
+
+
+def dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, in id order, without the columns that are random by design."""
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        out = {}
+        for table in tables:
+            cols = [r[1] for r in con.execute(f'PRAGMA table_info("{table}")') if r[1] not in RANDOM_COLUMNS]
+            if not cols:
+                continue
+            names = ", ".join(f'"{c}"' for c in cols)
+            out[table] = [tuple(zip(cols, row, strict=True)) for row in con.execute(f'SELECT {names} FROM "{table}"')]
+            out[table].sort(key=repr)
+        return out
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def second_desk(
+    request: pytest.FixtureRequest, settings: Settings, tmp_path: Path
+) -> Iterator[tuple[Any, FrozenClock, Path]]:
+    """Another desk like the `services` fixture's, on a database file of its own."""
+    from deskui.services import open_services
+
+    path = tmp_path / "second.db"
+    shutil.copy2(request.getfixturevalue("migrated_template"), path)
+    clock = FrozenClock()
+    svc = open_services(settings.with_overrides(database_url=f"sqlite:///{path}"), clock)
+    yield svc, clock, path
+    svc.close()
+
+
+@pytest.mark.xfail(strict=True, reason="issue 12: deskui's own records are written in the UI language")
+def test_the_same_day_in_english_and_chinese_writes_the_same_rows(services, clock, db_path, second_desk) -> None:  # type: ignore[no-untyped-def]
+    set_language("en")
+    play_day(services, clock)
+    other, other_clock, other_path = second_desk
+    set_language("zh-CN")
+    play_day(other, other_clock)
+    set_language("en")
+    english, chinese = dump(db_path), dump(other_path)
+    assert english.keys() == chinese.keys()
+    found = differences(english, chinese)
+    assert not found, "\n".join(found)
+    assert verify_log(services.dutylog).intact and verify_log(other.dutylog).intact
+
+
+def differences(a: dict[str, list[tuple[Any, ...]]], b: dict[str, list[tuple[Any, ...]]]) -> list[str]:
+    """Each cell that differs, as "table.column: 'en value' != 'zh value'" (rows in the same order)."""
+    out = []
+    for table in a:
+        if len(a[table]) != len(b[table]):
+            out.append(f"{table}: {len(a[table])} rows != {len(b[table])} rows")
+            continue
+        for row_a, row_b in zip(a[table], b[table], strict=True):
+            out += [f"{table}.{x[0]}: {x[1]!r} != {y[1]!r}" for x, y in zip(row_a, row_b, strict=True) if x != y]
+    return out
