@@ -1,5 +1,11 @@
 """Call times as a receptionist types them: "14:05", "-10m", "yesterday 23:40", "昨天 23:40", ISO 8601.
 
+Chinese in either script and as Hong Kong, Taiwan and mainland offices say it: the text is folded to Simplified
+first (deskui.core.scriptfold), so 現在 / 现在, 10分鐘前, 下午2點半, 上午9點15分 and 昨天晚上8點 read like their
+Simplified spellings; numbers may be Chinese numerals (十点, 下午两点半, 一个半小时前, 半小时前); Cantonese words a Hong
+Kong desk writes are days and times too (琴日 / 寻日 yesterday, 寻晚 last night, 而家 now, 两个钟前 two hours ago,
+下昼 afternoon). A day word that names a part of the day sets it: 昨晚8点 is 20:00 yesterday, 今早9点 09:00 today.
+
 Pure functions of the text, "now" and the site's zone, so tests pin them with a FrozenClock. A time of day with
 no date far ahead of now is yesterday's ("23:50" typed at 00:10 is last night), because a call is logged after
 it happened. Whether a time is too far in the future is the caller's rule (`check_not_future`), not the parser's.
@@ -12,13 +18,13 @@ records are of this century; a date outside the range is a typo, refused with a 
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
 
+# Keys in the folded (Simplified, lower-case) form: 琴日 and 尋日 are Cantonese for yesterday, 聽日 for tomorrow.
 _DAY_WORDS = {
     "today": 0,
     "今天": 0,
@@ -26,16 +32,34 @@ _DAY_WORDS = {
     "yesterday": -1,
     "昨天": -1,
     "昨日": -1,
-    "昨晚": -1,
+    "琴日": -1,
+    "寻日": -1,
     "前天": -2,
+    "前日": -2,
     "tomorrow": 1,
     "明天": 1,
+    "听日": 1,
 }
-_NOW_WORDS = {"", "now", "现在", "刚才", "刚刚"}
-# Afternoon and evening words turn "2点" into 14:00; 凌晨 12点 is midnight.
-_PM_WORDS = {"下午", "晚上", "傍晚", "pm", "p.m."}
-_AM_WORDS = {"上午", "早上", "早晨", "凌晨", "am", "a.m."}
+# Day words that also name the part of the day: 昨晚8点 is 20:00 yesterday (寻晚 is Cantonese for last night).
+_DAY_PART_WORDS = {
+    "昨晚": (-1, "晚上"),
+    "昨夜": (-1, "晚上"),
+    "寻晚": (-1, "晚上"),
+    "前晚": (-2, "晚上"),
+    "今晚": (0, "晚上"),
+    "今早": (0, "上午"),
+    "今朝": (0, "上午"),
+    "今天早上": (0, "上午"),
+    "今天上午": (0, "上午"),
+}
+_NOW_WORDS = {"", "now", "现在", "刚才", "刚刚", "而家", "宜家"}
+# Afternoon and evening words turn "2点" into 14:00; 凌晨 12点 is midnight. 下昼 / 晏昼: Cantonese afternoon.
+_PM_WORDS = {"下午", "晚上", "傍晚", "夜晚", "夜里", "晚", "下昼", "晏昼", "pm", "p.m."}
+_AM_WORDS = {"上午", "早上", "早晨", "朝早", "凌晨", "上昼", "早", "am", "a.m."}
 _NOON_WORDS = {"中午"}
+_PART_WORDS = "|".join(
+    sorted(map(re.escape, _PM_WORDS | _AM_WORDS | _NOON_WORDS - {"pm", "p.m.", "am", "a.m."}), key=len, reverse=True)
+)
 _UNIT_SECONDS = {
     "s": 1,
     "sec": 1,
@@ -57,6 +81,9 @@ _UNIT_SECONDS = {
     "hours": 3600,
     "小时": 3600,
     "个小时": 3600,
+    "钟头": 3600,
+    "个钟头": 3600,
+    "个钟": 3600,  # Hong Kong: 两个钟 = two hours
     "d": 86400,
     "day": 86400,
     "days": 86400,
@@ -68,19 +95,49 @@ _OFFSETS = rf"(?:\d+\s*(?:{_UNITS})\s*)+"
 _RELATIVE = re.compile(rf"^([+-])\s*({_OFFSETS})$")
 _AGO = re.compile(rf"^({_OFFSETS})(?:前|以前|之前|ago)$")
 _CLOCK = re.compile(
-    r"^(?P<ampm1>上午|早上|早晨|凌晨|中午|下午|晚上|傍晚)?\s*"
+    rf"^(?P<ampm1>{_PART_WORDS})?\s*"
     r"(?:(?P<h>\d{1,2})[:.](?P<m>\d{2})(?::(?P<s>\d{2}))?"
     r"|(?P<h2>\d{1,2})\s*(?:点|时)\s*(?:(?P<m2>\d{1,2})\s*分?|(?P<half>半))?"
     r"|(?P<h3>\d{2})(?P<m3>\d{2}))"
     r"\s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?$"
 )
+_DAY_STARTS = sorted(
+    [(word, (offset, "")) for word, offset in _DAY_WORDS.items()] + list(_DAY_PART_WORDS.items()),
+    key=lambda kv: -len(kv[0]),
+)
+_PART_START = re.compile(rf"(?:{_PART_WORDS})")
 FIRST_DAY = date(1900, 1, 1)
 LAST_DAY = date(2999, 12, 31)
 _MONTH_DAY = re.compile(r"^(?:(?P<y>\d{4})[-/年.])?(?P<mo>\d{1,2})[-/月.](?P<d>\d{1,2})日?$")
 
 
+_CN_NUMERAL = re.compile(r"[零一二两三四五六七八九十]+(?=\s*(?:个|点|时|分|小时|钟|秒|天|半))")
+# 半小时 = 30 minutes, 一个半小时 = 1 hour 30 minutes, 半分钟 = 30 seconds.
+_HALF_HOUR = re.compile(r"(\d+)\s*个?半\s*(?:小时|钟头|钟)")
+_HALF = re.compile(r"(?<![\d个])半\s*个?\s*(小时|钟头|钟|分钟)")
+
+
+def _cn_int(match: re.Match[str]) -> str:
+    """A Chinese numeral of 0-99 as digits: 十 10, 十五 15, 二十 20, 两 2."""
+    digits = "零一二三四五六七八九"
+    text = match.group(0).replace("两", "二")
+    if "十" not in text:
+        return "".join(str(digits.index(c)) for c in text)
+    tens, _, ones = text.partition("十")
+    return str((digits.index(tens[-1]) if tens else 1) * 10 + (digits.index(ones[0]) if ones else 0))
+
+
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).strip().lower().split())
+    """Lower case, one space between words, Simplified (deskui.core.scriptfold: 點 → 点, 鐘 → 钟), Chinese numerals
+    before a time word as digits, and 半 (half) of an hour or minute as minutes or seconds."""
+    from deskui.core.scriptfold import fold
+
+    s = " ".join(fold(text).strip().split())
+    if s.isascii():
+        return s
+    s = _CN_NUMERAL.sub(_cn_int, s)
+    s = _HALF_HOUR.sub(lambda m: f"{m.group(1)}小时30分钟", s)
+    return _HALF.sub(lambda m: "30秒" if m.group(1) == "分钟" else "30分钟", s)
 
 
 def _bad(text: str) -> ValidationError:
@@ -225,10 +282,12 @@ def _parse_time(
 
     day: date | None = None
     rest = s
-    for word, offset in sorted(_DAY_WORDS.items(), key=lambda kv: -len(kv[0])):
+    for word, (offset, part) in _DAY_STARTS:
         if rest.startswith(word):
             day = local_now.date() + timedelta(days=offset)
             rest = rest[len(word) :].strip()
+            if part and rest and not _PART_START.match(rest):
+                rest = part + rest  # 昨晚8点: the evening's 8 o'clock
             break
     if day is None:
         head, _, tail = rest.partition(" ")
