@@ -61,8 +61,9 @@ def main() -> None:
         print(f"deskui: {mask_secrets(str(exc))}", file=sys.stderr)
         sys.exit(1)
     from deskui.app import make_app
+    from deskui.core.userstate import state_file
 
-    make_app(settings).run()
+    make_app(settings, state_file=state_file()).run()
 
 
 if __name__ == "__main__":

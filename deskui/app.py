@@ -27,7 +27,10 @@ from deskui.sections import SECTIONS
 from deskui.widgets.keyqueue import KeyQueue
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from textual.command import Provider
+    from textual.theme import Theme
 
     from deskui.desk import Desk, FollowsLanguage
     from deskui.services import Services
@@ -67,9 +70,19 @@ class DeskApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]
 
-    def __init__(self, settings: Settings, *, clock: Clock | None = None, services: Services | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        services: Services | None = None,
+        state_file: Path | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self.state_file = state_file
+        """Where the chosen theme is remembered (core.userstate); None: not remembered (tests)."""
+        self.recall_theme()
         self.clock = clock or Clock()
         self.services: Services | None = services
         self._owns_services = services is None
@@ -93,6 +106,26 @@ class DeskApp(App[None]):
             self.call_after_refresh(self.open_services)
         self.set_interval(self.idle_check_seconds, self.check_idle_lock)
         self.exit_on_signals()
+        self.theme_changed_signal.subscribe(self, self.remember_theme)
+
+    def recall_theme(self) -> None:
+        """The theme chosen in an earlier run, if it is still one of the app's."""
+        if self.state_file is None:
+            return
+        from deskui.core.userstate import read_state
+
+        theme = read_state(self.state_file).get("theme")
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+
+    def remember_theme(self, theme: Theme) -> None:
+        """Every screen follows a theme change (Textual restyles them; the screens that build coloured Rich text
+        subscribe too); the choice is kept for the next run."""
+        self.call_next(self.follow_theme)
+        if self.state_file is not None:
+            from deskui.core.userstate import remember
+
+            remember(self.state_file, "theme", theme.name)
 
     def exit_on_signals(self) -> None:
         """SIGTERM (shutdown, `kill`) and SIGHUP (the terminal window closed) end the app like Ctrl+Q: screens
@@ -317,6 +350,16 @@ class DeskApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    async def follow_theme(self) -> None:
+        """Every screen redrawn in the theme's colours, as after a language switch: the texts screens build in code
+        (table cells, counts, marks) hold the colours of the theme they were built in. A screen under a dialog
+        redraws when it is on top again."""
+        for screen in list(self.desk_screens):
+            if getattr(screen, "drawn_theme", None) != self.theme:
+                await screen.follow_language()
+        for screen in list(self.desk_screens):
+            screen.refresh_headers()
+
     async def action_toggle_language(self) -> None:
         await self.set_language("en" if self.settings.language == "zh-CN" else "zh-CN")
 
@@ -338,6 +381,15 @@ class DeskApp(App[None]):
         elif isinstance(self.screen, HelpScreen):
             await self.screen.recompose()
         self.screen.refresh_bindings()
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, its text colours made readable (WCAG AA on its backgrounds: widgets.colours)."""
+        from deskui.widgets.colours import readable
+
+        variables = super().get_css_variables()
+        variables.update(readable(variables))
+        self.theme_variables = variables
+        return variables
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists every key of the current screen and the app, translated."""
@@ -377,7 +429,12 @@ def wide_space(event: Key) -> bool:
 
 
 def make_app(
-    settings: Settings | None = None, *, clock: Clock | None = None, services: Services | None = None
+    settings: Settings | None = None,
+    *,
+    clock: Clock | None = None,
+    services: Services | None = None,
+    state_file: Path | None = None,
 ) -> DeskApp:
-    """The app with these settings; tests pass a FrozenClock and, to skip the opening worker, open Services."""
-    return DeskApp(settings or load_settings(), clock=clock, services=services)
+    """The app with these settings; tests pass a FrozenClock and, to skip the opening worker, open Services. The
+    terminal's start passes the user's `state_file` (core.userstate), where the theme is remembered."""
+    return DeskApp(settings or load_settings(), clock=clock, services=services, state_file=state_file)

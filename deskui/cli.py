@@ -306,10 +306,11 @@ def root(
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
         from deskui.app import make_app
+        from deskui.core.userstate import state_file
 
         require_database(settings.database_url, None)
 
-        make_app(settings).run()
+        make_app(settings, state_file=state_file()).run()
 
 
 def output_file(path: Path | str, *, folder_allowed: bool = False) -> Path:

@@ -38,9 +38,13 @@ class DeskScreen(Screen[None]):
     drawn_language: str = ""
     """The language the screen's widgets were last composed in."""
 
+    drawn_theme: str = ""
+    """The theme the screen's widgets were last composed in (texts built in code hold its colours)."""
+
     def on_mount(self) -> None:
         self.desk.desk_screens.add(self)
         self.drawn_language = get_language()
+        self.drawn_theme = self.app.theme
         _ = self.owner
 
     @functools.cached_property
@@ -51,8 +55,11 @@ class DeskScreen(Screen[None]):
         return self.desk.operator
 
     async def on_screen_resume(self) -> None:
-        """On top again (a dialog closed, back to this section, unlocked): in the language chosen meanwhile."""
-        if self.drawn_language and self.drawn_language != get_language():
+        """On top again (a dialog closed, back to this section, unlocked): in the language (and the colour theme)
+        chosen meanwhile."""
+        if (self.drawn_language and self.drawn_language != get_language()) or (
+            self.drawn_theme and self.drawn_theme != self.app.theme
+        ):
             await self.follow_language()
 
     def on_unmount(self) -> None:
@@ -158,6 +165,7 @@ class DeskScreen(Screen[None]):
             # nothing rebuilds the widgets a dialog's answer (the read-back, a ticket's form) is about to use.
             return
         self.drawn_language = get_language()
+        self.drawn_theme = self.app.theme
         focused = self.focused
         widget_id = focused.id if focused is not None else None
         self.recomposing = True

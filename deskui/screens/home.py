@@ -31,6 +31,7 @@ from deskui.screens.base import DeskScreen
 from deskui.sections import SECTIONS, Section
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import background, still_running
+from deskui.widgets.colours import FOR_TEXT
 from deskui.widgets.settling import settles
 from deskui.widgets.ticket_text import department_label
 
@@ -225,7 +226,9 @@ class HomeScreen(DeskScreen):
     def tinted(self, spec: str) -> str:
         """A Rich style with the theme's colours for its "$error", "$warning"… (Rich does not know theme variables)."""
         colours = self.app.theme_variables
-        return " ".join(colours.get(word[1:], "") if word.startswith("$") else word for word in spec.split())
+        return " ".join(
+            colours.get(FOR_TEXT.get(word[1:], word[1:]), "") if word.startswith("$") else word for word in spec.split()
+        )
 
     def moment(self, when: datetime) -> str:
         """A time in the site's zone: its hour today, else its date and hour."""

@@ -163,10 +163,10 @@ class DeskHeader(Widget):
         While the database is busy (deskui.widgets.background), that instead: the screen may be behind."""
         status = database_status(self).label()
         if status:
-            return Text(f"⏳ {status} ", style=Style(color=self.app.theme_variables.get("warning"), bold=True))
+            return Text(f"⏳ {status} ", style=Style(color=self.app.theme_variables.get("text-warning"), bold=True))
         duty = self.duty
         if duty.remains:
-            colour = self.app.theme_variables.get("warning")
+            colour = self.app.theme_variables.get("text-warning")
             if short:
                 message = f"{duty.remains} +{duty.late_minutes}′"
             else:

@@ -1,7 +1,8 @@
 """How a ticket reads on screen: time left or how late, the target-state colour, one line per event.
 
 Shared by the queues, the ticket detail, the new-ticket form and the call screen's side panel, so a ticket says the
-same thing everywhere. Colours come from the theme (`$success`, `$warning`, `$error`), never from literals.
+same thing everywhere. Colours come from the theme (`$text-success`, `$text-warning`, `$text-error`), never from
+literals.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rich.text import Text
 from deskui.core.i18n import N_, get_language, t
 from deskui.services.common.shifts import local_time
 from deskui.services.tickets import CALLBACK_OUTCOME_LABELS, describe, due_soon_seconds, running_state
+from deskui.widgets.colours import text_style
 from deskui.widgets.plain import plain
 
 if TYPE_CHECKING:
@@ -72,10 +74,9 @@ def nearest(ticket: TicketInfo, now: datetime, settings: Settings) -> TargetStat
 
 
 def state_style(app: App[Any], state: str, *, bold: bool = False) -> Style:
-    """The theme's colour for a target state ($success / $warning / $error), as a Rich style for table cells."""
-    variable = STATE_VARIABLES.get(state, "foreground")
-    colour = app.theme_variables.get(variable) or app.theme_variables.get("foreground")
-    return Style(color=colour, bold=bold)
+    """The theme's text colour for a target state ($text-success / $text-warning / $text-error), as a Rich style for
+    table cells."""
+    return text_style(app, STATE_VARIABLES.get(state, "foreground"), bold=bold)
 
 
 def when(settings: Settings, moment: datetime | None, now: datetime | None = None) -> str:

@@ -24,6 +24,7 @@ from textual.widgets import DataTable, OptionList
 from deskui.core.i18n import N_, t
 from deskui.screens.base import DeskScreen
 from deskui.services.common.shifts import SHIFT_LABELS, local_time
+from deskui.widgets.colours import text_style
 from deskui.widgets.footer import DeskFooter
 
 # (view, key, message id, module, class): the checklist first, the base of the section's stack.
@@ -80,9 +81,9 @@ def shift_name(key: str) -> str:
 
 
 def theme_style(app: App[object], variable: str, *, bold: bool = False) -> Style:
-    """A Rich style in a theme colour ($error, $warning, $success…), for table cells that CSS cannot reach."""
-    colour = app.theme_variables.get(variable)
-    return Style(color=colour, bold=bold) if colour else Style(bold=bold)
+    """A Rich style for words in a theme colour ("error" is `$text-error`: widgets.colours), for table cells that
+    CSS cannot reach."""
+    return text_style(app, variable, bold=bold)
 
 
 def clip(text: Text, width: int) -> Text:
