@@ -1,7 +1,7 @@
 """Script folding: the one key under which user text is compared with data, whatever the script it was typed in.
 
-`fold(text)` turns Traditional Chinese into Simplified (OpenCC), full-width Latin letters and digits into ASCII, and
-case-folds. Search text is stored folded and the query is folded the same way, so `电梯` finds `電梯門關不上`,
+`fold(text)` normalises to NFKC (full-width Latin letters and digits → ASCII, compatibility ideographs → unified),
+turns Traditional Chinese into Simplified (OpenCC) and case-folds. Search text is stored folded and the query is folded the same way, so `电梯` finds `電梯門關不上`,
 `門關` finds `电梯门关不上`, `陳大文` and `陈大文` find each other, and `ＡＢＣ１２` finds `abc12`. Anyone matching
 typed text against data (search, the palette, unit spellings, Chinese key names on the CLI) uses this; there is no
 second converter.
@@ -18,10 +18,8 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
-
-# Full-width ASCII (！ to ～, as a Chinese input method types them) and the ideographic space → ASCII.
-_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 
 # Regional variants to OpenCC standard Traditional, then Traditional to Simplified: the order matters (hk2s alone
 # misses 著, tw2s alone misses 枱 and 衞).
@@ -43,11 +41,11 @@ def _has_han(text: str) -> bool:
 
 
 def fold(text: str) -> str:
-    """Text as search compares it: Simplified Chinese, ASCII width, case-folded.
+    """Text as search compares it: NFKC, Simplified Chinese, case-folded.
 
     Text without any CJK character does not load OpenCC at all (an English-only desk never pays its import).
     """
-    text = text.translate(_WIDTH)
+    text = unicodedata.normalize("NFKC", text)
     if _has_han(text):
         text = "".join(part if i % 2 else _to_simplified(part) for i, part in enumerate(_SURROGATES.split(text)))
     return text.casefold()

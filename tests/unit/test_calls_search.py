@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from deskui.core import scriptfold
 from deskui.models import Site
 from deskui.services.calls import CallInfo, CallInput, CallService
 from deskui.services.common.places import parse_unit
@@ -22,7 +23,7 @@ _site_codes = itertools.count(1)
 
 
 def fold(s: str) -> str:
-    return unicodedata.normalize("NFKC", s).casefold()
+    return scriptfold.fold(s)  # NFKC, Traditional → Simplified, casefold (issue 12)
 
 
 def scan(calls: list[CallInfo], term: str) -> list[int]:

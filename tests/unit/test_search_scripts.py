@@ -28,8 +28,6 @@ from deskui.services.calls import CallInfo
 from deskui.services.common.places import parse_unit
 from tests.unit.test_tickets_helpers import Desk, make_desk
 
-# Issue 12: search is not script-blind yet (the fold is NFKC + casefold only).
-BLIND = pytest.mark.xfail(strict=True, reason="search is not script-blind yet (issue 12)")
 ROOT = Path(__file__).resolve().parents[2]
 SF311 = ROOT.parent / "shared" / "data" / "sf_311_sample_2008_2018.csv.gz"
 TO_HK = opencc.OpenCC("s2hk")
@@ -122,16 +120,16 @@ def check(d: Desk, term: str) -> None:
 @pytest.mark.parametrize(
     ("term", "contents"),
     [
-        pytest.param("电梯", {"电梯门关不上，困了一个人", "電梯門關不上"}, marks=BLIND),
-        pytest.param("電梯門", {"电梯门关不上，困了一个人", "電梯門關不上"}, marks=BLIND),
-        pytest.param("门关", {"电梯门关不上，困了一个人", "電梯門關不上"}, marks=BLIND),
-        pytest.param("門關", {"电梯门关不上，困了一个人", "電梯門關不上"}, marks=BLIND),
-        pytest.param("卫生间", {"衞生間漏水到樓下", "卫生间地漏返水"}, marks=BLIND),  # a Hong Kong variant (衞)
+        ("电梯", {"电梯门关不上，困了一个人", "電梯門關不上"}),
+        ("電梯門", {"电梯门关不上，困了一个人", "電梯門關不上"}),
+        ("门关", {"电梯门关不上，困了一个人", "電梯門關不上"}),
+        ("門關", {"电梯门关不上，困了一个人", "電梯門關不上"}),
+        ("卫生间", {"衞生間漏水到樓下", "卫生间地漏返水"}),  # a Hong Kong variant (衞)
         ("枱面", {"台面裂了，要换枱面"}),
         ("裡的燈", {"走廊裡的燈不亮"}),
-        pytest.param("里的灯", {"走廊裡的燈不亮"}, marks=BLIND),
-        pytest.param("睡著", {"睡着了没听到门铃"}, marks=BLIND),  # Taiwan's 著 for 着
-        pytest.param("电线", {"電綫老化，有焦味"}, marks=BLIND),
+        ("里的灯", {"走廊裡的燈不亮"}),
+        ("睡著", {"睡着了没听到门铃"}),  # Taiwan's 著 for 着
+        ("电线", {"電綫老化，有焦味"}),
     ],
 )
 def test_either_script_finds_both(desk: Desk, term: str, contents: set[str]) -> None:
@@ -140,14 +138,12 @@ def test_either_script_finds_both(desk: Desk, term: str, contents: set[str]) -> 
     check(desk, term)
 
 
-@BLIND
 @pytest.mark.parametrize("name", ["陈大文", "陳大文"])
 def test_a_name_in_either_script(desk: Desk, name: str) -> None:
     assert {c.caller for c in desk.svc.calls.search(name, limit=500)} == {"陈大文", "陳大文"}
     check(desk, name)
 
 
-@BLIND
 @hsettings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_terms_cut_from_the_data_match_a_folded_scan(desk: Desk, data: st.DataObject) -> None:

@@ -3,7 +3,8 @@
 FTS5 trigram cannot match fewer than 3 characters, and LIKE on a trigram table finds nothing for 2 CJK
 characters on SQLite 3.40, so the log keeps its own inverted index: one `callchar` row per distinct character of
 a call's folded search text. A search
-  1. folds the term the same way (NFKC + casefold), so "ＡＢ" finds "ab" and "Ab";
+  1. folds the term the same way (core.scriptfold: NFKC, Traditional → Simplified, casefold), so "ＡＢ" finds "ab"
+     and "Ab", and "電梯" finds "电梯" (the search is script-blind);
   2. narrows to calls holding every one of its (at most `search_max_chars` rarest) characters, walking the rarest
      character's index entries newest first and probing the others through the covering index;
   3. checks the true substring with instr()/strpos() on the stored folded text.
@@ -19,18 +20,14 @@ transitive constraint and walk a range per probe instead of one index lookup (17
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
+
+from deskui.core.scriptfold import fold as fold  # the one fold: search text and terms meet under it
 
 SEPARATOR = "\x1f"  # between fields of search_text; a control character, so no field or term holds it
 # A term holding a control character other than newline and tab, or a lone surrogate (a CLI argument that was not
 # UTF-8), can match no field (fields refuse them); the driver could not even bind the surrogate.
 _UNMATCHABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
-def fold(value: str) -> str:
-    """The form search compares: NFKC (full-width → half-width, compatibility forms) then casefold."""
-    return unicodedata.normalize("NFKC", value).casefold()
 
 
 def search_text(fields: Iterable[str]) -> str:
