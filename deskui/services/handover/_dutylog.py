@@ -31,6 +31,7 @@ from deskui.services.common.shifts import shift_at
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.handover._dutylog_chain import WRITABLE_KINDS, append_entry, chain_head, clean_text
 from deskui.services.handover._dutylog_check import ChainCheck
+from deskui.services.handover._facts import render_entry
 from deskui.services.handover._roster import slot_of
 from deskui.services.operators import OperatorInfo
 
@@ -57,13 +58,14 @@ class LogEntry:
     time: datetime
     operator_id: int | None
     operator: str
-    text: str
+    text: str  # what the entry says in the reader's language (services.handover._facts); as stored if typed
     amends_id: int | None
     ref_key: str | None
     payload_json: str
     prev_hash: str
     hash: str
     amended_by: tuple[int, ...] = ()  # ids of the amendments that correct this entry
+    stored_text: str = ""  # the text column as written (hashed in the chain): what a person typed, or empty
 
     @property
     def payload(self) -> dict[str, Any]:
@@ -111,6 +113,7 @@ class ShiftView:
 
 
 def _entry(row: Any, amended_by: tuple[int, ...] = ()) -> LogEntry:
+    payload = json.loads(row.payload) if row.payload else {}
     return LogEntry(
         id=row.id,
         seq=row.seq,
@@ -120,13 +123,14 @@ def _entry(row: Any, amended_by: tuple[int, ...] = ()) -> LogEntry:
         time=row.written_at,
         operator_id=row.operator_id,
         operator=row.operator_name,
-        text=row.text,
+        text=render_entry(row.kind, row.duty_date, row.shift_key, row.text, payload),
         amends_id=row.amends_id,
         ref_key=row.ref_key,
         payload_json=row.payload,
         prev_hash=row.prev_hash,
         hash=row.hash,
         amended_by=amended_by,
+        stored_text=row.text,
     )
 
 
@@ -182,7 +186,7 @@ class DutyLogService(ContextService):
                 raise ValidationError(
                     t("Entry #{seq} is a signature; it cannot be amended", seq=original.seq), field="entry"
                 )
-            if body == original.text:
+            if body == original.text:  # only typed entries are amended: their text is as stored
                 raise ValidationError(t("Nothing was changed; there is no correction to save"), field="text")
             new_id = append_entry(
                 s,

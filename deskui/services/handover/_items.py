@@ -196,17 +196,30 @@ def open_patrol_items(
     out = []
     for m in patrols.missed(*missed, now=now):
         local = m.scheduled_at.astimezone(patrols.tz)
-        title = f"{patrols.route_label(m.route)} {local:%m-%d %H:%M}"
+        title = f"{_route_label(patrols, m.route)} {local:%m-%d %H:%M}"
         item_id = f"patrol_missed.{m.route}:{local:%Y%m%d%H%M}"  # kind:digits, as a handover's item ids are
         out.append(OpenItem(item_id, "patrol_missed", 0, title, m.due_by, important=True, overdue=True))
     for f in patrols.findings(*recent, without_ticket=True):
-        title = " ".join(f"{patrols.point_label(f.route, f.point)}: {f.note}".split())[:80]
+        title = " ".join(f"{_point_label(patrols, f.route, f.point)}: {f.note}".split())[:80]
         out.append(OpenItem(f"patrol_finding:{f.id}", "patrol_finding", f.id, title, f.checked_at))
     for r in patrols.open_rounds():
         if recent[0] <= r.started_at < recent[1]:
-            title = " ".join(f"#{r.id} {patrols.route_label(r.route)} {r.operator}".split())
+            title = " ".join(f"#{r.id} {_route_label(patrols, r.route)} {r.operator}".split())
             out.append(OpenItem(f"patrol_round:{r.id}", "patrol_open", r.id, title, r.started_at))
     return out
+
+
+def _route_label(patrols: PatrolRegister, key: str) -> str:
+    """A route's configured name in the site's language (office data, the same whoever signs: a snapshot's titles
+    are stored), not in the UI language of the moment (issue 12)."""
+    route = next((r for r in patrols.routes() if r.key == key), None)
+    return route.label(patrols.settings.language) if route else key
+
+
+def _point_label(patrols: PatrolRegister, route_key: str, key: str) -> str:
+    route = next((r for r in patrols.routes() if r.key == route_key), None)
+    point = next((p for p in route.checkpoints if p.key == key), None) if route else None
+    return point.label(patrols.settings.language) if point else key
 
 
 def patrol_source(patrols: PatrolRegister) -> ItemSource:

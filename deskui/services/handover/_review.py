@@ -17,6 +17,7 @@ from deskui.models import Call, DutyLogEntry, Handover, TicketCall
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.handover._dutylog import DutyLogService
 from deskui.services.handover._dutylog_chain import append_entry, chain_head, clean_text, lock_chain, ref_taken
+from deskui.services.handover._facts import FACTS_VERSION
 from deskui.services.handover._roster import crosses_midnight, day_slots, slot_of
 from deskui.services.handover._service import HandoverService
 from deskui.services.handover._types import DayReview, Discrepancy, NightCall, OpenItem, ReviewSignature
@@ -167,10 +168,9 @@ class ReviewService(ContextService):
                 shift_key="",
                 written_at=now,
                 operator=signer,
-                text=t("Duty log of {day} reviewed and signed", day=day.isoformat())
-                + (f"\n{remark.strip()}" if remark.strip() else ""),
+                text=remark.strip(),  # what the supervisor typed; the signature is a fact (services.handover._facts)
                 ref_key=ref,
-                payload={"head_seq": head_seq, "head_hash": head_hash, "note": remark.strip()},
+                payload={"facts": FACTS_VERSION, "head_seq": head_seq, "head_hash": head_hash, "note": remark.strip()},
             )
             row = ref_taken(s, self.site_id, ref)
         return _review_signature(row)

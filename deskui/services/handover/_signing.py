@@ -12,10 +12,11 @@ from sqlmodel import Session
 from deskui.core.errors import Conflict, PermissionDenied, ValidationError
 from deskui.core.i18n import t
 from deskui.services.handover._dutylog_chain import append_entry, chain_head, handover_digest
+from deskui.services.handover._facts import FACTS_VERSION, labels
 from deskui.services.handover._items import item_dict
 from deskui.services.handover._records import _RECORD, HandoverBase
 from deskui.services.handover._steps import DATA_STEPS
-from deskui.services.handover._types import DISPOSITION_LABELS, EquipmentCount, HandoverState
+from deskui.services.handover._types import EquipmentCount, HandoverState
 from deskui.services.operators import SUPERVISORS, OperatorInfo, Role
 
 # Who opens tickets (the ticket service's desk roles); a shortage ticket is opened in one of their names.
@@ -155,33 +156,7 @@ class SigningMixin(HandoverBase):
         outgoing = st.outgoing
         incoming = st.incoming
         assert incoming is not None
-        lines = [
-            t(
-                "Handover of the {shift} shift of {day}: {outgoing} to {incoming}",
-                shift=st.shift_key,
-                day=st.duty_date.isoformat(),
-                outgoing=outgoing.name,
-                incoming=incoming.name,
-            )
-        ]
-        for c in st.discrepancies:
-            lines.append(
-                t(
-                    "{item}: {counted} of {expected} ({explanation}; held by: {holder})",
-                    item=c.label,
-                    counted=c.counted,
-                    expected=c.expected,
-                    explanation=c.explanation,
-                    holder=c.holder or "-",
-                )
-                + (f" → {c.ticket_number}" if c.ticket_number else "")
-            )
-        for k in st.keys:
-            lines.append(t("Key out: {title}", title=k.title) + (f" — {k.note}" if k.note else ""))
-        for item in st.items:
-            lines.append(f"{item.kind_label}: {item.title}" + (f" — {item.note}" if item.note else ""))
-        for nc in st.night_calls:
-            lines.append(f"#{nc.call.id} {nc.decision or t(DISPOSITION_LABELS['ticket'])}")
+        equipment = {c.key: c for c in self.settings.equipment}
         append_entry(
             s,
             self.site_id,
@@ -190,9 +165,10 @@ class SigningMixin(HandoverBase):
             shift_key=st.shift_key,
             written_at=now,
             operator=signer,
-            text="\n".join(lines),
+            text="",  # nothing typed: the entry is its facts, rendered when read (services.handover._facts)
             ref_key=f"handover:{handover_id}",
             payload={
+                "facts": FACTS_VERSION,
                 "handover_id": handover_id,
                 "records_digest": digest,
                 "records": n,
@@ -200,8 +176,29 @@ class SigningMixin(HandoverBase):
                 "incoming": {"id": incoming.id, "name": incoming.name},
                 "next": {"duty_date": st.next_date.isoformat(), "shift": st.next_shift_key},
                 "discrepancies": [
-                    {"item": c.key, "expected": c.expected, "counted": c.counted, "ticket_id": c.ticket_id}
+                    {
+                        "item": c.key,
+                        "labels": labels(equipment.get(c.key)),
+                        "expected": c.expected,
+                        "counted": c.counted,
+                        "explanation": c.explanation,
+                        "holder": c.holder,
+                        "ticket_id": c.ticket_id,
+                        "ticket_number": c.ticket_number,
+                    }
                     for c in st.discrepancies
+                ],
+                "keys_count": {"held": st.keys_tally[0], "out": st.keys_tally[1]} if st.keys_tally else None,
+                "keys": [{"title": k.title, "note": k.note} for k in st.keys],
+                "items": [{"kind": i.kind, "title": i.title, "note": i.note} for i in st.items],
+                "night_calls": [
+                    {
+                        "call_id": nc.call.id,
+                        "disposition": nc.disposition,
+                        "reason": nc.reason,
+                        "ticket_number": nc.ticket_number,
+                    }
+                    for nc in st.night_calls
                 ],
             },
         )

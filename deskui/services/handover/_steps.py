@@ -28,6 +28,7 @@ from deskui.core.i18n import N_, get_language, t
 from deskui.services.calls import CallInfo
 from deskui.services.common.shifts import ShiftSlot
 from deskui.services.handover._dutylog_chain import clean_text, inserted_id
+from deskui.services.handover._facts import KEY_COUNT, KEY_COUNT_LABEL
 from deskui.services.handover._keys import keeps_inventory
 from deskui.services.handover._records import _DISPOSITION, HandoverBase
 from deskui.services.handover._roster import crosses_midnight
@@ -59,8 +60,6 @@ CHECKS = (
     ("area_checked", N_("Area checked for anything abnormal")),
 )
 # The keys on their hooks, counted like an equipment item once the desk keeps a key inventory (issue 13).
-KEY_COUNT = "keys"
-KEY_COUNT_LABEL = N_("Keys on their hooks")
 KEY_CHOICE = Choice(key=KEY_COUNT, zh="钥匙（在钩）", en="Keys on their hooks")
 # Records that change what is handed over: a signature older than the latest of them no longer counts.
 DATA_STEPS = frozenset({"arrive", "count", "note", "ack", "check", "dispose"})

@@ -1,0 +1,108 @@
+"""The duty-log entries deskui writes itself (a signed handover, a supervisor's review) store facts, not sentences
+(issue 12): the entry's text is only what a person typed (the review's note; a handover's is empty), and its payload
+holds the facts under FACTS_VERSION (shift key, names, counts, the items' keys and their office labels in both
+languages, ticket numbers). `render_entry` says them in the reader's language when the entry is read; an entry
+written before (no FACTS_VERSION in its payload) reads exactly as stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from deskui.core.config import Choice
+from deskui.core.i18n import N_, get_language, t
+from deskui.services.common.shifts import SHIFT_LABELS
+
+FACTS_VERSION = 1
+KEY_COUNT = "keys"  # the inventory's key count, counted with the equipment at handover (issue 13)
+KEY_COUNT_LABEL = N_("Keys on their hooks")
+
+
+def labels(choice: Choice | None) -> dict[str, str]:
+    """A configured item's labels in both languages (office data), kept with the facts."""
+    return {"en": choice.en, "zh": choice.zh} if choice is not None else {}
+
+
+def has_facts(payload: Mapping[str, Any]) -> bool:
+    return payload.get("facts") == FACTS_VERSION
+
+
+def shift_name(key: str) -> str:
+    return t(SHIFT_LABELS.get(key, key))
+
+
+def _label(stored: Mapping[str, str], key: str) -> str:
+    language = get_language()
+    if language.startswith("zh") and stored.get("zh"):
+        return Choice(key, stored["zh"], stored.get("en", key)).label(language)
+    return stored.get("en") or key
+
+
+def _item(d: Mapping[str, Any], keys_count: Mapping[str, int] | None) -> str:
+    if d["item"] == KEY_COUNT and keys_count:
+        return t(
+            "{item} ({held} held, {out} out)", item=t(KEY_COUNT_LABEL), held=keys_count["held"], out=keys_count["out"]
+        )
+    return _label(d.get("labels") or {}, str(d["item"]))
+
+
+def _decision(d: Mapping[str, Any]) -> str:
+    from deskui.services.handover._types import DISPOSITION_LABELS  # _types imports the duty log, which reads here
+
+    disposition = d.get("disposition")
+    if not disposition:
+        return t(DISPOSITION_LABELS["ticket"])
+    text = t(DISPOSITION_LABELS.get(disposition, disposition))
+    if d.get("ticket_number"):
+        text += f" {d['ticket_number']}"
+    return text + (f": {d['reason']}" if d.get("reason") else "")
+
+
+def handover_lines(duty_date: date, shift_key: str, payload: Mapping[str, Any]) -> list[str]:
+    """A signed handover's entry in the reader's language, one line per fact, as it was written before."""
+    from deskui.services.handover._types import ITEM_KINDS  # _types imports the duty log, which reads here
+
+    lines = [
+        t(
+            "Handover of the {shift} of {day}: {outgoing} to {incoming}",
+            shift=shift_name(shift_key),
+            day=duty_date.isoformat(),
+            outgoing=payload["outgoing"]["name"],
+            incoming=payload["incoming"]["name"],
+        )
+    ]
+    for c in payload.get("discrepancies", ()):
+        lines.append(
+            t(
+                "{item}: {counted} of {expected} ({explanation}; held by: {holder})",
+                item=_item(c, payload.get("keys_count")),
+                counted=c["counted"],
+                expected=c["expected"],
+                explanation=c.get("explanation", ""),
+                holder=c.get("holder") or "-",
+            )
+            + (f" → {c['ticket_number']}" if c.get("ticket_number") else "")
+        )
+    for k in payload.get("keys", ()):
+        lines.append(t("Key out: {title}", title=k["title"]) + (f" — {k['note']}" if k.get("note") else ""))
+    for item in payload.get("items", ()):
+        kind = t(ITEM_KINDS.get(item["kind"], item["kind"]))
+        lines.append(f"{kind}: {item['title']}" + (f" — {item['note']}" if item.get("note") else ""))
+    for nc in payload.get("night_calls", ()):
+        lines.append(f"#{nc['call_id']} {_decision(nc)}")
+    return lines
+
+
+def render_entry(kind: str, duty_date: date, shift_key: str, text: str, payload: Mapping[str, Any]) -> str:
+    """What an entry says, in the reader's language: a handover's or review's facts rendered now (what a person
+    typed follows as typed); any other entry, and one written before facts were stored, exactly as stored."""
+    if not has_facts(payload):
+        return text
+    if kind == "handover":
+        head = "\n".join(handover_lines(duty_date, shift_key, payload))
+    elif kind == "review":
+        head = t("Duty log of {day} reviewed and signed", day=duty_date.isoformat())
+    else:
+        return text
+    return head + (f"\n{text}" if text else "")
