@@ -19,7 +19,7 @@ from textual.events import Event, Key, MouseDown, Paste
 from textual.screen import Screen
 
 from deskui.core.clock import Clock
-from deskui.core.config import Settings, load_settings
+from deskui.core.config import LANGUAGES, Settings, load_settings
 from deskui.core.i18n import set_language, t
 from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.screens.signin import SignInScreen
@@ -361,7 +361,10 @@ class DeskApp(App[None]):
             screen.refresh_headers()
 
     async def action_toggle_language(self) -> None:
-        await self.set_language("en" if self.settings.language == "zh-CN" else "zh-CN")
+        """F9: the next UI language in the cycle zh-CN → zh-HK → zh-TW → en → zh-CN (core.config.LANGUAGES)."""
+        current = self.settings.language
+        following = LANGUAGES[(LANGUAGES.index(current) + 1) % len(LANGUAGES)] if current in LANGUAGES else "en"
+        await self.set_language(following)
 
     async def set_language(self, language: str) -> None:
         from dataclasses import replace

@@ -285,7 +285,7 @@ def root(
         typer.Option("--version", help="Print deskui's version and exit.", callback=show_version, is_eager=True),
     ] = False,
     db: Annotated[str | None, typer.Option("--db", help="Database path or SQLAlchemy URL (env DESKUI_DB).")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="zh-CN or en (env DESKUI_LANG).")] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="zh-CN, zh-HK, zh-TW or en (env DESKUI_LANG).")] = None,
     config: Annotated[
         Path | None,
         typer.Option(

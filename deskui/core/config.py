@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from deskui.core.config_help import HelpSettings, help_settings
+from deskui.core.i18n import is_chinese, zh_text
 
 # Package data (pyproject's `core/*.toml`), so a wheel installed away from the checkout finds it.
 DEFAULTS_FILE = Path(__file__).resolve().parent / "defaults.toml"
@@ -26,7 +27,8 @@ APP_NAME = "deskui"
 DB_NAME = "deskui.db"
 USER_CONFIG_NAME = "config.toml"
 DATA_DIR_ENV = "DESKUI_DATA_DIR"
-LANGUAGES = ("zh-CN", "en")
+# The UI languages, in the order F9 cycles through them: Simplified, Traditional (Hong Kong, Taiwan), English.
+LANGUAGES = ("zh-CN", "zh-HK", "zh-TW", "en")
 PIN_MAX_DIGITS = 12  # the longest PIN services.operators accepts
 
 
@@ -47,7 +49,7 @@ class Choice:
     """A category whose every call is urgent: its ticket opens the moment the call is saved (like the form's 紧急)."""
 
     def label(self, language: str) -> str:
-        return self.zh if language == "zh-CN" else self.en
+        return zh_text(self.zh, language) if is_chinese(language) else self.en
 
 
 @dataclass(frozen=True, eq=False)
@@ -143,7 +145,7 @@ class PatrolPoint:
     en: str
 
     def label(self, language: str) -> str:
-        return self.zh if language == "zh-CN" else self.en
+        return zh_text(self.zh, language) if is_chinese(language) else self.en
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,7 +159,7 @@ class PatrolRoute:
     checkpoints: tuple[PatrolPoint, ...]
 
     def label(self, language: str) -> str:
-        return self.zh if language == "zh-CN" else self.en
+        return zh_text(self.zh, language) if is_chinese(language) else self.en
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,22 +224,32 @@ class Settings:
 
 
 def normalize_language(value: str) -> str:
-    v = value.strip().lower().replace("_", "-")
+    """A language as --lang, DESKUI_LANG, site.language or a locale name it: zh_HK.UTF-8, zh-Hant-TW, en_US…"""
+    v = value.strip().lower().replace("_", "-").split(".")[0].split("@")[0]
     if v.startswith("zh"):
-        return "zh-CN"
+        parts = set(v.split("-")[1:])
+        if parts & {"hk", "mo"}:  # Hong Kong and Macau
+            return "zh-HK"
+        if "tw" in parts or parts == {"hant"}:  # Taiwan; Traditional without a region (zh-Hant) reads as Taiwan's
+            return "zh-TW"
+        return "zh-CN"  # zh, zh-CN, zh-SG, zh-Hans
     if v.startswith("en"):
         return "en"
-    raise ConfigError(f"unknown language {value!r}; use zh-CN or en")
+    raise ConfigError(f"unknown language {value!r}; use {', '.join(LANGUAGES)}")
 
 
 def language_from_locale(environ: Mapping[str, str] | None = None) -> str:
+    """The UI language of the user's locale (LC_ALL, LC_MESSAGES, LANG): any Chinese one, else English."""
     env = os.environ if environ is None else environ
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = env.get(var, "")
         if value and value not in ("C", "POSIX") and not value.startswith("C."):
-            return "zh-CN" if value.lower().startswith("zh") else "en"
-    loc = locale.getlocale()[0] or ""
-    return "zh-CN" if loc.lower().startswith("zh") else "en"
+            return _locale_language(value)
+    return _locale_language(locale.getlocale()[0] or "")
+
+
+def _locale_language(name: str) -> str:
+    return normalize_language(name) if name.lower().startswith("zh") else "en"
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

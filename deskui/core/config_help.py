@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from deskui.core.i18n import N_, get_language, t
+from deskui.core.i18n import N_, get_language, is_chinese, t, zh_text
 
 # 003 4.1.1 a)-g): the seven kinds of help request (住户求助服务分为以下几类).
 HELP_KINDS = ("medical", "repair", "complaint", "inquiry", "security", "disaster", "other")
@@ -44,8 +44,8 @@ class ChecklistStep:
 
     @property
     def label(self) -> str:
-        if self.zh and get_language() == "zh-CN":
-            return self.zh
+        if self.zh and is_chinese(get_language()):
+            return zh_text(self.zh, get_language())
         return t(self.en)
 
 

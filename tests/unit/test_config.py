@@ -138,7 +138,7 @@ def test_arguments_beat_environment(tmp_path: Path) -> None:
 def test_language_from_the_given_environment() -> None:
     assert load_settings(environ={"LANG": "zh_CN.UTF-8"}).language == "zh-CN"
     assert load_settings(environ={"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}).language == "en"
-    assert load_settings(environ={"LC_ALL": "C", "LANG": "zh_TW.UTF-8"}).language == "zh-CN"
+    assert load_settings(environ={"LC_ALL": "C", "LANG": "zh_TW.UTF-8"}).language == "zh-TW"
 
 
 def test_bad_language_refused() -> None:

@@ -5,17 +5,17 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import CallSettings, Settings
-from deskui.core.i18n import get_language
+from deskui.core.i18n import Z_, get_language, is_chinese, zh_text
 from deskui.services.calls._types import CallInfo, CheckedCall
 from deskui.services.common.places import parse_unit, phone_digits
 
 # How each channel reads back: zh verb, en verb.
 _CHANNEL_VERBS = {
-    "phone": ("来电", "called"),
-    "walk_in": ("来访", "came in"),
-    "letter": ("来信", "wrote"),
-    "fax": ("来传真", "faxed"),
-    "online": ("网上留言", "wrote online"),
+    "phone": (Z_("来电"), "called"),
+    "walk_in": (Z_("来访"), "came in"),
+    "letter": (Z_("来信"), "wrote"),
+    "fax": (Z_("来传真"), "faxed"),
+    "online": (Z_("网上留言"), "wrote online"),
 }
 
 
@@ -46,16 +46,16 @@ def read_back(
         shown = phone_digits(phone)
         phone_part = shown[:digits] + "…" if digits and len(shown) > digits else phone
     place = _readback_unit(unit, lang)
-    if lang == "zh-CN":
-        verb = _CHANNEL_VERBS.get(channel, (chan.zh if chan else channel, ""))[0]
+    if is_chinese(lang):
+        verb = zh_text(_CHANNEL_VERBS.get(channel, (chan.zh if chan else channel, ""))[0], lang)
         who = " ".join(p for p in (place, caller) if p)
         if phone_part:
             who += f"（{phone_part}）"
         body = "；".join(_sentences(content))
         text_ = f"{local.month}月{local.day}日 {local:%H:%M}，{who}{verb}{cat_label}：{body}"
         if visit:
-            text_ += f"，希望上门时间：{visit.rstrip('。.')}"
-        return ("【紧急】" if urgent else "") + text_ + "。"
+            text_ += zh_text("，希望上门时间：", lang) + visit.rstrip("。.")
+        return (zh_text("【紧急】", lang) if urgent else "") + text_ + "。"
     verb = _CHANNEL_VERBS.get(channel, ("", f"contacted us by {chan.en if chan else channel}"))[1]
     who = ", ".join(p for p in (place, caller) if p)
     if phone_part:

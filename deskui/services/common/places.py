@@ -10,7 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from deskui.core.i18n import N_
+from deskui.core.i18n import N_, is_chinese, zh_text
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _BUILDING_WORDS = re.compile(r"(号楼|栋|幢|座|号|楼|#)")
@@ -31,9 +31,9 @@ class UnitRef:
         return "-".join(p for p in (self.building, self.entrance, self.room) if p)
 
     def label(self, language: str) -> str:
-        if language == "zh-CN":
-            entrance = f"{self.entrance}单元" if self.entrance else ""
-            return f"{self.building}栋{entrance}{self.room}"
+        if is_chinese(language):
+            entrance = f"{self.entrance}{zh_text('单元', language)}" if self.entrance else ""
+            return f"{self.building}{zh_text('栋', language)}{entrance}{self.room}"
         return self.key
 
 

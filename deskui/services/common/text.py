@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from deskui.core.config import Choice
 from deskui.core.errors import ValidationError
-from deskui.core.i18n import get_language, t
+from deskui.core.i18n import Z_, get_language, is_chinese, t, zh_text
 
 # C0 and C1 control characters (Unicode category Cc) and lone surrogates. Content may keep newline and tab.
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -23,24 +23,25 @@ _ESCAPES = {"\x1b": "ESC", "\x9b": "CSI", "\x9d": "OSC", "\x90": "DCS"}
 # Field names inside messages, in both languages here rather than in the catalog: short words like "Phone" are
 # message ids of other screens too, and a catalog id may be defined only once.
 FIELD_LABELS = {
-    "id": ("#", "编号"),
-    "content": ("Content", "内容"),
-    "caller": ("Caller", "来电人"),
-    "unit": ("Unit", "房号/地点"),
-    "phone": ("Phone", "电话"),
-    "visit_time": ("Visit time", "上门时间"),
-    "time": ("Time", "时间"),
-    "category": ("category", "类别"),
-    "channel": ("channel", "方式"),
-    "Category": ("Category", "类别"),
-    "Channel": ("Channel", "方式"),
+    "id": ("#", Z_("编号")),
+    "content": ("Content", Z_("内容")),
+    "caller": ("Caller", Z_("来电人")),
+    "unit": ("Unit", Z_("房号/地点")),
+    "phone": ("Phone", Z_("电话")),
+    "visit_time": ("Visit time", Z_("上门时间")),
+    "time": ("Time", Z_("时间")),
+    "category": ("category", Z_("类别")),
+    "channel": ("channel", Z_("方式")),
+    "Category": ("Category", Z_("类别")),
+    "Channel": ("Channel", Z_("方式")),
 }
 
 
 def field_label(name: str, language: str | None = None) -> str:
     """A call field's name for messages and column headers, in `language` (default: the current one)."""
     en, zh = FIELD_LABELS.get(name, (name, name))
-    return zh if (language or get_language()) == "zh-CN" else en
+    lang = language or get_language()
+    return zh_text(zh, lang) if is_chinese(lang) else en
 
 
 _label = field_label
