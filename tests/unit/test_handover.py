@@ -150,7 +150,7 @@ def test_full_night_to_morning_handover(services, people, night, clock, db_path)
     walkie = next(c for c in st.discrepancies)
     assert walkie.key == "walkie_talkie" and walkie.ticket_id is not None
     ticket = services.tickets.get(walkie.ticket_id)
-    assert ticket.kind == "repair" and "night" in ticket.description and "2026-11-23" in ticket.description
+    assert ticket.kind == "repair" and "Night shift" in ticket.description and "2026-11-23" in ticket.description
     for n in st.night_calls:
         assert [t.id for t in services.tickets.tickets_of_call(n.call.id)] == [n.ticket_id]
 

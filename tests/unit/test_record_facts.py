@@ -117,8 +117,7 @@ def second_desk(
     svc.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: deskui's own records are written in the UI language")
-def test_the_same_day_in_english_and_chinese_writes_the_same_rows(services, clock, db_path, second_desk) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_day_in_english_and_chinese_writes_the_same_rows(services, clock, db_path, second_desk) -> None:
     set_language("en")
     play_day(services, clock)
     other, other_clock, other_path = second_desk

@@ -11,11 +11,13 @@ from sqlmodel import Session
 
 from deskui.core.errors import Conflict, PermissionDenied, ValidationError
 from deskui.core.i18n import t
+from deskui.services.common.shifts import SHIFT_LABELS
+from deskui.services.common.sitetext import site_text
 from deskui.services.handover._dutylog_chain import append_entry, chain_head, handover_digest
-from deskui.services.handover._facts import FACTS_VERSION, labels
+from deskui.services.handover._facts import FACTS_VERSION, KEY_COUNT, labels
 from deskui.services.handover._items import item_dict
 from deskui.services.handover._records import _RECORD, HandoverBase
-from deskui.services.handover._steps import DATA_STEPS
+from deskui.services.handover._steps import DATA_STEPS, KEY_CHOICE
 from deskui.services.handover._types import EquipmentCount, HandoverState
 from deskui.services.operators import SUPERVISORS, OperatorInfo, Role
 
@@ -38,12 +40,18 @@ class SigningMixin(HandoverBase):
             return None
         from deskui.services.tickets import TicketInput
 
-        description = t(
-            "Handover of the {shift} shift of {day}: {item} missing ({counted} of {expected}); {explanation}; "
+        # Stored, so in the site's language (office data), not in the UI language of whoever signs (issue 12).
+        language = self.settings.language
+        choice = next(
+            (e for e in self.settings.equipment if e.key == c.key), KEY_CHOICE if c.key == KEY_COUNT else None
+        )
+        description = site_text(
+            language,
+            "Handover of the {shift} of {day}: {item} missing ({counted} of {expected}); {explanation}; "
             "held by: {holder}",
-            shift=st.shift_key,
+            shift=site_text(language, SHIFT_LABELS.get(st.shift_key, st.shift_key)),
             day=st.duty_date.isoformat(),
-            item=c.label,
+            item=choice.label(language) if choice is not None else c.key,
             counted=c.counted,
             expected=c.expected,
             explanation=c.explanation or "-",

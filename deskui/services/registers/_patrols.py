@@ -25,6 +25,7 @@ from deskui.core.config import PatrolPoint, PatrolRoute
 from deskui.core.errors import Conflict, NotFound, ValidationError
 from deskui.core.i18n import N_, get_language, t
 from deskui.models import PatrolCheck, PatrolEnd, PatrolRound, PatrolTicket, Ticket
+from deskui.services.common.sitetext import site_text
 from deskui.services.context import DeskContext
 from deskui.services.operators import OperatorInfo
 from deskui.services.registers._common import NOTE_CHARS, RegisterBase, text, who
@@ -489,7 +490,8 @@ class PatrolRegister(RegisterBase):
             point = next((p for p in route.checkpoints if p.key == found.point), None) if route else None
             language = self.settings.language
             place = point.label(language) if point else found.point
-            description = t(
+            description = site_text(  # stored: the site's language, not the UI's of the moment (issue 12)
+                language,
                 "Patrol ({route}, round #{round} at {when}), {point}: {note}",
                 route=route.label(language) if route else found.route,
                 round=found.round_id,
