@@ -22,7 +22,7 @@ from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.forms import FieldRow, show_message
 from deskui.screens.tickets.new import unit_tickets
 from deskui.screens.timeline import waiting_parcels
-from deskui.services.common.places import normalize_phone
+from deskui.services.common.places import PHONE_CHARACTERS, PHONE_LETTERS, phone_problem
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import asked, background, saving, still_running
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
@@ -204,14 +204,8 @@ class CallForm(CallLog):
     def check_phone(self, value: str) -> None:
         """Letters in a phone number are refused as they are typed, not only at save."""
         message = ""
-        if value.strip():
-            try:
-                normalize_phone(value)
-            except ValueError as exc:
-                if any(c.isalpha() for c in value.replace("转", "").replace("ext", "").replace("x", "")) or str(
-                    exc
-                ).startswith("only"):
-                    message = t("A phone number has digits only (and an extension)")
+        if value.strip() and phone_problem(value) in (PHONE_LETTERS, PHONE_CHARACTERS):  # 轉 12, 分機 12: extensions
+            message = t("A phone number has digits only (and an extension)")
         label = self.query_one("#error-phone", Label)
         label.update(plain(message))
         label.set_class(bool(message), "-shown")

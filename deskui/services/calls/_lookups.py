@@ -15,7 +15,7 @@ from deskui.services.calls._base import CallBase
 from deskui.services.calls._check import unit_key
 from deskui.services.calls._rows import CALL, NEWER, select_calls, to_info
 from deskui.services.calls._types import CallerLookup, CallInfo, DuplicateWarning, OpenMatter, OpenMatterSource
-from deskui.services.common.places import phone_digits
+from deskui.services.common.places import home_code, phone_digits, phone_variants
 from deskui.services.common.text import choose
 from deskui.services.directory import DirectoryService
 
@@ -32,9 +32,11 @@ class CallLookups(CallBase):
         residents = tuple(self.directory.lookup_phone(phone)) if digits else ()
         recent: tuple[CallInfo, ...] = ()
         if len(digits) >= 3:
+            # The number in every form it may have been logged in (+852 6234 5678, 00852…, 6234 5678 in Hong Kong).
+            forms = phone_variants(phone, home_code(self.settings.time_zone))
             q = (
                 select_calls()
-                .where(CALL.c.site_id == self.site_id, CALL.c.phone_digits == digits, NEWER.c.id.is_(None))
+                .where(CALL.c.site_id == self.site_id, CALL.c.phone_digits.in_(forms), NEWER.c.id.is_(None))
                 .order_by(CALL.c.id.desc())
                 .limit(self.limits.history_limit)
             )

@@ -22,6 +22,7 @@ from typing import Any
 from deskui.core.errors import PermissionDenied, ValidationError
 from deskui.core.i18n import t
 from deskui.core.urls import MASK, mask_secrets, mask_url, remember_url, url_secrets
+from deskui.services.common.places import public_prefix
 
 __all__ = [
     "FULL_ROLES",
@@ -38,22 +39,38 @@ __all__ = [
 ]
 
 _DIGIT = re.compile(r"\d")
+_EXTENSION = re.compile(r"转|轉|分机|分機|内线|內線|ext|x|#", re.IGNORECASE)
 FULL_ROLES = ("supervisor", "manager")
 
 
 def mask_phone(phone: str) -> str:
-    """The number with its middle digits as *: 13812345678 → 138****5678, 021-6234 5678 转 12 → 021-****5678 转 12
-    (the first 3 and last 4 of the number itself; an extension stays). Short numbers keep only their last 2."""
+    """The number with its subscriber's digits masked, the same rule for every length and region:
+
+    - a country code, an area code with its trunk 0 and a mobile's network prefix stay (they name a place or a
+      carrier, not a person: `places.public_prefix`), but they never leave fewer than 6 digits (or all of a shorter
+      number) to mask from;
+    - of the rest (the subscriber's number) at most half is shown, and at most its last 4 digits; a rest shorter
+      than 4 digits is all masked;
+    - an extension (转 / 轉 / 分机 / ext / x / # and digits) stays.
+
+    13812345678 → 138****5678, +86 138 1234 5678 → +86 138 **** 5678, 021-6234 5678 → 021-**** 5678,
+    Hong Kong 6234 5678 → **** 5678 and +852 6234 5678 → +852 **** 5678, Taiwan 0912-345-678 → 0912-***-678,
+    02-2345-6789 → 02-****-6789, 110 → ***."""
     if not phone:
         return phone
-    main, sep, extension = phone.partition("转")
+    split = _EXTENSION.search(phone)
+    main, rest = (phone[: split.start()], phone[split.start() :]) if split else (phone, "")
     positions = [m.start() for m in _DIGIT.finditer(main)]
     n = len(positions)
     if n == 0:
         return phone
-    keep = set(positions[:3] + positions[-4:]) if n >= 8 else set(positions[-2:]) if n > 2 else set()
+    digits = "".join(main[i] for i in positions)
+    prefix = min(public_prefix(digits, main.lstrip().startswith("+")), max(0, n - 6))
+    subscriber = n - prefix
+    shown = min(4, subscriber // 2) if subscriber >= 4 else 0
+    keep = set(positions[:prefix]) | (set(positions[n - shown :]) if shown else set())
     chars = [c if (i not in positions or i in keep) else "*" for i, c in enumerate(main)]
-    return "".join(chars) + sep + extension
+    return "".join(chars) + rest
 
 
 def masked_calls(calls: Iterable[Any]) -> Iterator[Any]:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from deskui.core.errors import ValidationError
 from deskui.core.i18n import t
-from deskui.services.common.places import check_phone, parse_unit, public_key
+from deskui.services.common.places import UNIT_NOT_PARTS, check_phone, parse_unit, public_key, unit_problem
 from deskui.services.common.text import check_text
 from deskui.services.directory._types import NewResident, NewUnit
 
@@ -37,9 +37,8 @@ def check_unit(text: str, kind: str = "residence") -> NewUnit:
         return NewUnit(public_key(text), text, kind, None)
     ref = parse_unit(text)
     if ref is None:
-        raise ValidationError(
-            t("Cannot read unit {text!r}; write it like 3-2-1201 or 3栋2单元1201", text=text), field="unit"
-        )
+        why = t(unit_problem(text) or UNIT_NOT_PARTS)
+        raise ValidationError(t("Cannot read unit {text!r}: {why}", text=text, why=why), field="unit")
     return NewUnit(ref.key, ref.label("zh-CN") if kind == "residence" else text, kind, ref)
 
 

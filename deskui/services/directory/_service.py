@@ -13,7 +13,7 @@ from deskui.core.errors import Conflict, NotFound
 from deskui.core.i18n import t
 from deskui.models import Building, Resident, ResidentPhone, Unit
 from deskui.services.common.pinyin import spellings
-from deskui.services.common.places import fold, parse_unit, phone_digits, public_key
+from deskui.services.common.places import fold, home_code, parse_unit, phone_digits, phone_variants, public_key
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.directory._checks import check_resident, check_unit
 from deskui.services.directory._types import NewResident, NewUnit, ResidentInfo, UnitInfo
@@ -259,10 +259,11 @@ class DirectoryService(ContextService):
         digits = phone_digits(phone)
         if len(digits) < PHONE_SUFFIX_MIN:
             return []
+        forms = phone_variants(phone, home_code(self.settings.time_zone))  # +852 6234 5678 is 6234 5678 too
         with self.db.read() as s:
             exact = s.exec(
                 select(ResidentPhone.resident_id).where(
-                    ResidentPhone.site_id == self.site_id, ResidentPhone.digits == digits
+                    ResidentPhone.site_id == self.site_id, col(ResidentPhone.digits).in_(forms)
                 )
             ).all()
             if exact:
