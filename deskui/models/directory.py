@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Column, Text, UniqueConstraint
 from sqlmodel import Field
 
 from deskui.models.base import SiteScoped
@@ -40,6 +40,10 @@ class Resident(SiteScoped, table=True):
     notes: str = Field(default="", max_length=1000)
     name_pinyin: str = Field(default="", max_length=400, index=True)
     name_initials: str = Field(default="", max_length=100, index=True)
+    # Script-blind search (issue 12): the name folded (core.scriptfold, so 陳 and 陈 meet), and every pinyin spelling
+    # it is found by, each led by a space, the surname read both ways (services.common.pinyin.search_readings).
+    name_folded: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+    name_readings: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     created_at: datetime
 
 

@@ -11,8 +11,9 @@ from sqlmodel import Session, col, select
 
 from deskui.core.errors import Conflict, NotFound
 from deskui.core.i18n import t
+from deskui.core.scriptfold import fold as script_fold
 from deskui.models import Building, Resident, ResidentPhone, Unit
-from deskui.services.common.pinyin import spellings
+from deskui.services.common.pinyin import search_readings, spellings
 from deskui.services.common.places import fold, home_code, parse_unit, phone_digits, phone_variants, public_key
 from deskui.services.context import ContextService, DeskContext
 from deskui.services.directory._checks import check_resident, check_unit
@@ -105,6 +106,8 @@ class DirectoryService(ContextService):
             notes=new.notes,
             name_pinyin=full,
             name_initials=initials,
+            name_folded=script_fold(new.name),
+            name_readings=search_readings(new.name),
             created_at=self.clock.now(),
         )
         s.add(res)
@@ -231,11 +234,16 @@ class DirectoryService(ContextService):
                 ).all()
             else:
                 latin = q.replace(" ", "").lower()
-                conditions = [col(Resident.name).contains(q, autoescape=True)]
+                # Script-blind (issue 12): 陳 finds 陈; pinyin finds a surname read either way (单: dan, shan).
+                conditions = [
+                    col(Resident.name).contains(q, autoescape=True),
+                    col(Resident.name_folded).contains(script_fold(q), autoescape=True),
+                ]
                 if latin.isascii() and latin.isalpha():
                     conditions += [
                         col(Resident.name_pinyin).startswith(latin, autoescape=True),
                         col(Resident.name_initials).startswith(latin, autoescape=True),
+                        col(Resident.name_readings).contains(" " + latin, autoescape=True),
                     ]
                 ids += s.exec(
                     select(Resident.id)
