@@ -407,6 +407,12 @@ def test_read_back_in_both_languages(svc, clock: FrozenClock) -> None:  # type: 
     )
     assert svc.calls.read_back(walk_in, "zh-CN").startswith("【紧急】11月23日 14:30，3栋2单元1201 张先生来访投诉：")
     assert "楼上装修太吵；晚上十点还在施工" in svc.calls.read_back(walk_in, "zh-CN")
+    # Traditional UIs: the sentence's own words in Traditional, what was typed (张先生, the content) as typed
+    assert (
+        svc.calls.read_back(call, "zh-HK")
+        == "11月23日 14:05，3棟2單元1201 张先生（138…）來電報修：厨房水管漏水，希望上門時間：明天上午。"
+    )
+    assert svc.calls.read_back(walk_in, "zh-TW").startswith("【緊急】11月23日 14:30，3棟2單元1201 张先生來訪投訴：")
 
 
 def test_list_pages_by_id_without_gaps_or_repeats(svc) -> None:  # type: ignore[no-untyped-def]
