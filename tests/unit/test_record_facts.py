@@ -141,3 +141,93 @@ def differences(a: dict[str, list[tuple[Any, ...]]], b: dict[str, list[tuple[Any
         for row_a, row_b in zip(a[table], b[table], strict=True):
             out += [f"{table}.{x[0]}: {x[1]!r} != {y[1]!r}" for x, y in zip(row_a, row_b, strict=True) if x != y]
     return out
+
+
+def test_the_records_read_in_the_readers_language(services, clock) -> None:
+    """Signed in English, read in Chinese (and back): the handover's and the review's entries say their facts in the
+    reader's language; what people typed (the note, the explanation, the reason) stays as typed."""
+    set_language("en")
+    played = play_day(services, clock)
+    number = played["handover"].discrepancies[0].ticket_number
+    handover, review = (e for e in services.dutylog.entries(NIGHT) if e.kind in ("handover", "review"))
+    assert (handover.stored_text, review.stored_text) == ("", "夜班记录完整")
+    assert handover.text.splitlines()[:2] == [
+        "Handover of the Night shift of 2026-11-23: 李强 to 王芳",
+        f"Walkie-talkie: 3 of 4 (夜里借给保安巡逻; held by: 保安 老赵) → {number}",
+    ]
+    assert "#1 Handled: 夜里已修好" in handover.text.splitlines()
+    assert review.text == "Duty log of 2026-11-23 reviewed and signed\n夜班记录完整"
+    set_language("zh-CN")
+    handover, review = (e for e in services.dutylog.entries(NIGHT) if e.kind in ("handover", "review"))
+    assert handover.text.splitlines()[:2] == [
+        "2026-11-23 夜班交接：李强 交给 王芳",
+        f"对讲机：3/4（夜里借给保安巡逻；物品在：保安 老赵） → {number}",
+    ]
+    assert "#1 已处理: 夜里已修好" in handover.text.splitlines() and "night" not in handover.text
+    assert review.text == "2026-11-23 的值班记录已审核并签字\n夜班记录完整"
+    assert services.review.review(NIGHT).entries[-1].text == review.text  # the review screen reads the same
+
+
+def test_an_entry_written_as_a_sentence_before_reads_as_stored(services, clock) -> None:
+    """Rows written before facts were stored (their payload has no facts version) keep showing what they say."""
+    from deskui.services.handover._dutylog_chain import append_entry
+
+    play_day(services, clock)
+    old = "2026-11-23 night 班交接：李强 交给 王芳\n对讲机：3/4（夜里借给保安巡逻；物品在：保安 老赵）"
+    with services.db.write() as s:
+        append_entry(
+            s,
+            services.site_id,
+            kind="handover",
+            duty_date=NIGHT,
+            shift_key="night",
+            written_at=clock.now(),
+            operator=None,
+            text=old,
+            ref_key="handover:old",
+            payload={"handover_id": 99, "outgoing": {"id": 1, "name": "李强"}, "incoming": {"id": 2, "name": "王芳"}},
+        )
+    set_language("zh-CN")
+    entry = services.dutylog.entries(NIGHT)[-1]
+    assert entry.ref_key == "handover:old" and entry.text == entry.stored_text == old
+    set_language("en")
+    assert services.dutylog.entries(NIGHT)[-1].text == old
+
+
+def test_the_export_keeps_the_stored_text_and_shows_the_facts(services, clock) -> None:
+    """The JSON export keeps `text` exactly as hashed (the chain re-checks from it); `shown` is the entry in the
+    exporter's language."""
+    import io
+    import json
+
+    from deskui.services.handover import export
+    from deskui.services.handover._chain import entry_hash
+
+    play_day(services, clock)
+    set_language("zh-CN")
+    buf = io.StringIO()
+    export(list(services.dutylog.between()), "json", services.settings, output=None, stdout=buf)
+    rows = json.loads(buf.getvalue())
+    handover = next(r for r in rows if r["kind"] == "handover")
+    assert handover["text"] == "" and handover["shown"].startswith("2026-11-23 夜班交接：李强 交给 王芳")
+    stored = services.dutylog.by_seq(handover["seq"])
+    assert (
+        entry_hash(
+            {
+                "site_id": services.site_id,
+                "seq": stored.seq,
+                "kind": stored.kind,
+                "duty_date": stored.duty_date,
+                "shift_key": stored.shift_key,
+                "written_at": stored.time,
+                "operator_id": stored.operator_id,
+                "operator_name": stored.operator,
+                "text": handover["text"],
+                "amends_id": stored.amends_id,
+                "ref_key": stored.ref_key,
+                "payload": handover["payload"],
+            },
+            handover["prev_hash"],
+        )
+        == handover["hash"]
+    )

@@ -27,6 +27,7 @@ EXPORT_FIELDS = (
     "payload",
     "prev_hash",
     "hash",
+    "shown",  # what the entry says in the exporter's language: a handover's or review's facts rendered (issue 12)
 )
 
 
@@ -39,12 +40,13 @@ def export_record(entry: LogEntry, tz: ZoneInfo) -> dict[str, Any]:
         "shift": entry.shift_key,
         "time": entry.time.astimezone(tz).isoformat(),
         "operator": entry.operator,
-        "text": entry.text,
+        "text": entry.stored_text,  # as stored and hashed: the chain re-checks from the export
         "amends_id": entry.amends_id,
         "ref": entry.ref_key,
         "payload": entry.payload_json,
         "prev_hash": entry.prev_hash,
         "hash": entry.hash,
+        "shown": entry.text,
     }
 
 
