@@ -21,11 +21,12 @@ deskui.core.scriptfold first. `unit_problem` says why a text is not a unit.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
 
-from deskui.core.i18n import N_
+from deskui.core.i18n import N_, is_chinese, zh_text
 
 _CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 # The words that name a part, after folding (Simplified, upper case); longest first where one begins another.
@@ -38,6 +39,7 @@ _CN_NUMBER = re.compile(rf"[零一二两三四五六七八九十]+(?=\s*(?:{_PAR
 _TOKEN = re.compile(rf"\s*(?:第\s*)?(?:(?P<sub>之)\s*)?(?P<value>[A-Z]?\d+[A-Z]?|[A-Z])\s*(?P<word>{_PART_WORD})?")
 _SEPARATORS = re.compile(r"[\s\\._,，、·\-]+|/(?!F)")
 _FLOOR_F = re.compile(r"(\d)\s*F(?=\s*之)")  # Taiwan 12F之3: F is the floor's word
+_PLAIN_KEY = re.compile(r"([A-Z]?\d{1,3}[A-Z]?|[A-Z])-(?:([A-Z]?\d{1,2})-)?([A-Z]?\d{2,5}[A-Z]?|\d{1,3}[A-Z])")
 _PHASE_RE = re.compile(r"\d{1,2}")
 _BUILDING_RE = re.compile(r"[A-Z]?\d{1,3}[A-Z]?|[A-Z]")
 _ENTRANCE_RE = re.compile(r"[A-Z]?\d{1,2}")
@@ -65,10 +67,10 @@ class UnitRef:
         return "-".join(p for p in (phase, self.building, self.entrance, self.room) if p)
 
     def label(self, language: str) -> str:
-        if language == "zh-CN":
-            entrance = f"{self.entrance}单元" if self.entrance else ""
+        if is_chinese(language):
+            entrance = f"{self.entrance}{zh_text('单元', language)}" if self.entrance else ""
             phase = f"{self.phase}期" if self.phase else ""
-            return f"{phase}{self.building}栋{entrance}{self.room}"
+            return f"{phase}{self.building}{zh_text('栋', language)}{entrance}{self.room}"
         return self.key
 
 
@@ -91,11 +93,23 @@ def _strip_zeros(part: str) -> str:
     return part.lstrip("0") or "0" if part.isdigit() else part
 
 
-def _unit_text(text: str) -> str:
-    """The text in the one form the grammar reads: Simplified, half-width, upper case, numbers as digits."""
+@functools.lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
     from deskui.core.scriptfold import fold as script_fold
 
-    s = script_fold(text).strip().upper()
+    return script_fold(char)
+
+
+def _unit_text(text: str) -> str:
+    """The text in the one form the grammar reads: Simplified, half-width, upper case, numbers as digits.
+
+    Each Chinese character is folded on its own with deskui.core.scriptfold (remembered: a unit's words are few, and
+    OpenCC's three converters cost about 45 µs a call, more than reading the unit), which is the same as folding the
+    text for the grammar's one-character words and numerals."""
+    s = unicodedata.normalize("NFKC", text)
+    if not s.isascii():
+        s = "".join(_fold_char(c) if ord(c) >= 0x2E80 else c for c in s)
+    s = s.strip().upper()
     s = _CN_NUMBER.sub(_cn_number, s)
     s = _FLOOR_F.sub(r"\1/F", s)
     return s
@@ -104,6 +118,10 @@ def _unit_text(text: str) -> str:
 def _read_unit(text: str) -> UnitRef | str:
     """The unit `text` names, or why it names none (a message id above)."""
     s = _unit_text(text)
+    key = _PLAIN_KEY.fullmatch(s)  # the common case, and every stored key: 3-2-1201, 12-0501
+    if key:
+        building, entrance, room = key.groups(default="")
+        return UnitRef(_strip_zeros(building), _strip_zeros(entrance), room)
     tokens: list[tuple[str, str]] = []  # (value, word): word "" for a bare part, "之" for a flat after 之
     pos = 0
     while pos < len(s):
