@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
@@ -16,6 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.geometry import Size
 
 
 @dataclass(frozen=True)
@@ -79,15 +82,33 @@ class ChoiceBar(Widget, can_focus=True):
         self.options = list(options)
         self.set_reactive(ChoiceBar.value, value)
 
-    def render(self) -> Text:
-        line = Text()
+    def lines(self, width: int) -> Text:
+        """The options in lines no wider than `width`, each option whole on one line: a key is never parted from
+        its label ("M" at the end of a line, "放行/装修" on the next: issue 12)."""
+        out = Text(no_wrap=True, overflow="ellipsis")
+        used = 0
         for number, option in enumerate(self.options, start=1):
             chosen = option.key == self.value
             hint = option.hotkey.upper() if option.hotkey else str(number)
-            line.append(f"{hint}", "bold underline" if not chosen else "bold reverse")
-            line.append(f" {option.label} ", "reverse bold" if chosen else "")
-            line.append(" ")
-        return line
+            piece = Text.assemble(
+                (hint, "bold underline" if not chosen else "bold reverse"),
+                (f" {option.label} ", "reverse bold" if chosen else ""),
+            )
+            if used and used + piece.cell_len > width:
+                out.rstrip()
+                out.append("\n")
+                used = 0
+            out.append_text(piece)
+            out.append(" ")
+            used += piece.cell_len + 1
+        out.rstrip()
+        return out
+
+    def render(self) -> Text:
+        return self.lines(max(1, self.content_region.width))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(max(1, width)).plain.split("\n"))
 
     def watch_value(self, value: str) -> None:
         self.post_message(self.Changed(self, value))

@@ -2,12 +2,18 @@
 
 Bindings are declared with English descriptions (the message ids); this footer translates them as it composes,
 so switching language only needs a `refresh_bindings()`.
+
+It fits its line (issue 12: at 80 columns the ticket's `y Reply`, `p Print`, `f1 Help`… fell off the end): when the
+keys do not fit with Textual's padding it goes compact, then shows the keys every screen has (the app's: F1, F9,
+Ctrl+L) without their words, then, from the last, the screen's own keys without theirs. Every key stays visible,
+and F1 and the palette say what each does.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -15,6 +21,7 @@ from textual.widgets._footer import FooterKey
 from deskui.core.i18n import get_language, t
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.screen import Screen
 
 
@@ -25,10 +32,37 @@ class DeskFooter(Footer):
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
             self._composed_for = self._bindings_shown(self.screen)
-        for widget in super().compose():
+        widgets = list(super().compose())
+        keys = [w for w in widgets if isinstance(w, FooterKey) and not w.has_class("-command-palette")]
+        for widget in widgets:
             if isinstance(widget, FooterKey) and widget.description:
                 widget.description = t(widget.description)
-            yield widget
+        self._fit(keys, [w for w in widgets if isinstance(w, FooterKey) and w.has_class("-command-palette")])
+        yield from widgets
+
+    def _fit(self, keys: list[FooterKey], palette: list[FooterKey]) -> None:
+        """Compact, then the app's keys by key alone, then the screen's from the last, until the line fits."""
+        room = self.app.size.width - sum(cell_len(w.key_display) + cell_len(w.description) + 3 for w in palette)
+
+        def needed(compact: bool) -> int:
+            pad = 1 if compact else 3
+            return sum(cell_len(w.key_display) + (cell_len(w.description) + pad if w.description else 2) for w in keys)
+
+        if needed(compact=False) <= room:
+            return
+        self.set_reactive(Footer.compact, True)
+        self.set_class(True, "-compact")
+        app_actions = {binding.action for binding in self._app_bindings()}
+        for widget in [w for w in keys if w.action in app_actions] + keys[::-1]:
+            if needed(compact=True) <= room:
+                return
+            if widget.description:
+                widget.tooltip = widget.tooltip or widget.description
+                widget.description = ""
+
+    def _app_bindings(self) -> list[Binding]:
+        """The app's own bindings (shown on every screen, so the first to lose their words)."""
+        return [binding for bindings in self.app._bindings.key_to_bindings.values() for binding in bindings]
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """Recompose only when what the footer shows would change. Textual's Footer recomposes after every

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypedDict
 
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import on, work
@@ -17,10 +19,11 @@ from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 from deskui.core.retry import DatabaseBusy
 from deskui.screens.base import DeskScreen
-from deskui.services.tickets import QUEUE_LABELS, QUEUES
+from deskui.services.tickets import KIND_LABELS, QUEUE_LABELS, QUEUES
 from deskui.widgets.background import background
 from deskui.widgets.plain import plain
 from deskui.widgets.settling import settles
+from deskui.widgets.table import fit
 from deskui.widgets.ticket_text import (
     STATE_MARKS,
     department_label,
@@ -36,7 +39,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from deskui.services.operators import OperatorInfo
-    from deskui.services.tickets import SectionCounts, TicketInfo, TicketService
+    from deskui.services.tickets import SectionCounts, TargetState, TicketInfo, TicketService
 
 
 SECTION_KEYS: tuple[tuple[str, str], ...] = tuple((str(n), name) for n, name in enumerate(QUEUES, start=1))
@@ -52,6 +55,20 @@ COLUMN_SETS: tuple[tuple[tuple[str, int], ...], ...] = (
     (("", 1), (N_("Number"), 16), (N_("Unit"), 10), (N_("Due"), 12)),
 )
 MIN_DESCRIPTION = 16  # the narrowest set gives the description whatever is left
+KIND_WIDEST = 14  # the kind column grows to its longest label ("Help request") up to this
+
+
+def compact_due(target: TargetState, width: int) -> str:
+    """The time left (or late) in words that fit `width` cells, whole: "late 2d 15h" → "late 2d" (the smaller unit
+    dropped, never cut: "超时 2天15小" read as nothing)."""
+    words = phrase(target)
+    if cell_len(words) <= width or target.state not in ("ok", "due_soon", "overdue", "paused", "late"):
+        return words
+    s = abs(target.seconds_left)
+    unit = 86400 if s >= 86400 else 3600 if s >= 3600 else 60
+    whole = (s // unit) * unit * (1 if target.seconds_left >= 0 else -1)
+    shorter = phrase(replace(target, seconds_left=whole))
+    return shorter if cell_len(shorter) <= width else shorter.replace(" ", "")
 
 
 class QueueArgs(TypedDict):
@@ -81,6 +98,7 @@ class TicketList(DeskScreen):
     settled: asyncio.Event
     wide: bool
     columns: tuple[str, ...]
+    widths: dict[str, int]
     error: str
 
     @property
@@ -92,11 +110,14 @@ class TicketList(DeskScreen):
         table = self.query_one("#tq-table", DataTable)
         table.clear(columns=True)
         room = self.size.width - (SECTIONS_WIDE if self.wide else SECTIONS_NARROW) - 2  # less the scrollbar
-        for columns in COLUMN_SETS:
+        kind = min(KIND_WIDEST, max(cell_len(t(label)) for label in KIND_LABELS.values()))
+        for column_set in COLUMN_SETS:
+            columns = tuple((label, max(width, kind) if label == "Kind" else width) for label, width in column_set)
             rest = room - sum(width + 2 for _, width in columns) - 2
             if rest >= MIN_DESCRIPTION:
                 break
         self.columns = tuple(label for label, _ in columns)
+        self.widths = {label: width for label, width in columns} | {"Description": max(4, rest)}
         for label, width in columns:
             table.add_column(t(label) if label else "", width=width)
         table.add_column(t("Description"), width=max(4, rest))
@@ -220,7 +241,8 @@ class TicketList(DeskScreen):
             due = Text(t("closed {when}", when=when(settings, x.closed_at, now)), style="dim")
         else:
             target = nearest(x, now, settings)
-            due = Text(phrase(target), style=state_style(self.app, target.state)) if target else Text("")
+            words = compact_due(target, self.widths["Due"]) if target else ""
+            due = Text(words, style=state_style(self.app, target.state)) if target else Text("")
         mark = Text(STATE_MARKS.get(target.state, " ") if target else " ")
         number = Text(x.number)
         if target is not None:
@@ -230,12 +252,15 @@ class TicketList(DeskScreen):
         values = {
             "": mark,
             "Number": number,
-            "Kind": Text(kind_text(x), no_wrap=True, overflow="ellipsis"),
-            "Status": Text(x.status_label, no_wrap=True, overflow="ellipsis"),
+            "Kind": Text(kind_text(x)),
+            "Status": Text(x.status_label),
             "Unit": plain(x.unit, one_line=True),
             "Due": due,
         }
-        return (*(values[c] for c in self.columns), plain(x.description, one_line=True))
+        return (
+            *(fit(values[c], self.widths[c]) for c in self.columns),
+            fit(plain(x.description, one_line=True), self.widths["Description"]),
+        )
 
     def fill_table(self, *, force: bool = False) -> None:
         """Put the rows in the table, the cursor back on the ticket it was on (or the row where it was)."""

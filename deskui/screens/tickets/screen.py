@@ -90,6 +90,8 @@ class TicketsScreen(TicketList):
         self.wide = True
         self.columns: tuple[str, ...] = ()
         """The message ids of the columns shown (fewer on a narrow terminal), the description not counted."""
+        self.widths: dict[str, int] = {}
+        """Each shown column's width in cells, by message id, the description's included (queue.fit)."""
         self.error = ""
 
     def compose(self) -> ComposeResult:

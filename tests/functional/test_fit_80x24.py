@@ -1,0 +1,40 @@
+"""At 80x24 nothing is cut (issue 12): the footer shows every key it has (compact, some by key alone), and a
+choice bar never parts a key from its label."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual.widgets._footer import FooterKey
+
+from deskui.app import DeskApp
+from deskui.core.i18n import get_language
+from deskui.screens.calls.screen import CallsScreen
+from deskui.widgets.choice_bar import ChoiceBar
+from deskui.widgets.footer import DeskFooter
+from tests.functional.helpers import sign_in, wait_for
+
+
+async def test_the_footer_and_the_choice_bars_fit_80_columns(app: DeskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen))
+        for language in ("en", "zh-CN"):
+            if get_language() != language:
+                await app.set_language(language)
+            await pilot.pause()
+            screen = app.screen
+            footer = screen.query_one(DeskFooter)
+            keys = list(footer.query(FooterKey))
+            shown = {key.key for key in keys}
+            wanted = {key for key, (_n, binding, _e, _t) in screen.active_bindings.items() if binding.show}
+            assert wanted <= shown, wanted - shown
+            assert all(key.region.right <= 80 and key.region.width > 0 for key in keys), [
+                (key.key, key.region) for key in keys
+            ]
+            for bar in screen.query(ChoiceBar):
+                lines = bar.lines(bar.content_region.width).plain.split("\n")
+                assert all(cell_len(line) <= bar.content_region.width for line in lines)
+                for option in bar.options:
+                    hint = (option.hotkey or "").upper()
+                    assert any(f"{hint} {option.label}" in line for line in lines), (hint, option.label, lines)
