@@ -73,7 +73,7 @@ OFFICE_WORDS = {
 HK_WORDS = {
     "文件夹": "資料夾",
     "文件名": "檔名",
-    "文件": "檔案",
+    "文件": "檔案",  # at this desk a 文件 is always a computer file (each one in the catalog reviewed)
     "保存": "儲存",
     "登录": "登入",
     "搜索": "搜尋",
