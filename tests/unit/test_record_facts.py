@@ -21,6 +21,7 @@ from deskui.core.config import Settings
 from deskui.core.i18n import set_language
 from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
+from deskui.services.tickets import TicketInput
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = date(2026, 11, 23)
@@ -60,6 +61,8 @@ def play_day(services: Any, clock: FrozenClock) -> dict[str, Any]:
         operator=li,
     )
     services.keys.lend("机房A", "电工 老周", operator=li, due="23:30")
+    complaint = TicketInput(kind="complaint", severity="important", unit="3-2-1202", description="楼上装修噪音到深夜")
+    services.tickets.create(complaint, operator=chen)  # its supervisor not told: an escalation item at handover
     clock.current = at(NIGHT, 23, 0)
     r = services.patrols.start("estate")
     r = services.patrols.check(r.id, "east_gate", ok=False, note="东门门禁失灵")
@@ -72,6 +75,9 @@ def play_day(services: Any, clock: FrozenClock) -> dict[str, Any]:
         n = eq.count - 1 if eq.key == "walkie_talkie" else eq.count
         services.handover.record_count(st.id, eq.key, n, operator=wang, **extra)
     st = services.handover.state(st.id)
+    for item in st.items:
+        if item.important:
+            services.handover.note(st.id, item.id, "已电话告知主管", operator=li)
     for item in (*st.keys, *st.items):
         services.handover.acknowledge(st.id, item.id, operator=wang)
     for key in ("desk_tidy", "log_read", "area_checked"):
@@ -117,6 +123,7 @@ def second_desk(
     svc.close()
 
 
+@pytest.mark.xfail(strict=True, reason="issue 12: a handover item's escalation note is stored in the UI language")
 def test_the_same_day_in_english_and_chinese_writes_the_same_rows(services, clock, db_path, second_desk) -> None:
     set_language("en")
     play_day(services, clock)
