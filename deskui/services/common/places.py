@@ -223,8 +223,9 @@ PHONE_EMPTY = "empty"
 PHONE_CHARACTERS = N_("only digits, spaces, +, -, brackets and an extension are allowed")
 PHONE_LETTERS = N_("it holds letters; a phone number is digits")
 PHONE_KIND = N_(
-    "not a number the desk can call back: a mobile (11 digits), a landline with its area code (0755-8888 1234), "
-    "a local or Hong Kong number (8 digits), a service number (110, 12345, 95598, 400…) or + and a country code"
+    "not a number the desk can call back: a mobile (138 1234 5678, Taiwan 0912-345-678), a landline with its area "
+    "code (0755-8888 1234, 02-2345-6789), a Hong Kong, Macau or local number (8 digits), a service number (110, "
+    "12345, 95598, 400…) or + and a country code"
 )
 PHONE_EXTENSION = N_("only a landline takes an extension")
 
