@@ -77,9 +77,13 @@ def _converters() -> tuple[Callable[[str], str], ...]:
     return tuple(opencc.OpenCC(config).convert for config in _CHAIN)
 
 
+# Characters OpenCC could change are all from the CJK radicals (U+2E80) up; text with none skips it.
+_MAYBE_HAN = re.compile("[\u2e80-\U0010ffff]")
+
+
 def _has_han(text: str) -> bool:
     """Whether any character could change under OpenCC (CJK ideographs and their compatibility forms)."""
-    return any(ord(ch) >= 0x2E80 for ch in text)
+    return not text.isascii() and _MAYBE_HAN.search(text) is not None
 
 
 def fold(text: str) -> str:
