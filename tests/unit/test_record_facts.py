@@ -18,7 +18,7 @@ import pytest
 
 from deskui.core.clock import FrozenClock
 from deskui.core.config import Settings
-from deskui.core.i18n import set_language
+from deskui.core.i18n import set_language, t
 from deskui.services.admin.verify import verify_log
 from deskui.services.calls import CallInput
 from deskui.services.tickets import TicketInput
@@ -123,7 +123,6 @@ def second_desk(
     svc.close()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: a handover item's escalation note is stored in the UI language")
 def test_the_same_day_in_english_and_chinese_writes_the_same_rows(services, clock, db_path, second_desk) -> None:
     set_language("en")
     play_day(services, clock)
@@ -173,6 +172,13 @@ def test_the_records_read_in_the_readers_language(services, clock) -> None:
     assert "#1 已处理: 夜里已修好" in handover.text.splitlines() and "night" not in handover.text
     assert review.text == "2026-11-23 的值班记录已审核并签字\n夜班记录完整"
     assert services.review.review(NIGHT).entries[-1].text == review.text  # the review screen reads the same
+    # The signed handover's items (its snapshot) with deskui's own words in the reader's language too.
+    escalation = f"TS-20261123-0001 3-2-1202 楼上装修噪音到深夜 ({t('supervisor not told yet')})"
+    assert services.handover.state(played["handover"].id).items[0].title == escalation
+    assert f"{t('Escalation not acknowledged')}: {escalation} — 已电话告知主管" in handover.text.splitlines()
+    set_language("en")
+    escalation = "TS-20261123-0001 3-2-1202 楼上装修噪音到深夜 (supervisor not told yet)"
+    assert services.handover.state(played["handover"].id).items[0].title == escalation
 
 
 def test_an_entry_written_as_a_sentence_before_reads_as_stored(services, clock) -> None:

@@ -61,7 +61,7 @@ def _decision(d: Mapping[str, Any]) -> str:
 
 def handover_lines(duty_date: date, shift_key: str, payload: Mapping[str, Any]) -> list[str]:
     """A signed handover's entry in the reader's language, one line per fact, as it was written before."""
-    from deskui.services.handover._types import ITEM_KINDS  # _types imports the duty log, which reads here
+    from deskui.services.handover._types import ITEM_KINDS, with_detail  # _types imports the duty log
 
     lines = [
         t(
@@ -88,7 +88,9 @@ def handover_lines(duty_date: date, shift_key: str, payload: Mapping[str, Any]) 
         lines.append(t("Key out: {title}", title=k["title"]) + (f" — {k['note']}" if k.get("note") else ""))
     for item in payload.get("items", ()):
         kind = t(ITEM_KINDS.get(item["kind"], item["kind"]))
-        lines.append(f"{kind}: {item['title']}" + (f" — {item['note']}" if item.get("note") else ""))
+        args = tuple((str(k), str(v)) for k, v in dict(item.get("detail_args") or {}).items())
+        title = with_detail(item["title"], item.get("detail", ""), args)
+        lines.append(f"{kind}: {title}" + (f" — {item['note']}" if item.get("note") else ""))
     for nc in payload.get("night_calls", ()):
         lines.append(f"#{nc['call_id']} {_decision(nc)}")
     return lines

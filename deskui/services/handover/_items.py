@@ -13,12 +13,12 @@ from sqlalchemy import func, or_, select
 from sqlmodel import Session
 
 from deskui.core.config import Settings
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import N_
 from deskui.models import Call, Ticket, TicketCall
 from deskui.services.common.shifts import ShiftSlot
 from deskui.services.handover._keylog import KeyLoanInfo
 from deskui.services.handover._roster import crosses_midnight
-from deskui.services.handover._types import OpenItem
+from deskui.services.handover._types import OpenItem, with_detail
 
 if TYPE_CHECKING:
     from deskui.services.registers import ParcelRegister, PatrolRegister, RenovationRegister, VisitorRegister
@@ -102,8 +102,21 @@ def escalations_unacknowledged(ctx: GatherContext) -> list[OpenItem]:
         for target in ctx.tickets.get(r.id).targets:
             if target.name in ESCALATION_TARGETS and target.met_at is None and target.state in RUNNING_TARGETS:
                 overdue = target.due_at < ctx.now
-                title = f"{_ticket_title(r)} ({t(ESCALATION_TARGETS[target.name])})"
-                out.append(OpenItem(f"escalation:{r.id}", "escalation", r.id, title, target.due_at, overdue, overdue))
+                base, detail = _ticket_title(r), ESCALATION_TARGETS[target.name]
+                title = with_detail(base, detail)
+                out.append(
+                    OpenItem(
+                        f"escalation:{r.id}",
+                        "escalation",
+                        r.id,
+                        title,
+                        target.due_at,
+                        overdue,
+                        overdue,
+                        base_title=base,
+                        detail=detail,
+                    )
+                )
                 break
     return out
 
@@ -129,8 +142,21 @@ def emergency_checklists_open(ctx: GatherContext) -> list[OpenItem]:
     for r in _open_tickets(ctx, _TICKET.c.kind == "help", _TICKET.c.help_kind.in_(kinds)):
         steps = open_steps(checklist(ctx.settings, r.help_kind, ctx.tickets.events(r.id)))
         if steps:
-            title = f"{_ticket_title(r)} ({t('open: {steps}', steps=', '.join(s.label for s in steps))})"
-            out.append(OpenItem(f"checklist:{r.id}", "checklist_open", r.id, title, None, True))
+            base, args = _ticket_title(r), (("steps", ", ".join(s.label for s in steps)),)
+            title = with_detail(base, N_("open: {steps}"), args)
+            out.append(
+                OpenItem(
+                    f"checklist:{r.id}",
+                    "checklist_open",
+                    r.id,
+                    title,
+                    None,
+                    True,
+                    base_title=base,
+                    detail=N_("open: {steps}"),
+                    detail_args=args,
+                )
+            )
     return out
 
 
@@ -305,7 +331,8 @@ def item_dict(item: OpenItem) -> dict[str, Any]:
         "id": item.id,
         "kind": item.kind,
         "ref_id": item.ref_id,
-        "title": item.title,
+        "title": item.base_title or item.title,
+        **({"detail": item.detail, "detail_args": dict(item.detail_args)} if item.detail else {}),
         "due_at": item.due_at.isoformat() if item.due_at else None,
         "important": item.important,
         "overdue": item.overdue,
@@ -314,4 +341,19 @@ def item_dict(item: OpenItem) -> dict[str, Any]:
 
 def item_from(d: dict[str, Any]) -> OpenItem:
     due = datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None
-    return OpenItem(d["id"], d["kind"], d["ref_id"], d["title"], due, d["important"], d["overdue"])
+    if not d.get("detail"):
+        return OpenItem(d["id"], d["kind"], d["ref_id"], d["title"], due, d["important"], d["overdue"])
+    args = tuple((str(k), str(v)) for k, v in dict(d.get("detail_args") or {}).items())
+    title = with_detail(d["title"], d["detail"], args)
+    return OpenItem(
+        d["id"],
+        d["kind"],
+        d["ref_id"],
+        title,
+        due,
+        d["important"],
+        d["overdue"],
+        base_title=d["title"],
+        detail=d["detail"],
+        detail_args=args,
+    )

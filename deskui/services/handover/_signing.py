@@ -198,7 +198,7 @@ class SigningMixin(HandoverBase):
                 ],
                 "keys_count": {"held": st.keys_tally[0], "out": st.keys_tally[1]} if st.keys_tally else None,
                 "keys": [{"title": k.title, "note": k.note} for k in st.keys],
-                "items": [{"kind": i.kind, "title": i.title, "note": i.note} for i in st.items],
+                "items": [{**item_dict(i), "note": i.note} for i in st.items],
                 "night_calls": [
                     {
                         "call_id": nc.call.id,

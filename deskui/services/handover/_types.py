@@ -67,6 +67,12 @@ class EquipmentCount:
         return bool(self.explanation) and (self.counted > self.expected or bool(self.holder))
 
 
+def with_detail(base: str, detail: str, args: tuple[tuple[str, str], ...] = ()) -> str:
+    """An item's title with deskui's own words about it, in the reader's language: "WX-… 3-2-1202 … (manager not
+    told yet)"."""
+    return f"{base} ({t(detail, **dict(args))})" if detail else base
+
+
 @dataclass(frozen=True)
 class OpenItem:
     """Something the next shift must know about. `id` ("ticket:12", "call:45", "key:3") is what notes and
@@ -82,6 +88,12 @@ class OpenItem:
     note: str = ""
     noted_by: str = ""
     acknowledged_by: str = ""
+    # A title with a word of deskui's own ("(supervisor not told yet)"): `title` is it in the language it was read
+    # in; stored (a signed handover's snapshot) are the title without it and the message id with its arguments,
+    # said again in the reader's language when read (issue 12). See with_detail.
+    base_title: str = ""
+    detail: str = ""
+    detail_args: tuple[tuple[str, str], ...] = ()
 
     @property
     def kind_label(self) -> str:
