@@ -40,6 +40,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from hypothesis.database import DirectoryBasedExampleDatabase
@@ -77,6 +78,7 @@ NO_PG_REASON = (
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; skipped when the suite runs on PostgreSQL")
     config.addinivalue_line("markers", "pg: needs a live PostgreSQL server (DESKUI_TEST_PG)")
+    config.addinivalue_line("markers", "real_pin_hashing: PINs hashed with the production argon2 profile")
     config.addinivalue_line(
         "markers",
         "load: starts its own processes and loads both cores; `make test` runs these after the rest, so they cannot "
@@ -126,6 +128,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.skip(reason=NO_PG_REASON))
         if BACKEND == "postgresql" and "sqlite_only" in item.keywords:
             item.add_marker(pytest.mark.skip(reason="about SQLite itself; this run is on PostgreSQL"))
+
+
+def _cheap_pin_hasher() -> PasswordHasher:
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
+@pytest.fixture(autouse=True)
+def _cheap_pin_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PINs hashed with argon2id at its cheapest in tests: the real profile (64 MiB, 3 passes) costs ~0.3 s a hash
+    on a loaded machine, and a Pilot test adds three operators and signs one in. The same code path and hash
+    format; tests/unit/test_pin_hashing.py (marked `real_pin_hashing`) holds the real profile."""
+    if "real_pin_hashing" not in request.keywords:
+        monkeypatch.setattr("deskui.services.operators.PasswordHasher", _cheap_pin_hasher)
 
 
 @pytest.fixture(autouse=True)
@@ -235,13 +250,29 @@ def pg_url(pg_new_database: Callable[..., str]) -> str:
     return pg_new_database()
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file migrated to head, once per worker: a fresh desk is a copy of it (~1 ms) instead of running
+    every migration again (0.5-1 s a test on a loaded machine). Schema only: the site row is each test's own
+    (ensure_site runs on open with that test's settings and clock)."""
+    from deskui.core.db import open_database
+
+    path = tmp_path_factory.mktemp("template") / "desk.db"
+    open_database(str(path)).dispose()  # the last connection closed: WAL checkpointed, only the main file left
+    return path
+
+
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """Where this test's desk lives: the SQLite file `db_path` (same path; not requested, so that a test asking
-    for `db_path` itself is known to read the file directly), or a fresh PostgreSQL database on the PG run."""
+    for `db_path` itself is known to read the file directly) copied from the migrated template, or a fresh
+    PostgreSQL database on the PG run. A test about creating or migrating a database asks for `db_path` instead."""
     if BACKEND == "postgresql":
         return str(request.getfixturevalue("pg_url"))
-    return str(tmp_path / "desk.db")
+    path = tmp_path / "desk.db"
+    if not path.exists():
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    return str(path)
 
 
 @pytest.fixture
