@@ -44,12 +44,30 @@ def register_search() -> type[Provider]:
     return RegisterSearch
 
 
+def action_search() -> type[Provider]:
+    """deskui's commands by name in the UI language (in place of Textual's system commands; issue 12)."""
+    from deskui.screens.palette.actions import ActionSearch
+
+    return ActionSearch
+
+
+def data_search() -> type[Provider]:
+    """Tickets, calls, units and residents by number, spelling, name or pinyin (issue 12)."""
+    from deskui.screens.palette.data import DataSearch
+
+    return DataSearch
+
+
 class DeskApp(App[None]):
     # The sign-in's rules load with the app's: a screen's own CSS_PATH makes Textual re-parse every stylesheet
     # when the screen is registered, which the first frame would pay for. Other screens keep their own files.
     CSS_PATH: ClassVar[list[str]] = ["styles/app.tcss", "styles/signin.tcss"]  # type: ignore[assignment]
     TITLE = "deskui"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {register_search}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        action_search,
+        data_search,
+        register_search,
+    }
     # The app opens in sign-in mode: its screen is the first frame, with no screen switch before it.
     DEFAULT_MODE: ClassVar[str] = "signin"
     # Section screens are imported when first opened, keeping their widgets (DataTable…) off the start-up path.
@@ -95,6 +113,10 @@ class DeskApp(App[None]):
         self._parked: dict[int, tuple[str, list[str]]] = {}
         """Sessions of operators who were locked out by another's unlock: operator id → (mode, sections)."""
         self.keys = KeyQueue(self, self.deliver_key)
+        self.keymap: dict[str, str] = {}
+        """The user's keymap ([keys]) as applied: binding id → keys (deskui.widgets.keynames reads it)."""
+        self.keymap_checked = not settings.keys
+        """Set once the user's keymap has been checked (and applied, or refused): tests wait for it."""
         set_language(settings.language)
 
     # --- start-up ---------------------------------------------------------------------------------------
@@ -106,6 +128,8 @@ class DeskApp(App[None]):
             self.call_after_refresh(self.open_services)
         self.set_interval(self.idle_check_seconds, self.check_idle_lock)
         self.exit_on_signals()
+        if self.settings.keys:
+            self.check_keymap()
         self.theme_changed_signal.subscribe(self, self.remember_theme)
 
     def recall_theme(self) -> None:
@@ -157,6 +181,33 @@ class DeskApp(App[None]):
             self.call_from_thread(self._services_failed, mask_secrets(str(exc)))
             return
         self.call_from_thread(self._services_opened, services)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="keymap")
+    def check_keymap(self) -> None:
+        """The user's [keys] checked against every binding id (importing the screens: off the UI thread)."""
+        from deskui.screens.palette.keymap import unknown_ids
+
+        unknown = unknown_ids(self.settings.keys, type(self))
+        self.call_from_thread(self._keymap_checked, unknown)
+
+    def _keymap_checked(self, unknown: list[str]) -> None:
+        """Applied whole, or not at all: one id no binding has, and no key changes (the message names them)."""
+        self.keymap_checked = True
+        if unknown:
+            ids = ", ".join(unknown)
+            self.notify(
+                t("[keys] in the configuration: no binding {ids}; no key was changed", ids=ids),
+                title=t("Keys"),
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        self.keymap = dict(self.settings.keys)
+        self.set_keymap(self.keymap)
+        for screen in list(self.desk_screens):
+            screen.refresh_headers()
+        self.screen.refresh(recompose=False, repaint=True)
 
     def _services_opened(self, services: Services) -> None:
         self.services = services
@@ -395,10 +446,13 @@ class DeskApp(App[None]):
         return variables
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists every key of the current screen and the app, translated."""
+        """The palette lists every key of the current screen and the app, translated: deskui's actions, not
+        Textual's own editing and scrolling keys (an Input's Ctrl+W, a table's cursor: the fields' own keys)."""
+        from deskui.widgets.keynames import textual_binding
+
         seen: set[str] = set()
         for _key, (node, binding, enabled, _tooltip) in screen.active_bindings.items():
-            if not enabled or not binding.description or binding.action in seen:
+            if not enabled or not binding.description or binding.action in seen or textual_binding(node, binding):
                 continue
             seen.add(binding.action)
             key = self.get_key_display(binding)

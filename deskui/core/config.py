@@ -204,6 +204,8 @@ class Settings:
     renovations: RenovationSettings = field(default_factory=RenovationSettings)
     patrols: PatrolSettings = field(default_factory=PatrolSettings)
     help: HelpSettings = field(default_factory=HelpSettings)  # issue 14: emergency checklists (config_help)
+    keys: tuple[tuple[str, str], ...] = field(default=())
+    """The user's keymap ([keys]: binding id → keys, e.g. call-save = "ctrl+s,f11"), in file order (issue 12)."""
     desk_place: str = ""
     """Where the desk is (site.desk_place; default the site's name): the place of the tickets the desk opens for
     itself, e.g. a walkie-talkie missing at a handover."""
@@ -275,6 +277,8 @@ def _check_known(user: dict[str, Any], known: dict[str, Any], where: str = "") -
     its default silently kept. Arrays of tables are checked item by item."""
     for key, value in user.items():
         path = f"{where}.{key}" if where else key
+        if path == "keys":  # binding ids: the app checks them against its bindings (deskui.screens.palette)
+            continue
         if key not in known:
             raise ConfigError(f"unknown setting {path}")
         default = known[key]
@@ -472,6 +476,24 @@ def _renovation_settings(raw: dict[str, Any]) -> RenovationSettings:
     return RenovationSettings(**values)
 
 
+def _key_name(key: str) -> bool:
+    """A key as Textual names it: "f11", "ctrl+s", "question_mark", or one character."""
+    return len(key) == 1 or (bool(key) and all(ch.isascii() and (ch.isalnum() or ch in "_+") for ch in key))
+
+
+def _keymap(raw: Any) -> tuple[tuple[str, str], ...]:
+    """[keys]: each binding id with one key or several, comma-separated ("ctrl+s", "f11,ctrl+s")."""
+    if not isinstance(raw, dict):
+        raise ConfigError('keys: expected a table of binding id = "key"')
+    out = []
+    for binding_id, value in raw.items():
+        keys = [k.strip() for k in value.split(",")] if isinstance(value, str) else []
+        if not keys or not all(_key_name(k) for k in keys):
+            raise ConfigError(f'keys.{binding_id}: expected keys like "ctrl+s" or "f11,ctrl+s", got {value!r}')
+        out.append((str(binding_id), ",".join(keys)))
+    return tuple(out)
+
+
 def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, str]) -> Settings:
     try:
         site = raw["site"]
@@ -493,6 +515,7 @@ def _build(raw: dict[str, Any], sources: tuple[str, ...], environ: Mapping[str, 
             site_code=str(site["code"]),
             site_name=str(site["name"]),
             desk_place=str(site.get("desk_place") or site["name"]),
+            keys=_keymap(raw.get("keys", {})),
             time_zone=_zone(str(site.get("time_zone", "Asia/Shanghai"))),
             language=normalize_language(language) if language else language_from_locale(environ),
             database_url=str(raw.get("database", {}).get("url", "")),

@@ -68,6 +68,10 @@ class DirectoryScreen(DeskScreen):
         self.on_mount()
         self.query_one("#directory-query", Input).value = query
 
+    def find(self, text: str) -> None:
+        """Search for `text` as if typed (the palette's unit or resident, issue 12)."""
+        self.query_one("#directory-query", Input).value = text
+
     @on(Input.Changed, "#directory-query")
     def _query_changed(self, event: Input.Changed) -> None:
         self.search(event.value)

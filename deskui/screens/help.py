@@ -1,4 +1,6 @@
-"""Every key that works right now, for the screen underneath and for the whole app."""
+"""Every key that works right now, for the screen underneath and for the whole app: deskui's actions in the UI
+language, each once, with the key actually bound (after the user's keymap). Textual's own editing and scrolling keys
+(a field's Ctrl+W, a table's cursor) are one line at the end rather than thirty in English."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from deskui.core.i18n import t
+from deskui.widgets.keynames import textual_binding
 
 
 class HelpScreen(ModalScreen[None]):
@@ -29,18 +32,20 @@ class HelpScreen(ModalScreen[None]):
         table = Table(title=t("Keys"), expand=True, show_edge=False, title_justify="left")
         table.add_column(t("Key"), no_wrap=True, style="bold")
         table.add_column(t("Action"))
-        seen: set[tuple[str, str]] = set()
-        for _key, (_node, binding, _enabled, _tooltip) in self.underneath.active_bindings.items():
-            if not binding.description:
+        seen: set[str] = set()
+        for _key, (node, binding, _enabled, _tooltip) in self.underneath.active_bindings.items():
+            if not binding.description or binding.action in seen or textual_binding(node, binding):
                 continue
-            row = (self.app.get_key_display(binding), t(binding.description))
-            if row not in seen:
-                seen.add(row)
-                table.add_row(Text(row[0]), Text(row[1]))
-        table.add_row(Text(self.app.get_key_display(Binding("ctrl+p", ""))), Text(t("Command palette")))
+            seen.add(binding.action)
+            table.add_row(Text(self.app.get_key_display(binding)), Text(t(binding.description)))
+        palette = Binding(self.app.COMMAND_PALETTE_BINDING, "command_palette")
+        table.add_row(Text(self.app.get_key_display(palette)), Text(t("Command palette")))
         return table
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             yield Static(self.key_table())
+            yield Static(
+                Text(t("In a text field, the usual editing keys: arrows, Home, End, Ctrl+W and Ctrl+U."), style="dim")
+            )
             yield Static(Text(t("Esc closes this help."), style="dim"))

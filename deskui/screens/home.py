@@ -32,6 +32,7 @@ from deskui.sections import SECTIONS, Section
 from deskui.services.common.shifts import local_time
 from deskui.widgets.background import background, still_running
 from deskui.widgets.colours import FOR_TEXT
+from deskui.widgets.keynames import section_key
 from deskui.widgets.settling import settles
 from deskui.widgets.ticket_text import department_label
 
@@ -87,7 +88,8 @@ class SectionTile(Static, can_focus=True):
         self.section = section
 
     def render(self) -> Text:
-        head = Text.assemble((f" {self.section.key_label} ", "reverse bold"), "  ", (t(self.section.label), "bold"))
+        key = section_key(self.app, self.section)  # as bound: the user's keymap may have moved it
+        head = Text.assemble((f" {key} ", "reverse bold"), "  ", (t(self.section.label), "bold"))
         if self.screen.has_class("-compact"):
             return head
         return Text.assemble(head, "\n", (t(self.section.description), "dim"))

@@ -24,6 +24,7 @@ from deskui.core.i18n import t
 from deskui.sections import SECTIONS
 from deskui.services.common.shifts import SHIFT_LABELS, local_time, shift_at
 from deskui.widgets.background import background, database_status
+from deskui.widgets.keynames import section_key
 from deskui.widgets.settling import settles
 from deskui.widgets.urgent_banner import UrgentBanner
 
@@ -191,9 +192,13 @@ class DeskHeader(Widget):
     def tab_bar(self, pad: str, names: bool) -> Text:
         """`pad` around each key and after each name; `names`: every section's name, else the current one's."""
         bar = Text(" ")
+        try:
+            app: object = self.app  # the keys as bound (a user keymap)
+        except RuntimeError:  # NoActiveAppError: a header drawn outside an app (tests) prints the default keys
+            app = None
         for section in SECTIONS:
             current = section.label == self.section
-            bar.append(f"{pad}{section.key_label}", "bold")
+            bar.append(f"{pad}{section_key(app, section)}", "bold")
             if current or names:
                 bar.append(" ")
                 bar.append(f"{t(section.label)}{pad}", "bold reverse" if current else "")
