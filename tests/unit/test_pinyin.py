@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from deskui.services.common.pinyin import spellings
+from deskui.services.common.pinyin import search_readings, spellings
 
 
 @pytest.mark.parametrize(
@@ -27,3 +27,27 @@ def test_spellings_have_no_spaces_or_upper_case() -> None:
         full, initials = spellings(name)
         assert full == full.lower() and " " not in full and "　" not in full, (name, full)
         assert initials == initials.lower() and " " not in initials, (name, initials)
+
+
+@pytest.mark.parametrize(
+    ("name", "readings"),
+    [
+        ("单雨", {"danyu", "dy", "shanyu", "sy"}),
+        ("單雨", {"danyu", "dy", "shanyu", "sy"}),  # Traditional: the surname is looked up folded (单)
+        ("曾志明", {"cengzhiming", "czm", "zengzhiming", "zzm"}),
+        ("解晓东", {"jiexiaodong", "jxd", "xiexiaodong", "xxd"}),
+        ("仇德华", {"choudehua", "cdh", "qiudehua", "qdh"}),
+        ("区家豪", {"qujiahao", "qjh", "oujiahao", "ojh"}),
+        ("區家豪", {"qujiahao", "qjh", "oujiahao", "ojh"}),
+        ("朴正浩", {"puzhenghao", "pzh", "piaozhenghao"}),
+        ("查良镛", {"chaliangyong", "cly", "zhaliangyong", "zly"}),
+        ("张三", {"zhangsan", "zs"}),  # no other reading: just the spellings
+        ("小单", {"xiaodan", "xd"}),  # only the first character is the surname
+        (" 单 雨 ", {"danyu", "dy", "shanyu", "sy"}),
+    ],
+)
+def test_search_readings_add_the_surname_reading(name: str, readings: set[str]) -> None:
+    stored = search_readings(name)
+    assert stored.startswith(" ") and stored.endswith(" ")
+    assert set(stored.split()) == readings
+    assert stored.split()[:2] == list(spellings(name.strip()))  # the common reading first
