@@ -24,6 +24,7 @@ from deskui.commands._formats import (
     print_json_array,
     progress,
 )
+from deskui.commands._keys import pick_key, shift_name, shifts
 from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
@@ -77,7 +78,8 @@ def dutylog_show(
     services = state(ctx).services()
     duty_date = parse_date(day, "--date") or shift_at(services.settings, services.clock.now()).duty_date
     if shift:
-        view = services.dutylog.shift_view(duty_date, shift.strip())
+        key = pick_key(shift, shifts(services.settings), N_("shift"))
+        view = services.dutylog.shift_view(duty_date, key)
         if fmt == "json":
             print_json(plain(services, view))
             return
@@ -109,12 +111,13 @@ def entries_table(services: Services, entries: list[LogEntry]) -> None:
         out.print(t("No entries"), markup=False)
         return
     by_id = {e.id: e for e in entries}
-    table = Table("#", t("When"), t("Shift"), t("Kind"), t("Operator"), t("Entry"))
+    table = Table("#", t("When"), t("Shift"), t("Kind"), t("Operator"))
+    table.add_column(t("Entry"), overflow="fold")  # the whole entry, Chinese text too (no spaces to wrap at)
     for e in entries:
         table.add_row(
             Text(str(e.seq)),
             Text(local_text(services, e.time)),
-            cell(e.shift_key),
+            cell(shift_name(e.shift_key)),
             cell(t(_KIND_LABELS.get(e.kind, e.kind))),
             cell(e.operator),
             cell(entry_text(services, e, by_id)),
@@ -134,11 +137,14 @@ def _timeline(services: Services, items: tuple[tuple[datetime, str, Any], ...]) 
     from rich.table import Table
     from rich.text import Text
 
+    from deskui.services.tickets import EVENT_LABELS
+
     if not items:
         out.print(t("No entries"), markup=False)
         return
     entries = {i.id: i for _, kind, i in items if kind == "log"}
-    table = Table(t("When"), t("Kind"), "#", t("Operator"), t("Entry"))
+    table = Table(t("When"), t("Kind"), "#", t("Operator"))
+    table.add_column(t("Entry"), overflow="fold")
     for moment, kind, item in items:
         if kind == "log":
             row = (t(_KIND_LABELS.get(item.kind, item.kind)), str(item.seq), item.operator)
@@ -148,7 +154,7 @@ def _timeline(services: Services, items: tuple[tuple[datetime, str, Any], ...]) 
             text = " ".join(f"{item.unit} {item.caller} {item.content}".split())
         else:
             row = (t("Ticket"), item.number, item.operator)
-            text = " ".join(f"{item.kind} {item.note}".split())
+            text = " ".join(f"{t(EVENT_LABELS.get(item.kind, item.kind))} {item.note}".split())
         table.add_row(Text(local_text(services, moment)), *(cell(c) for c in row), cell(text))
     out.print(table)
 

@@ -9,6 +9,7 @@ import typer
 from deskui.cli import cell, out, state
 from deskui.commands._duty import local_text, plain
 from deskui.commands._formats import ShowFormat, print_json
+from deskui.commands._keys import role_name, shift_name
 from deskui.core.i18n import t
 
 if TYPE_CHECKING:
@@ -49,11 +50,11 @@ def _handover_text(services: Services, st: HandoverState) -> None:
         out.print(cell(text))
 
     head = t(
-        "Handover #{id}: {shift} shift of {day} → {next_shift} of {next_day}",
+        "Handover #{id}: {shift} of {day} → {next_shift} of {next_day}",
         id=st.id,
-        shift=st.shift_key,
+        shift=shift_name(st.shift_key),
         day=st.duty_date.isoformat(),
-        next_shift=st.next_shift_key,
+        next_shift=shift_name(st.next_shift_key),
         next_day=st.next_date.isoformat(),
     )
     line(head)
@@ -97,7 +98,7 @@ def _handover_text(services: Services, st: HandoverState) -> None:
     for check in st.checks:
         line(f"  [{'x' if check.done else ' '}] {check.label}" + (f" — {check.note}" if check.note else ""))
     if st.signatures:
-        line(t("Signed by: {names}", names=", ".join(f"{s.name} ({s.role})" for s in st.signatures)))
+        line(t("Signed by: {names}", names=", ".join(f"{s.name} ({role_name(s.role)})" for s in st.signatures)))
     if st.blockers:
         line("")
         line(t("Before sign-off:"))

@@ -17,7 +17,8 @@ from rich.text import Text
 
 from deskui.cli import cell, fail, out, state
 from deskui.commands._formats import ShowFormat, print_json_array
-from deskui.core.i18n import t
+from deskui.commands._keys import key_option, roles
+from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -83,7 +84,14 @@ def _read_pin(pin: str | None) -> str:
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Display name, e.g. 王芳.")],
-    role: Annotated[str, typer.Option("--role", help="receptionist | maintenance | supervisor | manager")],
+    role: Annotated[
+        str,
+        typer.Option(
+            "--role",
+            callback=key_option(roles, N_("role")),
+            help="receptionist | maintenance | supervisor | manager (or 前台客服 …)",
+        ),
+    ],
     pin: Annotated[str | None, typer.Option("--pin", help="Digits; prompted for when omitted.")] = None,
     operator: Annotated[str | None, typer.Option("--operator", help=OPERATOR_HELP)] = None,
     operator_pin: Annotated[

@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 import typer
 
 from deskui.cli import out, state
 from deskui.commands._duty import operator_named
 from deskui.commands._formats import ListFormat
+from deskui.commands._keys import key_option, notice_ways, parcel_kinds
 from deskui.commands._registers import as_text, emit, when
 from deskui.core.i18n import N_, t
 
@@ -26,7 +27,10 @@ def receive(
     tracking: Annotated[str, typer.Option("--tracking", help="The tracking number.")] = "",
     shelf: Annotated[str, typer.Option("--shelf", help="Where it is kept.")] = "",
     kind: Annotated[
-        Literal["parcel", "letter", "newspaper"], typer.Option("--kind", case_sensitive=False, help="What it is.")
+        str,
+        typer.Option(
+            "--kind", callback=key_option(parcel_kinds, N_("parcel kind")), help="parcel, letter or newspaper (包裹 …)."
+        ),
     ] = "parcel",
     note: Annotated[str, typer.Option("--note", help="Anything to note (damaged, cash on delivery, …).")] = "",
     operator: Annotated[str | None, typer.Option("--operator", help="Who takes it in.")] = None,
@@ -44,7 +48,12 @@ def notify(
     ctx: typer.Context,
     parcel_id: Annotated[int, typer.Argument(metavar="ID", help="The parcel's id.")],
     via: Annotated[
-        Literal["sms", "phone", "note"], typer.Option("--via", case_sensitive=False, help="How the resident was told.")
+        str,
+        typer.Option(
+            "--via",
+            callback=key_option(notice_ways, N_("way of telling")),
+            help="How the resident was told: sms, phone or note.",
+        ),
     ],
     note: Annotated[str, typer.Option("--note", help="Anything to note (no answer, told a neighbour, …).")] = "",
     operator: Annotated[str | None, typer.Option("--operator", help="Who told them.")] = None,

@@ -13,6 +13,7 @@ import typer
 from deskui.cli import out, state
 from deskui.commands._duty import local_text, parse_date, plain
 from deskui.commands._formats import ShowFormat, TextFormat, print_json, print_json_array
+from deskui.commands._keys import shift_name
 from deskui.commands.dutylog import entries_table
 from deskui.core.i18n import t
 
@@ -50,7 +51,7 @@ def review_show(
         c = d.count
         ticket = ("  " + t("ticket {number}", number=c.ticket_number)) if c.ticket_number else ""
         out.print(
-            f"{d.shift_key} {c.label}: {c.counted}/{c.expected} ({c.explanation}; {c.holder or '-'}){ticket}",
+            f"{shift_name(d.shift_key)} {c.label}: {c.counted}/{c.expected} ({c.explanation}; {c.holder or '-'}){ticket}",
             markup=False,
         )
     for n in review.night_calls:

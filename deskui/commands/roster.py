@@ -9,6 +9,7 @@ import typer
 from deskui.cli import cell, out, state
 from deskui.commands._duty import plain
 from deskui.commands._formats import ShowFormat, print_json
+from deskui.commands._keys import shift_name
 from deskui.core.i18n import t
 
 roster_group = typer.Typer(help="The duty roster (值班安排表).", no_args_is_help=True)
@@ -38,7 +39,7 @@ def roster_show(
         print_json(plain(services, roster))
         return
     keys = [s.shift_key for s in roster.days[0][1]] if roster.days else []
-    table = Table(t("Date"), *keys)
+    table = Table(t("Date"), *(shift_name(key) for key in keys))
     for day, slots in roster.days:
         table.add_row(Text(day.isoformat()), *(cell(s.names or "-") for s in slots))
     out.print(table)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskui.cli import state
-from deskui.core.i18n import t
+from deskui.commands._keys import callback_outcomes, callback_ways, key_option
+from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
     from deskui.services import Services
@@ -108,11 +109,23 @@ def done(
 def callback(
     ctx: typer.Context,
     number: Number,
-    outcome: Annotated[str, typer.Option("--outcome", help="reached, no_answer or left_message.")],
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            callback=key_option(callback_outcomes, N_("callback outcome")),
+            help="reached, no_answer or left_message.",
+        ),
+    ],
     satisfaction: Annotated[
         int | None, typer.Option("--satisfaction", help="1 (very dissatisfied) to 5; when reached.")
     ] = None,
-    via: Annotated[str, typer.Option("--via", help="phone or visit (回访可上门或电话).")] = "phone",
+    via: Annotated[
+        str,
+        typer.Option(
+            "--via", callback=key_option(callback_ways, N_("callback way")), help="phone or visit (回访可上门或电话)."
+        ),
+    ] = "phone",
     text: Annotated[str, typer.Option("--text", help="What the resident said.")] = "",
     signed_off: Annotated[
         bool | None,

@@ -11,14 +11,19 @@ from typing import Annotated
 
 import typer
 
+from deskui.commands._keys import key_option, reply_ways
 from deskui.commands.ticket_actions import Number, Operator, Pin, _start
+from deskui.core.i18n import N_
 
 
 def reply(
     ctx: typer.Context,
     number: Number,
     text: Annotated[str, typer.Option("--text", help="What the resident was told, as it is to be kept.")],
-    via: Annotated[str | None, typer.Option("--via", help="How: phone, visit or written.")] = None,
+    via: Annotated[
+        str | None,
+        typer.Option("--via", callback=key_option(reply_ways, N_("reply way")), help="How: phone, visit or written."),
+    ] = None,
     operator: Operator = None,
     pin: Pin = None,
 ) -> None:

@@ -13,9 +13,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from deskui.cli import cell, err, fail, out, output_option, state, stdout
+from deskui.cli import cell, err, out, output_option, state, stdout
 from deskui.commands._formats import OUTPUT_HELP, ExportFormat, ListFormat, TextFormat, print_json, progress
-from deskui.core.i18n import t
+from deskui.commands._keys import (
+    CLI_QUEUE_KEYS,
+    department_name,
+    duration,
+    help_kinds,
+    key_option,
+    queues,
+    repair_types,
+    severities,
+    target_state_name,
+    ticket_kinds,
+)
+from deskui.core.i18n import N_, t
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -25,16 +37,8 @@ if TYPE_CHECKING:
     from deskui.services.tickets import TicketDetail, TicketInfo
 
 group = typer.Typer(help="Tickets: repairs, complaints, help requests (工单).", no_args_is_help=True)
-# CLI spelling → service queue name.
-CLI_QUEUES = {
-    "new": "new",
-    "overdue": "overdue",
-    "due-soon": "due_soon",
-    "callback": "callback",
-    "waiting": "waiting",
-    "open": "open",
-    "closed": "closed",
-}
+# CLI spelling → service queue name (a queue is also named by its label, in either language: commands._keys).
+CLI_QUEUES = {key.replace("_", "-"): key for key in CLI_QUEUE_KEYS}
 
 
 def _operator(services: Services, name: str | None) -> OperatorInfo | None:
@@ -42,6 +46,9 @@ def _operator(services: Services, name: str | None) -> OperatorInfo | None:
 
 
 HELP_KIND_HELP = "Help requests: medical, repair, complaint, inquiry, security, disaster or other (or 急救病人…)."
+HelpKind = Annotated[
+    str | None, typer.Option("--help-kind", callback=key_option(help_kinds, N_("help kind")), help=HELP_KIND_HELP)
+]
 
 
 def _collect(
@@ -65,7 +72,12 @@ def _collect(
 def list_(
     ctx: typer.Context,
     queue: Annotated[
-        str, typer.Option("--queue", help="new, overdue, due-soon, callback, waiting, open or closed.")
+        str,
+        typer.Option(
+            "--queue",
+            callback=key_option(queues, N_("queue")),
+            help="new, overdue, due-soon, callback, waiting, open or closed (or 已超时 …).",
+        ),
     ] = "open",
     unit: Annotated[str | None, typer.Option("--unit", help="Only this unit or place (any spelling).")] = None,
     search: Annotated[
@@ -73,14 +85,12 @@ def list_(
     ] = None,
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many tickets.")] = 200,
     fmt: ListFormat = "table",
-    help_kind: Annotated[str | None, typer.Option("--help-kind", help=HELP_KIND_HELP)] = None,
+    help_kind: HelpKind = None,
 ) -> None:
     """List a queue's tickets, nearest due time first (closed: newest first)."""
     from deskui.services.tickets import write_tickets_csv, write_tickets_json
 
-    name = CLI_QUEUES.get(queue.strip().lower())
-    if name is None:
-        fail(t("Unknown queue {name!r}; use one of: {names}", name=queue, names=", ".join(CLI_QUEUES)))
+    name = CLI_QUEUES[queue]
     services = state(ctx).services()
     found = _collect(services, name, unit, search, limit, help_kind)
     calls = services.tickets.calls_of([x.id for x in found])
@@ -94,11 +104,11 @@ def list_(
 
 
 def _left(seconds: int) -> str:
-    """Time left (or late) in the unit a person reads: 3d, 5h, 40m."""
-    late = seconds < 0
+    """Time left (or late) in the largest unit a person reads: 3天, 5h, 40m (the ticket screen's words: span)."""
     s = abs(seconds)
-    text = f"{s // 86400}d" if s >= 86400 else f"{s // 3600}h" if s >= 3600 else f"{max(1, s // 60)}m"
-    return t("{time} late", time=text) if late else t("{time} left", time=text)
+    whole = s - s % 86400 if s >= 86400 else s - s % 3600 if s >= 3600 else s
+    text = duration(whole)
+    return t("{time} late", time=text) if seconds < 0 else t("{time} left", time=text)
 
 
 def _table(services: Services, tickets: list[TicketInfo]) -> None:
@@ -111,7 +121,6 @@ def _table(services: Services, tickets: list[TicketInfo]) -> None:
     table.add_column(t("Number"), no_wrap=True)  # a number cut in two cannot be copied or read out
     for header in (t("Kind"), t("Status"), t("Unit"), t("Department"), t("Due"), t("Description")):
         table.add_column(header)
-    departments = {d.key: d.label(services.settings.language) for d in services.settings.departments}
     for x in tickets:
         due = ""
         if x.due_at is not None:
@@ -125,7 +134,7 @@ def _table(services: Services, tickets: list[TicketInfo]) -> None:
             cell(kind),
             cell(x.status_label),
             cell(x.unit),
-            cell(departments.get(x.department, x.department)),
+            cell(department_name(services.settings, x.department) if x.department else ""),
             Text(due),
             cell(" ".join(x.description.split())[:60]),
         )
@@ -165,7 +174,7 @@ def show(
     lines = [
         f"{x.number}  {x.kind_label} {x.severity_label}  {x.status_label}",
         f"{t('Unit')}: {x.unit}   {t('Caller')}: {x.caller} {x.phone}",
-        f"{t('Department')}: {x.department or '-'}   {t('Assignee')}: {x.assignee or '-'}"
+        f"{t('Department')}: {department_name(services.settings, x.department)}   {t('Assignee')}: {x.assignee or '-'}"
         + (f"   {t('Worker')}: {x.worker}" if x.worker else ""),
         f"{t('Created')}: {when(x.created_at)} {x.created_by}",
         *([f"{t('Appointment')}: {when(x.appointment_at)}"] if x.appointment_at else []),
@@ -179,7 +188,7 @@ def show(
     for g in detail.targets:
         # services.tickets._targets.describe: the same words as the ticket screen ("met", "late by 10h 5m", "2h left").
         state_text = describe(g) + (f" ({when(g.met_at)})" if g.met_at is not None else "")
-        lines.append(f"  {g.label}: {when(g.due_at)}  {g.state}  {state_text}")
+        lines.append(f"  {g.label}: {when(g.due_at)}  {target_state_name(g.state)}  {state_text}")
     if x.callback_result:  # after the targets: the callback target's line comes first
         lines.append(_callback_line(x))
     if detail.calls:
@@ -234,13 +243,28 @@ def open_(
     ctx: typer.Context,
     from_call: Annotated[int, typer.Option("--from-call", help="The call the ticket comes from.")],
     kind: Annotated[
-        str | None, typer.Option("--kind", help="repair, complaint, help, inquiry, service; default from the call.")
+        str | None,
+        typer.Option(
+            "--kind",
+            callback=key_option(ticket_kinds, N_("ticket kind")),
+            help="repair, complaint, help, inquiry, service (or 报修, 投诉 …); default from the call.",
+        ),
     ] = None,
     severity: Annotated[
-        str | None, typer.Option("--severity", help="Complaints: major, important or minor (required).")
+        str | None,
+        typer.Option(
+            "--severity",
+            callback=key_option(severities, N_("severity")),
+            help="Complaints: major, important or minor (required).",
+        ),
     ] = None,
     repair_type: Annotated[
-        str | None, typer.Option("--repair-type", help="Repairs: leak, safety or other (default other).")
+        str | None,
+        typer.Option(
+            "--repair-type",
+            callback=key_option(repair_types, N_("repair type")),
+            help="Repairs: leak, safety or other (default other).",
+        ),
     ] = None,
     operator: Annotated[str | None, typer.Option("--operator", help="Who opens it (an operator's name).")] = None,
     place: Annotated[str | None, typer.Option("--place", help="Complaints: where it happened.")] = None,
@@ -256,7 +280,7 @@ def open_(
     visit: Annotated[
         str | None, typer.Option("--visit", help="The visit booked with the resident, e.g. '明天 9:30' (site time).")
     ] = None,
-    help_kind: Annotated[str | None, typer.Option("--help-kind", help=HELP_KIND_HELP)] = None,
+    help_kind: HelpKind = None,
 ) -> None:
     """Open a ticket prefilled from a call; prints the new ticket number. A complaint's record (002 投诉接待(1)):
     --place, --about, --happened, --wants."""

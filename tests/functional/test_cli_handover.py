@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -61,8 +62,9 @@ def test_dutylog_add_and_show(cli, desk) -> None:  # type: ignore[no-untyped-def
     assert (fixed.code, fixed.out) == (0, "3\n")
     shown = cli("dutylog", "show")
     assert shown.code == 0
-    assert "巡查B2车库，照明正常" in shown.out and "[red]告知[/red]" in shown.out  # markup shown as typed
-    assert "Corrects #1" in shown.out and "李强" in shown.out
+    flat = re.sub(r"[│\s]", "", shown.out)  # an entry wraps in its column (the whole of it, Chinese too)
+    assert "巡查B2车库，照明正常" in flat and "[red]告知[/red]" in flat  # markup shown as typed
+    assert "Corrects#1" in flat and "李强" in shown.out
     data = json.loads(cli("dutylog", "show", "--format", "json").out)
     assert [(e["seq"], e["kind"], e["amends_id"]) for e in data] == [
         (1, "entry", None),

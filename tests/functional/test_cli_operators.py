@@ -80,7 +80,7 @@ def test_reset_pin_lifts_a_lockout(cli, operators) -> None:  # type: ignore[no-u
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (["add", "王芳", "--role", "cashier", "--pin", "1111"], "Unknown role cashier"),
+        (["add", "王芳", "--role", "cashier", "--pin", "1111"], "Unknown role 'cashier'"),
         (["add", "王芳", "--role", "receptionist", "--pin", "12ab"], "digits only"),
         (["add", "王芳", "--role", "receptionist", "--pin", "12"], "to 12 digits"),
         (["reset-pin", "nobody", "--pin", "1234"], "No operator named nobody"),

@@ -112,7 +112,7 @@ def test_parcels_receive_notify_pickup_list(cli, desk, db_path) -> None:  # type
     ]
     assert "顺丰" in cli("parcels", "list", "--waiting").out
     assert "王五" in refused(cli("parcels", "pickup", str(other), "--by", "张三"))
-    assert cli("parcels", "notify", str(parcel), "--via", "pigeon").code == 2  # not a choice: a usage error
+    assert "sms, phone, note" in refused(cli("parcels", "notify", str(parcel), "--via", "pigeon"))  # the choices
     assert refused(cli("parcels", "receive", "--unit", "3-2-1201", "--carrier", " "))
     assert (rows(db_path, "parcel"), rows(db_path, "parcel_notice"), rows(db_path, "parcel_pickup")) == (2, 1, 1)
 

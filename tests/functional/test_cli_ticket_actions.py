@@ -194,10 +194,10 @@ def test_unknown_number(cli, svc, command) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(
     ("args", "text"),
     [
-        (("--outcome", "maybe", "--satisfaction", "4"), "reached, no_answer or left_message"),
+        (("--outcome", "maybe", "--satisfaction", "4"), "reached, no_answer, left_message"),
         (("--outcome", "reached"), "Satisfaction is 1 to 5"),
         (("--outcome", "reached", "--satisfaction", "6"), "Satisfaction is 1 to 5"),
-        (("--outcome", "reached", "--satisfaction", "4", "--via", "letter"), "phone or visit"),
+        (("--outcome", "reached", "--satisfaction", "4", "--via", "letter"), "phone, visit"),
     ],
 )
 def test_bad_callback(cli, svc, args, text) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,6 @@ the messages, in both languages.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 from deskui.core.config import Choice
@@ -96,21 +95,15 @@ def check_text(value: str, name: str, *, max_chars: int, multiline: bool = False
 
 
 def choose(value: str, choices: Sequence[Choice], name: str) -> Choice:
-    """A configured choice by key (any case), Chinese label or English label (any case)."""
-    v = unicodedata.normalize("NFKC", value).strip()
-    low = v.lower()
-    for c in choices:
-        if low == c.key.lower() or v == c.zh or low == c.en.lower():
-            return c
-    raise ValidationError(
-        t(
-            "Unknown {what} {value!r}; use one of: {keys}",
-            what=_label(name),
-            value=value,
-            keys=", ".join(c.key for c in choices),
-        ),
-        field=name,
-    )
+    """A configured choice by key, English label (any case) or Chinese label in either script (報修 = 报修), the
+    rule of services.common.choices; refused with the choices in the reader's language."""
+    from deskui.services.common.choices import find_key, unknown
+
+    language = get_language()
+    key = find_key(value, {c.key: (c.en, c.zh, c.label(language)) for c in choices})
+    if key is None:
+        raise unknown(value, _label(name), {c.key: c.label(language) for c in choices}, field=name)
+    return next(c for c in choices if c.key == key)
 
 
 __all__ = ["check_text", "choose", "field_label"]

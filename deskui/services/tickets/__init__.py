@@ -30,7 +30,7 @@ from deskui.services.tickets._replay import (
     replay,
     row_values,
 )
-from deskui.services.tickets._targets import TargetState, describe, due_soon_seconds, running_state, verdict
+from deskui.services.tickets._targets import TargetState, describe, due_soon_seconds, running_state, span, verdict
 from deskui.services.tickets._types import (
     CALLBACK_OUTCOME_LABELS,
     CALLBACK_OUTCOMES,
@@ -139,6 +139,7 @@ __all__ = [
     "row_values",
     "running_state",
     "signoff_text",
+    "span",
     "step_label",
     "ticket_record",
     "verdict",
