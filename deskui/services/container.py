@@ -178,7 +178,9 @@ def open_services(settings: Settings, clock: Clock | None = None, *, migrate: bo
 def _patrol_ticket(
     tickets: TicketService, s: Session, request: TicketRequest, operator: OperatorInfo | None
 ) -> tuple[int, str]:
-    data = TicketInput(kind="repair", repair_type="other", unit=request.place, description=request.description)
+    data = TicketInput(
+        kind="repair", repair_type="other", unit=request.place, description=request.description, facts=request.facts
+    )
     ticket = tickets.create(data, operator=operator, within=s)
     return int(ticket.id), ticket.number
 

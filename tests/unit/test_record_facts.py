@@ -246,12 +246,9 @@ def test_the_export_keeps_the_stored_text_and_shows_the_facts(services, clock) -
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: a ticket deskui opened reads in the site's language, not the reader's"
-)
 def test_the_tickets_deskui_opened_read_in_the_readers_language(services, clock) -> None:
     """Stored in the site's language (English here), read in Chinese: the shortage's and the patrol finding's
-    tickets say their facts in the reader's language, what people typed as typed; the queue says the same."""
+    tickets say their facts in the reader's language, what people typed as typed."""
     set_language("en")
     played = play_day(services, clock)
     shortage = played["handover"].discrepancies[0].ticket_id

@@ -59,7 +59,20 @@ class SigningMixin(HandoverBase):
         )
         # The place is the desk itself (settings: site.desk_place), where the equipment is kept: never a ticket
         # with no place on it.
-        data = TicketInput(kind="repair", repair_type="other", unit=self.desk_place, description=description)
+        facts = {
+            "kind": "handover_shortage",
+            "shift": st.shift_key,
+            "day": st.duty_date.isoformat(),
+            "item": c.key,
+            "labels": labels(choice),
+            "counted": c.counted,
+            "expected": c.expected,
+            "explanation": c.explanation,
+            "holder": c.holder,
+        }
+        data = TicketInput(
+            kind="repair", repair_type="other", unit=self.desk_place, description=description, facts=facts
+        )
         ticket = self.tickets.create(data, operator=operator)
         return int(ticket.id)
 

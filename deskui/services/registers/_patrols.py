@@ -13,7 +13,7 @@ desk's first round in deskui on (a desk not keeping its patrols here is not told
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -124,6 +124,7 @@ class TicketRequest:
 
     place: str
     description: str
+    facts: Mapping[str, Any] | None = None  # described in the reader's language when read (issue 12)
 
 
 # Opens a ticket inside the given write transaction; returns (ticket id, ticket number). Set by the container.
@@ -499,7 +500,17 @@ class PatrolRegister(RegisterBase):
                 point=place,
                 note=found.note,
             )
-            ticket_id, _number = self.ticket_opener(s, TicketRequest(place, description), operator)
+            facts = {
+                "kind": "patrol_finding",
+                "route": found.route,
+                "route_labels": {"en": route.en, "zh": route.zh} if route else {},
+                "round": found.round_id,
+                "when": self.local(found.checked_at),
+                "point": found.point,
+                "point_labels": {"en": point.en, "zh": point.zh} if point else {},
+                "note": found.note,
+            }
+            ticket_id, _number = self.ticket_opener(s, TicketRequest(place, description, facts), operator)
             s.execute(
                 _LINK.insert().values(
                     site_id=self.site_id, check_id=check_id, ticket_id=ticket_id, linked_at=now, **who(operator)

@@ -112,6 +112,8 @@ class TicketCreator(ContextService):
         }
         if complaint:
             fields["complaint"] = complaint  # the complaint record as typed (issue 14; _complaints)
+        if data.facts:
+            fields["facts"] = dict(data.facts)  # a ticket deskui opened itself (issue 12; _facts)
         fields.update(paid_at_creation(kind, data.paid))  # a repair paid or free (issue 14, _repairs)
         booked = self.checks.moment(data.appointment, "appointment_at")
         appointment = booked if booked is not None else self.checks.visit(first)

@@ -28,6 +28,7 @@ from deskui.services.context import ContextService
 from deskui.services.operators import OperatorInfo
 from deskui.services.tickets import _targets as tg
 from deskui.services.tickets._complaints import complaint_of, last_reply, notes_of
+from deskui.services.tickets._facts import described
 from deskui.services.tickets._repairs import signoff
 from deskui.services.tickets._replay import FAR_FUTURE, EventRecord, TicketState, apply, row_values, status_after
 from deskui.services.tickets._types import TicketInfo
@@ -193,6 +194,7 @@ class TicketStore(ContextService):
         reply = last_reply(events)  # issue 14: the complaint record, the reply to the resident, the notes
         return replace(
             snapshot,
+            description=described(events, snapshot.description),  # facts in the reader's language (issue 12)
             targets=targets,
             result=result,
             callback_via=via,

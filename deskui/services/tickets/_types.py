@@ -149,6 +149,9 @@ class TicketInput:
     about: str | None = None
     happened: str | None = None
     wants: str | None = None
+    # A ticket deskui opens itself: its facts, kept in the "created" event and described in the reader's language
+    # when read (services.tickets._facts; issue 12). `description` is then the same in the site's language.
+    facts: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)
