@@ -7,9 +7,11 @@
   (c) search over N calls, every other one written in Traditional: the service's search (the term folded, then the
       SQL) for a Simplified and a Traditional term against the same SQL run raw on sqlite3 with the term folded
       beforehand; both terms must give the same calls. Target as bench/calls.py (b): service <= 2 x raw.
+  (d) the duty log, folded at query time (it keeps no search text): search_log over --log-entries entries (a term
+      found nowhere: the whole chain read) against reading the same entries and a plain `in` on their text.
 
 All figures come from one run; each pair of sides is timed interleaved and compared by median.
-Usage: .venv/bin/python bench/search_fold.py [--calls N] [--searches N] [--procs N]
+Usage: .venv/bin/python bench/search_fold.py [--calls N] [--searches N] [--procs N] [--log-entries N]
 The default --calls 200000 is bench/calls.py's.
 """
 
@@ -35,10 +37,11 @@ from calls import build, median_ms, synthetic, timed, verdict  # bench/calls.py,
 from deskui.core.clock import Clock
 from deskui.core.config import load_settings
 from deskui.core.scriptfold import fold
-from deskui.services import open_services
+from deskui.services import Services, open_services
 from deskui.services.calls import CallService
 from deskui.services.calls._rows import SEARCH_SELECT
 from deskui.services.common import search as idx
+from deskui.services.handover import LogEntry, search_log
 
 ROOT = Path(__file__).resolve().parent.parent
 # Simplified term → the same term as a Hong Kong or Taiwan office types it.
@@ -171,11 +174,33 @@ def bench_search(svc: CallService, db_file: Path, repeats: int) -> list[bool]:
     return results
 
 
+def bench_dutylog(services: Services, rng: random.Random, n: int, repeats: int = 15) -> list[bool]:
+    print(f"(d) duty log search over {n:,} entries, every other one in Traditional, median of {repeats} interleaved")
+    log = services.dutylog
+    for i, row in enumerate(synthetic(rng, n, datetime.now(UTC))):
+        log.add(to_traditional(row["content"]) if i % 2 else row["content"], operator=None)
+
+    def plain() -> list[LogEntry]:
+        return [e for e in log.between() if "不存在的词" in e.text]
+
+    a: list[float] = []
+    b: list[float] = []
+    for _ in range(repeats):
+        a.append(timed(lambda: search_log(log, "不存在的詞")))
+        b.append(timed(plain))
+    per_k = median_ms(a) / n * 1000
+    print(
+        f"  search_log {median_ms(a):.1f} ms ({per_k:.1f} ms per 1,000 entries), read + plain `in` {median_ms(b):.1f} ms"
+    )
+    return [verdict("duty log folded/plain", median_ms(a) / median_ms(b), 2.0)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=200_000, help="calls in the database for (c)")
     parser.add_argument("--searches", type=int, default=200, help="searches timed in (c), each side per term")
     parser.add_argument("--procs", type=int, default=7, help="fresh processes per side in (a)")
+    parser.add_argument("--log-entries", type=int, default=2000, help="duty log entries in (d)")
     args = parser.parse_args()
     rng = random.Random(20261203)
     results: list[bool] = []
@@ -194,6 +219,7 @@ def main() -> int:
         print(f"built {args.calls:,} calls (every other one in Traditional) in {time.perf_counter() - t0:.1f} s")
         assert services.db.path is not None
         results += bench_search(services.calls, services.db.path, args.searches)
+        results += bench_dutylog(services, rng, args.log_entries)
         services.close()
     print(f"search_fold: {sum(results)}/{len(results)} targets met")
     return 0 if all(results) else 1

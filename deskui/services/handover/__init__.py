@@ -13,6 +13,7 @@ package.
 from deskui.services.handover._dutylog import DutyLogService, LogEntry, ShiftView, TicketEventLine
 from deskui.services.handover._dutylog_check import ChainCheck, VerifyProblem, VerifyResult
 from deskui.services.handover._dutylog_export import export
+from deskui.services.handover._dutylog_search import search_log
 from deskui.services.handover._items import (
     open_patrol_items,
     open_register_items,
@@ -116,6 +117,7 @@ __all__ = [
     "register_sources",
     "relief_due",
     "renovation_source",
+    "search_log",
     "slot_of",
     "to_plain",
 ]
