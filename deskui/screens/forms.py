@@ -42,6 +42,7 @@ from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.keyqueue import KeyHold, start_hold
 from deskui.widgets.plain import plain
+from deskui.widgets.wrapping import WrappedLabel
 
 FIELD_KINDS = ("line", "text", "pin", "choice", "pick", "multi")
 GENERAL = "general"
@@ -119,7 +120,7 @@ class FieldRow(Horizontal):
         yield Label(t(self.label_id), classes=f"{self.prefix}-label")
         with Vertical(classes=f"{self.prefix}-control"):
             yield self.field_control
-            yield Label("", classes=f"{self.prefix}-error", id=self.error_id)
+            yield WrappedLabel("", classes=f"{self.prefix}-error", id=self.error_id)
 
 
 def show_message(label: Label, row: Widget | None, message: str) -> None:
@@ -256,7 +257,7 @@ class FormScreen(ModalScreen[Any]):
                     error_id=f"{names.prefix}-error-{field.name}",
                     classes=f"-{field.kind}" if names.kind_class else "",
                 )
-            yield Label("", classes=f"{names.prefix}-error", id=names.general_error)
+            yield WrappedLabel("", classes=f"{names.prefix}-error", id=names.general_error)
             yield Static(Text(self.hint or self.default_hint(), style="dim"), id=names.hint)
         yield DeskFooter()
 

@@ -38,3 +38,24 @@ async def test_the_footer_and_the_choice_bars_fit_80_columns(app: DeskApp) -> No
                 for option in bar.options:
                     hint = (option.hotkey or "").upper()
                     assert any(f"{hint} {option.label}" in line for line in lines), (hint, option.label, lines)
+
+
+async def test_the_call_screens_side_panel_is_reachable_at_80x24(app: DeskApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, CallsScreen))
+        screen = app.screen
+        side, form = screen.query_one("#call-side"), screen.query_one("#call-form")
+        await wait_for(pilot, lambda: screen.has_class("-narrow"))
+        assert not side.display or side.region.width == 0
+        assert "ctrl+o" in {key.key for key in screen.query_one(DeskFooter).query(FooterKey)}
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: side.region.width > 40 and form.region.width == 0)
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: side.region.width == 0 and form.region.width > 40)
+        assert app.screen.focused is not None and app.screen.focused.id == "call-phone"
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: side.region.width > 40)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: form.region.width > 40)

@@ -446,4 +446,5 @@ class CallForm(CallLog):
             options.highlighted = 0
 
     def action_back_to_form(self) -> None:
+        self.set_class(False, "-side")  # a narrow screen showing the side panel shows the form again
         self.query_one("#call-phone", Input).focus()

@@ -54,7 +54,10 @@ class CallsScreen(CallForm):
         # Priority, and the form is awaited: the keys typed right after Ctrl+T are the ticket form's.
         Binding("ctrl+t", "open_ticket", "Open a ticket", id="call-ticket", priority=True),
         Binding("ctrl+b", "toggle_urgent", "Urgent", id="call-urgent", show=False),
-        Binding("ctrl+o", "focus_residents", "Residents", id="call-residents", show=False),
+        # The side panel (known caller, residents, history, the duplicate warning): its residents list, and below
+        # NARROW_WIDTH, where the panel has no room beside the form, the panel itself in the form's place and back
+        # (issue 12: unreachable at 80x24). Textual's inputs leave Ctrl+O free.
+        Binding("ctrl+o", "toggle_side", "Caller panel", id="call-residents"),
         Binding("escape", "back_to_form", "Form", id="call-form", show=False),
         TIMELINE_BINDING,
     ]
@@ -125,7 +128,23 @@ class CallsScreen(CallForm):
         self.set_class(self.size.width < NARROW_WIDTH, "-narrow")
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
+        narrow = event.size.width < NARROW_WIDTH
+        if narrow != self.has_class("-narrow"):
+            self.set_class(narrow, "-narrow")
+            self.set_class(False, "-side")
+            self.refresh_bindings()
+
+    def action_toggle_side(self) -> None:
+        """Wide: the residents list beside the form. Narrow: the side panel in the form's place, or the form back."""
+        if not self.has_class("-narrow"):
+            self.action_focus_residents()
+            return
+        self.toggle_class("-side")
+        if self.has_class("-side"):
+            self.set_focus(None)  # no typing into the hidden form; Esc or Ctrl+O brings it back
+            self.action_focus_residents()
+        else:
+            self.action_back_to_form()
 
     def on_unmount(self) -> None:
         # Last chance before the app closes (Ctrl+Q, SIGHUP handled by Textual): keep what was typed.
