@@ -17,10 +17,8 @@ once per process. Pure: no Textual, no database.
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Callable
 
@@ -62,7 +60,10 @@ def _config(share: str) -> dict[str, object]:
 
 @functools.cache
 def _converters() -> tuple[Callable[[str], str], ...]:
-    import opencc  # lazy on purpose: ~20 ms, paid by the first search that needs it, not by start-up
+    import json  # these three lazy on purpose: paid by the first fold of Chinese text, not by start-up
+    import tempfile
+
+    import opencc  # ~20 ms
 
     share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
     if os.path.isfile(os.path.join(share, "TSPhrases.ocd2")):
