@@ -4,8 +4,8 @@ Bindings are declared with English descriptions (the message ids); this footer t
 so switching language only needs a `refresh_bindings()`.
 
 It fits its line (issue 12: at 80 columns the ticket's `y Reply`, `p Print`, `f1 Help`… fell off the end): when the
-keys do not fit with Textual's padding it goes compact, then shows the keys every screen has (the app's: F1, F9,
-Ctrl+L) without their words, then, from the last, the screen's own keys without theirs. Every key stays visible,
+keys do not fit it shows the keys every screen has (the app's: F1, F9, Ctrl+L) without their words, then, from the
+last, the screen's own keys without theirs (Textual's compact footer glues "esc Back" to "d Dispatch"). Every key stays visible,
 and F1 and the palette say what each does.
 """
 
@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 class DeskFooter(Footer):
     _composed_for: object = None
     """What the keys shown were composed from (`_bindings_shown`); None: nothing composed yet."""
+    _fitted_width: int = 0
+    """The width the keys were fitted to (`_fit`); 0: none yet."""
 
     def compose(self) -> ComposeResult:
         if self._bindings_ready:
@@ -41,24 +43,28 @@ class DeskFooter(Footer):
         yield from widgets
 
     def _fit(self, keys: list[FooterKey], palette: list[FooterKey]) -> None:
-        """Compact, then the app's keys by key alone, then the screen's from the last, until the line fits."""
-        room = self.app.size.width - sum(cell_len(w.key_display) + cell_len(w.description) + 3 for w in palette)
+        """The app's keys by key alone, then the screen's from the last, until the line fits."""
+        width = self.size.width or self.app.size.width
+        self._fitted_width = width
+        room = width - sum(cell_len(w.key_display) + cell_len(w.description) + 3 for w in palette)
 
-        def needed(compact: bool) -> int:
-            pad = 1 if compact else 3
-            return sum(cell_len(w.key_display) + (cell_len(w.description) + pad if w.description else 2) for w in keys)
+        def needed() -> int:
+            # Textual's FooterKey: " key " then "words " (padding 0 1 and 0 1 0 0); a key alone is drawn bare.
+            return sum(cell_len(w.key_display) + (cell_len(w.description) + 3 if w.description else 0) for w in keys)
 
-        if needed(compact=False) <= room:
-            return
-        self.set_reactive(Footer.compact, True)
-        self.set_class(True, "-compact")
         app_actions = {binding.action for binding in self._app_bindings()}
         for widget in [w for w in keys if w.action in app_actions] + keys[::-1]:
-            if needed(compact=True) <= room:
+            if needed() <= room:
                 return
             if widget.description:
                 widget.tooltip = widget.tooltip or widget.description
                 widget.description = ""
+                widget.key_display = f" {widget.key_display} "  # its padding, which Textual drops without words
+
+    def on_resize(self) -> None:
+        """Fitted again when the terminal's width changes (the same keys fit differently)."""
+        if self._fitted_width and self.size.width != self._fitted_width:
+            self.refresh(recompose=True)
 
     def _app_bindings(self) -> list[Binding]:
         """The app's own bindings (shown on every screen, so the first to lose their words)."""

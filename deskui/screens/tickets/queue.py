@@ -111,8 +111,13 @@ class TicketList(DeskScreen):
         table.clear(columns=True)
         room = self.size.width - (SECTIONS_WIDE if self.wide else SECTIONS_NARROW) - 2  # less the scrollbar
         kind = min(KIND_WIDEST, max(cell_len(t(label)) for label in KIND_LABELS.values()))
-        for column_set in COLUMN_SETS:
-            columns = tuple((label, max(width, kind) if label == "Kind" else width) for label, width in column_set)
+        # Each set with the kind column as wide as its longest label, else as drawn (fit() then ends it between
+        # words): a status column is worth more than "Help request" in full.
+        candidates = [
+            tuple((label, max(width, kind) if label == "Kind" else width) for label, width in column_set)
+            for column_set in COLUMN_SETS
+        ]
+        for columns in (c for pair in zip(candidates, COLUMN_SETS, strict=True) for c in pair):
             rest = room - sum(width + 2 for _, width in columns) - 2
             if rest >= MIN_DESCRIPTION:
                 break
