@@ -460,8 +460,20 @@ class DeskApp(App[None]):
                 t(binding.description),
                 f"{key} · {t(binding.description)}",
                 self._runner(binding.action, node),
+                # Listed before anything is typed: the keys the footer shows and the sections, not the moves.
+                binding.show or binding.action.startswith("section("),
             )
         yield SystemCommand(t("Theme"), t("Change the colour theme"), self.action_change_theme)
+
+    def action_command_palette(self) -> None:
+        """Textual's palette, its prompt in the UI language."""
+        from typing import cast
+
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
+            placeholder = t("Search for commands, tickets, units, residents…")
+            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
 
     def _runner(self, action: str, node: DOMNode) -> Callable[[], Awaitable[None]]:
         async def run() -> None:

@@ -42,6 +42,8 @@ class Action:
     run: Callable[[], Awaitable[None]]
     words: tuple[str, ...]
     """What it is found by: its name in the UI language, in English, and its keywords."""
+    discover: bool = False
+    """Listed before anything is typed."""
 
 
 def folded(text: str) -> str:
@@ -89,7 +91,8 @@ class ActionSearch(Provider):
             msgid = english.get(command.title, command.title)
             keywords = f"{t(KEYWORDS[msgid])} {KEYWORDS[msgid]}" if msgid in KEYWORDS else ""
             run = cast("Callable[[], Awaitable[None]]", command.callback)
-            yield Action(command.title, command.help, run, tuple(folded(w) for w in (command.title, msgid, keywords)))
+            words = tuple(folded(w) for w in (command.title, msgid, keywords))
+            yield Action(command.title, command.help, run, words, command.discover)
         yield from self.section_actions()
 
     def section_actions(self) -> Iterator[Action]:
@@ -110,7 +113,7 @@ class ActionSearch(Provider):
                 key = key_label(bound_key(self.app, binding.id, binding.key.split(",")[0]))
                 yield Action(
                     title,
-                    f"{key_label(bound_key(self.app, f'section-{section.mode}', section.key))} {key}",
+                    f"{key_label(bound_key(self.app, f'section-{section.mode}', section.key))} › {key}",
                     self.runner(desk, section.mode, binding.action),
                     (folded(t(binding.description)), folded(binding.description), folded(title)),
                 )
@@ -126,7 +129,7 @@ class ActionSearch(Provider):
 
     async def discover(self) -> Hits:
         for action in sorted(self.actions(), key=lambda a: a.title):
-            if "›" not in action.title:
+            if action.discover:
                 yield DiscoveryHit(action.title, action.run, help=action.help)
 
     async def search(self, query: str) -> Hits:

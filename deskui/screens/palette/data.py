@@ -2,15 +2,16 @@
 a call by its number; Enter opens it.
 
 `DataSearch` asks the services in a thread (`found`), a few of each kind, and offers them: a ticket opens its
-detail, a call its detail (every version), a unit or a resident the Directory searched for it. The typed text is
-tried as typed and folded to one script (deskui.core.scriptfold): `3棟2單元1201` finds 3-2-1201, `陳` finds 陈.
-Unit spellings are the directory's to read (services.common.places). Nothing is searched before sign-in or on
+detail, a call its detail (every version), a unit or a resident the Directory searched for it. The services
+compare script-blind (deskui.core.scriptfold): `3棟2單元1201` finds 3-2-1201, `陳` finds 陈. Unit spellings are the
+directory's to read (services.common.places). Nothing is searched before sign-in or on
 the lock screen.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
@@ -42,9 +43,10 @@ class Found:
 
 
 def found(services: Services, term: str, site_code: str) -> list[Found]:
-    """Runs in a thread: what `term` names, tickets and calls by number first, then units and residents."""
+    """Runs in a thread: what `term` names, tickets and calls by number first, then units and residents. The
+    services compare script-blind themselves (scriptfold), so the text is asked once, as typed. A text shaped like
+    a ticket number ("TS-20261201-0001") or a call's ("#12") is not looked for in the directory."""
     from deskui.core.errors import NotFound
-    from deskui.core.scriptfold import fold
 
     out: list[Found] = []
     for number in ticket_numbers(term, site_code):
@@ -54,7 +56,7 @@ def found(services: Services, term: str, site_code: str) -> list[Found]:
             continue
         out.append(Found("ticket", ticket.number, f"{ticket.unit}  {ticket.description}", ticket.id, exact=True))
         break
-    digits = term.lstrip("#")
+    digits = term.removeprefix("#")
     if digits.isdigit() and len(digits) <= 9:
         try:
             call = services.calls.current(int(digits))
@@ -62,26 +64,25 @@ def found(services: Services, term: str, site_code: str) -> list[Found]:
             pass
         else:
             out.append(Found("call", f"#{call.root_id}", f"{call.unit}  {call.caller}  {call.content}", call.id))
-    spellings = list(dict.fromkeys((term, fold(term))))
-    units: dict[int, Any] = {}
-    residents: dict[int, Any] = {}
-    for spelling in spellings:
-        for unit in services.directory.search_units(spelling, LIMIT):
-            units.setdefault(unit.id, unit)
-        for resident in services.directory.search_residents(spelling, LIMIT):
-            residents.setdefault(resident.id, resident)
-    out += [Found("unit", u.label, u.key, u.key) for u in list(units.values())[:LIMIT]]
+    if term.startswith("#") or TICKET_NUMBER.fullmatch(term):
+        return out
+    out += [Found("unit", u.label, u.key, u.key) for u in services.directory.search_units(term, LIMIT)]
     out += [
         Found("resident", r.name, f"{r.unit_label}  {', '.join(r.phones)}", r.name)
-        for r in list(residents.values())[:LIMIT]
+        for r in services.directory.search_residents(term, LIMIT)
     ]
     return out
 
 
+TICKET_NUMBER = re.compile(r"[A-Za-z]{1,8}-\d{6,8}-\d{1,6}")
+"""A whole ticket number, as services.tickets numbers them: site code, date, sequence."""
+
+
 def ticket_numbers(term: str, site_code: str) -> list[str]:
-    """The ticket numbers `term` may be: itself ("JX-20261203-0001"), or it with the site's code in front."""
+    """The ticket numbers `term` may be: itself ("JX-20261203-0001"), or it with the site's code in front
+    ("20261203-0001"). Only a text of letters, digits and dashes, with a dash, is tried."""
     term = term.strip().upper()
-    if not term or len(term) > 40 or not any(ch.isdigit() for ch in term):
+    if len(term) > 40 or "-" not in term or not term.isascii() or not term.replace("-", "").isalnum():
         return []
     return list(dict.fromkeys((term, f"{site_code.upper()}-{term}")))
 
