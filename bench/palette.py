@@ -29,7 +29,18 @@ from deskui.screens.palette.data import found
 from deskui.services import open_services
 from deskui.services.admin import demo_residents, load_demo
 
-QUERIES = ("zs", "wang", "3棟2單元1201", "3-2-1201", "陳", "1201", "TS-20261201-0001", "#12", "13812345678")
+QUERIES = (
+    "zs",
+    "wang",
+    "3棟2單元1201",
+    "3-2-1201",
+    "陳",
+    "1201",
+    "TS-20261201-0001",
+    "20261201-0001",
+    "#12",
+    "13812345678",
+)
 TARGET = 2.0
 
 
@@ -84,7 +95,7 @@ def main() -> None:
         for term in QUERIES:
             row = []
             for services in (small, large):
-                palette = timed(lambda s=services, q=term: found(s, q, "TS"), args.runs)
+                palette = timed(lambda s=services, q=term: found(s, q), args.runs)
                 plain = timed(lambda s=services, q=term: directory_search(s, q), args.runs)
                 row += [palette, plain, palette / plain]
                 worst = max(worst, palette / plain)

@@ -90,7 +90,14 @@ async def test_a_ticket_by_its_number_opens(app: DeskApp) -> None:
         await palette(pilot, ticket.number.lower(), ticket.number)
         await choose(pilot, ticket.number)
         await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen))
-        assert isinstance(app.screen, TicketDetailScreen) and app.screen.ticket_id == ticket.id
+        detail = app.screen
+        assert isinstance(detail, TicketDetailScreen) and detail.ticket_id == ticket.id
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is not detail)
+        shown = ticket.number.partition("-")[2]  # without its kind's letters: "20261123-0001"
+        await palette(pilot, shown, ticket.number)
+        await choose(pilot, ticket.number)
+        await wait_for(pilot, lambda: isinstance(app.screen, TicketDetailScreen))
 
 
 async def test_a_resident_by_pinyin_initials_and_a_unit_in_traditional_spelling(app: DeskApp) -> None:

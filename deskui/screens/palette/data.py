@@ -42,14 +42,14 @@ class Found:
     exact: bool = False
 
 
-def found(services: Services, term: str, site_code: str) -> list[Found]:
+def found(services: Services, term: str) -> list[Found]:
     """Runs in a thread: what `term` names, tickets and calls by number first, then units and residents. The
     services compare script-blind themselves (scriptfold), so the text is asked once, as typed. A text shaped like
     a ticket number ("TS-20261201-0001") or a call's ("#12") is not looked for in the directory."""
     from deskui.core.errors import NotFound
 
     out: list[Found] = []
-    for number in ticket_numbers(term, site_code):
+    for number in ticket_numbers(term):
         try:
             ticket = services.tickets.get(number)
         except NotFound:
@@ -78,13 +78,17 @@ TICKET_NUMBER = re.compile(r"[A-Za-z]{1,8}-\d{6,8}-\d{1,6}")
 """A whole ticket number, as services.tickets numbers them: site code, date, sequence."""
 
 
-def ticket_numbers(term: str, site_code: str) -> list[str]:
-    """The ticket numbers `term` may be: itself ("JX-20261203-0001"), or it with the site's code in front
-    ("20261203-0001"). Only a text of letters, digits and dashes, with a dash, is tried."""
+def ticket_numbers(term: str) -> list[str]:
+    """The ticket numbers `term` may be: itself ("WX-20261203-0001"), or, without its kind's prefix
+    ("20261203-0001"), each kind's. Only a text of letters, digits and dashes, with a dash, is tried."""
+    from deskui.services.tickets import PREFIXES
+
     term = term.strip().upper()
     if len(term) > 40 or "-" not in term or not term.isascii() or not term.replace("-", "").isalnum():
         return []
-    return list(dict.fromkeys((term, f"{site_code.upper()}-{term}")))
+    if term[0].isdigit():
+        return [f"{prefix}-{term}" for prefix in PREFIXES.values()]
+    return [term]
 
 
 KIND_LABELS = {"ticket": "Ticket", "call": "Call", "unit": "Unit", "resident": "Resident"}
@@ -98,7 +102,7 @@ class DataSearch(Provider):
         term = " ".join(query.split())
         if desk.services is None or desk.operator is None or not term or self.locked():
             return
-        for item in await asyncio.to_thread(found, desk.services, term, desk.settings.site_code):
+        for item in await asyncio.to_thread(found, desk.services, term):
             yield Hit(
                 1.0 if item.exact else 0.85,
                 Content(f"{item.text}  ").append(Content.styled(item.detail, "dim")),
