@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import t
 
 if TYPE_CHECKING:
     from deskui.core.config import Settings
@@ -125,15 +125,6 @@ def notice_ways() -> Mapping[str, str]:
 
 # --- keys in words ------------------------------------------------------------------------------------------------
 
-TARGET_STATE_LABELS = {
-    "ok": N_("On track"),
-    "due_soon": N_("Due soon"),
-    "overdue": N_("Overdue"),
-    "met": N_("Met"),
-    "late": N_("Met late"),
-    "paused": N_("Paused"),
-}
-
 
 def shift_name(key: str) -> str:
     """A shift in words (夜班, Night shift); a shift a site configured without a label shows its key."""
@@ -153,6 +144,8 @@ def department_name(settings: Settings, key: str | None) -> str:
 
 
 def target_state_name(state: str) -> str:
+    from deskui.services.tickets import TARGET_STATE_LABELS
+
     return t(TARGET_STATE_LABELS[state]) if state in TARGET_STATE_LABELS else state
 
 

@@ -204,8 +204,8 @@ def test_export_xlsx(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     ws = load_workbook(out).active
     header = [c.value for c in ws[1]]
     values = dict(zip(header, [c.value for c in ws[2]], strict=True))
-    assert values["number"] == number and values["description"] == "'+1 漏水"
-    assert values["created_at"].year == 2026 or hasattr(values["created_at"], "year")
+    assert values["Number"] == number and values["Description"] == "'+1 漏水"  # headers in words (issue 12)
+    assert values["Created"].year == 2026 or hasattr(values["Created"], "year")
 
 
 def test_export_refusals(cli) -> None:  # type: ignore[no-untyped-def]

@@ -282,7 +282,7 @@ def test_export_csv_json_xlsx_with_formula_safe_cells(services, li, tmp_path) ->
 
     ws = load_workbook(path).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    assert values[0][:3] == ["seq", "id", "kind"] and values[1][7] == '\'=HYPERLINK("http://x")'
+    assert values[0][:3] == ["#", "Entry id", "Kind"] and values[1][7] == '\'=HYPERLINK("http://x")'
     with pytest.raises(ValidationError, match="Unknown export format"):
         export(entries, "pdf", services.settings, output=None, stdout=io.StringIO())
     with pytest.raises(ValidationError, match="xlsx"):

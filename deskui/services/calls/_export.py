@@ -24,7 +24,14 @@ from zoneinfo import ZoneInfo
 from deskui.core.config import Settings
 from deskui.core.i18n import t
 from deskui.services.calls._types import CallInfo
-from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
+from deskui.services.common.exportfiles import (
+    neutralise,
+    private_file,
+    sheet_cell,
+    sheet_headers,
+    write_export,
+    write_json_array,
+)
 
 FIELDS = (
     "id",
@@ -104,10 +111,12 @@ def write_xlsx(calls: Iterable[CallInfo], path: Path, settings: Settings) -> int
     tz = ZoneInfo(settings.time_zone)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(t("Calls"))
-    ws.append(list(FIELDS))
+    ws.append(sheet_headers(FIELDS))
+    words = _sheet_words(settings)
     n = 0
     for call in calls:
         rec = record(call, tz)
+        rec.update({f: say(rec[f]) for f, say in words.items() if rec[f] is not None})
         row: list[Any] = []
         for f in FIELDS:
             value = rec[f]
@@ -125,6 +134,24 @@ def write_xlsx(calls: Iterable[CallInfo], path: Path, settings: Settings) -> int
     with private_file(path, binary=True) as fh:
         wb.save(fh)
     return n
+
+
+def _sheet_words(settings: Settings) -> dict[str, Any]:
+    """A workbook's key values in the reader's words (issue 12): channel, category, shift, flags (CSV/JSON: keys)."""
+    from deskui.core.i18n import get_language
+    from deskui.services.common.exportfiles import yes_no
+    from deskui.services.common.shifts import SHIFT_LABELS
+
+    language = get_language()
+    channels = {c.key: c.label(language) for c in settings.channels}
+    categories = {c.key: c.label(language) for c in settings.categories}
+    return {
+        "channel": lambda key: channels.get(key, key),
+        "category": lambda key: categories.get(key, key),
+        "shift": lambda key: t(SHIFT_LABELS[key]) if key in SHIFT_LABELS else key,
+        "urgent": yes_no,
+        "ticket_wanted": yes_no,
+    }
 
 
 def export(calls: Iterable[CallInfo], fmt: str, settings: Settings, *, output: Path | None, stdout: IO[str]) -> int:

@@ -41,13 +41,15 @@ def label_names(labels: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     return {key: (key, msgid, zh.get(msgid, msgid), here.get(msgid, msgid)) for key, msgid in labels.items()}
 
 
-def find_key(value: str, names: Mapping[str, Iterable[str]]) -> str | None:
-    """The key `value` names (key, label or alias, any script, any case), or None."""
+def find_key(value: str, names: Mapping[str, Iterable[str] | str]) -> str | None:
+    """The key `value` names (key, label or alias, any script, any case), or None; `names`: key → its names, or key →
+    its one English label."""
     want = _norm(value)
     if not want:
         return None
     for key, spellings in names.items():
-        if want in {_norm(name) for name in (key, *spellings, *ALIASES.get(key, ()))}:
+        listed = (spellings,) if isinstance(spellings, str) else tuple(spellings)
+        if want in {_norm(name) for name in (key, *listed, *ALIASES.get(key, ()))}:
             return key
     return None
 
@@ -69,7 +71,8 @@ def unknown(value: str, what: str, shown: Mapping[str, str], *, field: str = "")
 
 def pick(value: str, labels: Mapping[str, str], what: str, *, field: str = "") -> str:
     """The key of a label table (key → N_ msgid) that `value` names; ValidationError listing the choices."""
-    key = find_key(value, label_names(labels))
+    # The key or its English label first: no catalog to load for what scripts type (`--queue open`, the defaults).
+    key = find_key(value, labels) or find_key(value, label_names(labels))
     if key is None:
         raise unknown(value, what, {k: t(msgid) for k, msgid in labels.items()}, field=field)
     return key

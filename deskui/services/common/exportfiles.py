@@ -12,6 +12,10 @@ backups (private_file); a pipe or device given as -o is written as it is and nev
 One way out for every register (write_export): the format checked, xlsx only to a file, csv and json to the file
 or to stdout; CSV files with a BOM. JSON has one style everywhere (write_json_array): one array of objects, one
 object per line, streamed.
+
+Languages (issue 12): a workbook is for people — its headers (sheet_headers) and its key values (a kind, a status,
+a department, a shift: each writer's words) are in the exporter's language. CSV and JSON are for programs: English
+column keys and key values, the same whatever the language (README, "Exports").
 """
 
 from __future__ import annotations
@@ -25,8 +29,75 @@ from pathlib import Path
 from typing import IO, Any
 
 from deskui.core.errors import ValidationError
-from deskui.core.i18n import t
+from deskui.core.i18n import N_, t
 from deskui.core.safetext import dumps, safe
+
+# A workbook's column headers: the stable column key (CSV's header, JSON's field) → its words.
+COLUMN_LABELS = {
+    "id": N_("#"),
+    "seq": N_("#"),
+    "number": N_("Number"),
+    "kind": N_("Kind"),
+    "status": N_("Status"),
+    "severity": N_("Severity"),
+    "repair_type": N_("Repair type"),
+    "help_kind": N_("Kind of help"),
+    "unit": N_("Unit"),
+    "caller": N_("Caller"),
+    "phone": N_("Phone"),
+    "description": N_("Description"),
+    "department": N_("Department"),
+    "assignee": N_("Assignee"),
+    "created_at": N_("Created"),
+    "created_by": N_("Created by"),
+    "due_at": N_("Due"),
+    "appointment_at": N_("Appointment"),
+    "done_at": N_("Done"),
+    "closed_at": N_("Closed"),
+    "callback_result": N_("Callback"),
+    "satisfaction": N_("Satisfaction"),
+    "callback_comment": N_("Callback comment"),
+    "targets": N_("Targets"),
+    "calls": N_("Calls"),
+    "resident_deadline": N_("Resident deadline"),
+    "result": N_("Result"),
+    "reply": N_("Reply"),
+    "reply_via": N_("Replied by"),
+    "notes": N_("Notes"),
+    "paid": N_("Paid"),
+    "fee": N_("Fee"),
+    "time": N_("Time"),
+    "channel": N_("Channel"),
+    "category": N_("Category"),
+    "content": N_("Content"),
+    "visit_time": N_("Visit time"),
+    "urgent": N_("Urgent"),
+    "ticket_wanted": N_("Ticket wanted"),
+    "operator": N_("Operator"),
+    "shift": N_("Shift"),
+    "duty_date": N_("Duty date"),
+    "amends_id": N_("Corrects"),
+    "original_id": N_("Original"),
+    "recorded_at": N_("Recorded at"),
+    "text": N_("Stored text"),
+    "ref": N_("Refers to"),
+    "payload": N_("Facts"),
+    "prev_hash": N_("Previous hash"),
+    "hash": N_("Hash"),
+    "shown": N_("Entry"),
+}
+
+
+def sheet_headers(fields: Iterable[str], labels: dict[str, str] | None = None) -> list[str]:
+    """A workbook's header row in the reader's language (`labels`: a register's own columns, key → N_ msgid)."""
+    table = {**COLUMN_LABELS, **(labels or {})}
+    return [t(table[f]) if f in table else f for f in fields]
+
+
+def yes_no(value: Any) -> Any:
+    """A flag in a workbook: 是/否, Yes/No (None stays empty)."""
+    return None if value is None else t("Yes") if value else t("No")
+
 
 # The formats a register (calls, tickets, the duty log) exports to.
 FORMATS = ("csv", "json", "xlsx")

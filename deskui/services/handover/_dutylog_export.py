@@ -10,7 +10,7 @@ from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.core.i18n import t
+from deskui.core.i18n import N_, t
 from deskui.services.handover._dutylog import LogEntry
 
 EXPORT_FIELDS = (
@@ -29,6 +29,10 @@ EXPORT_FIELDS = (
     "hash",
     "shown",  # what the entry says in the exporter's language: a handover's or review's facts rendered (issue 12)
 )
+
+
+# A duty-log entry's kind in words (the workbook; deskui dutylog show says the same).
+ENTRY_KINDS = {"entry": N_("Entry"), "amendment": N_("Amendment"), "handover": N_("Handover"), "review": N_("Review")}
 
 
 def export_record(entry: LogEntry, tz: ZoneInfo) -> dict[str, Any]:
@@ -88,14 +92,18 @@ def _write_xlsx(entries: Iterable[LogEntry], path: Path, tz: ZoneInfo) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
-    from deskui.services.common.exportfiles import private_file, sheet_cell
+    from deskui.services.common.exportfiles import private_file, sheet_cell, sheet_headers
+    from deskui.services.common.shifts import SHIFT_LABELS
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(t("Duty log"))
-    ws.append(list(EXPORT_FIELDS))
+    # Headers, the kind and the shift in the reader's words (issue 12); CSV and JSON keep the keys.
+    ws.append(sheet_headers(EXPORT_FIELDS, {"id": N_("Entry id")}))
     n = 0
     for entry in entries:
         rec = export_record(entry, tz)
+        rec["kind"] = t(ENTRY_KINDS[rec["kind"]]) if rec["kind"] in ENTRY_KINDS else rec["kind"]
+        rec["shift"] = t(SHIFT_LABELS[rec["shift"]]) if rec["shift"] in SHIFT_LABELS else rec["shift"]
         row: list[Any] = []
         for name in EXPORT_FIELDS:
             value = rec[name]

@@ -63,6 +63,7 @@ from deskui.services.tickets._types import (
 )
 
 if TYPE_CHECKING:
+    from deskui.services.tickets._export import TARGET_STATE_LABELS as TARGET_STATE_LABELS
     from deskui.services.tickets._export import event_record as event_record
     from deskui.services.tickets._export import export as export_tickets
     from deskui.services.tickets._export import record as ticket_record
@@ -80,6 +81,7 @@ _LAZY = {
     "event_record": ("_export", "event_record"),
     "write_tickets_csv": ("_export", "write_csv"),
     "write_tickets_json": ("_export", "write_json"),
+    "TARGET_STATE_LABELS": ("_export", "TARGET_STATE_LABELS"),
 }
 
 __all__ = [
@@ -109,6 +111,7 @@ __all__ = [
     "SEVERITIES",
     "SEVERITY_LABELS",
     "STATUS_LABELS",
+    "TARGET_STATE_LABELS",
     "TERMINAL_STATUSES",
     "WAITING_ON",
     "EventInfo",

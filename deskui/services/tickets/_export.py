@@ -10,19 +10,35 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from deskui.core.config import Settings
-from deskui.core.i18n import t
-from deskui.services.common.exportfiles import neutralise, private_file, sheet_cell, write_export, write_json_array
-from deskui.services.tickets._complaints import COMPLAINT_FIELDS
+from deskui.core.i18n import N_, t
+from deskui.services.common.exportfiles import (
+    neutralise,
+    private_file,
+    sheet_cell,
+    sheet_headers,
+    write_export,
+    write_json_array,
+)
+from deskui.services.tickets._complaints import COMPLAINT_FIELDS, REPLY_VIA_LABELS
 from deskui.services.tickets._repairs import fee_text, is_repair
-from deskui.services.tickets._targets import LATE, MET, OVERDUE, TargetState
-from deskui.services.tickets._types import EventInfo, TicketInfo
+from deskui.services.tickets._targets import LATE, MET, OVERDUE, TARGET_LABELS, TargetState
+from deskui.services.tickets._types import (
+    CALLBACK_OUTCOME_LABELS,
+    HELP_KIND_LABELS,
+    KIND_LABELS,
+    REPAIR_TYPE_LABELS,
+    SEVERITY_LABELS,
+    STATUS_LABELS,
+    EventInfo,
+    TicketInfo,
+)
 
 COMPLAINT_KEYS = tuple(f"complaint_{key}" for key in COMPLAINT_FIELDS)  # complaint_place, _about, _happened, _wants
 FIELDS = (
@@ -155,6 +171,8 @@ def _cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
     if name == "targets":
+        if isinstance(value, str):  # a workbook's, already in words (_targets_text)
+            return value
         return "; ".join(f"{x['name']} {x['phase']} {x['due_at']}" for x in value)
     if name == "calls":
         return " ".join(str(c) for c in value)
@@ -189,10 +207,12 @@ def write_xlsx(rows: Iterable[tuple[TicketInfo, Sequence[int]]], path: Path, set
     tz = ZoneInfo(settings.time_zone)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(t("Tickets"))
-    ws.append(list(FIELDS))
+    ws.append(sheet_headers(FIELDS, {f"complaint_{k}": label for k, label in COMPLAINT_FIELDS.items()}))
+    words = _sheet_words(settings)
     n = 0
     for ticket, calls in rows:
         rec = record(ticket, calls, tz)
+        rec.update({f: say(rec[f]) for f, say in words.items() if rec[f] is not None and rec[f] != ""})
         out: list[Any] = []
         for f in FIELDS:
             value = rec[f]
@@ -209,6 +229,53 @@ def write_xlsx(rows: Iterable[tuple[TicketInfo, Sequence[int]]], path: Path, set
     with private_file(path, binary=True) as fh:
         wb.save(fh)
     return n
+
+
+# A target's state in words (a workbook's targets cell, `deskui tickets show`); JSON and CSV keep the keys.
+TARGET_STATE_LABELS = {
+    "ok": N_("On track"),
+    "due_soon": N_("Due soon"),
+    "overdue": N_("Overdue"),
+    "met": N_("Met"),
+    "late": N_("Met late"),
+    "paused": N_("Paused"),
+}
+
+
+def _targets_text(targets: Any) -> str:
+    """The targets cell of a workbook: each target's name, state and due time in the reader's words."""
+    parts = []
+    for x in targets:
+        name = t(TARGET_LABELS[x["name"]]) if x["name"] in TARGET_LABELS else x["name"]
+        phase = t(TARGET_STATE_LABELS[x["phase"]]) if x["phase"] in TARGET_STATE_LABELS else x["phase"]
+        due = (x["due_at"] or "")[:16].replace("T", " ")
+        parts.append(f"{name} {phase} {due}".strip())
+    return "; ".join(parts)
+
+
+def _sheet_words(settings: Settings) -> dict[str, Callable[[Any], Any]]:
+    """A workbook's key values in the reader's words (issue 12): kind, status, department … (CSV/JSON keep keys)."""
+    from deskui.core.i18n import get_language
+    from deskui.services.common.exportfiles import yes_no
+
+    language = get_language()
+    departments = {d.key: d.label(language) for d in settings.departments}
+
+    def table(labels: Mapping[str, str]) -> Callable[[Any], Any]:
+        return lambda key: t(labels[key]) if key in labels else key
+
+    return {
+        "kind": table(KIND_LABELS),
+        "status": table(STATUS_LABELS),
+        "severity": table(SEVERITY_LABELS),
+        "repair_type": table(REPAIR_TYPE_LABELS),
+        "help_kind": table(HELP_KIND_LABELS),
+        "callback_result": table(CALLBACK_OUTCOME_LABELS),
+        "reply_via": table(REPLY_VIA_LABELS),
+        "department": lambda key: departments.get(key, key),
+        "paid": yes_no,
+        "targets": _targets_text,
+    }
 
 
 def export(
