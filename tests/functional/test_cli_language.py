@@ -171,6 +171,8 @@ def test_refusals_list_choices_in_the_readers_language(cli) -> None:  # type: ig
     call = ("calls", "add", "--caller", "张", "--unit", "3-2-1201", "--phone", "13800138000", "--content", "x")
     line = _one_line(cli(*call, "--category", "修理", lang="zh-CN"))
     assert "可选：报修、投诉" in line and "repair" not in line
+    line = _one_line(cli(*call, "--category", "修理", lang="zh-HK"))  # Traditional: the choices in its script
+    assert "可選：報修、投訴" in line and "repair" not in line
     line = _one_line(cli(*call, "--category", "fix", lang="en"))
     assert "repair, complaint" in line
     line = _one_line(cli("tickets", "list", "--queue", "全部", lang="zh-CN"))
