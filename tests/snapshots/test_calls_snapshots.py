@@ -9,8 +9,7 @@ from deskui.screens.calls import CallsScreen
 from deskui.screens.calls.readback import ReadBackScreen
 from tests.functional.helpers import sign_in, wait_for
 from tests.snapshots.conftest import settle, still
-
-SIZES = [(80, 24), (120, 40)]
+from tests.snapshots.matrix import SIZES
 
 
 async def _open(pilot: Pilot[None]) -> CallsScreen:
@@ -52,3 +51,7 @@ class TestCallScreen:
 
     def test_read_back(self, snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(snap_app("zh-CN"), terminal_size=size, run_before=still(_read_back))
+
+    def test_read_back_hong_kong(self, snap_compare, snap_app, size) -> None:  # type: ignore[no-untyped-def]
+        """zh-HK (issue 12): the form and the read-back sentence in Traditional, what was typed as typed."""
+        assert snap_compare(snap_app("zh-HK"), terminal_size=size, run_before=still(_read_back))

@@ -16,9 +16,7 @@ from tests.functional.conftest import seed_desk
 from tests.functional.helpers import sign_in, wait_for
 from tests.functional.test_tickets_screen import type_text
 from tests.snapshots.conftest import settle, still
-
-SIZES = [(80, 24), (120, 40)]
-LANGUAGES = ["en", "zh-CN"]
+from tests.snapshots.matrix import LANGUAGES, SIZES
 
 
 @pytest.fixture

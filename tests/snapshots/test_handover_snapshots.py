@@ -18,9 +18,8 @@ from deskui.services.calls import CallInput
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
 from tests.snapshots.conftest import settle, still
+from tests.snapshots.matrix import LANGUAGES, SIZES
 
-SIZES = [(80, 24), (120, 40)]
-LANGUAGES = ["en", "zh-CN"]
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = date(2026, 11, 23)
 MORNING = date(2026, 11, 24)

@@ -16,9 +16,7 @@ from deskui.services.calls import CallInput
 from tests.functional.conftest import seed_desk
 from tests.functional.helpers import sign_in, wait_for
 from tests.snapshots.conftest import settle, still
-
-SIZES = [(80, 24), (120, 40)]
-LANGUAGES = ["en", "zh-CN"]
+from tests.snapshots.matrix import LANGUAGES, SIZES
 
 
 def seed_emergency(services, clock: FrozenClock) -> None:  # type: ignore[no-untyped-def]

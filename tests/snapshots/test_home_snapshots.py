@@ -16,9 +16,8 @@ from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
 from tests.functional.test_home_today import hand_over_the_day, seed_today
 from tests.snapshots.conftest import still
+from tests.snapshots.matrix import LANGUAGES, SIZES
 
-SIZES = [(80, 24), (120, 40)]
-LANGUAGES = ["en", "zh-CN"]
 ROLES = {"receptionist": ("1111", 0), "night": ("2222", 1), "supervisor": ("3333", 2)}
 
 

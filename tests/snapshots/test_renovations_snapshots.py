@@ -16,9 +16,8 @@ from deskui.screens.renovations import RenovationsScreen
 from deskui.widgets.header import DeskHeader
 from tests.functional.helpers import sign_in, wait_for
 from tests.snapshots.conftest import still
+from tests.snapshots.matrix import LANGUAGES, SIZES
 
-SIZES = [(80, 24), (120, 40)]
-LANGUAGES = ["en", "zh-CN"]
 SH = ZoneInfo("Asia/Shanghai")
 
 

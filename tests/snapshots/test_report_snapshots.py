@@ -54,6 +54,9 @@ class TestReportScreen:
     def test_calls_en(self, snap_compare, report_app) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(report_app("en"), terminal_size=SIZE, run_before=_at())
 
+    def test_calls_hong_kong(self, snap_compare, report_app) -> None:  # type: ignore[no-untyped-def]
+        assert snap_compare(report_app("zh-HK"), terminal_size=SIZE, run_before=_at())
+
     def test_targets_en(self, snap_compare, report_app) -> None:  # type: ignore[no-untyped-def]
         assert snap_compare(report_app("en"), terminal_size=SIZE, run_before=_at("3"))
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.snapshots.conftest import at_home, at_sign_in
-
-SIZES = [(80, 24), (120, 40)]
-LANGUAGES = ["en", "zh-CN"]
+from tests.snapshots.matrix import LANGUAGES, SIZES
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
