@@ -35,6 +35,16 @@ def key_option(labels: LabelTable, what: str) -> Callable[[str | None], str | No
     return convert
 
 
+def keys_option(labels: LabelTable, what: str) -> Callable[[list[str] | None], list[str] | None]:
+    """`key_option` for an option given more than once (`units timeline --kind 来电 --kind 工单`)."""
+    one = key_option(labels, what)
+
+    def convert(values: list[str] | None) -> list[str] | None:
+        return None if values is None else [one(v) or v for v in values]
+
+    return convert
+
+
 def pick_key(value: str, labels: Mapping[str, str], what: str) -> str:
     """The key of `labels` (key → N_ msgid) that `value` names, for a command that knows its table only once it
     runs (the configured shifts); ValidationError (one line, exit 1) listing the choices otherwise."""
@@ -115,6 +125,13 @@ def parcel_kinds() -> Mapping[str, str]:
     from deskui.services.registers import PARCEL_KINDS
 
     return PARCEL_KINDS
+
+
+def timeline_kinds() -> Mapping[str, str]:
+    """A unit's timeline: its kinds and the groups of kinds (calls, tickets, log, registers)."""
+    from deskui.services.timeline import GROUP_LABELS, KIND_LABELS
+
+    return {**GROUP_LABELS, **KIND_LABELS}
 
 
 def notice_ways() -> Mapping[str, str]:

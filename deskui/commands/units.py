@@ -15,6 +15,7 @@ import typer
 
 from deskui.cli import state
 from deskui.commands._formats import ListFormat
+from deskui.commands._keys import keys_option, timeline_kinds
 from deskui.commands._registers import as_text, emit, when
 from deskui.core.i18n import N_, t
 
@@ -30,7 +31,9 @@ KIND_HELP = (
 def timeline(
     ctx: typer.Context,
     unit: Annotated[str, typer.Argument(metavar="UNIT", help="The unit, in any spelling (3-2-1201, 3栋2单元1201).")],
-    kind: Annotated[list[str] | None, typer.Option("--kind", help=KIND_HELP)] = None,
+    kind: Annotated[
+        list[str] | None, typer.Option("--kind", callback=keys_option(timeline_kinds, N_("kind")), help=KIND_HELP)
+    ] = None,
     since: Annotated[str | None, typer.Option("--since", help="From this time (ISO 8601; a date = that day).")] = None,
     until: Annotated[str | None, typer.Option("--until", help="Before this time (a date = to the end of it).")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="At most this many entries (newest).")] = None,

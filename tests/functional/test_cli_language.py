@@ -201,3 +201,16 @@ def test_xlsx_headers_in_the_ui_language_csv_stable(cli, tmp_path: Path) -> None
         head = next(csv.reader(io.StringIO(csv_zh)))
         assert head == next(csv.reader(io.StringIO(csv_en)))
         assert all(re.fullmatch(r"[a-z_0-9]+", h) for h in head), head
+
+
+@pytest.mark.parametrize("words", [("来电",), ("來電", "工單"), ("Calls", "TICKET")])
+def test_timeline_kinds_named_in_any_language(cli, words: tuple[str, ...]) -> None:  # type: ignore[no-untyped-def]
+    keys = {"来电": "call", "來電": "call", "工單": "ticket", "Calls": "calls", "TICKET": "ticket"}
+
+    def kinds(*names: str) -> list[object]:
+        args = [a for n in names for a in ("--kind", n)]
+        result = cli("units", "timeline", "3-1-502", *args, "--format", "json")
+        assert result.code == 0, result.err
+        return [(x["kind"], x["number"]) for x in json.loads(result.out)]
+
+    assert kinds(*words) == kinds(*(keys[w] for w in words))
