@@ -29,7 +29,7 @@ def test_keys_read_in_order(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ['""', '"ctrl+ s x"', "3", '"f3,,f4"', '"strg+ä"'])
 def test_a_key_textual_cannot_name_is_refused(tmp_path: Path, value: str) -> None:
-    with pytest.raises(ConfigError, match="keys.call-save: expected keys like"):
+    with pytest.raises(ConfigError, match=r"keys\.call-save: expected keys like"):
         settings_with(tmp_path, f"[keys]\ncall-save = {value}\n")
 
 
