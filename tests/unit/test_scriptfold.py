@@ -114,3 +114,20 @@ def test_nul_is_kept() -> None:
     # A search term holding NUL matches nothing (services.common.search.fold_term); it must still be there to see.
     assert fold("漏\x00") == "漏\x00"
     assert fold("a\x00b電\x00") == "a\x00b电\x00"
+
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
+
+
+@given(st.text(CJK, max_size=8), st.text(CJK, max_size=8))
+def test_a_piece_folds_to_a_piece(a: str, b: str) -> None:
+    """Character by character: a substring of a record, folded, is a substring of the record folded."""
+    assert fold(a + b) == fold(a) + fold(b)
+    assert fold(fold(a)) == fold(a)
+
+
+@pytest.mark.parametrize(
+    ("piece", "text"), [("著", "著名"), ("乾", "乾隆"), ("么", "什麼"), ("麼", "什么"), ("里", "裡面")]
+)
+def test_phrases_do_not_hide_a_character(piece: str, text: str) -> None:
+    assert fold(piece) in fold(text)
