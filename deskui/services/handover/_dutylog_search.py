@@ -4,7 +4,7 @@ in either Chinese script (陳 finds 陈), newest first.
 The log is append-only and keeps no search text (an entry written as facts is rendered in the reader's language
 only when read, services.handover._facts), so each entry is folded as it is searched (core.scriptfold): the same hits
 as a substring scan over the folded text, by construction. Read a page of the chain at a time, newest first, until
-`limit` are found. Measured (bench/search_fold.py (d), a loaded 2-core machine): 1.6 x reading the same entries
+`limit` are found. Measured (bench/search_fold.py (d), 2-core machine, loaded or not): 1.2-1.6 x reading the same entries
 and testing their text with a plain `in`; reading and rendering the entries is most of the cost, not the folding.
 """
 
