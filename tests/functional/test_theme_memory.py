@@ -3,13 +3,13 @@ redrawn in the new theme's colours (issue 12)."""
 
 from __future__ import annotations
 
-import json
+import tomllib
 from pathlib import Path
 
 from deskui.app import make_app
 from deskui.core.clock import FrozenClock
 from deskui.core.config import Settings
-from deskui.core.userstate import state_file
+from deskui.core.userstate import read_state, remember, state_file
 from deskui.screens.home import HomeScreen
 from tests.functional.helpers import sign_in, wait_for
 
@@ -20,7 +20,7 @@ async def test_the_theme_chosen_is_there_after_a_restart(
     desk_services,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    state = tmp_path / "state.json"
+    state = tmp_path / "state.toml"
     first = make_app(settings, clock=clock, services=desk_services, state_file=state)
     async with first.run_test(size=(80, 24)) as pilot:
         assert first.theme == "textual-dark"
@@ -30,7 +30,7 @@ async def test_the_theme_chosen_is_there_after_a_restart(
         assert home.drawn_theme == "textual-dark"
         first.theme = "textual-light"
         await wait_for(pilot, lambda: state.is_file() and home.drawn_theme == "textual-light")
-    assert json.loads(state.read_text(encoding="utf-8")) == {"theme": "textual-light"}
+    assert tomllib.loads(state.read_text(encoding="utf-8")) == {"theme": "textual-light"}
 
     again = make_app(settings, clock=clock, services=desk_services, state_file=state)
     async with again.run_test(size=(80, 24)):
@@ -43,8 +43,8 @@ async def test_an_unknown_or_unreadable_state_keeps_the_default(
     desk_services,
     tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
-    state = tmp_path / "state.json"
-    for text in ('{"theme": "no-such-theme"}', "not json", "[1, 2]"):
+    state = tmp_path / "state.toml"
+    for text in ('theme = "no-such-theme"', "not toml", "theme = [1, 2]", '{"theme": "textual-light"}'):
         state.write_text(text, encoding="utf-8")
         app = make_app(settings, clock=clock, services=desk_services, state_file=state)
         async with app.run_test(size=(80, 24)):
@@ -62,3 +62,11 @@ async def test_an_app_without_a_state_file_remembers_nothing(
         app.theme = "textual-light"
         await pilot.pause()
     assert not state_file().exists()
+
+
+def test_the_state_file_keeps_any_text_exactly(tmp_path: Path) -> None:
+    """Written by hand-made TOML (json is not loaded at start-up): quotes, backslashes, controls, Chinese."""
+    state = tmp_path / "state.toml"
+    odd = 'a"b\\c\n\x7f\t主题'
+    assert remember(state, "theme", odd) and remember(state, "other", "x")
+    assert read_state(state) == {"theme": odd, "other": "x"}
