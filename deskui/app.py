@@ -83,7 +83,7 @@ class DeskApp(App[None]):
         # Shown in the header's tab bar rather than the footer, which keeps its room for the screen's own keys.
         *(Binding(s.key, f"section('{s.mode}')", s.label, id=f"section-{s.mode}", show=False) for s in SECTIONS),
         # Priority: a dialog (the help, a form) is modal, and a modal screen hides the app's ordinary bindings.
-        Binding("f9", "toggle_language", "中文/English", id="language", priority=True),
+        Binding("f9", "toggle_language", "Language/语言", id="language", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True, show=False),
     ]

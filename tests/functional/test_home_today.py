@@ -206,8 +206,8 @@ async def test_f9_on_home_redraws_today_in_chinese(app: DeskApp, clock) -> None:
         assert "callbacks" in lines and lines["callbacks"].line.count == 2
         assert "今日应回访" in str(lines["callbacks"].render())
         assert home.focused is lines["callbacks"]  # the line that had the focus still has it
-        await pilot.press("f9")
-        await wait_for(pilot, lambda: "Today at the desk" in str(home.query_one("#home-today-title").render()))
+        await pilot.press("f9")  # the next in F9's cycle: zh-HK
+        await wait_for(pilot, lambda: "今日前台待辦" in str(home.query_one("#home-today-title").render()))
 
 
 def test_a_line_is_shortened_between_words_never_inside_one() -> None:

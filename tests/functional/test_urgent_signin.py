@@ -81,8 +81,8 @@ async def test_urgent_call_shows_on_the_sign_in_screen_once_the_database_is_open
         assert "紧急，无人接单：" in text and "3-2-1201" in text and "7 分钟前" in text and "登录后按 F8 打开" in text
         assert "电梯" not in text
         assert app.focused is signin.query_one("#signin-pin", PinField)
-        await pilot.press("f9")  # in the other language, in place
-        await wait_for(pilot, lambda: "Sign in, then F8 opens it" in shown(banner))
+        await pilot.press("f9")  # in the next language (zh-HK), in place
+        await wait_for(pilot, lambda: "登入後按 F8 打開" in shown(banner))
         await pilot.press(*"1111", "enter")
         await wait_for(pilot, lambda: app.operator is not None and not isinstance(app.screen, SignInScreen))
         await pilot.press("f8")  # signed in: F8 opens it
