@@ -49,13 +49,12 @@ def found(services: Services, term: str) -> list[Found]:
     from deskui.core.errors import NotFound
 
     out: list[Found] = []
-    for number in ticket_numbers(term):
-        try:
-            ticket = services.tickets.get(number)
-        except NotFound:
-            continue
-        out.append(Found("ticket", ticket.number, f"{ticket.unit}  {ticket.description}", ticket.id, exact=True))
-        break
+    if looks_numbered(term):
+        wanted = term.strip().upper()
+        out += [
+            Found("ticket", ticket.number, f"{ticket.unit}  {ticket.description}", ticket.id, exact=True)
+            for ticket in services.tickets.numbered(wanted, LIMIT)
+        ]
     digits = term.removeprefix("#")
     if digits.isdigit() and len(digits) <= 9:
         try:
@@ -78,17 +77,17 @@ TICKET_NUMBER = re.compile(r"[A-Za-z]{1,8}-\d{6,8}-\d{1,6}")
 """A whole ticket number, as services.tickets numbers them: site code, date, sequence."""
 
 
-def ticket_numbers(term: str) -> list[str]:
-    """The ticket numbers `term` may be: itself ("WX-20261203-0001"), or, without its kind's prefix
-    ("20261203-0001"), each kind's. Only a text of letters, digits and dashes, with a dash, is tried."""
-    from deskui.services.tickets import PREFIXES
-
-    term = term.strip().upper()
-    if len(term) > 40 or "-" not in term or not term.isascii() or not term.replace("-", "").isalnum():
-        return []
-    if term[0].isdigit():
-        return [f"{prefix}-{term}" for prefix in PREFIXES.values()]
-    return [term]
+def looks_numbered(term: str) -> bool:
+    """A text that may be (part of) a ticket number: letters, digits and dashes, with a dash and a digit
+    ("WX-20261203-0001", "20261203-0001", "QZ-20261203")."""
+    term = term.strip()
+    return (
+        4 <= len(term) <= 40
+        and "-" in term
+        and term.isascii()
+        and term.replace("-", "").isalnum()
+        and any(c.isdigit() for c in term)
+    )
 
 
 KIND_LABELS = {"ticket": "Ticket", "call": "Call", "unit": "Unit", "resident": "Resident"}

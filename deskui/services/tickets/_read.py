@@ -95,6 +95,22 @@ class TicketReader(ContextService):
             checklist=steps,
         )
 
+    def numbered(self, fragment: str, limit: int) -> list[TicketInfo]:
+        """The tickets whose number holds `fragment` ("QZ-20261203", "20261203-0001", as read off a slip), newest
+        first: the palette's lookup."""
+        fragment = fragment.strip().upper()
+        if not fragment:
+            return []
+        escaped = fragment.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self.db.read() as s:
+            rows = s.execute(
+                select(_T)
+                .where(_T.c.site_id == self.site_id, _T.c.number.like(f"%{escaped}%", escape="\\"))
+                .order_by(_T.c.id.desc())
+                .limit(max(1, limit))
+            ).all()
+            return self.store.infos(s, rows)
+
     def worker_jobs(self, worker_id: int) -> list[TicketInfo]:
         """The open tickets of one worker, nearest due first (the index ix_ticket_worker_due)."""
         with self.db.read() as s:

@@ -352,6 +352,10 @@ class TicketService(ContextService):
         """Facts, targets, calls, the whole timeline and the actions `operator` may take now."""
         return self._read.detail(ref, operator=operator)
 
+    def numbered(self, fragment: str, limit: int = 5) -> list[TicketInfo]:
+        """The tickets whose number holds `fragment`, newest first (the command palette)."""
+        return self._read.numbered(fragment, limit)
+
     def worker_jobs(self, name: str) -> list[TicketInfo]:
         """The open tickets whose last dispatch named this worker, nearest due first (issue 14). NotFound when the
         directory has no worker of that name."""
