@@ -471,9 +471,11 @@ class DeskApp(App[None]):
 
         from textual.command import CommandPalette
 
+        from deskui.screens.palette.screen import DeskPalette
+
         if self.use_command_palette and not CommandPalette.is_open(cast("App[object]", self)):
             placeholder = t("Search for commands, tickets, units, residents…")
-            self.push_screen(CommandPalette(placeholder=placeholder, id="--command-palette"))
+            self.push_screen(DeskPalette(placeholder=placeholder, id="--command-palette"))
 
     def _runner(self, action: str, node: DOMNode) -> Callable[[], Awaitable[None]]:
         async def run() -> None:
