@@ -440,9 +440,8 @@ class DeskApp(App[None]):
         """The theme's variables, its text colours made readable (WCAG AA on its backgrounds: widgets.colours)."""
         from deskui.widgets.colours import readable
 
-        variables = super().get_css_variables()
+        variables = super().get_css_variables()  # the dict Textual also keeps as self.theme_variables
         variables.update(readable(variables))
-        self.theme_variables = variables
         return variables
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -1,4 +1,5 @@
-"""Hypothesis runs reproducibly in CI and explores freely by hand (the profiles in tests/conftest.py).
+"""Hypothesis runs reproducibly by default, CI or not, and explores freely when asked by hand (the profiles in
+tests/conftest.py). Stop 20's CI ran without a CI variable: a default that depended on it drew random examples there.
 
 Each case runs a tiny property test in a new process with tests/conftest.py imported, as pytest would, and reads
 which profile was loaded and which examples were tried.
@@ -51,14 +52,15 @@ def run_probe(**env: str) -> dict:  # type: ignore[type-arg]
     return json.loads(result.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def test_ci_is_reproducible() -> None:
-    first, second = run_probe(CI="true"), run_probe(CI="true")
+@pytest.mark.parametrize("env", [{}, {"CI": "true"}], ids=["no CI variable", "CI=true"])
+def test_reproducible_by_default(env: dict[str, str]) -> None:
+    first, second = run_probe(**env), run_probe(**env)
     assert first["profile"] == "ci" and first["derandomize"] is True and first["deadline"] is None
     assert first["seen"] == second["seen"]  # the same examples every run
 
 
 def test_by_hand_explores_and_keeps_failures() -> None:
-    first, second = run_probe(), run_probe()
+    first, second = run_probe(HYPOTHESIS_PROFILE="dev"), run_probe(HYPOTHESIS_PROFILE="dev")
     assert first["profile"] == "dev" and first["derandomize"] is False and first["deadline"] is None
     assert first["database"] == str(ROOT / ".hypothesis" / "examples")
     assert first["seen"] != second["seen"]  # new examples each run (30 random integers twice alike: never)

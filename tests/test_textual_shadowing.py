@@ -73,6 +73,12 @@ def self_assignments(cls: type) -> set[str]:
 
 CLASSES = deskui_message_pumps()
 
+DELIBERATE = {
+    # The one method of CommandPalette that writes its English "No matches found", repeated with the line translated
+    # (deskui/screens/palette/screen.py): it sets the timer Textual's own method sets.
+    "DeskPalette": {"_no_matches_timer"},
+}
+
 
 def test_the_guard_sees_the_screens_widgets_and_app() -> None:
     names = {cls.__name__ for cls in CLASSES}
@@ -89,5 +95,8 @@ def test_the_guard_would_have_caught_lock() -> None:
 def test_no_textual_attribute_is_shadowed(cls: type) -> None:
     base = textual_base(cls)
     taken = textual_names(base)
-    clashes = sorted(name for name in self_assignments(cls) & taken if not is_textual_api(base, name))
+    deliberate = DELIBERATE.get(cls.__qualname__, set())
+    clashes = sorted(
+        name for name in self_assignments(cls) & taken if not is_textual_api(base, name) and name not in deliberate
+    )
     assert not clashes, f"{cls.__qualname__} sets {clashes}, which {base.__name__} already uses; rename them"
