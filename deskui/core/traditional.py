@@ -99,6 +99,7 @@ HK_WORDS = {
     "磁盘": "磁碟",
     "联系电话": "聯絡電話",
     "联系上": "聯絡上",
+    "信息": "資料",  # 來電人資料: Hong Kong says 資料 for information about a person (Taiwan's s2twp gives 資訊)
 }
 
 # Taiwan: where s2twp's computing phrases are the wrong sense at a property desk (reviewed in the generated diff).
