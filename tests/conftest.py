@@ -78,7 +78,7 @@ NO_PG_REASON = (
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "sqlite_only: about SQLite itself; skipped when the suite runs on PostgreSQL")
     config.addinivalue_line("markers", "pg: needs a live PostgreSQL server (DESKUI_TEST_PG)")
-    config.addinivalue_line("markers", "real_pin_hashing: PINs hashed with the production argon2 profile")
+    config.addinivalue_line("markers", "real_argon2: hash PINs with the production argon2 parameters")
     config.addinivalue_line(
         "markers",
         "load: starts its own processes and loads both cores; `make test` runs these after the rest, so they cannot "
@@ -138,8 +138,8 @@ def _cheap_pin_hasher() -> PasswordHasher:
 def _cheap_pin_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """PINs hashed with argon2id at its cheapest in tests: the real profile (64 MiB, 3 passes) costs ~0.3 s a hash
     on a loaded machine, and a Pilot test adds three operators and signs one in. The same code path and hash
-    format; tests/unit/test_pin_hashing.py (marked `real_pin_hashing`) holds the real profile."""
-    if "real_pin_hashing" not in request.keywords:
+    format; the tests marked `real_argon2` (tests/unit/test_operators.py) hold the real profile."""
+    if "real_argon2" not in request.keywords:
         monkeypatch.setattr("deskui.services.operators.PasswordHasher", _cheap_pin_hasher)
 
 

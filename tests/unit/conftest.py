@@ -1,8 +1,7 @@
-"""Unit-test fixtures on top of tests/conftest.py: markers, and a migrated database copied instead of re-migrated."""
+"""Unit-test fixtures on top of tests/conftest.py: the PostgreSQL run's skips, and the migrated template by its old name."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,10 +14,6 @@ from tests.conftest import BACKEND
 
 if TYPE_CHECKING:
     from deskui.services import Services
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "real_argon2: hash PINs with the production argon2 parameters")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -51,28 +46,20 @@ def _opens_the_sqlite_file(item: pytest.Item) -> bool:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database at the code's head revision, built once per test session (running migrations costs ~0.4 s)."""
-    from deskui.core.db import open_database
-
-    path = tmp_path_factory.mktemp("template") / "desk.db"
-    open_database(str(path)).dispose()  # dispose checkpoints the WAL: the one file holds everything
-    return path
+def migrated_template(sqlite_template: Path) -> Path:
+    """A database at the code's head revision, built once per worker (tests/conftest.py's `sqlite_template`)."""
+    return sqlite_template
 
 
 @pytest.fixture
-def services(
-    request: pytest.FixtureRequest, settings: Settings, clock: FrozenClock, database_url: str
-) -> Iterator[Services]:
-    """Like tests/conftest.py's `services`, on a copy of the migrated template (the site is still created here).
-    On the PostgreSQL run `settings` already points at a fresh copy of the migrated PostgreSQL template.
+def services(settings: Settings, clock: FrozenClock) -> Iterator[Services]:
+    """Like tests/conftest.py's `services` (a copy of the migrated template; the site is still created here). On
+    the PostgreSQL run `settings` points at a fresh copy of the migrated PostgreSQL template.
 
-    `db_path` and `migrated_template` are not requested by name: a test that asks for `db_path` itself reads or
-    attacks the SQLite file directly, and is skipped on the PostgreSQL run (see pytest_collection_modifyitems)."""
+    `db_path` is not requested by name: a test that asks for `db_path` itself reads or attacks the SQLite file
+    directly, and is skipped on the PostgreSQL run (see pytest_collection_modifyitems)."""
     from deskui.services import open_services
 
-    if BACKEND == "sqlite":
-        shutil.copy2(request.getfixturevalue("migrated_template"), database_url)
     svc = open_services(settings, clock)
     yield svc
     svc.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine
 
-from deskui.core.config import Settings
+from deskui.core.config import Settings, load_settings
 from deskui.core.db import Database, code_head, sqlite_journal_mode
 from deskui.services.admin import diagnose, failed
 from deskui.services.admin._doctor import expected_pragma, file_mode_row, pragma_rows, wal_reset_affected
@@ -76,8 +76,13 @@ def test_file_modes(tmp_path: Path, mode: int, ok: bool) -> None:
     assert row.value == f"{mode:04o}"
 
 
-def test_a_missing_database_is_a_warning_and_is_not_created(settings: Settings, db_path: Path) -> None:
-    rows = diagnose(settings)
+def unopened(db_path: Path) -> Settings:
+    """Settings naming a database file nobody has opened (the `settings` fixture's is a migrated copy)."""
+    return load_settings(database_url=str(db_path), language="en", environ={})
+
+
+def test_a_missing_database_is_a_warning_and_is_not_created(db_path: Path) -> None:
+    rows = diagnose(unopened(db_path))
     assert failed(rows) == []
     assert [r.ok for r in rows if r.check == "Database"] == [None]
     assert not db_path.exists()
@@ -89,11 +94,9 @@ def test_config_files_are_listed(settings: Settings) -> None:
     assert rows[0].value.endswith("defaults.toml")
 
 
-def test_a_missing_database_in_a_folder_it_cannot_write_fails(
-    settings: Settings, db_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_missing_database_in_a_folder_it_cannot_write_fails(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import deskui.services.admin._doctor as doctor
 
     monkeypatch.setattr(doctor.os, "access", lambda *_args: False)
-    assert [r.check for r in failed(diagnose(settings))] == ["Database"]
+    assert [r.check for r in failed(diagnose(unopened(db_path)))] == ["Database"]
     assert not db_path.exists()
