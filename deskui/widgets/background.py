@@ -18,7 +18,9 @@ Two kinds of database work happen on a screen, and each has one way through here
 - A read a person asked for (Enter on a row of the call log, Ctrl+R): `@asked`. Its DeskError is shown as a
   notification and nothing else happens; the same key tries again.
 
-Nothing here catches other exceptions: a bug still ends the app with its traceback (without locals: DeskApp).
+Nothing here catches other exceptions: a bug still ends the app with its traceback (without locals: DeskApp). The
+one exception: a background run whose answer comes back while its screen is being taken down (the app quitting, the
+screen closed) finds its widgets gone; it ends quietly (`coming_down`), as its next tick never comes.
 
 It lives with the widgets, below the screens, because both use it: the header's duty line and the urgent banner
 are background runs too.
@@ -119,10 +121,25 @@ def got_through(node: DOMNode, name: str) -> None:
         _refresh_headers(node)
 
 
+def coming_down(node: DOMNode) -> bool:
+    """`node` is leaving the app (removed, its screen closed, the app quitting): what it would show has no place.
+
+    Textual marks every node of a removal `_pruning` before it takes their children away one by one; a worker that
+    resumes in between (its thread answered) finds the screen there and its widgets gone."""
+    return not node.is_attached or any(n._pruning or n._closing or n._closed for n in node.ancestors_with_self)
+
+
 async def quietly(node: DOMNode, name: str, work: Callable[[], Awaitable[T]]) -> T | None:
-    """Run one background `work` of `node`; a DeskError is told (see `told`) and the result is None."""
+    """Run one background `work` of `node`; a DeskError is told (see `told`) and the result is None. A widget not
+    found while `node` is coming down ends the run too: the answer came back after its screen had gone."""
+    from textual.css.query import NoMatches  # loaded with the app already; kept off this module's import
+
     try:
         result = await work()
+    except NoMatches:
+        if coming_down(node):
+            return None
+        raise
     except DeskError as error:
         if node.is_attached:
             told(node, name, error)
@@ -140,8 +157,14 @@ def background(method: F) -> F:
 
         @functools.wraps(method)
         def run_sync(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
+            from textual.css.query import NoMatches
+
             try:
                 result = method(self, *args, **kwargs)
+            except NoMatches:
+                if coming_down(self):
+                    return None
+                raise
             except DeskError as error:
                 told(self, name, error)
                 return None

@@ -53,7 +53,6 @@ class LoadingApp(App[None]):
         self.push_screen(LoadingScreen())
 
 
-@pytest.mark.xfail(strict=True, reason="the worker's NoMatches fails the app")
 async def test_an_answer_that_comes_back_during_teardown_ends_quietly() -> None:
     app = LoadingApp()
     async with app.run_test() as pilot:
