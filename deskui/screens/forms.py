@@ -37,7 +37,7 @@ from textual.widgets.option_list import Option
 from deskui.core.errors import DeskError, PinRejected
 from deskui.core.i18n import t
 from deskui.screens import stylesheet
-from deskui.widgets.background import saving
+from deskui.widgets.background import saving, while_shown
 from deskui.widgets.choice_bar import ChoiceBar, ChoiceOption, assign_hotkeys
 from deskui.widgets.footer import DeskFooter
 from deskui.widgets.keyqueue import KeyHold, start_hold
@@ -428,6 +428,7 @@ class FormScreen(ModalScreen[Any]):
         self.run_submit(values)
 
     @work(exclusive=True, group="form-submit")
+    @while_shown
     async def run_submit(self, values: dict[str, Any]) -> None:
         try:
             result = await saving(self, self.submit(values))  # "waiting for another terminal…" past a second

@@ -29,7 +29,7 @@ from deskui.core.i18n import N_, get_language, t
 from deskui.screens import stylesheet
 from deskui.screens.base import DeskScreen
 from deskui.screens.forms import FormField, FormScreen
-from deskui.widgets.background import background, saving
+from deskui.widgets.background import background, saving, while_shown
 from deskui.widgets.keyqueue import KeyHold, start_hold
 from deskui.widgets.plain import plain
 
@@ -225,6 +225,7 @@ class PatrolsScreen(DeskScreen):
         self._write(call, said, start_hold(self))
 
     @work(group="patrols-write")
+    @while_shown
     async def _write(self, call: Callable[[], Any], said: Callable[[Any], str], hold: KeyHold) -> None:
         try:
             try:

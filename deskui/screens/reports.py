@@ -28,7 +28,7 @@ from deskui.services.reports import (
     shift_month,
     write_xlsx,
 )
-from deskui.widgets.background import background
+from deskui.widgets.background import background, while_shown
 from deskui.widgets.plain import plain, safe
 from deskui.widgets.report_charts import BarList, DayLine, HourHistogram
 from deskui.widgets.settling import settles
@@ -395,6 +395,7 @@ class ReportsScreen(DeskScreen):
         self.show_frame()
 
     @work(exclusive=True, group="report-export")
+    @while_shown
     async def action_export(self) -> None:
         """The report shown, as an XLSX workbook in the data folder's reports/ (the same file as `deskui report
         monthly`)."""

@@ -35,6 +35,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual.css.query import NoMatches  # with textual.dom: every widget has loaded it already
+
 from deskui.core.errors import DeskError
 from deskui.core.i18n import N_, t
 
@@ -132,8 +134,6 @@ def coming_down(node: DOMNode) -> bool:
 async def quietly(node: DOMNode, name: str, work: Callable[[], Awaitable[T]]) -> T | None:
     """Run one background `work` of `node`; a DeskError is told (see `told`) and the result is None. A widget not
     found while `node` is coming down ends the run too: the answer came back after its screen had gone."""
-    from textual.css.query import NoMatches  # loaded with the app already; kept off this module's import
-
     try:
         result = await work()
     except NoMatches:
@@ -149,6 +149,23 @@ async def quietly(node: DOMNode, name: str, work: Callable[[], Awaitable[T]]) ->
     return result
 
 
+def while_shown(method: F) -> F:
+    """A worker of a screen (a person's own save, a lookup as they type) whose answer comes back while the screen is
+    coming down (the app quitting mid-save: the save is done, there is nothing left to show it on) stops quietly. A
+    widget missing from a screen still shown is a bug, and still ends the app."""
+
+    @functools.wraps(method)
+    async def run(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await method(self, *args, **kwargs)
+        except NoMatches:
+            if coming_down(self):
+                return None
+            raise
+
+    return run  # type: ignore[return-value]
+
+
 def background(method: F) -> F:
     """A background run (a poll tick, a load worker, an autosave): a DeskError is told quietly, the app goes on and
     the next tick tries again. Put it under `@work` (and above helpers like `while_shown`)."""
@@ -157,8 +174,6 @@ def background(method: F) -> F:
 
         @functools.wraps(method)
         def run_sync(self: DOMNode, *args: Any, **kwargs: Any) -> Any:
-            from textual.css.query import NoMatches
-
             try:
                 result = method(self, *args, **kwargs)
             except NoMatches:

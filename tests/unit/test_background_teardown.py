@@ -14,7 +14,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from deskui.widgets.background import background
+from deskui.widgets.background import background, while_shown
 
 
 class Answer(Static):
@@ -60,6 +60,32 @@ async def test_an_answer_that_comes_back_during_teardown_ends_quietly() -> None:
         screen = app.screen
         assert isinstance(screen, LoadingScreen)
     assert screen.arrived.is_set()  # the load did go on while the screen came down
+    assert not screen.filled
+
+
+class SavingScreen(LoadingScreen):
+    """A person's own save (not a background run) whose answer comes back as the app quits: the save is done."""
+
+    @work(group="save")
+    @while_shown
+    async def load(self) -> None:
+        await self.arrived.wait()
+        self.query_one("#answer", Static).update("saved")
+        self.filled = True
+
+
+class SavingApp(App[None]):
+    def on_mount(self) -> None:
+        self.push_screen(SavingScreen())
+
+
+async def test_a_save_whose_answer_comes_back_during_teardown_ends_quietly() -> None:
+    app = SavingApp()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SavingScreen)
+    assert screen.arrived.is_set()
     assert not screen.filled
 
 

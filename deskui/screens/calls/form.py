@@ -17,14 +17,14 @@ from textual.widgets.option_list import Option
 from deskui.core.errors import DeskError
 from deskui.core.i18n import get_language, t
 from deskui.core.retry import DatabaseBusy
-from deskui.screens.calls.log import LOOKUP_DELAY, CallLog, while_shown
+from deskui.screens.calls.log import LOOKUP_DELAY, CallLog
 from deskui.screens.calls.readback import ReadBackScreen
 from deskui.screens.forms import FieldRow, show_message
 from deskui.screens.tickets.new import unit_tickets
 from deskui.screens.timeline import waiting_parcels
 from deskui.services.common.places import PHONE_CHARACTERS, PHONE_LETTERS, phone_problem
 from deskui.services.common.shifts import local_time
-from deskui.widgets.background import asked, background, saving, still_running
+from deskui.widgets.background import asked, background, saving, still_running, while_shown
 from deskui.widgets.choice_bar import ChoiceBar, assign_hotkeys
 from deskui.widgets.keyqueue import KeyHold, start_hold
 from deskui.widgets.plain import plain
@@ -217,7 +217,6 @@ class CallForm(CallLog):
 
     @work(exclusive=True, group="call-draft")
     @background
-    @while_shown
     async def flush_draft(self) -> None:
         if not self.dirty or self.desk.services is None:
             return
@@ -237,7 +236,6 @@ class CallForm(CallLog):
     @settles
     @work(exclusive=True, group="call-restore")
     @background
-    @while_shown
     async def restore_draft(self) -> None:
         drafts = await asyncio.to_thread(self.calls.pending_drafts, self.owner, form="call")
         if not drafts:
@@ -277,7 +275,6 @@ class CallForm(CallLog):
     @settles
     @work(exclusive=True, group="call-phone")
     @background
-    @while_shown
     async def lookup_phone(self, phone: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY)
         await self.fill_from_phone(phone)
@@ -307,7 +304,6 @@ class CallForm(CallLog):
     @settles
     @work(exclusive=True, group="call-unit")
     @background
-    @while_shown
     async def lookup_unit(self) -> None:
         await asyncio.sleep(LOOKUP_DELAY)
         unit = self.query_one("#call-unit", Input).value.strip()

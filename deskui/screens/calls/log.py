@@ -4,14 +4,11 @@ call, more rows as the cursor nears the end. A part of the calls screen (deskui.
 from __future__ import annotations
 
 import asyncio
-import functools
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
-from textual.css.query import NoMatches
 from textual.widgets import DataTable, Input
 
 from deskui.core.i18n import N_, get_language
@@ -27,23 +24,6 @@ if TYPE_CHECKING:
 
 LOOKUP_DELAY = 0.25
 COLUMNS = (N_("#"), N_("Time"), N_("Channel"), N_("Caller"), N_("Unit"), N_("Phone"), N_("Category"), N_("Content"))
-
-
-def while_shown(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """A screen worker that outlives its widgets (the app closing mid-lookup) stops quietly.
-
-    The form is composed once and never changes, so a missing widget can only mean the screen is being torn down.
-    """
-
-    @functools.wraps(method)
-    async def run(self: DeskScreen, *args: Any, **kwargs: Any) -> None:
-        try:
-            await method(self, *args, **kwargs)
-        except NoMatches:
-            if self.is_attached and self.app.is_running and self.query("#call-phone"):
-                raise
-
-    return run
 
 
 class CallLog(DeskScreen):
@@ -65,7 +45,6 @@ class CallLog(DeskScreen):
     @settles
     @work(exclusive=True, group="call-log")
     @background
-    @while_shown
     async def reload_log(self) -> None:
         term = self.query_one("#call-search", Input).value
         if term.strip():
@@ -85,7 +64,6 @@ class CallLog(DeskScreen):
     @settles
     @work(exclusive=True, group="call-log")
     @background
-    @while_shown
     async def run_search(self, term: str) -> None:
         await asyncio.sleep(LOOKUP_DELAY / 2)
         if term.strip():
@@ -99,7 +77,6 @@ class CallLog(DeskScreen):
     @settles
     @work(exclusive=True, group="call-more")
     @background
-    @while_shown
     async def load_more(self) -> None:
         if not self.more or not self.rows:
             return

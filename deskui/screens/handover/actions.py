@@ -14,7 +14,7 @@ from deskui.screens.forms import FormField, FormScreen
 from deskui.screens.handover.view import HandoverView
 from deskui.services.handover import DISPOSITION_LABELS, STEPS, HandoverExists
 from deskui.services.tickets import KIND_LABELS, SEVERITY_LABELS
-from deskui.widgets.background import saving
+from deskui.widgets.background import saving, while_shown
 from deskui.widgets.header import duty_changed
 from deskui.widgets.plain import plain
 
@@ -55,6 +55,7 @@ class HandoverActions(HandoverView):
         await self.open_modal(form, self.after_change)
 
     @work(exclusive=True, group="handover-act")
+    @while_shown
     async def action_begin(self) -> None:
         me = self.desk.operator
         if me is None:

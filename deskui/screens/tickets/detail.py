@@ -33,7 +33,7 @@ from deskui.screens.tickets.checklist import HELP_ACTIONS, checklist_text, help_
 from deskui.screens.tickets.forms import FormOutcome, TicketFormScreen
 from deskui.screens.timeline import TIMELINE_BINDING, open_timeline
 from deskui.services.tickets import REPAIR_TYPE_LABELS, RULES, due_soon_seconds
-from deskui.widgets.background import saving
+from deskui.widgets.background import saving, while_shown
 from deskui.widgets.plain import plain
 from deskui.widgets.settling import settles
 from deskui.widgets.ticket_text import (
@@ -170,6 +170,7 @@ class TicketDetailScreen(DeskScreen):
 
     @settles
     @work(exclusive=True, group="ticket-load", exit_on_error=False)
+    @while_shown
     async def reload(self) -> None:
         try:
             if not self.people:
@@ -370,6 +371,7 @@ class TicketDetailScreen(DeskScreen):
 
     @settles
     @work(group="ticket-print", exit_on_error=False)
+    @while_shown
     async def print_work_order(self, ticket: TicketInfo) -> None:
         from deskui.core.config import exports_dir
         from deskui.services.paper import save_work_order
