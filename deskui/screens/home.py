@@ -58,7 +58,11 @@ LINE_KEYS = "123456789"
 
 def fit(text: str, cells: int) -> str:
     """`text` in at most `cells` cells, ending in "…" when shortened: cut at a space, never inside a word of
-    Latin letters or digits; a Chinese phrase (no spaces between its words) is cut between characters."""
+    Latin letters or digits; a Chinese phrase (no spaces between its words) is cut between characters.
+
+    Not widgets.table.fit, which also ends a word at "-" and "/" and keeps a closing "→" or "—": home's items
+    (units, ticket numbers, "name → unit") would be cut at a hyphen and end in an arrow ("ZXXK-20261110-001" in 10
+    cells: "ZXXK…", here "ZXXK-2026…"; "Wang Wu → 1-1-101" in 12: "Wang Wu → 1…", here "Wang Wu…")."""
     if cell_len(text) <= cells:
         return text
     if cells <= 1:
