@@ -10,6 +10,7 @@ from textual.widgets import Input
 
 from deskui.app import DeskApp
 from deskui.services.calls import CallerLookup
+from tests.functional.helpers import wait_for
 from tests.functional.test_calls_screen import open_calls
 
 PREFIX, WHOLE = "1539105", "15391058337"
@@ -73,3 +74,31 @@ async def test_a_caller_typed_by_hand_is_kept(app: DeskApp) -> None:
         await set_phone(pilot, screen, WHOLE)
         await screen.fill_from_phone(WHOLE)
         assert screen.query_one("#call-caller", Input).value == "姚先生"
+
+
+NEW_CALLER = {
+    "en": "New caller: this number is not known",
+    "zh-CN": "新来电人：此号码无记录",
+    "zh-HK": "新來電人：此號碼無記錄",
+    "zh-TW": "新來電人：此號碼無記錄",
+}
+
+
+@pytest.mark.xfail(strict=True, reason="the side panel stayed blank for a number nobody knows")
+@pytest.mark.parametrize("language", list(NEW_CALLER))
+async def test_a_number_nobody_knows_says_new_caller_at_80x24(app: DeskApp, language: str) -> None:
+    """At 80x24 the side panel (Ctrl+O) says in one line, in the UI language, that the number is a new caller's;
+    a known number's line goes when the digits change to an unknown one."""
+    from textual.widgets import Static
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_calls(pilot)
+        await app.set_language(language)
+        await pilot.pause()
+        info = screen.query_one("#call-caller-info", Static)
+        await set_phone(pilot, screen, "13800009999")
+        await screen.fill_from_phone("13800009999")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: screen.has_class("-side") and info.region.height > 0)
+        assert str(info.render()) == NEW_CALLER[language]
+        assert info.region.height == 1
