@@ -8,72 +8,31 @@ spellings, Chinese key names on the CLI) uses this; there is no second converter
 
 Plain `t2s` is not enough: it leaves Hong Kong variants (`枱` for 台, `衞` for 卫) and Taiwan's `著` for 着 as they
 are. So a character goes through OpenCC's Hong Kong and Taiwan variant tables first (those of `hk2t`, `tw2t`:
-regional variant to OpenCC's standard Traditional), then those of `t2s`, in one converter. Character by character,
-not by phrase (see `fold`): the result is a search key, not text to show. Simplified text comes out unchanged
+regional variant to OpenCC's standard Traditional), then those of `t2s`. Character by character, not by phrase
+(see `fold`): the result is a search key, not text to show. Simplified text comes out unchanged
 (tests/unit/test_scriptfold.py).
 
-OpenCC is imported on first use, never at module import (about 20 ms: start-up matters), the converter is built once
-per process and each character's form is worked out once. Pure: no Textual, no database.
+OpenCC is imported on first use, never at module import (about 20 ms: start-up matters), the converters are built
+once per process and each character's form is worked out once. Pure: no Textual, no database.
 """
 
 from __future__ import annotations
 
 import functools
-import os
 import re
 import unicodedata
 from collections.abc import Callable
 
 # Regional variants to OpenCC standard Traditional, then Traditional to Simplified: the order matters (hk2s alone
-# misses 著, tw2s alone misses 枱 and 衞). One converter runs the three tables as one chain (OpenCC's own hk2t, tw2t
-# and t2s, chained in one config): a third of the cost of running the three converters one after the other, which
-# stays as the fallback should the package's dictionaries not be where this expects them.
+# misses 著, tw2s alone misses 枱 and 衞). Three converters one after the other: each character is converted once and
+# kept (see `fold`), so their cost is paid once per character met, not per fold.
 _CHAIN = ("hk2t", "tw2t", "t2s")
-_GROUPS = (
-    ("HKVariantsRevPhrases.ocd2", "HKVariantsRev.ocd2"),
-    ("TWVariantsRevPhrases.ocd2", "TWVariantsRev.ocd2"),
-    ("TSPhrases.ocd2", "TSCharactersExt.ocd2", "TSCharacters.ocd2"),
-)
-
-
-def _config(share: str) -> dict[str, object]:
-    """OpenCC's config for the whole chain, its dictionaries named by absolute path (OpenCC looks for a relative
-    name next to the config file only)."""
-
-    def ocd2(name: str) -> dict[str, object]:
-        entry: dict[str, object] = {"type": "ocd2", "file": os.path.join(share, name)}
-        if name == "TSCharactersExt.ocd2":
-            entry["may_output_tofu"] = True
-        return entry
-
-    return {
-        "name": "deskui fold: Hong Kong and Taiwan variants, then Traditional, to Simplified",
-        "normalization": [{"dict": ocd2("CJK_Compatibility_Ideographs.ocd2")}],
-        "segmentation": {"type": "mmseg", "dict": ocd2("TSPhrases.ocd2")},
-        "conversion_chain": [
-            {"dict": {"type": "group", "match_policy": "short_circuit", "dicts": [ocd2(n) for n in group]}}
-            for group in _GROUPS
-        ],
-    }
 
 
 @functools.cache
 def _converters() -> tuple[Callable[[str], str], ...]:
-    import json  # these three lazy on purpose: paid by the first fold of Chinese text, not by start-up
-    import tempfile
+    import opencc  # ~20 ms, lazy on purpose: paid by the first fold of Chinese text, not by start-up
 
-    import opencc  # ~20 ms
-
-    share = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc")
-    if os.path.isfile(os.path.join(share, "TSPhrases.ocd2")):
-        with tempfile.TemporaryDirectory(prefix="deskui-opencc-") as folder:
-            path = os.path.join(folder, "fold.json")
-            with open(path, "w", encoding="utf-8") as f:
-                json.dump(_config(share), f)
-            try:
-                return (opencc.OpenCC(path).convert,)
-            except Exception:  # any failure of the one-config way falls back to OpenCC's own configs
-                pass
     return tuple(opencc.OpenCC(config).convert for config in _CHAIN)
 
 

@@ -88,28 +88,6 @@ def test_opencc_not_imported_until_needed() -> None:
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_one_converter_is_the_three_step_chain() -> None:
-    """The one-config converter gives what OpenCC's hk2t, tw2t and t2s give run one after the other (the fallback),
-    on deskui's Simplified catalog and on it written the Hong Kong and the Taiwan way."""
-    import opencc
-
-    from deskui.core import scriptfold
-
-    (one,) = scriptfold._converters()
-    steps = [opencc.OpenCC(config).convert for config in scriptfold._CHAIN]
-
-    def chained(text: str) -> str:
-        for step in steps:
-            text = step(text)
-        return text
-
-    root = Path(__file__).resolve().parents[2] / "deskui" / "locale" / "zh-CN"
-    simplified = "\n".join(path.read_text(encoding="utf-8") for path in sorted(root.glob("*.toml")))
-    for text in (simplified, opencc.OpenCC("s2hk").convert(simplified), opencc.OpenCC("s2tw").convert(simplified)):
-        assert one(text) == chained(text)
-    assert one("電梯門關不上 枱面 衞生間 睡著了 走廊裡 電綫") == "电梯门关不上 台面 卫生间 睡着了 走廊里 电线"
-
-
 def test_nul_is_kept() -> None:
     # A search term holding NUL matches nothing (services.common.search.fold_term); it must still be there to see.
     assert fold("漏\x00") == "漏\x00"
