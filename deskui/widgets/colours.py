@@ -16,17 +16,10 @@ from rich.style import Style
 from textual.color import Color, ColorParseError
 
 AA = 4.5  # WCAG 2.x contrast for normal-size text
-TEXT_VARIABLES = ("text-success", "text-warning", "text-error", "text-accent", "text-secondary", "text-primary")
 BACKGROUNDS = ("background", "surface", "panel")
 # A fill colour's name → the variable for words in that colour.
-FOR_TEXT = {
-    "success": "text-success",
-    "warning": "text-warning",
-    "error": "text-error",
-    "accent": "text-accent",
-    "secondary": "text-secondary",
-    "primary": "text-primary",
-}
+FOR_TEXT = {fill: f"text-{fill}" for fill in ("success", "warning", "error", "accent", "secondary", "primary")}
+TEXT_VARIABLES = tuple(FOR_TEXT.values())
 
 
 def luminance(colour: Color) -> float:
