@@ -84,7 +84,6 @@ NEW_CALLER = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="the side panel stayed blank for a number nobody knows")
 @pytest.mark.parametrize("language", list(NEW_CALLER))
 async def test_a_number_nobody_knows_says_new_caller_at_80x24(app: DeskApp, language: str) -> None:
     """At 80x24 the side panel (Ctrl+O) says in one line, in the UI language, that the number is a new caller's;

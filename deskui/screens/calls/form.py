@@ -280,7 +280,9 @@ class CallForm(CallLog):
         await self.fill_from_phone(phone)
 
     async def fill_from_phone(self, phone: str) -> None:
+        info_view = self.query_one("#call-caller-info", Static)
         if len([c for c in phone if c.isdigit()]) < 4:
+            info_view.update("")  # digits taken back: the line said something of a number no longer typed
             return
         found = await asyncio.to_thread(self.calls.lookup_caller, phone)
         if self.query_one("#call-phone", Input).value != phone:
@@ -299,7 +301,9 @@ class CallForm(CallLog):
         self.phone_filled = (filled_caller, filled_unit)
         if found.residents or found.recent:
             info = Text.assemble((t("Known caller"), "bold"), ": ", plain(found.caller), "  ", plain(found.unit))
-            self.query_one("#call-caller-info", Static).update(info)
+        else:  # one line, so the receptionist knows to ask the name and the unit
+            info = Text(t("New caller: this number is not known"), style="bold")
+        info_view.update(info)
 
     @settles
     @work(exclusive=True, group="call-unit")
