@@ -3,7 +3,7 @@ sub-kind that has one (medical emergency and disaster by default).
 
 A step in the TOML is either the key of a step deskui knows (its label comes from the locale catalog, in the
 reader's language) or a table `{ key = "...", zh = "...", en = "..." }` for a site's own step. Kept out of
-config.py (the 600-line house rule); config.py calls `help_settings` and holds the result as `Settings.help`.
+config.py (the 600-line house rule); config_parse calls `help_settings`, the result is `Settings.help`.
 """
 
 from __future__ import annotations
