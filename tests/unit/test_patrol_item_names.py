@@ -92,7 +92,6 @@ def sign(services: Any, played: dict[str, Any]) -> Any:
     return services.handover.sign(st.id, li, "2222")
 
 
-@pytest.mark.xfail(strict=True, reason="patrol titles are stored in the site's language")
 def test_a_zh_site_read_in_english_names_the_routes_in_english(zh_site, clock) -> None:  # type: ignore[no-untyped-def]
     played = day_shift(zh_site, clock)
     assert titles(played["handover"].items) == expected(ENGLISH, played)
@@ -103,7 +102,6 @@ def test_a_zh_site_read_in_english_names_the_routes_in_english(zh_site, clock) -
     assert titles(review.registers) == expected(ENGLISH, played)
 
 
-@pytest.mark.xfail(strict=True, reason="patrol titles are stored in the site's language")
 def test_the_signed_handover_keeps_the_keys_and_reads_in_either_language(zh_site, clock) -> None:  # type: ignore[no-untyped-def]
     played = day_shift(zh_site, clock)
     st = sign(zh_site, played)

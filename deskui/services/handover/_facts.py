@@ -1,12 +1,13 @@
 """The duty-log entries deskui writes itself (a signed handover, a supervisor's review) store facts, not sentences
 (issue 12): the entry's text is only what a person typed (the review's note; a handover's is empty), and its payload
 holds the facts under FACTS_VERSION (shift key, names, counts, the items' keys and their office labels in both
-languages, ticket numbers). `render_entry` says them in the reader's language when the entry is read; an entry
+languages, ticket numbers; a patrol item's route and checkpoint keys, `Named`). `render_entry` says them in the reader's language when the entry is read; an entry
 written before (no FACTS_VERSION in its payload) reads exactly as stored."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -32,7 +33,8 @@ def shift_name(key: str) -> str:
     return t(SHIFT_LABELS.get(key, key))
 
 
-def _label(stored: Mapping[str, str], key: str) -> str:
+def reader_label(stored: Mapping[str, str], key: str) -> str:
+    """A configured item's label in the reader's language, from the labels kept with its key (the key if none)."""
     language = get_language()
     if language.startswith("zh") and stored.get("zh"):
         return Choice(key, stored["zh"], stored.get("en", key)).label(language)
@@ -44,7 +46,57 @@ def _item(d: Mapping[str, Any], keys_count: Mapping[str, int] | None) -> str:
         return t(
             "{item} ({held} held, {out} out)", item=t(KEY_COUNT_LABEL), held=keys_count["held"], out=keys_count["out"]
         )
-    return _label(d.get("labels") or {}, str(d["item"]))
+    return reader_label(d.get("labels") or {}, str(d["item"]))
+
+
+# How an item about a configured place says it: "{name}" is the place's label in the reader's language, "{title}"
+# the rest of the item's title (a time, a note, a name: data), "{ref}" the item's ref_id (a round's number).
+NAMED_TITLES = {
+    "patrol_missed": "{name} {title}",
+    "patrol_finding": "{name}: {title}",
+    "patrol_open": "#{ref} {name} {title}",
+}
+TITLE_CHARS = 80
+
+
+@dataclass(frozen=True)
+class Named:
+    """The configured place an open item is about (issue 12): a patrol route, or a checkpoint of one. The keys are
+    the facts; the office labels in both languages are kept with them (the configuration may change after a
+    handover is signed), and the label is said in the reader's language whenever the item is read."""
+
+    route: str
+    point: str = ""
+    en: str = ""
+    zh: str = ""
+
+    @property
+    def label(self) -> str:
+        return reader_label({"en": self.en, "zh": self.zh}, self.point or self.route)
+
+    def facts(self) -> dict[str, Any]:
+        """As stored in a snapshot's item: the keys, and the labels of what is named (the checkpoint if any)."""
+        return {"route": self.route, **({"point": self.point} if self.point else {}), "labels": labels_of(self)}
+
+    @staticmethod
+    def stored(d: Mapping[str, Any]) -> Named | None:
+        """The place of a stored item; None for an item without one, and for one stored before keys were kept."""
+        if not d.get("route"):
+            return None
+        names = dict(d.get("labels") or {})
+        return Named(str(d["route"]), str(d.get("point") or ""), str(names.get("en", "")), str(names.get("zh", "")))
+
+
+def labels_of(named: Named) -> dict[str, str]:
+    return {"en": named.en, "zh": named.zh} if named.en or named.zh else {}
+
+
+def named_title(kind: str, ref_id: int, title: str, named: Named | None) -> str:
+    """An item's title with its place named in the reader's language: "Estate patrol 12-03 15:00", "东门: 门禁失灵"."""
+    if named is None:
+        return title
+    text = NAMED_TITLES.get(kind, "{name} {title}").format(name=named.label, title=title, ref=ref_id)
+    return " ".join(text.split())[:TITLE_CHARS]
 
 
 def _decision(d: Mapping[str, Any]) -> str:
@@ -89,7 +141,8 @@ def handover_lines(duty_date: date, shift_key: str, payload: Mapping[str, Any]) 
     for item in payload.get("items", ()):
         kind = t(ITEM_KINDS.get(item["kind"], item["kind"]))
         args = tuple((str(k), str(v)) for k, v in dict(item.get("detail_args") or {}).items())
-        title = with_detail(item["title"], item.get("detail", ""), args)
+        named = named_title(item["kind"], item.get("ref_id", 0), item["title"], Named.stored(item))
+        title = with_detail(named, item.get("detail", ""), args)
         lines.append(f"{kind}: {title}" + (f" — {item['note']}" if item.get("note") else ""))
     for nc in payload.get("night_calls", ()):
         lines.append(f"#{nc['call_id']} {_decision(nc)}")

@@ -16,6 +16,7 @@ from deskui.core.config import Settings
 from deskui.core.i18n import N_
 from deskui.models import Call, Ticket, TicketCall
 from deskui.services.common.shifts import ShiftSlot
+from deskui.services.handover._facts import TITLE_CHARS, Named, named_title
 from deskui.services.handover._keylog import KeyLoanInfo
 from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import OpenItem, with_detail
@@ -222,30 +223,49 @@ def open_patrol_items(
     out = []
     for m in patrols.missed(*missed, now=now):
         local = m.scheduled_at.astimezone(patrols.tz)
-        title = f"{_route_label(patrols, m.route)} {local:%m-%d %H:%M}"
         item_id = f"patrol_missed.{m.route}:{local:%Y%m%d%H%M}"  # kind:digits, as a handover's item ids are
-        out.append(OpenItem(item_id, "patrol_missed", 0, title, m.due_by, important=True, overdue=True))
+        named = _route_named(patrols, m.route)
+        base = f"{local:%m-%d %H:%M}"
+        out.append(_named_item(item_id, "patrol_missed", 0, base, named, m.due_by, important=True, overdue=True))
     for f in patrols.findings(*recent, without_ticket=True):
-        title = " ".join(f"{_point_label(patrols, f.route, f.point)}: {f.note}".split())[:80]
-        out.append(OpenItem(f"patrol_finding:{f.id}", "patrol_finding", f.id, title, f.checked_at))
+        named = _point_named(patrols, f.route, f.point)
+        base = " ".join(f.note.split())[:TITLE_CHARS]
+        out.append(_named_item(f"patrol_finding:{f.id}", "patrol_finding", f.id, base, named, f.checked_at))
     for r in patrols.open_rounds():
         if recent[0] <= r.started_at < recent[1]:
-            title = " ".join(f"#{r.id} {_route_label(patrols, r.route)} {r.operator}".split())
-            out.append(OpenItem(f"patrol_round:{r.id}", "patrol_open", r.id, title, r.started_at))
+            named = _route_named(patrols, r.route)
+            base = " ".join(r.operator.split())
+            out.append(_named_item(f"patrol_round:{r.id}", "patrol_open", r.id, base, named, r.started_at))
     return out
 
 
-def _route_label(patrols: PatrolRegister, key: str) -> str:
-    """A route's configured name in the site's language (office data, the same whoever signs: a snapshot's titles
-    are stored), not in the UI language of the moment (issue 12)."""
+def _named_item(
+    item_id: str,
+    kind: str,
+    ref_id: int,
+    base: str,
+    named: Named,
+    due_at: datetime | None,
+    *,
+    important: bool = False,
+    overdue: bool = False,
+) -> OpenItem:
+    """An item about a route or checkpoint: its keys and labels kept (`named`), the title naming it in the
+    language of the moment (the reader's; a signed snapshot stores `base` and the keys, issue 12)."""
+    title = named_title(kind, ref_id, base, named)
+    return OpenItem(item_id, kind, ref_id, title, due_at, important, overdue, base_title=base, named=named)
+
+
+def _route_named(patrols: PatrolRegister, key: str) -> Named:
+    """A route by its key, with its configured labels (none if it is no longer configured: then its key is said)."""
     route = next((r for r in patrols.routes() if r.key == key), None)
-    return route.label(patrols.settings.language) if route else key
+    return Named(key, "", route.en, route.zh) if route else Named(key)
 
 
-def _point_label(patrols: PatrolRegister, route_key: str, key: str) -> str:
+def _point_named(patrols: PatrolRegister, route_key: str, key: str) -> Named:
     route = next((r for r in patrols.routes() if r.key == route_key), None)
     point = next((p for p in route.checkpoints if p.key == key), None) if route else None
-    return point.label(patrols.settings.language) if point else key
+    return Named(route_key, key, point.en, point.zh) if point else Named(route_key, key)
 
 
 def patrol_source(patrols: PatrolRegister) -> ItemSource:
@@ -327,12 +347,14 @@ def key_item(loan: KeyLoanInfo, now: datetime) -> OpenItem:
 
 
 def item_dict(item: OpenItem) -> dict[str, Any]:
+    """An item as a signed snapshot stores it: what deskui says about it (a detail, a place's name) as facts."""
     return {
         "id": item.id,
         "kind": item.kind,
         "ref_id": item.ref_id,
-        "title": item.base_title or item.title,
+        "title": item.base_title if item.detail or item.named else item.title,
         **({"detail": item.detail, "detail_args": dict(item.detail_args)} if item.detail else {}),
+        **(item.named.facts() if item.named else {}),
         "due_at": item.due_at.isoformat() if item.due_at else None,
         "important": item.important,
         "overdue": item.overdue,
@@ -340,11 +362,13 @@ def item_dict(item: OpenItem) -> dict[str, Any]:
 
 
 def item_from(d: dict[str, Any]) -> OpenItem:
+    """A stored item, said in the reader's language; one stored before its facts were kept reads as stored."""
     due = datetime.fromisoformat(d["due_at"]) if d.get("due_at") else None
-    if not d.get("detail"):
+    named = Named.stored(d)
+    if not d.get("detail") and named is None:
         return OpenItem(d["id"], d["kind"], d["ref_id"], d["title"], due, d["important"], d["overdue"])
     args = tuple((str(k), str(v)) for k, v in dict(d.get("detail_args") or {}).items())
-    title = with_detail(d["title"], d["detail"], args)
+    title = with_detail(named_title(d["kind"], d["ref_id"], d["title"], named), d.get("detail", ""), args)
     return OpenItem(
         d["id"],
         d["kind"],
@@ -354,6 +378,7 @@ def item_from(d: dict[str, Any]) -> OpenItem:
         d["important"],
         d["overdue"],
         base_title=d["title"],
-        detail=d["detail"],
+        detail=d.get("detail", ""),
         detail_args=args,
+        named=named,
     )

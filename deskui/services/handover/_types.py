@@ -13,6 +13,7 @@ from deskui.core.i18n import N_, t
 from deskui.services.calls import CallInfo
 from deskui.services.common.shifts import ShiftSlot
 from deskui.services.handover._dutylog import LogEntry
+from deskui.services.handover._facts import Named
 
 DISPOSITIONS = ("ticket", "handled", "no_action")
 DISPOSITION_LABELS = {"ticket": N_("Ticket"), "handled": N_("Handled"), "no_action": N_("No action")}
@@ -94,6 +95,9 @@ class OpenItem:
     base_title: str = ""
     detail: str = ""
     detail_args: tuple[tuple[str, str], ...] = ()
+    # An item about a configured place (a patrol route or checkpoint): `title` names it in the language it was read
+    # in, `base_title` is the rest; stored are the rest and the keys with their labels (issue 12). See named_title.
+    named: Named | None = None
 
     @property
     def kind_label(self) -> str:
