@@ -81,12 +81,11 @@ def routes(ctx: typer.Context, fmt: ListFormat = "table") -> None:
         for record in records:
             record.pop("times_text")
             record.pop("checkpoints_text")
-    columns = [
-        ("route", N_("Route"), as_text),
-        ("name", N_("Name"), as_text),
-        ("times_text", N_("Due at"), as_text),
-        ("checkpoints_text", N_("Checkpoints"), as_text),
-    ]
+    times, checkpoints = ("times_text", N_("Due at"), as_text), ("checkpoints_text", N_("Checkpoints"), as_text)
+    if fmt == "table":  # a person reads the route's name under "Route"; its key, what a script may type, last
+        columns = [("name", N_("Route"), as_text), times, checkpoints, ("route", N_("Route key"), as_text)]
+    else:  # CSV: the record's fields, as before
+        columns = [("route", N_("Route"), as_text), ("name", N_("Route"), as_text), times, checkpoints]
     _print(services, records, fmt, columns, t("No patrol routes are configured"))
 
 
