@@ -215,7 +215,6 @@ def test_a_unit_named_in_free_text(text: str, key: str, expected: bool) -> None:
     assert mentions(text, key) is expected
 
 
-@pytest.mark.xfail(strict=True, reason="a floor and a flat written apart (12樓B室) were not read as the room 12B")
 @pytest.mark.parametrize(
     ("text", "key"),
     [
@@ -246,7 +245,6 @@ def _like(text: str, pattern: str) -> bool:
     return re.fullmatch(rx, text, re.DOTALL) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="the duty log's 'A座12樓B室' was not found for the unit A-12B")
 def test_duty_log_written_hong_kong_style_is_in_the_units_story(desk: Desk) -> None:
     svc = desk.svc
     found = svc.dutylog.add("A座12樓B室 冷氣滴水，已通知維修", operator=desk.rec).id
