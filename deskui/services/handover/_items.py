@@ -20,6 +20,7 @@ from deskui.services.handover._facts import TITLE_CHARS, Named, named_title
 from deskui.services.handover._keylog import KeyLoanInfo
 from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import OpenItem, with_detail
+from deskui.services.tickets import overdue_condition, past_due
 
 if TYPE_CHECKING:
     from deskui.services.registers import ParcelRegister, PatrolRegister, RenovationRegister, VisitorRegister
@@ -57,15 +58,20 @@ def _ticket_title(r: Any) -> str:
     return f"{r.number} {where}{text[:40]}".strip()
 
 
-def _open_tickets(ctx: GatherContext, *conditions: Any) -> list[Any]:
-    q = select(_TICKET).where(_TICKET.c.site_id == ctx.site_id, _TICKET.c.is_open == True, *conditions)  # noqa: E712
+def _site_tickets(ctx: GatherContext, *conditions: Any) -> list[Any]:
+    q = select(_TICKET).where(_TICKET.c.site_id == ctx.site_id, *conditions)
     return list(ctx.s.execute(q.order_by(_TICKET.c.due_at, _TICKET.c.id).limit(200)))
 
 
+def _open_tickets(ctx: GatherContext, *conditions: Any) -> list[Any]:
+    return _site_tickets(ctx, _TICKET.c.is_open == True, *conditions)  # noqa: E712
+
+
 def overdue_tickets(ctx: GatherContext) -> list[OpenItem]:
-    """Open tickets past a target. An overdue major or important complaint is important (002 投诉接待)."""
+    """Open tickets past a target (the tickets' overdue rule) but for those done and waiting for their callback
+    (`callbacks_due`). An overdue major or important complaint is important (002 投诉接待)."""
     out = []
-    for r in _open_tickets(ctx, _TICKET.c.due_at < ctx.now, _TICKET.c.status != "done"):
+    for r in _site_tickets(ctx, overdue_condition(ctx.now), _TICKET.c.status != "done"):
         important = r.kind == "complaint" and r.severity in ESCALATED_SEVERITIES
         out.append(
             OpenItem(f"ticket:{r.id}", "ticket_overdue", r.id, _ticket_title(r), r.due_at, important, overdue=True)
@@ -89,7 +95,9 @@ def callbacks_due(ctx: GatherContext) -> list[OpenItem]:
     out = []
     for r in rows:
         due = r.callback_due_at or r.due_at
-        out.append(OpenItem(f"callback:{r.id}", "callback_due", r.id, _ticket_title(r), due, overdue=due < ctx.now))
+        out.append(
+            OpenItem(f"callback:{r.id}", "callback_due", r.id, _ticket_title(r), due, overdue=past_due(due, ctx.now))
+        )
     return out
 
 
@@ -102,7 +110,7 @@ def escalations_unacknowledged(ctx: GatherContext) -> list[OpenItem]:
     for r in _open_tickets(ctx, _TICKET.c.kind == "complaint", _TICKET.c.severity.in_(ESCALATED_SEVERITIES)):
         for target in ctx.tickets.get(r.id).targets:
             if target.name in ESCALATION_TARGETS and target.met_at is None and target.state in RUNNING_TARGETS:
-                overdue = target.due_at < ctx.now
+                overdue = past_due(target.due_at, ctx.now)
                 base, detail = _ticket_title(r), ESCALATION_TARGETS[target.name]
                 title = with_detail(base, detail)
                 out.append(
@@ -126,7 +134,7 @@ def help_untaken(ctx: GatherContext) -> list[OpenItem]:
     """Help requests (求助) still new: nobody has answered them. Important: 003 4.1.2 wants a reply in minutes."""
     rows = _open_tickets(ctx, _TICKET.c.kind == "help", _TICKET.c.status == "new")
     return [
-        OpenItem(f"ticket:{r.id}", "help_untaken", r.id, _ticket_title(r), r.due_at, True, r.due_at < ctx.now)
+        OpenItem(f"ticket:{r.id}", "help_untaken", r.id, _ticket_title(r), r.due_at, True, past_due(r.due_at, ctx.now))
         for r in rows
     ]
 

@@ -30,7 +30,15 @@ from deskui.services.tickets._replay import (
     replay,
     row_values,
 )
-from deskui.services.tickets._targets import TargetState, describe, due_soon_seconds, running_state, span, verdict
+from deskui.services.tickets._targets import (
+    TargetState,
+    describe,
+    due_soon_seconds,
+    past_due,
+    running_state,
+    span,
+    verdict,
+)
 from deskui.services.tickets._types import (
     CALLBACK_OUTCOME_LABELS,
     CALLBACK_OUTCOMES,
@@ -69,6 +77,7 @@ if TYPE_CHECKING:
     from deskui.services.tickets._export import record as ticket_record
     from deskui.services.tickets._export import write_csv as write_tickets_csv
     from deskui.services.tickets._export import write_json as write_tickets_json
+    from deskui.services.tickets._queues import overdue_condition as overdue_condition
     from deskui.services.tickets._rules import RULES as RULES
     from deskui.services.tickets._service import TicketService as TicketService
 
@@ -82,6 +91,7 @@ _LAZY = {
     "write_tickets_csv": ("_export", "write_csv"),
     "write_tickets_json": ("_export", "write_json"),
     "TARGET_STATE_LABELS": ("_export", "TARGET_STATE_LABELS"),
+    "overdue_condition": ("_queues", "overdue_condition"),
 }
 
 __all__ = [
@@ -137,7 +147,9 @@ __all__ = [
     "help_kind_label",
     "next_step",
     "open_steps",
+    "overdue_condition",
     "paid_text",
+    "past_due",
     "replay",
     "row_values",
     "running_state",

@@ -47,6 +47,14 @@ _T = TICKETS
 RARE_CHAR_TICKETS = 5_000
 
 
+def overdue_condition(now: datetime) -> ColumnElement[bool]:
+    """The overdue rule in SQL: an open ticket whose nearest running target (`due_at`, kept on the row) was due
+    before `now`. Due exactly now is not overdue yet, as `_targets.past_due` and `running_state` say for one target.
+    A range of the queue index (site_id, is_open, due_at, id), so a WHERE term, never a filter in Python: the Overdue
+    queue and its count, today's late tickets by department and the handover's overdue tickets all ask it."""
+    return and_(_T.c.is_open == True, _T.c.due_at < now)  # noqa: E712  (SQL)
+
+
 class TicketQueues(ContextService):
     def __init__(self, ctx: DeskContext, *, store: TicketStore, checks: TicketChecks) -> None:
         super().__init__(ctx)
@@ -78,7 +86,7 @@ class TicketQueues(ContextService):
         if queue == "open":
             return [[site, is_open]]
         if queue == "overdue":
-            return [[site, is_open, c.due_at < overdue]]
+            return [[site, overdue_condition(now)]]
         if queue == "due_soon":
             return [[site, is_open, c.due_at >= overdue, c.due_at < soon]]
         if queue == "department":
@@ -298,7 +306,7 @@ class TicketQueues(ContextService):
             mine = count(c.assignee_id == operator.id, is_open, *elsewhere)
         q = select(
             mine.label("mine"),
-            count(is_open, c.due_at < overdue).label("overdue"),
+            count(overdue_condition(now)).label("overdue"),
             count(is_open, c.due_at >= overdue, c.due_at < soon).label("due_soon"),
             count(c.closed_at >= closed_since).label("closed"),
         )

@@ -1,6 +1,7 @@
 """TicketService: the one object the rest of deskui talks to about tickets (工单; DOMAIN.md "Tickets"). It holds no
-logic of its own: creating is `_create`, actions `_actions`, reading `_read`, queues `_queues`, who may do what
-`_rules`, rows and events `_store`, targets `_targets`, the replay `_replay`.
+logic of its own: creating is `_create`, actions `_actions`, reading `_read`, queues `_queues`, the home screen's
+counts and first rows `_summaries`, who may do what `_rules`, rows and events `_store`, targets `_targets`, the replay
+`_replay`.
 
 Every action takes the `version` the operator saw and raises TicketChanged (carrying the fresh ticket) when someone
 changed the ticket since; see `_actions`.
@@ -28,6 +29,7 @@ from deskui.services.tickets._read import TicketReader
 from deskui.services.tickets._replay import TicketState
 from deskui.services.tickets._rules import allowed_actions
 from deskui.services.tickets._store import TicketStore
+from deskui.services.tickets._summaries import TicketSummaries
 from deskui.services.tickets._types import (
     EventInfo,
     QueuePage,
@@ -60,6 +62,7 @@ class TicketService(ContextService):
         self._read = TicketReader(ctx, store=store, calls=calls)
         self.queues = TicketQueues(ctx, store=store, checks=checks)
         self.help = TicketHelp(ctx, actions=self._actions, checks=checks)  # a help request's kind and checklist
+        self.summaries = TicketSummaries(ctx, store=store)  # the few questions the queues do not ask (today)
 
     def allowed_actions(self, ticket: TicketInfo, operator: OperatorInfo | None) -> frozenset[str]:
         """The actions a screen should offer `operator` for `ticket` as it is now (status and role)."""

@@ -281,6 +281,12 @@ def running_state(seconds_left: float, soon_seconds: float) -> str:
     return OVERDUE if seconds_left < 0 else DUE_SOON if seconds_left < soon_seconds else OK
 
 
+def past_due(due_at: datetime | None, now: datetime) -> bool:
+    """One due time against the clock: past due once `now` is after it (due exactly now is not overdue yet, as
+    `running_state` has it: no time left below zero); no due time is never past. In SQL: _queues.overdue_condition."""
+    return due_at is not None and due_at < now
+
+
 def due_window(now: datetime, settings: Settings) -> tuple[datetime, datetime]:
     """The same rule as due-time ranges, for queries: a running target due before the first time is overdue, due
     from the first until the second is due soon."""
