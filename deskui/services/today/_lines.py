@@ -3,7 +3,7 @@
 A line function takes the `Sources` (the services it asks, the moment, the shift) and returns a `TodayLine`, or
 None when an optional line has nothing to say. It asks the services' own questions (the queues and their counts,
 the registers' lists, the handover's open items, the patrol schedule, the review's unsigned days); the few ticket
-questions the queues do not ask are in `_tickets`. Adding a line is a function here and its name in `LINES`.
+questions the queues do not ask are the ticket service's `summaries`. Adding a line is a function here and its name in `LINES`.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from deskui.core.i18n import N_
 from deskui.services.common.shifts import ShiftSlot, shift_at
 from deskui.services.handover import HandoverState, crosses_midnight, next_slot
-from deskui.services.tickets import PREFIXES, TicketInfo
-from deskui.services.today import _tickets
+from deskui.services.tickets import PREFIXES, TicketInfo, past_due
 from deskui.services.today._types import DAY, NIGHT, SUPERVISOR, Place, TodayItem, TodayLine
 
 if TYPE_CHECKING:
@@ -88,7 +87,7 @@ def _ticket_text(ticket: TicketInfo) -> str:
 
 
 def _ticket_items(rows: Iterable[TicketInfo], now: datetime) -> tuple[TodayItem, ...]:
-    return tuple(TodayItem(_ticket_text(r), r.due_at, r.due_at is not None and r.due_at < now) for r in rows)
+    return tuple(TodayItem(_ticket_text(r), r.due_at, past_due(r.due_at, now)) for r in rows)
 
 
 def _tickets_place(kind: str) -> Place:
@@ -102,12 +101,9 @@ def _tickets_place(kind: str) -> Place:
 def callbacks(src: Sources) -> TodayLine:
     """Callbacks due today, late ones first (002 四.5: every repair and complaint is called back)."""
     _, end = src.day_bounds(src.today)
-    count, rows = _tickets.callbacks_due(src.tickets, end, ITEMS)
-    late, _ = _tickets.callbacks_due(src.tickets, src.now, 0) if count else (0, [])
-    items = tuple(
-        TodayItem(_ticket_text(r), r.callback_due_at, r.callback_due_at is not None and r.callback_due_at < src.now)
-        for r in rows
-    )
+    count, rows = src.tickets.summaries.callbacks_due(end, ITEMS)
+    late, _ = src.tickets.summaries.callbacks_due(src.now, 0) if count else (0, [])
+    items = tuple(TodayItem(_ticket_text(r), r.callback_due_at, past_due(r.callback_due_at, src.now)) for r in rows)
     return TodayLine(
         "callbacks", N_("Callbacks due today"), count, Place("tickets", queue="callback"), late, items=items
     )
@@ -181,7 +177,7 @@ def booked_visits(src: Sources) -> TodayLine:
     """Repair visits booked with the resident for today (000 五.1(4)); one whose time passed with the job not
     started is late (its `visit` target overdue, where tickets have it)."""
     start, end = src.day_bounds(src.today)
-    count, rows = _tickets.booked_between(src.tickets, start, end, max(ITEMS, 50))
+    count, rows = src.tickets.summaries.booked_between(start, end, max(ITEMS, 50))
 
     def late(r: TicketInfo) -> bool:
         visit = next((x for x in r.targets if x.name == "visit"), None)
@@ -303,10 +299,10 @@ def patrols_tonight(src: Sources) -> TodayLine:
 
 def emergencies(src: Sources) -> TodayLine:
     """Help requests still open (003 4.1: medical, repair, security incident, disaster…); late: past their reply."""
-    count, rows = _tickets.open_of_kinds(src.tickets, ("help",), ITEMS)
-    late = sum(1 for r in rows if r.due_at is not None and r.due_at < src.now)
+    count, rows = src.tickets.summaries.open_of_kinds(("help",), ITEMS)
+    late = sum(1 for r in rows if past_due(r.due_at, src.now))
     if count > len(rows):
-        late = _tickets.open_of_kinds(src.tickets, ("help",), 0, due_before=src.now)[0]
+        late = src.tickets.summaries.open_of_kinds(("help",), 0, overdue_at=src.now)[0]
     items = _ticket_items(rows, src.now)
     return TodayLine("emergencies", N_("Help requests open"), count, _tickets_place("help"), late, items=items)
 
@@ -330,7 +326,7 @@ def unsigned_days(src: Sources) -> TodayLine:
 
 def late_by_department(src: Sources) -> TodayLine:
     """The Overdue queue, counted per department: whose work is late."""
-    counts = _tickets.overdue_by_department(src.tickets, src.now)
+    counts = src.tickets.summaries.overdue_by_department(src.now)
     parts = tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
     total = sum(counts.values())
     place = Place("tickets", queue="overdue")
@@ -340,15 +336,15 @@ def late_by_department(src: Sources) -> TodayLine:
 def complaints_awaiting_reply(src: Sources) -> TodayLine:
     """Open complaints whose reply to the resident is still owed (a major complaint's clear answer within 2 days,
     002 投诉处理 二), the nearest due first."""
-    _, rows = _tickets.open_of_kinds(src.tickets, ("complaint",), 200)
+    _, rows = src.tickets.summaries.open_of_kinds(("complaint",), 200)
     owed: list[tuple[TicketInfo, datetime]] = []
     for r in rows:
         target = next((x for x in r.targets if x.name in REPLY_TARGETS and x.state in RUNNING), None)
         if target is not None:
             owed.append((r, target.due_at))
     owed.sort(key=lambda pair: pair[1])
-    items = tuple(TodayItem(_ticket_text(r), due, due < src.now) for r, due in owed[:ITEMS])
-    late = sum(1 for _, due in owed if due < src.now)
+    items = tuple(TodayItem(_ticket_text(r), due, past_due(due, src.now)) for r, due in owed[:ITEMS])
+    late = sum(1 for _, due in owed if past_due(due, src.now))
     line = N_("Complaints awaiting a reply")
     return TodayLine("complaints", line, len(owed), _tickets_place("complaint"), late, items=items)
 
