@@ -62,10 +62,10 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
     where = label(settings, "building", report.building) if report.building else t("Whole site")
     out.print(Text(t("Monthly report {month} · {scope} · {zone}", month=report.month, scope=where, zone=tz), "bold"))
 
-    def counts(title: str, dimension: str, rows: list[tuple[str, int]]) -> Table:
+    def counts(title: str, dimension: str, rows: list[tuple[str, int]], how_many: str) -> Table:
         table = Table()
         table.add_column(title)
-        table.add_column(t("Count"), justify="right")
+        table.add_column(how_many, justify="right")
         for key, n in rows:
             table.add_row(cell(label(settings, dimension, key)), str(n))
         return table
@@ -77,7 +77,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         (N_("Category"), "category", c.by_category),
         (N_("Shift"), "shift", c.by_shift),
     ):
-        out.print(counts(t(title), dim, [(x.key, x.n) for x in rows]))
+        out.print(counts(t(title), dim, [(x.key, x.n) for x in rows], t("Number of calls")))
     hours = Table(title=t("Calls by hour of day"), title_justify="left")
     for _ in range(4):  # four columns of six hours: fits 80 columns
         hours.add_column(t("Hour"))
@@ -92,7 +92,7 @@ def print_tables(report: MonthlyReport, settings: Settings) -> None:
         (N_("Department"), "department", k.by_department),
         (N_("Severity"), "severity", k.by_severity),
     ):
-        out.print(counts(t(title), dim, [(x.key, x.n) for x in rows]))
+        out.print(counts(t(title), dim, [(x.key, x.n) for x in rows], t("Number of tickets")))
 
     targets = Table(title=t("Targets"), title_justify="left")
     for header in (

@@ -64,7 +64,6 @@ def test_table_in_chinese(cli, october) -> None:  # type: ignore[no-untyped-def]
     assert "月度报告 2026-10 · 3栋" in r.out and "来电：4" in r.out and "重复问题" in r.out
 
 
-@pytest.mark.xfail(strict=True, reason="the tables' number column said 清点 (to take stock), the handover's verb")
 def test_number_columns_say_how_many_in_chinese(cli, october) -> None:  # type: ignore[no-untyped-def]
     """The calls' and tickets' tables by channel, category, kind… count calls and tickets (来电次数, 工单数量); 清点 is
     the handover's count of equipment, a verb, and stays there (清点差异)."""
