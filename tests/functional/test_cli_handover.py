@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -25,8 +24,6 @@ SH = ZoneInfo("Asia/Shanghai")
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG"):
         monkeypatch.delenv(var, raising=False)
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

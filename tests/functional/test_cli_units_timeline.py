@@ -10,7 +10,6 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -23,8 +22,6 @@ from tests.functional.cli import cli_runner
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG"):
         monkeypatch.delenv(var, raising=False)
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

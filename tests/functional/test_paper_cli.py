@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import argon2
 import pytest
 from pypdf import PdfReader
 
@@ -21,8 +20,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DESKUI_DATA_DIR", str(tmp_path / "data"))
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

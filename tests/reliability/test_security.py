@@ -9,7 +9,6 @@ import io
 import json
 from pathlib import Path
 
-import argon2
 import pytest
 
 from deskui.services.calls import CallInput
@@ -46,9 +45,7 @@ def cli(capsys: pytest.CaptureFixture[str], db_path: Path, monkeypatch: pytest.M
 
 
 @pytest.fixture
-def desk(services, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
+def desk(services):  # type: ignore[no-untyped-def]
     services.operators.add("王芳", "receptionist", "1111")
     services.operators.add("陈静", "supervisor", "3333")
     services.directory.add_unit("3-2-1201")

@@ -140,7 +140,6 @@ def desk(template: Desk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Des
     """A copy of the template desk (the database and every file beside it) in this test's folder."""
     if BACKEND == "postgresql":
         pytest.skip("tampers with a SQLite file; the PostgreSQL checks are in test_postgresql_*")
-    _cheap_hasher(monkeypatch)
     for var in ("DESKUI_DB", "DESKUI_CONFIG", "DESKUI_LANG"):
         monkeypatch.delenv(var, raising=False)
     for f in template.path.parent.iterdir():

@@ -12,7 +12,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -24,12 +23,6 @@ from deskui.services.handover._chain import GENESIS
 
 SH = ZoneInfo("Asia/Shanghai")
 NIGHT = datetime(2026, 11, 23, 22, 0, tzinfo=SH).astimezone(UTC)  # the night shift of 2026-11-23
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import sqlite3
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -24,12 +23,6 @@ MORNING = date(2026, 11, 24)
 
 def at(day: date, h: int, m: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, h, m, tzinfo=SH).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

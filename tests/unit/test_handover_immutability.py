@@ -44,12 +44,6 @@ STATEMENTS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
-
-
 def fill(services, clock) -> None:  # type: ignore[no-untyped-def]
     """At least one row in every append-only table: a night, its signed morning handover, a key, a roster change."""
     services.handover.tickets = None

@@ -241,20 +241,12 @@ def test_bad_help_settings_refused(tmp_path: Path, text: str, match: str) -> Non
 # --- handover -------------------------------------------------------------------------------------------------------
 
 
-def test_open_emergency_steps_are_important_handover_items_003_4_2_1(
-    desk: Desk, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_open_emergency_steps_are_important_handover_items_003_4_2_1(desk: Desk, clock: FrozenClock) -> None:
     """The next shift is told which steps of an open medical emergency are not ticked yet; an inquiry has none,
     and a checklist ticked to the end is no item."""
     from datetime import UTC, date, datetime
     from zoneinfo import ZoneInfo
 
-    import argon2
-
-    monkeypatch.setattr(
-        "deskui.services.operators.PasswordHasher",
-        lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1),
-    )
     day = date(2026, 11, 23)
     desk.svc.roster.set_assignment(day, "day", desk.rec, desk.sup)
     clock.current = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")).astimezone(UTC)

@@ -6,7 +6,6 @@ import sqlite3
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -14,12 +13,6 @@ from deskui.core.errors import Conflict, NotFound, ValidationError
 from deskui.services.handover import normalize_tag
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

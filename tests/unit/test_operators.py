@@ -15,15 +15,6 @@ from deskui.services import Services
 from deskui.services.operators import OperatorInfo, Role, require_role
 
 
-@pytest.fixture(autouse=True)
-def cheap_argon2(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2id with minimal cost, so lockout tests that check many PINs stay fast; `real_argon2` tests opt out."""
-    if request.node.get_closest_marker("real_argon2"):
-        return
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
-
-
 def stored(svc: Services, name: str) -> Operator:
     with svc.db.read() as s:
         op = s.exec(select(Operator).where(Operator.name == name)).one()

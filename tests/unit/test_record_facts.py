@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -34,12 +33,6 @@ RANDOM_COLUMNS = {"pin_hash", "seal"}
 
 def at(day: date, h: int, m: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, h, m, tzinfo=SH).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 def play_day(services: Any, clock: FrozenClock) -> dict[str, Any]:

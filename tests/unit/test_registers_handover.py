@@ -7,7 +7,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -16,12 +15,6 @@ DAY = date(2026, 11, 23)
 
 def at(h: int, m: int = 0, day: date = DAY) -> datetime:
     return datetime(day.year, day.month, day.day, h, m, tzinfo=SH).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 from sqlalchemy import func, select
 
@@ -29,12 +28,6 @@ TABLES = (Renovation, RenovationDecision, RenovationWorkerPass, RenovationInspec
 
 def at(day: int, h: int = 9, m: int = 0) -> datetime:
     return datetime(2026, 12, day, h, m, tzinfo=SH).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -30,12 +29,6 @@ NOW = datetime(2026, 11, 20, 4, 0, tzinfo=UTC)
 
 def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=SH).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture

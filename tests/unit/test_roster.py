@@ -6,7 +6,6 @@ import dataclasses
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -23,13 +22,6 @@ from deskui.services.handover import (
 )
 
 SH = ZoneInfo("Asia/Shanghai")
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Argon2id with minimal cost: these tests add several operators each."""
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture(scope="module")

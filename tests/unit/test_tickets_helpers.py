@@ -46,11 +46,8 @@ class Desk:
 
 
 def make_desk(services: Any) -> Desk:
-    """Four operators; PINs hashed with minimal argon2 cost (PINs are not what these tests are about)."""
-    import argon2
-
+    """Four operators (their PINs hashed at argon2's cheapest: tests/conftest.py's _cheap_pin_hashing)."""
     ops = services.operators
-    ops._hasher = argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     return Desk(
         services,
         ops.add("王芳", "receptionist", "1111"),

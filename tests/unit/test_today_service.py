@@ -15,7 +15,6 @@ from datetime import UTC, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import argon2
 import pytest
 
 from deskui.core.clock import FrozenClock
@@ -29,12 +28,6 @@ SH = ZoneInfo("Asia/Shanghai")
 
 def at(day: int, h: int, m: int = 0) -> datetime:
     return datetime(2026, 11, day, h, m, tzinfo=SH).astimezone(UTC)
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch: pytest.MonkeyPatch) -> None:
-    cheap = lambda: argon2.PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # noqa: E731
-    monkeypatch.setattr("deskui.services.operators.PasswordHasher", cheap)
 
 
 @pytest.fixture
