@@ -22,7 +22,6 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
 
 
-@pytest.mark.xfail(strict=True, reason="the demo signs no handover")
 @pytest.mark.parametrize(
     ("local", "shift", "day_over"),
     [

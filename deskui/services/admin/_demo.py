@@ -6,6 +6,7 @@ Everything comes from a fixed seed and only what is missing is added, so running
 
 from __future__ import annotations
 
+import functools
 import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from deskui.models import Resident, Unit
 from deskui.services.directory import NewResident, NewUnit, check_resident, check_unit
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
@@ -237,13 +239,18 @@ DEMO_CALLS: tuple[tuple[float, str, str, str, str, str, str, str], ...] = (
 )
 
 
+# One moment of the demo's past and what happens then (the clock is set to it first). The steps run in time order,
+# so what a handover gathers is what the desk had at that moment.
+Step = tuple["datetime", "Callable[[], object]"]
+
+
 def load_demo_activity(services: Services) -> int:
-    """A few days of calls, tickets in every state, a planned roster, a duty log and a key out, so the queues and
-    the handover have something to show. Added once: a site that already has calls is left alone."""
+    """A few days of calls, tickets in every state, a planned roster, a duty log, the registers, and the previous
+    shift's handover signed by the two on the roster, so the queues, Home, the duty log and the review have something
+    to show. Added once: a site that already has calls is left alone."""
     from datetime import timedelta
 
     from deskui.core.clock import FrozenClock
-    from deskui.services.calls import CallInput
     from deskui.services.container import open_services
 
     if services.calls.list(limit=1):
@@ -260,102 +267,157 @@ def load_demo_activity(services: Services) -> int:
             day = tz_today + timedelta(days=offset)
             past.roster.set_assignment(day, "day", desk, None)
             past.roster.set_assignment(day, "night", night, None)
-        for hours, channel, unit, category, content, visit, ticket, outcome in DEMO_CALLS:
-            clock.current = now - timedelta(hours=hours)
-            operator = night if _is_night(past, clock.current) else desk
-            call = past.calls.record(
-                CallInput(
-                    content=content,
-                    category=category,
-                    channel=channel,
-                    time=clock.current,
-                    unit=unit,
-                    caller=_caller(past, unit),
-                    phone=_phone(past, unit) or ("" if channel != "phone" else "13800000000"),
-                    visit_time=visit,
+        steps: list[Step] = [
+            (now - timedelta(hours=spec[0]), functools.partial(_call, past, clock, spec, desk, night, supervisor))
+            for spec in DEMO_CALLS
+        ]
+        steps.append(
+            (
+                now - timedelta(hours=2),
+                functools.partial(
+                    past.dutylog.add, "巡查B2车库：3号排风机异响，已通知工程部明日检修。", operator=night
                 ),
-                operator=operator,
             )
-            if ticket:
-                _ticket(past, clock, call.id, ticket, outcome, desk, night, supervisor)
-        clock.current = now - timedelta(hours=2)
-        past.dutylog.add("巡查B2车库：3号排风机异响，已通知工程部明日检修。", operator=night)
-        _keys(past, clock, desk)
-        past.keys.lend("K-07 配电房", "工程部 张师傅", operator=desk, purpose="更换配电箱开关")
-        _registers(past, clock, now, desk)
-        _patrols(past, clock, now, desk)
-        _renovations(past, clock, desk, supervisor)
+        )
+        steps += _keys(past, now, desk)
+        steps += _registers(past, clock, now, desk)
+        steps += _patrols(past, clock, now, desk)
+        steps += _renovations(past, clock, now, desk, supervisor)
+        steps += _handover(past, now, {"day": desk, "night": night})
+        for when, step in sorted(steps, key=lambda s: s[0]):
+            clock.current = when
+            step()
         clock.current = now
         return len(DEMO_CALLS)
     finally:
         past.close()
 
 
-def _keys(services: Services, clock: FrozenClock, desk: OperatorInfo) -> None:
-    """The key inventory 钥匙台账 at the demo desk (issue 13): a few keys on their hooks, one an owner's key left
-    in trust that is lent only with the owner's written consent; load_demo_activity then lends K-07."""
+def _call(
+    services: Services,
+    clock: FrozenClock,
+    spec: tuple[float, str, str, str, str, str, str, str],
+    desk: OperatorInfo,
+    night: OperatorInfo,
+    supervisor: OperatorInfo,
+) -> None:
+    from deskui.services.calls import CallInput
+
+    _hours, channel, unit, category, content, visit, ticket, outcome = spec
+    operator = night if _is_night(services, clock.current) else desk
+    call = services.calls.record(
+        CallInput(
+            content=content,
+            category=category,
+            channel=channel,
+            time=clock.current,
+            unit=unit,
+            caller=_caller(services, unit),
+            phone=_phone(services, unit) or ("" if channel != "phone" else "13800000000"),
+            visit_time=visit,
+        ),
+        operator=operator,
+    )
+    if ticket:
+        _ticket(services, clock, call.id, ticket, outcome, desk, night, supervisor)
+
+
+def _keys(services: Services, now: datetime, desk: OperatorInfo) -> list[Step]:
+    """The key inventory 钥匙台账 at the demo desk (issue 13): a few keys on their hooks a month ago, one an owner's
+    key left in trust that is lent only with the owner's written consent; K-07 lent two hours ago."""
     from datetime import timedelta
 
-    now = clock.current
-    clock.current = now - timedelta(days=30)
-    inventory = services.key_inventory
-    inventory.add("K-01 东门岗亭", "东门岗亭门", "A-01", operator=desk)
-    inventory.add("K-07 配电房", "1栋地下配电房", "A-07", operator=desk)
-    inventory.add("K-12 B2设备间", "B2车库排风机房", "A-12", operator=desk)
-    inventory.add(
-        "3-2-1201 业主托管", "3栋2单元1201 入户门（业主张三外出托管）", "保管箱 B-03",
-        authority="业主书面同意", operator=desk,
-    )  # fmt: skip
-    clock.current = now
+    def hang() -> None:
+        inventory = services.key_inventory
+        inventory.add("K-01 东门岗亭", "东门岗亭门", "A-01", operator=desk)
+        inventory.add("K-07 配电房", "1栋地下配电房", "A-07", operator=desk)
+        inventory.add("K-12 B2设备间", "B2车库排风机房", "A-12", operator=desk)
+        inventory.add(
+            "3-2-1201 业主托管", "3栋2单元1201 入户门（业主张三外出托管）", "保管箱 B-03",
+            authority="业主书面同意", operator=desk,
+        )  # fmt: skip
+
+    def lend() -> None:
+        services.keys.lend("K-07 配电房", "工程部 张师傅", operator=desk, purpose="更换配电箱开关")
+
+    return [(now - timedelta(days=30), hang), (now - timedelta(hours=2), lend)]
 
 
-def _registers(services: Services, clock: FrozenClock, now: datetime, desk: OperatorInfo) -> None:
+def _registers(services: Services, clock: FrozenClock, now: datetime, desk: OperatorInfo) -> list[Step]:
     """The registers' part of the demo: a visitor who left and one still inside, a parcel waiting past the
     handover's age and one whose resident was told, a pass used at the gate and one still valid."""
     from datetime import timedelta
 
-    clock.current = now - timedelta(hours=5)
-    visit = services.visitors.sign_in("赵师傅", "2-2-1101", "上门维修空调", plate="沪B 66K88", operator=desk)
-    clock.current = now - timedelta(hours=4)
-    services.visitors.sign_out(visit.id, operator=desk)
-    clock.current = now - timedelta(hours=1)
-    services.visitors.sign_in("周女士", "3-1-502", "探望父母", id_tail="123X", operator=desk)
-    clock.current = now - timedelta(hours=60)  # older than registers.parcel_old_hours: listed at handover
-    services.parcels.receive("1-2-801", "中国邮政", tracking="EMS9876543210", shelf="A1", operator=desk)
-    clock.current = now - timedelta(hours=3)
-    parcel = services.parcels.receive("3-2-1201", "顺丰", tracking="SF1402789365", shelf="B3", operator=desk)
-    services.parcels.notify(parcel.id, "sms", operator=desk)
-    clock.current = now - timedelta(hours=6)
-    used = services.passes.issue(
-        "1-1-1501", "搬家公司 陈师傅", "旧冰箱一台", vehicle="沪C 12345", consent="业主来电确认", operator=desk
-    )
-    services.passes.use(used.number, operator=desk)
-    clock.current = now - timedelta(minutes=30)
-    services.passes.issue("3-2-1201", "李师傅", "旧沙发一套、纸箱 5 个", consent="业主书面同意书已核对", operator=desk)
-    clock.current = now
+    def visitor_who_left() -> None:
+        visit = services.visitors.sign_in("赵师傅", "2-2-1101", "上门维修空调", plate="沪B 66K88", operator=desk)
+        clock.advance(hours=1)
+        services.visitors.sign_out(visit.id, operator=desk)
+
+    def parcel_told() -> None:
+        parcel = services.parcels.receive("3-2-1201", "顺丰", tracking="SF1402789365", shelf="B3", operator=desk)
+        services.parcels.notify(parcel.id, "sms", operator=desk)
+
+    def used_pass() -> None:
+        used = services.passes.issue(
+            "1-1-1501", "搬家公司 陈师傅", "旧冰箱一台", vehicle="沪C 12345", consent="业主来电确认", operator=desk
+        )
+        services.passes.use(used.number, operator=desk)
+
+    return [
+        (now - timedelta(hours=5), visitor_who_left),
+        (
+            now - timedelta(hours=1),
+            lambda: services.visitors.sign_in("周女士", "3-1-502", "探望父母", id_tail="123X", operator=desk),
+        ),
+        (  # older than registers.parcel_old_hours: listed at handover
+            now - timedelta(hours=60),
+            lambda: services.parcels.receive(
+                "1-2-801", "中国邮政", tracking="EMS9876543210", shelf="A1", operator=desk
+            ),
+        ),
+        (now - timedelta(hours=3), parcel_told),
+        (now - timedelta(hours=6), used_pass),
+        (
+            now - timedelta(minutes=30),
+            lambda: services.passes.issue(
+                "3-2-1201", "李师傅", "旧沙发一套、纸箱 5 个", consent="业主书面同意书已核对", operator=desk
+            ),
+        ),
+    ]
 
 
-def _renovations(services: Services, clock: FrozenClock, desk: OperatorInfo, supervisor: OperatorInfo) -> None:
+def _renovations(
+    services: Services, clock: FrozenClock, now: datetime, desk: OperatorInfo, supervisor: OperatorInfo
+) -> list[Step]:
     """Renovations 装修 at the demo desk: one in progress (approved, workers' passes, inspected yesterday) and one
     application awaiting the supervisor's approval."""
     from datetime import timedelta
 
-    now = clock.current
     today = now.astimezone(_zone(services)).date()
-    clock.current = now - timedelta(days=3)
-    running = services.renovations.open(
-        "2-1-602", "王建国", "美家装饰工程有限公司", today - timedelta(days=2), today + timedelta(days=25),
-        "厨房、卫生间翻新，更换地砖", workers=["刘师傅", "马师傅"], operator=desk,
-    )  # fmt: skip
-    services.renovations.approve(running.number, note="方案已审核，已签装修协议", operator=supervisor)
-    clock.current = now - timedelta(days=1)
-    services.renovations.inspect(running.number, "ok", "按方案施工，垃圾已清运", operator=supervisor)
-    clock.current = now - timedelta(hours=2)
-    services.renovations.open(
-        "3-1-1102", "李红（业主委托）", "匠心家装", today + timedelta(days=3), today + timedelta(days=40),
-        "客厅吊顶、墙面翻新", workers=["张师傅"], role="authorised", operator=desk,
-    )  # fmt: skip
-    clock.current = now
+    permit: list[str] = []
+
+    def approved() -> None:
+        running = services.renovations.open(
+            "2-1-602", "王建国", "美家装饰工程有限公司", today - timedelta(days=2), today + timedelta(days=25),
+            "厨房、卫生间翻新，更换地砖", workers=["刘师傅", "马师傅"], operator=desk,
+        )  # fmt: skip
+        services.renovations.approve(running.number, note="方案已审核，已签装修协议", operator=supervisor)
+        permit.append(running.number)
+
+    def inspected() -> None:
+        services.renovations.inspect(permit[0], "ok", "按方案施工，垃圾已清运", operator=supervisor)
+
+    def applied() -> None:
+        services.renovations.open(
+            "3-1-1102", "李红（业主委托）", "匠心家装", today + timedelta(days=3), today + timedelta(days=40),
+            "客厅吊顶、墙面翻新", workers=["张师傅"], role="authorised", operator=desk,
+        )  # fmt: skip
+
+    return [
+        (now - timedelta(days=3), approved),
+        (now - timedelta(days=1), inspected),
+        (now - timedelta(hours=2), applied),
+    ]
 
 
 def _zone(services: Services) -> ZoneInfo:
@@ -416,7 +478,7 @@ def _ticket(
     tickets.close(info.number, info.version, operator=desk)
 
 
-def _patrols(services: Services, clock: FrozenClock, now: datetime, desk: OperatorInfo) -> None:
+def _patrols(services: Services, clock: FrozenClock, now: datetime, desk: OperatorInfo) -> list[Step]:
     """The patrols' part of the demo: yesterday's estate round walked at this hour, every checkpoint checked and one
     found abnormal (no ticket yet: an open item at handover). From then on the schedule holds, so today's rounds
     not walked yet show as due or missed."""
@@ -424,13 +486,61 @@ def _patrols(services: Services, clock: FrozenClock, now: datetime, desk: Operat
 
     route = services.patrols.routes()[0] if services.patrols.routes() else None
     if route is None:
-        return
-    clock.current = now - timedelta(hours=26)
-    walked = services.patrols.start(route.key, operator=desk)
-    for i, point in enumerate(route.checkpoints):
-        clock.advance(minutes=4)
-        if i == 1:
-            services.patrols.check(walked.id, point.key, ok=False, note="3号排风机异响", operator=desk)
-        else:
-            services.patrols.check(walked.id, point.key, ok=True, operator=desk)
-    services.patrols.end(walked.id, operator=desk)
+        return []
+
+    def walk() -> None:
+        walked = services.patrols.start(route.key, operator=desk)
+        for i, point in enumerate(route.checkpoints):
+            clock.advance(minutes=4)
+            if i == 1:
+                services.patrols.check(walked.id, point.key, ok=False, note="3号排风机异响", operator=desk)
+            else:
+                services.patrols.check(walked.id, point.key, ok=True, operator=desk)
+        services.patrols.end(walked.id, operator=desk)
+
+    return [(now - timedelta(hours=26), walk)]
+
+
+def _handover(services: Services, now: datetime, on_duty: dict[str, OperatorInfo]) -> list[Step]:
+    """The previous shift's handover, made ten minutes before it ended as the two on the roster make one: the
+    incoming joins and counts everything as expected, the outgoing notes each important item, the incoming
+    acknowledges every item and key, decides each night call (handled), ticks the checks, and both sign with their
+    PINs. So the duty log, the review and Home have a signed handover to show."""
+    from datetime import timedelta
+
+    from deskui.core.errors import OperatorLocked, PinRejected
+    from deskui.services.common.shifts import shift_at
+    from deskui.services.handover import next_slot, previous_slot
+
+    slot = previous_slot(services.settings, shift_at(services.settings, now))
+    following = next_slot(services.settings, slot)
+    outgoing, incoming = on_duty.get(slot.key), on_duty.get(following.key)
+    if outgoing is None or incoming is None or outgoing.id == incoming.id:
+        return []
+    pins = {op.name: op.pin for op in DEMO_OPERATORS}
+
+    def hand_over() -> None:
+        h = services.handover
+        st = h.start(outgoing, duty_date=slot.duty_date, shift_key=slot.key)
+        h.arrive(st.id, incoming)
+        for count in st.counts:
+            h.record_count(st.id, count.key, count.expected, operator=incoming)
+        for item in st.items:
+            if item.important:
+                h.note(st.id, item.id, "已跟进，已报告主管", operator=outgoing)
+        for item in (*st.keys, *st.items):
+            h.acknowledge(st.id, item.id, operator=incoming)
+        for call in st.night_calls:
+            h.dispose(st.id, call.call.id, "handled", operator=incoming, reason="夜班已电话回复")
+        for check in st.checks:
+            h.check(st.id, check.key, operator=incoming)
+        try:
+            h.sign(st.id, outgoing, pins[outgoing.name])
+            h.sign(st.id, incoming, pins[incoming.name])
+        except (
+            PinRejected,
+            OperatorLocked,
+        ):  # a PIN changed before the demo ran: the handover stays open, to sign by hand
+            return
+
+    return [(max(slot.start, slot.end - timedelta(minutes=10)), hand_over)]
