@@ -17,17 +17,16 @@ import argparse
 import csv
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from _ratio import interleaved, median_ms, timed, verdict  # bench/_ratio.py, beside this file
 from sqlmodel import Session
 
 from deskui.core.clock import Clock
@@ -108,22 +107,6 @@ def synthetic(rng: random.Random, n: int, start: datetime) -> list[dict[str, str
     return rows
 
 
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def verdict(name: str, ratio: float, target: float) -> bool:
-    ok = ratio <= target
-    print(f"  {name}: {ratio:.2f}x (target <= {target}x) {'PASS' if ok else 'FAIL'}")
-    return ok
-
-
-def timed(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
 def build(svc: CallService, rows: list[dict[str, str]]) -> None:
     """Bulk-load through the service (checked rows, one transaction per 100k, index rebuilt for big batches)."""
     for i in range(0, len(rows), 100_000):
@@ -168,11 +151,7 @@ def bench_search(svc: CallService, db_file: Path, repeats: int) -> list[bool]:
 
         expected = [r[0] for r in plain()]
         assert [c.id for c in svc.search(term)] == expected, term
-        a: list[float] = []
-        b: list[float] = []
-        for _ in range(repeats):
-            a.append(timed(lambda term=term: svc.search(term)))
-            b.append(timed(plain))
+        a, b = interleaved(repeats, lambda term=term: svc.search(term), plain)
         ours[label] = median_ms(a)
         print(
             f"  {label} {term!r}: service {ours[label]:.3f} ms, raw sqlite3 {median_ms(b):.3f} ms, {len(expected)} rows"

@@ -27,13 +27,14 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _ratio import timed  # bench/_ratio.py, beside this file
 
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
@@ -226,12 +227,6 @@ def build(path: Path, site: int, settings: Any, calls: int, tickets: int) -> Non
         day += timedelta(days=1)
     con.execute("COMMIT")
     con.close()
-
-
-def timed(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
 
 
 def main() -> int:

@@ -32,7 +32,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calls import build, median_ms, synthetic, timed, verdict  # bench/calls.py, beside this file
+from _ratio import interleaved, median_ms, verdict  # bench/_ratio.py, beside this file
+from calls import build, synthetic  # bench/calls.py, beside this file
 
 from deskui.core.clock import Clock
 from deskui.core.config import load_settings
@@ -157,13 +158,9 @@ def bench_search(svc: CallService, db_file: Path, repeats: int) -> list[bool]:
 
         expected = [r[0] for r in plain()]
         same = [c.id for c in svc.search(simplified)] == [c.id for c in svc.search(traditional)] == expected
-        a: list[float] = []
-        b: list[float] = []
-        c: list[float] = []
-        for _ in range(repeats):
-            a.append(timed(lambda term=simplified: svc.search(term)))
-            b.append(timed(lambda term=traditional: svc.search(term)))
-            c.append(timed(plain))
+        a, b, c = interleaved(
+            repeats, lambda term=simplified: svc.search(term), lambda term=traditional: svc.search(term), plain
+        )
         print(
             f"  {simplified!r} / {traditional!r}: service {median_ms(a):.3f} / {median_ms(b):.3f} ms, raw sqlite3 "
             f"{median_ms(c):.3f} ms, {len(expected)} rows, same calls in both scripts: {'yes' if same else 'NO'}"
@@ -183,11 +180,7 @@ def bench_dutylog(services: Services, rng: random.Random, n: int, repeats: int =
     def plain() -> list[LogEntry]:
         return [e for e in log.between() if "不存在的词" in e.text]
 
-    a: list[float] = []
-    b: list[float] = []
-    for _ in range(repeats):
-        a.append(timed(lambda: search_log(log, "不存在的詞")))
-        b.append(timed(plain))
+    a, b = interleaved(repeats, lambda: search_log(log, "不存在的詞"), plain)
     per_k = median_ms(a) / n * 1000
     print(
         f"  search_log {median_ms(a):.1f} ms ({per_k:.1f} ms per 1,000 entries), read + plain `in` {median_ms(b):.1f} ms"

@@ -37,16 +37,17 @@ import itertools
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from _ratio import interleaved, median_ms, timed  # bench/_ratio.py, beside this file
 
 from deskui.core.clock import FrozenClock
 from deskui.core.config import load_settings
@@ -159,16 +160,6 @@ def build(path: Path, n_open: int, n_closed: int, seed: int = 7, *, search: bool
         services.close()
 
 
-def median_ms(samples: list[float]) -> float:
-    return statistics.median(samples) * 1000
-
-
-def timed(fn: Callable[[], object]) -> float:
-    t0 = time.perf_counter()
-    fn()
-    return time.perf_counter() - t0
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--open", type=int, default=20_000, help="open tickets in the large database")
@@ -224,12 +215,9 @@ def main() -> int:
                 }
                 for fn in fns.values():
                     fn()
-                times: dict[str, list[float]] = {"big": [], "small": []}
-                for _ in range(args.runs):
-                    for name in ("big", "small"):
-                        times[name].append(timed(fns[name]))
+                big_t, small_t = interleaved(args.runs, fns["big"], fns["small"])
                 rows = len(fns["big"]().rows)
-                big_ms, small_ms = median_ms(times["big"]), median_ms(times["small"])
+                big_ms, small_ms = median_ms(big_t), median_ms(small_t)
                 ratio = big_ms / small_ms
                 verdict = ratio <= PAGE_RATIO_TARGET
                 ok &= verdict
