@@ -436,6 +436,13 @@ class DeskApp(App[None]):
             await self.screen.recompose()
         self.screen.refresh_bindings()
 
+    def get_key_display(self, binding: Binding) -> str:
+        """A bound key as the header and the manuals write it (F3, Ctrl+S, Esc, Enter), not Textual's ^s and f3:
+        Textual's footer and key panel ask here, and so do the help (F1) and the palette."""
+        from deskui.widgets.keynames import key_label
+
+        return binding.key_display or key_label(binding.key)
+
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables, its text colours made readable (WCAG AA on its backgrounds: widgets.colours)."""
         from deskui.widgets.colours import readable

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from textual.keys import format_key
+
 if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.dom import DOMNode
@@ -28,13 +30,42 @@ def bound_key(app: object, binding_id: str, default: str) -> str:
     return keymap(app).get(binding_id, default).split(",")[0].strip()
 
 
+# Keys people read by a name of their own (keycaps, the manuals); arrows as arrows.
+_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "tab": "Tab",
+    "backspace": "Backspace",
+    "delete": "Del",
+    "insert": "Ins",
+    "home": "Home",
+    "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "up": "↑",
+    "down": "↓",
+    "left": "←",
+    "right": "→",
+}
+
+
 def key_label(key: str) -> str:
-    """A key as the header and the home tiles print it: "F3", "Ctrl+S", "/"."""
-    names = {"escape": "Esc", "enter": "Enter", "slash": "/", "question_mark": "?", "space": "Space"}
-    parts = key.split("+")
-    last = parts[-1]
-    last = names.get(last, last.upper() if len(last) == 1 or last[1:].isdigit() else last.capitalize())
-    return "+".join([*(p.capitalize() for p in parts[:-1]), last])
+    """One key as every part of deskui prints it — the header, the home tiles, the footer, the help and the palette
+    (through DeskApp.get_key_display): "F3", "Ctrl+S", "Esc", "Enter", "/", "]", "E", "Shift+T" (Textual's "T")."""
+    *modifiers, last = key.split("+")
+    if last in _NAMES:
+        name = _NAMES[last]
+    elif len(last) == 1:
+        if last.isalpha() and last.isupper():
+            modifiers.append("shift")  # Textual names Shift+T "T"; the keycap says T, the lower-case key too
+        name = last.upper()
+    elif last[:1] == "f" and last[1:].isdigit():
+        name = last.upper()
+    else:
+        name = format_key(last)  # Textual's character names: slash → /, question_mark → ?, right_square_bracket → ]
+        name = name if len(name) == 1 else last.capitalize()
+    return "+".join([*(m.capitalize() for m in dict.fromkeys(modifiers)), name])
 
 
 def section_key(app: object, section: Section) -> str:

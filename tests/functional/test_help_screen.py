@@ -63,7 +63,7 @@ async def test_checklist_shown_and_next_step_ticked_with_a_note_003_4_2_1(app: D
         assert "Next step" in [c.title for c in app.get_system_commands(detail)]  # the palette (Ctrl+P)
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        assert ("k", "Next step") in [(r[0].plain, r[1].plain) for r in help_rows(app.screen)]
+        assert ("K", "Next step") in [(r[0].plain, r[1].plain) for r in help_rows(app.screen)]
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
 

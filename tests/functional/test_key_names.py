@@ -15,10 +15,7 @@ from tests.functional.helpers import wait_for
 from tests.functional.test_calls_screen import open_calls
 from tests.functional.test_help_screen import help_rows
 
-XFAIL = pytest.mark.xfail(strict=True, reason="Textual's key names (^s, f3) in the footer, the help and the palette")
 
-
-@XFAIL
 @pytest.mark.parametrize(
     ("key", "label"),
     [
@@ -34,14 +31,12 @@ def test_key_label_reads_like_a_keyboard(key: str, label: str) -> None:
     assert key_label(key) == label
 
 
-@XFAIL
 def test_the_apps_key_display_is_key_label(app: DeskApp) -> None:
     for key, label in (("ctrl+s", "Ctrl+S"), ("f3", "F3"), ("escape", "Esc"), ("enter", "Enter")):
         assert app.get_key_display(Binding(key, "noop")) == label
     assert app.get_key_display(Binding("ctrl+s", "noop", key_display="保存")) == "保存"
 
 
-@XFAIL
 async def test_footer_help_and_palette_say_ctrl_s_and_f1_at_80x24(app: DeskApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_calls(pilot)
@@ -54,3 +49,20 @@ async def test_footer_help_and_palette_say_ctrl_s_and_f1_at_80x24(app: DeskApp) 
         keys = {str(key) for key, _action in help_rows(app.screen)}
         assert {"Ctrl+S", "F1", "Ctrl+P"} <= keys, keys
         assert not any(k.startswith("^") or (k[:1] == "f" and k[1:].isdigit()) for k in keys), keys
+
+
+@pytest.mark.xfail(strict=True, reason="with Ctrl+S for ^s the keys alone are wider than 80 columns less the palette's")
+async def test_every_key_clears_the_palette_at_80_columns(app: DeskApp) -> None:
+    """At 80x24 the calls screen's keys, all by key alone, still run under the palette's key (Ctrl+P 命令) drawn at
+    the right: Ctrl+L, the last, was cut to 'Ctrl+'. Then the palette's word goes too; its key stays."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_calls(pilot)
+        for language in ("zh-HK", "en"):
+            await app.set_language(language)
+            await pilot.pause()
+            keys = list(screen.query_one(DeskFooter).query(FooterKey))
+            (palette,) = [key for key in keys if key.has_class("-command-palette")]
+            others = [key for key in keys if key is not palette]
+            assert {"ctrl+l", "ctrl+s", "f1"} <= {key.key for key in others}
+            assert max(key.region.right for key in others) <= palette.region.x, [(k.key, k.region) for k in keys]
+            assert palette.region.right <= 80 and palette.key_display.strip() == "Ctrl+P"

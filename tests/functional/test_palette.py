@@ -138,7 +138,7 @@ async def test_a_keymap_moves_a_key_and_the_screens_say_so(app: DeskApp, clock: 
         assert keys["new_call"] == "f11" and "ctrl+n" not in calls.active_bindings  # what the footer lists
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(moved.screen, HelpScreen))
-        assert ("f11", "New call") in [(k.plain, a.plain) for k, a in help_rows(moved.screen)]
+        assert ("F11", "New call") in [(k.plain, a.plain) for k, a in help_rows(moved.screen)]
 
 
 async def test_an_unknown_binding_id_is_told_and_no_key_changes(app: DeskApp, clock: FrozenClock) -> None:
@@ -155,4 +155,4 @@ async def test_an_unknown_binding_id_is_told_and_no_key_changes(app: DeskApp, cl
         await wait_for(pilot, lambda: isinstance(refused.screen, CallsScreen))
         await pilot.press("f1")
         await wait_for(pilot, lambda: isinstance(refused.screen, HelpScreen))
-        assert ("^n", "New call") in [(k.plain, a.plain) for k, a in help_rows(refused.screen)]
+        assert ("Ctrl+N", "New call") in [(k.plain, a.plain) for k, a in help_rows(refused.screen)]
