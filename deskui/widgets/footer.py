@@ -43,18 +43,23 @@ class DeskFooter(Footer):
         yield from widgets
 
     def _fit(self, keys: list[FooterKey], palette: list[FooterKey]) -> None:
-        """The app's keys by key alone, then the screen's from the last, until the line fits."""
+        """The app's keys by key alone, then the screen's from the last, then the palette's (Ctrl+P), until the
+        line fits: keys named as people read them (Ctrl+L, not ^l) are wider, and ten of them alone at 80 columns
+        still ran the last under the palette's key docked at the right."""
         width = self.size.width or self.app.size.width
         self._fitted_width = width
-        room = width - sum(cell_len(w.key_display) + cell_len(w.description) + 3 for w in palette)
 
-        def needed() -> int:
+        def drawn(w: FooterKey) -> int:
             # Textual's FooterKey: " key " then "words " (padding 0 1 and 0 1 0 0); a key alone is drawn bare.
-            return sum(cell_len(w.key_display) + (cell_len(w.description) + 3 if w.description else 0) for w in keys)
+            return cell_len(w.key_display) + (cell_len(w.description) + 3 if w.description else 0)
+
+        def fits() -> bool:
+            # The palette's key has a one-cell rule on its left; with its words its width is the formula's.
+            return sum(map(drawn, keys)) + sum(drawn(w) + (0 if w.description else 1) for w in palette) <= width
 
         app_actions = {binding.action for binding in self._app_bindings()}
-        for widget in [w for w in keys if w.action in app_actions] + keys[::-1]:
-            if needed() <= room:
+        for widget in [w for w in keys if w.action in app_actions] + keys[::-1] + palette:
+            if fits():
                 return
             if widget.description:
                 widget.tooltip = widget.tooltip or widget.description
