@@ -11,17 +11,16 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 from weakref import WeakSet
 
-from textual import work
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.events import Event, Key, MouseDown, Paste
 from textual.screen import Screen
 
+from deskui.app_startup import StartupWork
 from deskui.core.clock import Clock
 from deskui.core.config import LANGUAGES, Settings, load_settings
 from deskui.core.i18n import set_language, t
-from deskui.messages import ServicesFailed, ServicesOpened
 from deskui.screens.signin import SignInScreen
 from deskui.sections import SECTIONS
 from deskui.widgets.keyqueue import KeyQueue
@@ -58,7 +57,7 @@ def data_search() -> type[Provider]:
     return DataSearch
 
 
-class DeskApp(App[None]):
+class DeskApp(StartupWork):
     # The sign-in's rules load with the app's: a screen's own CSS_PATH makes Textual re-parse every stylesheet
     # when the screen is registered, which the first frame would pay for. Other screens keep their own files.
     CSS_PATH: ClassVar[list[str]] = ["styles/app.tcss", "styles/signin.tcss"]  # type: ignore[assignment]
@@ -165,85 +164,6 @@ class DeskApp(App[None]):
         for sig in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(sig, self.exit)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="database")
-    def open_services(self) -> None:
-        from deskui.core.errors import DatabaseUnavailable, DeskError
-        from deskui.services import open_services
-
-        try:
-            services = open_services(self.settings, self.clock)
-        except (DatabaseUnavailable, DeskError) as exc:  # DeskError: busy just after opening, while reading the site
-            from deskui.services.common.masking import mask_secrets, remember_url
-
-            # The driver's own error may quote a piece of the URL's password (a raw '@' read as the host).
-            remember_url(self.settings.database_url)
-            self.call_from_thread(self._services_failed, mask_secrets(str(exc)))
-            return
-        self.call_from_thread(self._services_opened, services)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="keymap")
-    def check_keymap(self) -> None:
-        """The user's [keys] checked against every binding id (importing the screens: off the UI thread)."""
-        from deskui.screens.palette.keymap import unknown_ids
-
-        unknown = unknown_ids(self.settings.keys, type(self))
-        self.call_from_thread(self._keymap_checked, unknown)
-
-    def _keymap_checked(self, unknown: list[str]) -> None:
-        """Applied whole, or not at all: one id no binding has, and no key changes (the message names them)."""
-        self.keymap_checked = True
-        if unknown:
-            ids = ", ".join(unknown)
-            self.notify(
-                t("[keys] in the configuration: no binding {ids}; no key was changed", ids=ids),
-                title=t("Keys"),
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
-            return
-        self.keymap = dict(self.settings.keys)
-        self.set_keymap(self.keymap)
-        for screen in list(self.desk_screens):
-            screen.refresh_headers()
-        self.screen.refresh(recompose=False, repaint=True)
-
-    def _services_opened(self, services: Services) -> None:
-        self.services = services
-        self.screen.post_message(ServicesOpened(services))
-        # The whole-file check opening no longer makes (issue 11), once the first screen is usable and typed on.
-        self.set_timer(self.integrity_delay_seconds, self.check_integrity)
-
-    @property
-    def integrity_delay_seconds(self) -> float:
-        return 3.0
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="integrity")
-    def check_integrity(self) -> None:
-        """Every page of the database file read, off the UI thread; a damaged file is told at once, and stays told.
-        Abandoned when the app quits (the worker cancelled)."""
-        from textual.worker import get_current_worker
-
-        from deskui.services.admin import check_integrity
-
-        services, worker = self.services, get_current_worker()
-        if services is None:
-            return
-        problem = check_integrity(services.db, stop=lambda: worker.is_cancelled)
-        if not worker.is_cancelled:
-            self.call_from_thread(self._integrity_checked, problem)
-
-    def _integrity_checked(self, message: str | None) -> None:
-        self.integrity_checked = True
-        if message is None:
-            return
-        self.integrity_error = message
-        self.notify(message, title=t("The database is damaged"), severity="error", timeout=86_400, markup=False)
-
-    def _services_failed(self, reason: str) -> None:
-        self.open_error = reason
-        self.screen.post_message(ServicesFailed(reason))
 
     def _fatal_error(self) -> None:
         """A crash's traceback, printed when the app ends, without local variables.
