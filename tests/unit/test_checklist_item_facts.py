@@ -21,7 +21,6 @@ def desk(services) -> Desk:  # type: ignore[no-untyped-def]
     return make_desk(services)
 
 
-@pytest.mark.xfail(strict=True, reason="the snapshot stores the steps in the signer's language")
 def test_open_steps_are_stored_as_keys_and_read_in_the_readers_language(desk: Desk, clock: FrozenClock) -> None:
     from deskui.services.handover._facts import render_entry
     from deskui.services.handover._items import item_dict, item_from

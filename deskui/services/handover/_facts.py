@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from deskui.core.config import Choice
+from deskui.core.config_help import ChecklistStep
 from deskui.core.i18n import N_, get_language, t
 from deskui.services.common.shifts import SHIFT_LABELS
 
@@ -99,6 +100,35 @@ def named_title(kind: str, ref_id: int, title: str, named: Named | None) -> str:
     return " ".join(text.split())[:TITLE_CHARS]
 
 
+STEPS_ARG = "steps"
+"""The detail argument an open emergency's item names its checklist steps in ("open: {steps}")."""
+
+
+def steps_arg(steps: tuple[ChecklistStep, ...]) -> tuple[str, str]:
+    """The steps named in the reader's language, as the detail says them."""
+    return (STEPS_ARG, ", ".join(step.label for step in steps))
+
+
+def steps_facts(steps: tuple[ChecklistStep, ...]) -> list[dict[str, str]]:
+    """As a snapshot's item stores them: each step's key and its labels (the configuration may change later)."""
+    return [{"key": s.key, "en": s.en, **({"zh": s.zh} if s.zh else {})} for s in steps]
+
+
+def stored_steps(d: Mapping[str, Any]) -> tuple[ChecklistStep, ...]:
+    return tuple(
+        ChecklistStep(str(s["key"]), str(s.get("en") or s["key"]), str(s.get("zh") or "")) for s in d.get("steps") or ()
+    )
+
+
+def stored_args(d: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A stored item's detail arguments, its checklist steps (kept as facts) said in the reader's language."""
+    args = tuple(
+        (str(k), str(v)) for k, v in dict(d.get("detail_args") or {}).items() if k != STEPS_ARG or not d.get("steps")
+    )
+    steps = stored_steps(d)
+    return (*args, steps_arg(steps)) if steps else args
+
+
 def _decision(d: Mapping[str, Any]) -> str:
     from deskui.services.handover._types import DISPOSITION_LABELS  # _types imports the duty log, which reads here
 
@@ -140,7 +170,7 @@ def handover_lines(duty_date: date, shift_key: str, payload: Mapping[str, Any]) 
         lines.append(t("Key out: {title}", title=k["title"]) + (f" — {k['note']}" if k.get("note") else ""))
     for item in payload.get("items", ()):
         kind = t(ITEM_KINDS.get(item["kind"], item["kind"]))
-        args = tuple((str(k), str(v)) for k, v in dict(item.get("detail_args") or {}).items())
+        args = stored_args(item)
         named = named_title(item["kind"], item.get("ref_id", 0), item["title"], Named.stored(item))
         title = with_detail(named, item.get("detail", ""), args)
         lines.append(f"{kind}: {title}" + (f" — {item['note']}" if item.get("note") else ""))

@@ -16,7 +16,16 @@ from deskui.core.config import Settings
 from deskui.core.i18n import N_
 from deskui.models import Call, Ticket, TicketCall
 from deskui.services.common.shifts import ShiftSlot
-from deskui.services.handover._facts import TITLE_CHARS, Named, named_title
+from deskui.services.handover._facts import (
+    STEPS_ARG,
+    TITLE_CHARS,
+    Named,
+    named_title,
+    steps_arg,
+    steps_facts,
+    stored_args,
+    stored_steps,
+)
 from deskui.services.handover._keylog import KeyLoanInfo
 from deskui.services.handover._roster import crosses_midnight
 from deskui.services.handover._types import OpenItem, with_detail
@@ -151,7 +160,8 @@ def emergency_checklists_open(ctx: GatherContext) -> list[OpenItem]:
     for r in _open_tickets(ctx, _TICKET.c.kind == "help", _TICKET.c.help_kind.in_(kinds)):
         steps = open_steps(checklist(ctx.settings, r.help_kind, ctx.tickets.events(r.id)))
         if steps:
-            base, args = _ticket_title(r), (("steps", ", ".join(s.label for s in steps)),)
+            named_steps = tuple(s.step for s in steps if s.step is not None)
+            base, args = _ticket_title(r), (steps_arg(named_steps),)
             title = with_detail(base, N_("open: {steps}"), args)
             out.append(
                 OpenItem(
@@ -164,6 +174,7 @@ def emergency_checklists_open(ctx: GatherContext) -> list[OpenItem]:
                     base_title=base,
                     detail=N_("open: {steps}"),
                     detail_args=args,
+                    steps=named_steps,
                 )
             )
     return out
@@ -361,7 +372,8 @@ def item_dict(item: OpenItem) -> dict[str, Any]:
         "kind": item.kind,
         "ref_id": item.ref_id,
         "title": item.base_title if item.detail or item.named else item.title,
-        **({"detail": item.detail, "detail_args": dict(item.detail_args)} if item.detail else {}),
+        **({"detail": item.detail, "detail_args": _args_stored(item)} if item.detail else {}),
+        **({"steps": steps_facts(item.steps)} if item.steps else {}),
         **(item.named.facts() if item.named else {}),
         "due_at": item.due_at.isoformat() if item.due_at else None,
         "important": item.important,
@@ -375,7 +387,7 @@ def item_from(d: dict[str, Any]) -> OpenItem:
     named = Named.stored(d)
     if not d.get("detail") and named is None:
         return OpenItem(d["id"], d["kind"], d["ref_id"], d["title"], due, d["important"], d["overdue"])
-    args = tuple((str(k), str(v)) for k, v in dict(d.get("detail_args") or {}).items())
+    args, steps = stored_args(d), stored_steps(d)
     title = with_detail(named_title(d["kind"], d["ref_id"], d["title"], named), d.get("detail", ""), args)
     return OpenItem(
         d["id"],
@@ -389,4 +401,10 @@ def item_from(d: dict[str, Any]) -> OpenItem:
         detail=d.get("detail", ""),
         detail_args=args,
         named=named,
+        steps=steps,
     )
+
+
+def _args_stored(item: OpenItem) -> dict[str, str]:
+    """The detail's arguments a snapshot stores: what the reader's language changes (the steps) goes as facts."""
+    return {k: v for k, v in item.detail_args if not (item.steps and k == STEPS_ARG)}

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+from deskui.core.config_help import ChecklistStep
 from deskui.core.errors import Conflict
 from deskui.core.i18n import N_, t
 from deskui.services.calls import CallInfo
@@ -98,6 +99,9 @@ class OpenItem:
     # An item about a configured place (a patrol route or checkpoint): `title` names it in the language it was read
     # in, `base_title` is the rest; stored are the rest and the keys with their labels (issue 12). See named_title.
     named: Named | None = None
+    # An open emergency's checklist steps (detail "open: {steps}"): the steps themselves, keys with their labels, so a
+    # signed snapshot stores them as facts and names them in the reader's language when read (issue 12).
+    steps: tuple[ChecklistStep, ...] = ()
 
     @property
     def kind_label(self) -> str:
