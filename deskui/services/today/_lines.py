@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from deskui.core.i18n import N_
 from deskui.services.common.shifts import ShiftSlot, shift_at
-from deskui.services.handover import HandoverState, crosses_midnight, next_slot
+from deskui.services.handover import HandoverState, OpenItem, crosses_midnight, next_slot
 from deskui.services.tickets import PREFIXES, TicketInfo, past_due
 from deskui.services.today._types import DAY, NIGHT, SUPERVISOR, Place, TodayItem, TodayLine
 
@@ -252,19 +252,28 @@ def _received(src: Sources, night: ShiftSlot) -> tuple[HandoverState | None, boo
     return None, False
 
 
+def handed_over_once(found: Iterable[OpenItem]) -> list[OpenItem]:
+    """Each thing once: a ticket both overdue and its escalation unacknowledged is one line."""
+    items: list[OpenItem] = []
+    shown: set[str] = set()
+    for i in found:
+        first = i.title.split(" ", 1)[0]
+        if first in shown:
+            continue
+        shown.add(first)
+        items.append(i)
+    return items
+
+
 def handover_items(src: Sources) -> TodayLine:
     """The open items the day shift handed over (002 交接班制度: open problems and points to watch, in writing), the
     important first, each with the outgoing's note."""
     state, signed = _received(src, src.night())
     found = state.items if state is not None else ()
-    items: list[TodayItem] = []
-    shown: set[str] = set()
-    for i in found:
-        first = i.title.split(" ", 1)[0]
-        if first in shown:  # a ticket both overdue and its escalation unacknowledged: listed once
-            continue
-        shown.add(first)
-        items.append(TodayItem(_flat(f"{i.title} — {i.note}" if i.note else i.title, 80), i.due_at, i.overdue))
+    items = [
+        TodayItem(_flat(f"{i.title} — {i.note}" if i.note else i.title, 80), i.due_at, i.overdue)
+        for i in handed_over_once(found)
+    ]
     return TodayLine(
         "handover",
         N_("Open items handed over"),
