@@ -252,15 +252,22 @@ def _received(src: Sources, night: ShiftSlot) -> tuple[HandoverState | None, boo
     return None, False
 
 
+TICKET_ITEMS = frozenset(
+    {"ticket_overdue", "ticket_due", "callback_due", "escalation", "help_untaken", "checklist_open"}
+)
+"""The handover item kinds about a ticket (their ref_id is the ticket's id)."""
+
+
 def handed_over_once(found: Iterable[OpenItem]) -> list[OpenItem]:
-    """Each thing once: a ticket both overdue and its escalation unacknowledged is one line."""
+    """Each thing once, in the order handed over: a ticket both overdue and its escalation unacknowledged is one
+    line (the first, the important come first); any other item is its own."""
     items: list[OpenItem] = []
     shown: set[str] = set()
     for i in found:
-        first = i.title.split(" ", 1)[0]
-        if first in shown:
+        thing = f"ticket:{i.ref_id}" if i.kind in TICKET_ITEMS else i.id
+        if thing in shown:
             continue
-        shown.add(first)
+        shown.add(thing)
         items.append(i)
     return items
 
