@@ -4,7 +4,8 @@
 lists (the keys of the screen shown and the app's, Textual's own editing keys left out) and, from any screen, each
 section's own actions ("Tickets › Awaiting callback"), which open the section and run there. A name is found by
 any part of it, script-blind (`3棟` and `3栋` alike: deskui.core.scriptfold), in the UI language or in English, and
-by a few words people use for it (配色 is also 主题, colour, theme).
+by a few words people use for it (配色 is also 主题, colour, theme). In a Chinese UI a name is also found by its
+pinyin and its initials (开始交接: kaishijiaojie, ksjj; its section 交接班: jjb), for a keyboard not in Chinese input.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from deskui.core.i18n import N_, t
+from deskui.core.i18n import N_, get_language, is_chinese, t
 from deskui.sections import SECTIONS
 from deskui.widgets.keynames import bound_key, key_label
 
@@ -50,6 +51,15 @@ def folded(text: str) -> str:
     from deskui.core.scriptfold import fold
 
     return fold(text)
+
+
+def pinyin_words(*names: str) -> tuple[str, ...]:
+    """The names' pinyin and initials in a Chinese UI ("开始交接": kaishijiaojie, ksjj); none in English."""
+    if not is_chinese(get_language()):
+        return ()
+    from deskui.services.common.pinyin import spellings
+
+    return tuple(spelling for name in names for spelling in spellings(folded(name)) if spelling)
 
 
 def score(query: str, words: tuple[str, ...]) -> float:
@@ -83,6 +93,8 @@ class ActionSearch(Provider):
 
     async def startup(self) -> None:
         self.screens = await asyncio.to_thread(section_screens)
+        if is_chinese(get_language()):  # pypinyin loaded here, not on the first key typed (~0.2 s)
+            await asyncio.to_thread(pinyin_words, "交接")
 
     def actions(self) -> Iterator[Action]:
         english = {t(b.description): b.description for _, b, _, _ in self.screen.active_bindings.values()}
@@ -91,7 +103,7 @@ class ActionSearch(Provider):
             msgid = english.get(command.title, command.title)
             keywords = f"{t(KEYWORDS[msgid])} {KEYWORDS[msgid]}" if msgid in KEYWORDS else ""
             run = cast("Callable[[], Awaitable[None]]", command.callback)
-            words = tuple(folded(w) for w in (command.title, msgid, keywords))
+            words = (*(folded(w) for w in (command.title, msgid, keywords)), *pinyin_words(command.title))
             yield Action(command.title, command.help, run, words, command.discover)
         yield from self.section_actions()
 
@@ -115,7 +127,12 @@ class ActionSearch(Provider):
                     title,
                     f"{key_label(bound_key(self.app, f'section-{section.mode}', section.key))} › {key}",
                     self.runner(desk, section.mode, binding.action),
-                    (folded(t(binding.description)), folded(binding.description), folded(title)),
+                    (
+                        folded(t(binding.description)),
+                        folded(binding.description),
+                        folded(title),
+                        *pinyin_words(t(binding.description), t(section.label)),
+                    ),
                 )
 
     def runner(self, desk: Desk, mode: str, action: str) -> Callable[[], Awaitable[None]]:
