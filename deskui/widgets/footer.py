@@ -4,8 +4,9 @@ Bindings are declared with English descriptions (the message ids); this footer t
 so switching language only needs a `refresh_bindings()`.
 
 It fits its line (issue 12: at 80 columns the ticket's `y Reply`, `p Print`, `f1 Help`… fell off the end): when the
-keys do not fit it shows the keys every screen has (the app's: F1, F9, Ctrl+L) without their words, then, from the
-last, the screen's own keys without theirs (Textual's compact footer glues "esc Back" to "d Dispatch"). Every key stays visible,
+keys do not fit it shows the keys every screen has (the app's: F1, F9, Ctrl+L) without their words, then writes
+Ctrl as ^ (^S 保存: the help and the palette still say Ctrl+S), then, from the last, the screen's own keys without
+theirs (Textual's compact footer glues "esc Back" to "d Dispatch"). Every key stays visible,
 and F1 and the palette say what each does.
 """
 
@@ -23,6 +24,10 @@ from deskui.core.i18n import get_language, t
 if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
+
+
+CTRL, SHORT_CTRL = "Ctrl+", "^"
+"""How a key with Ctrl is written (keynames.key_label), and how the footer writes it when the line is short."""
 
 
 class DeskFooter(Footer):
@@ -43,8 +48,8 @@ class DeskFooter(Footer):
         yield from widgets
 
     def _fit(self, keys: list[FooterKey], palette: list[FooterKey]) -> None:
-        """The app's keys by key alone, then the screen's from the last, then the palette's (Ctrl+P), until the
-        line fits: keys named as people read them (Ctrl+L, not ^l) are wider, and ten of them alone at 80 columns
+        """The app's keys by key alone, then Ctrl written ^, then the screen's keys by key alone from the last, then the
+        palette's (Ctrl+P), until the line fits: keys named as people read them (Ctrl+L, not ^l) are wider, and ten of them alone at 80 columns
         still ran the last under the palette's key docked at the right."""
         width = self.size.width or self.app.size.width
         self._fitted_width = width
@@ -58,10 +63,14 @@ class DeskFooter(Footer):
             return sum(map(drawn, keys)) + sum(drawn(w) + (0 if w.description else 1) for w in palette) <= width
 
         app_actions = {binding.action for binding in self._app_bindings()}
-        for widget in [w for w in keys if w.action in app_actions] + keys[::-1] + palette:
+        steps: list[FooterKey | None] = [w for w in keys if w.action in app_actions]
+        for widget in [*steps, None, *keys[::-1], *palette]:  # None: the step that writes Ctrl as ^
             if fits():
                 return
-            if widget.description:
+            if widget is None:
+                for key in (*keys, *palette):
+                    key.key_display = key.key_display.replace(CTRL, SHORT_CTRL)
+            elif widget.description:
                 widget.tooltip = widget.tooltip or widget.description
                 widget.description = ""
                 widget.key_display = f" {widget.key_display} "  # its padding, which Textual drops without words

@@ -1,6 +1,7 @@
 """Keys are named one way everywhere (F3, Ctrl+S, Enter, Esc), as the header and the manuals write them: the footer,
 the help (F1) and the palette read them from DeskApp.get_key_display, Textual's hook, which prints
-deskui.widgets.keynames.key_label (Textual's own would print ^s and f3)."""
+deskui.widgets.keynames.key_label (Textual's own would print ^s and f3). A footer too short for every key's word
+writes Ctrl as ^ (^S 保存) before it drops a word (tests/functional/test_fit_80x24.py)."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ async def test_footer_help_and_palette_say_ctrl_s_and_f1_at_80x24(app: DeskApp) 
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_calls(pilot)
         shown = {key.key_display.strip() for key in screen.query_one(DeskFooter).query(FooterKey)}
-        assert {"Ctrl+S", "F1"} <= shown, shown
+        assert {"^S", "F1"} <= shown, shown  # the footer's short line writes Ctrl as ^; the help and palette do not
         commands = {c.help for c in app.get_system_commands(screen)}
         assert any(h.startswith("Ctrl+S · ") for h in commands), commands
         await pilot.press("f1")
@@ -52,8 +53,8 @@ async def test_footer_help_and_palette_say_ctrl_s_and_f1_at_80x24(app: DeskApp) 
 
 
 async def test_every_key_clears_the_palette_at_80_columns(app: DeskApp) -> None:
-    """At 80x24 the calls screen's keys, all by key alone, still run under the palette's key (Ctrl+P 命令) drawn at
-    the right: Ctrl+L, the last, was cut to 'Ctrl+'. Then the palette's word goes too; its key stays."""
+    """At 80x24 the calls screen's keys ran under the palette's key (Ctrl+P 命令) drawn at the right: Ctrl+L, the
+    last, was cut to 'Ctrl+'. Every key clears it (Ctrl written ^ on this short line), the palette's word going last."""
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_calls(pilot)
         for language in ("zh-HK", "en"):
@@ -64,4 +65,4 @@ async def test_every_key_clears_the_palette_at_80_columns(app: DeskApp) -> None:
             others = [key for key in keys if key is not palette]
             assert {"ctrl+l", "ctrl+s", "f1"} <= {key.key for key in others}
             assert max(key.region.right for key in others) <= palette.region.x, [(k.key, k.region) for k in keys]
-            assert palette.region.right <= 80 and palette.key_display.strip() == "Ctrl+P"
+            assert palette.region.right <= 80 and palette.key_display.strip() == "^P"
