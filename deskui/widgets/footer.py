@@ -54,13 +54,20 @@ class DeskFooter(Footer):
         width = self.size.width or self.app.size.width
         self._fitted_width = width
 
+        compact = self.compact
+
         def drawn(w: FooterKey) -> int:
-            # Textual's FooterKey: " key " then "words " (padding 0 1 and 0 1 0 0); a key alone is drawn bare.
+            # Textual's FooterKey: " key " then "words " (padding 0 1 and 0 1 0 0), a key alone drawn bare. In the
+            # compact footer (the handover's): "key words" (padding 0 and 0 0 0 1) and a one-cell gap after each.
+            if compact:
+                return cell_len(w.key_display) + (cell_len(w.description) + 1 if w.description else 0) + 1
             return cell_len(w.key_display) + (cell_len(w.description) + 3 if w.description else 0)
 
         def fits() -> bool:
-            # The palette's key has a one-cell rule on its left; with its words its width is the formula's.
-            return sum(map(drawn, keys)) + sum(drawn(w) + (0 if w.description else 1) for w in palette) <= width
+            # The palette's key has a one-cell rule on its left; with its words in the plain footer its width is the
+            # formula's (its right padding stands for the rule).
+            rule = 1 if compact else 0
+            return sum(map(drawn, keys)) + sum(drawn(w) + (rule if w.description else 1) for w in palette) <= width
 
         app_actions = {binding.action for binding in self._app_bindings()}
         steps: list[FooterKey | None] = [w for w in keys if w.action in app_actions]

@@ -68,7 +68,6 @@ async def test_every_key_clears_the_palette_at_80_columns(app: DeskApp) -> None:
             assert palette.region.right <= 80 and palette.key_display.strip() == "^P"
 
 
-@pytest.mark.xfail(strict=True, reason="the compact footer's widths are counted as the plain one's")
 async def test_every_key_clears_the_palette_in_a_compact_footer(app: DeskApp) -> None:
     """The handover's screens draw the compact footer (a key alone takes its cells and a gap, a key with words one
     cell less than the plain footer's): counted the plain way, the duty log's ^L ran under the palette's key in
