@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import locale
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, time
 from typing import Any
 
@@ -52,6 +52,13 @@ _ITEM_KEYS = {
     "choice": {"key", "zh", "en", "ticket", "count", "urgent"},
     "patrols.route": {"key", "zh", "en", "times", "checkpoints"},
 }
+
+
+def only(section: str, raw: Mapping[str, Any], known: Iterable[str]) -> None:
+    """Refuse a setting `section` does not have, naming the first one (alphabetically) it found."""
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise ConfigError(f"{section}: unknown setting {unknown[0]}")
 
 
 def check_known(user: dict[str, Any], known: dict[str, Any], where: str = "") -> None:
@@ -129,10 +136,7 @@ def _choices(raw: list[dict[str, Any]], where: str) -> tuple[Choice, ...]:
 
 
 def _call_settings(raw: dict[str, Any]) -> CallSettings:
-    known = CallSettings.__dataclass_fields__
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise ConfigError(f"calls: unknown setting {unknown[0]}")
+    only("calls", raw, CallSettings.__dataclass_fields__)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "phone_required_channels":
@@ -149,9 +153,7 @@ def _call_settings(raw: dict[str, Any]) -> CallSettings:
 
 
 def _report_settings(raw: dict[str, Any]) -> ReportSettings:
-    unknown = sorted(set(raw) - set(ReportSettings.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"reports: unknown setting {unknown[0]}")
+    only("reports", raw, ReportSettings.__dataclass_fields__)
     values = {key: int(value) for key, value in raw.items()}
     for key, value in values.items():
         if value < 1:
@@ -160,9 +162,7 @@ def _report_settings(raw: dict[str, Any]) -> ReportSettings:
 
 
 def _register_settings(raw: dict[str, Any]) -> RegisterSettings:
-    unknown = sorted(set(raw) - set(RegisterSettings.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"registers: unknown setting {unknown[0]}")
+    only("registers", raw, RegisterSettings.__dataclass_fields__)
     values: dict[str, Any] = {}
     for key, value in raw.items():
         if key == "unpaid_flags":
@@ -206,9 +206,7 @@ def _patrol_points(raw: Any, where: str) -> tuple[PatrolPoint, ...]:
 
 
 def _patrol_settings(raw: dict[str, Any]) -> PatrolSettings:
-    unknown = sorted(set(raw) - {"route", "grace_minutes", "finding_open_days"})
-    if unknown:
-        raise ConfigError(f"patrols: unknown setting {unknown[0]}")
+    only("patrols", raw, {"route", "grace_minutes", "finding_open_days"})
     routes = []
     for i, item in enumerate(raw.get("route", [])):
         where = f"patrols.route[{i}]"
@@ -233,9 +231,7 @@ def _patrol_settings(raw: dict[str, Any]) -> PatrolSettings:
 
 
 def _renovation_settings(raw: dict[str, Any]) -> RenovationSettings:
-    unknown = sorted(set(raw) - set(RenovationSettings.__dataclass_fields__))
-    if unknown:
-        raise ConfigError(f"renovations: unknown setting {unknown[0]}")
+    only("renovations", raw, RenovationSettings.__dataclass_fields__)
     values: dict[str, Any] = {key: int(value) for key, value in raw.items() if key != "number_prefix"}
     if any(value < 1 for value in values.values()):
         raise ConfigError("renovations: inspection_days and longest_days must be at least 1")
